@@ -1,0 +1,856 @@
+//! The recommended message envelope (SPEC section 1).
+//!
+//! ```json
+//! {"version":0,"msgId":"TEXT_12345","msgType":"TEXT","timestamp":"1516763973000","payload":"..."}
+//! ```
+
+use core::fmt;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::{
+    self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson,
+};
+
+/// Which key carried the kind: the English manual's `msgType`, the final Chinese manual's `type`, or none
+/// (the kind travelled outside the JSON, as MIMC's `bizType`). Encoding keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum KindKey {
+    /// `"msgType"` (the default for values made in code).
+    #[default]
+    MsgType,
+    /// `"type"`.
+    Type,
+    /// No kind key: the kind is known from outside (bizType) and is not written.
+    Absent,
+}
+
+/// Which key carried the payload: `payload`, or `content` (the Java desktop demo). Encoding keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PayloadKey {
+    /// `"payload"` (the default).
+    #[default]
+    Payload,
+    /// `"content"`.
+    Content,
+}
+
+/// The file kinds of the manual's `*_FILE` family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileKind<'a> {
+    /// `PIC_FILE`
+    Pic,
+    /// `AUDIO_FILE`
+    Audio,
+    /// `BIN_FILE`
+    Bin,
+    /// Any other `<X>_FILE`; holds `X` (e.g. `VIDEO` for `VIDEO_FILE`).
+    Other(JsonStr<'a>),
+}
+
+/// The content kind `X` that a `<X>_RECALL` or `<X>_READ` refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentKind<'a> {
+    /// `TEXT`
+    Text,
+    /// A `*_FILE` kind.
+    File(FileKind<'a>),
+    /// Any other content kind, by name (e.g. `LOCATION` in `LOCATION_RECALL`).
+    Other(JsonStr<'a>),
+}
+
+/// The kind of an envelope (the value of `msgType`/`type`, or the bizType given from outside).
+///
+/// ```
+/// use mimc_codec::{Kind, ContentKind, FileKind};
+/// assert_eq!(Kind::parse("PIC_FILE_RECALL"), Kind::Recall(ContentKind::File(FileKind::Pic)));
+/// assert_eq!(Kind::parse("TEXT_READ"), Kind::Read(ContentKind::Text));
+/// assert!(matches!(Kind::parse("LOCATION"), Kind::Custom(_)));
+/// assert_eq!(Kind::parse("VIDEO_FILE").to_string(), "VIDEO_FILE");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind<'a> {
+    /// `PING`: presence check; the payload is the sender's account.
+    Ping,
+    /// `PONG`: the answer to a `PING`.
+    Pong,
+    /// `TEXT`: the payload is the text.
+    Text,
+    /// `<X>_FILE`: the payload is the URL of an uploaded file.
+    File(FileKind<'a>),
+    /// `<X>_RECALL`: payload `{"recall_msgId": ...}`.
+    Recall(ContentKind<'a>),
+    /// `<X>_READ`: payload `{"read_msgId": ...}`.
+    Read(ContentKind<'a>),
+    /// `ADD_FRIEND_REQUEST`: payload `{"add_requester": ...}`.
+    AddFriendRequest,
+    /// `ADD_FRIEND_RESPONSE`: payload `{"add_responser": ..., "accepted": bool}`.
+    AddFriendResponse,
+    /// Any other kind, by its text; the payload is kept verbatim.
+    Custom(JsonStr<'a>),
+}
+
+impl<'a> Kind<'a> {
+    /// Classifies a kind name.
+    pub fn parse(name: &'a str) -> Self {
+        classify(name, JsonStr::new)
+    }
+
+    /// Classifies a kind read from JSON. A name written with escapes is unescaped to classify it; if it then
+    /// needs a borrowed part (an unusual `X`), the whole name is kept as [`Kind::Custom`].
+    pub fn from_json_str(s: JsonStr<'a>) -> Self {
+        if let Some(clean) = s.as_str() {
+            return Self::parse(clean);
+        }
+        let mut scratch = [0u8; 64];
+        let Some(text) = s.as_key(&mut scratch) else {
+            return Kind::Custom(s);
+        };
+        let mut open = false;
+        let kind = classify(text, |_| {
+            open = true;
+            JsonStr::new("")
+        });
+        if open {
+            return Kind::Custom(s);
+        }
+        match kind {
+            Kind::Ping => Kind::Ping,
+            Kind::Pong => Kind::Pong,
+            Kind::Text => Kind::Text,
+            Kind::AddFriendRequest => Kind::AddFriendRequest,
+            Kind::AddFriendResponse => Kind::AddFriendResponse,
+            Kind::File(f) => Kind::File(fixed_file(f)),
+            Kind::Recall(c) => Kind::Recall(fixed_content(c)),
+            Kind::Read(c) => Kind::Read(fixed_content(c)),
+            Kind::Custom(_) => Kind::Custom(s),
+        }
+    }
+
+    /// Writes the kind's name, unquoted and JSON-escaped.
+    fn write_name<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        match self {
+            Kind::Ping => sink.put(b"PING"),
+            Kind::Pong => sink.put(b"PONG"),
+            Kind::Text => sink.put(b"TEXT"),
+            Kind::AddFriendRequest => sink.put(b"ADD_FRIEND_REQUEST"),
+            Kind::AddFriendResponse => sink.put(b"ADD_FRIEND_RESPONSE"),
+            Kind::File(f) => write_file(sink, f),
+            Kind::Recall(c) => {
+                write_content(sink, c)?;
+                sink.put(b"_RECALL")
+            }
+            Kind::Read(c) => {
+                write_content(sink, c)?;
+                sink.put(b"_READ")
+            }
+            Kind::Custom(s) => write_unquoted(sink, s),
+        }
+    }
+}
+
+fn fixed_file<'a>(f: FileKind<'_>) -> FileKind<'a> {
+    match f {
+        FileKind::Pic => FileKind::Pic,
+        FileKind::Audio => FileKind::Audio,
+        FileKind::Bin | FileKind::Other(_) => FileKind::Bin,
+    }
+}
+
+fn fixed_content<'a>(c: ContentKind<'_>) -> ContentKind<'a> {
+    match c {
+        ContentKind::Text | ContentKind::Other(_) => ContentKind::Text,
+        ContentKind::File(f) => ContentKind::File(fixed_file(f)),
+    }
+}
+
+/// Classifies `name`; `open` turns an unrecognised part into the string kept by the open variants.
+fn classify<'n, 'a>(name: &'n str, mut open: impl FnMut(&'n str) -> JsonStr<'a>) -> Kind<'a> {
+    fn file<'n, 'a>(x: &'n str, open: &mut impl FnMut(&'n str) -> JsonStr<'a>) -> FileKind<'a> {
+        match x {
+            "PIC" => FileKind::Pic,
+            "AUDIO" => FileKind::Audio,
+            "BIN" => FileKind::Bin,
+            _ => FileKind::Other(open(x)),
+        }
+    }
+    fn content<'n, 'a>(x: &'n str, open: &mut impl FnMut(&'n str) -> JsonStr<'a>) -> ContentKind<'a> {
+        if x == "TEXT" {
+            return ContentKind::Text;
+        }
+        match x.strip_suffix("_FILE") {
+            Some(f) if !f.is_empty() => ContentKind::File(file(f, open)),
+            _ => ContentKind::Other(open(x)),
+        }
+    }
+    match name {
+        "PING" => return Kind::Ping,
+        "PONG" => return Kind::Pong,
+        "TEXT" => return Kind::Text,
+        "ADD_FRIEND_REQUEST" => return Kind::AddFriendRequest,
+        "ADD_FRIEND_RESPONSE" => return Kind::AddFriendResponse,
+        _ => {}
+    }
+    if let Some(x) = name.strip_suffix("_RECALL").filter(|x| !x.is_empty()) {
+        return Kind::Recall(content(x, &mut open));
+    }
+    if let Some(x) = name.strip_suffix("_READ").filter(|x| !x.is_empty()) {
+        return Kind::Read(content(x, &mut open));
+    }
+    if let Some(x) = name.strip_suffix("_FILE").filter(|x| !x.is_empty()) {
+        return Kind::File(file(x, &mut open));
+    }
+    Kind::Custom(open(name))
+}
+
+fn write_unquoted<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>) -> Result<()> {
+    for chunk in s.chunks() {
+        let mut tmp = [0u8; 4];
+        json::write_escaped(sink, chunk.as_str(&mut tmp))?;
+    }
+    Ok(())
+}
+
+fn write_file<S: Sink + ?Sized>(sink: &mut S, f: &FileKind<'_>) -> Result<()> {
+    match f {
+        FileKind::Pic => sink.put(b"PIC"),
+        FileKind::Audio => sink.put(b"AUDIO"),
+        FileKind::Bin => sink.put(b"BIN"),
+        FileKind::Other(x) => write_unquoted(sink, x),
+    }?;
+    sink.put(b"_FILE")
+}
+
+fn write_content<S: Sink + ?Sized>(sink: &mut S, c: &ContentKind<'_>) -> Result<()> {
+    match c {
+        ContentKind::Text => sink.put(b"TEXT"),
+        ContentKind::File(f) => write_file(sink, f),
+        ContentKind::Other(x) => write_unquoted(sink, x),
+    }
+}
+
+/// Adapts `fmt::Formatter` to [`Sink`] for `Display`.
+struct FmtSink<'f, 'g>(&'f mut fmt::Formatter<'g>);
+impl Sink for FmtSink<'_, '_> {
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        let s = core::str::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidUtf8, 0))?;
+        self.0
+            .write_str(s)
+            .map_err(|_| Error::new(ErrorKind::BufferTooSmall, 0))
+    }
+}
+
+impl fmt::Display for Kind<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Display shows the unescaped name.
+        if let Kind::Custom(s) = self {
+            return fmt::Display::fmt(s, f);
+        }
+        self.write_name(&mut FmtSink(f)).map_err(|_| fmt::Error)
+    }
+}
+
+/// The typed content of an envelope: its kind together with the payload that kind carries.
+///
+/// Kinds this crate does not model decode to a hidden custom variant; reach them through
+/// [`Envelope::kind`] and [`Envelope::raw_payload`], so that promoting a kind later breaks nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Body<'a> {
+    /// `PING` with the sender's account.
+    Ping(JsonStr<'a>),
+    /// `PONG` with the sender's account.
+    Pong(JsonStr<'a>),
+    /// `TEXT` with the text (or, in the SDK demos' dialects, its base64).
+    Text(JsonStr<'a>),
+    /// `<X>_FILE` with the file's URL.
+    File {
+        /// Which file kind.
+        kind: FileKind<'a>,
+        /// The URL of the uploaded file.
+        url: JsonStr<'a>,
+    },
+    /// `<X>_RECALL`: `{"recall_msgId": msg_id}`.
+    Recall {
+        /// The kind of the message recalled.
+        of: ContentKind<'a>,
+        /// `recall_msgId`: the msgId being recalled.
+        msg_id: JsonStr<'a>,
+    },
+    /// `<X>_READ`: `{"read_msgId": msg_id}`.
+    Read {
+        /// The kind of the message read.
+        of: ContentKind<'a>,
+        /// `read_msgId`: the msgId that was read.
+        msg_id: JsonStr<'a>,
+    },
+    /// `ADD_FRIEND_REQUEST`: `{"add_requester": requester}`.
+    AddFriendRequest {
+        /// `add_requester`: the account asking.
+        requester: JsonStr<'a>,
+    },
+    /// `ADD_FRIEND_RESPONSE`: `{"add_responser": responser, "accepted": bool}`.
+    AddFriendResponse {
+        /// `add_responser`: the account answering.
+        responser: JsonStr<'a>,
+        /// `accepted`.
+        accepted: bool,
+    },
+    #[doc(hidden)]
+    _Custom(CustomBody<'a>),
+}
+
+/// A kind this crate does not model, with its payload kept verbatim. Reached through [`Envelope`]'s accessors.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomBody<'a> {
+    kind: JsonStr<'a>,
+    payload: Option<RawJson<'a>>,
+}
+
+impl<'a> Body<'a> {
+    /// The kind this body belongs to.
+    pub fn kind(&self) -> Kind<'a> {
+        match *self {
+            Body::Ping(_) => Kind::Ping,
+            Body::Pong(_) => Kind::Pong,
+            Body::Text(_) => Kind::Text,
+            Body::File { kind, .. } => Kind::File(kind),
+            Body::Recall { of, .. } => Kind::Recall(of),
+            Body::Read { of, .. } => Kind::Read(of),
+            Body::AddFriendRequest { .. } => Kind::AddFriendRequest,
+            Body::AddFriendResponse { .. } => Kind::AddFriendResponse,
+            Body::_Custom(c) => Kind::Custom(c.kind),
+        }
+    }
+}
+
+/// The recommended envelope: `version`, `msgId`, kind, `timestamp` and a payload typed by the kind.
+///
+/// Decoding accepts every dialect real clients send (SPEC section 1): the kind under `msgType` or `type`
+/// or given from outside as MIMC's bizType, `content` for `payload`, `version` and `timestamp` as numbers
+/// or strings of digits, keys in any order, unknown keys skipped (validated). A known key given twice is
+/// an error. Encoding writes the keys in the manual's order and keeps the representation each field
+/// came in.
+///
+/// The manual's recall sample, decoded:
+///
+/// ```
+/// use mimc_codec::{Envelope, Body, ContentKind, Kind};
+/// let env = Envelope::from_json(br#"{"version":0,"msgId":"TEXT_RECALL_12345","msgType":"TEXT_RECALL",
+///     "timestamp":"1516763973090","payload":{"recall_msgId":"TEXT_12345"}}"#)?;
+/// assert_eq!(env.kind(), Kind::Recall(ContentKind::Text));
+/// let Body::Recall { msg_id, .. } = env.body() else { unreachable!() };
+/// assert_eq!(*msg_id, "TEXT_12345");
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Envelope<'a> {
+    version: JsonU64,
+    msg_id: JsonStr<'a>,
+    timestamp: JsonU64,
+    body: Body<'a>,
+    kind_key: KindKey,
+    payload_key: PayloadKey,
+}
+
+impl<'a> Envelope<'a> {
+    /// An envelope with `version` 0 (a number), the timestamp as a string, keys `msgType` and `payload`.
+    pub fn new(msg_id: &'a str, timestamp: u64, body: Body<'a>) -> Self {
+        Envelope {
+            version: JsonU64::number(0),
+            msg_id: JsonStr::new(msg_id),
+            timestamp: JsonU64::new(timestamp),
+            body,
+            kind_key: KindKey::MsgType,
+            payload_key: PayloadKey::Payload,
+        }
+    }
+
+    /// A `TEXT` message.
+    ///
+    /// ```
+    /// let env = mimc_codec::Envelope::text("TEXT_12345", 1516763973000,
+    ///     "Welcome to the Xiaomi instant message cloud (MIMC)");
+    /// assert_eq!(env.kind(), mimc_codec::Kind::Text);
+    /// ```
+    pub fn text(msg_id: &'a str, timestamp: u64, text: &'a str) -> Self {
+        Self::new(msg_id, timestamp, Body::Text(JsonStr::new(text)))
+    }
+
+    /// A `PING` from `account`.
+    pub fn ping(msg_id: &'a str, timestamp: u64, account: &'a str) -> Self {
+        Self::new(msg_id, timestamp, Body::Ping(JsonStr::new(account)))
+    }
+
+    /// A `PONG` from `account`.
+    pub fn pong(msg_id: &'a str, timestamp: u64, account: &'a str) -> Self {
+        Self::new(msg_id, timestamp, Body::Pong(JsonStr::new(account)))
+    }
+
+    /// A `<X>_FILE` message pointing at `url`.
+    ///
+    /// ```
+    /// use mimc_codec::{Envelope, FileKind};
+    /// let env = Envelope::file("PIC_FILE_12345", 1516763973000, FileKind::Pic,
+    ///     "https://github.com/Xiaomi-mimc/operation-manual/blob/master/img-folder/MIMC-Official-Accounts.jpg");
+    /// assert_eq!(env.kind().to_string(), "PIC_FILE");
+    /// ```
+    pub fn file(msg_id: &'a str, timestamp: u64, kind: FileKind<'a>, url: &'a str) -> Self {
+        Self::new(
+            msg_id,
+            timestamp,
+            Body::File {
+                kind,
+                url: JsonStr::new(url),
+            },
+        )
+    }
+
+    /// A `<X>_RECALL` of the message `recalled`.
+    ///
+    /// ```
+    /// use mimc_codec::{Envelope, ContentKind};
+    /// let env = Envelope::recall("TEXT_RECALL_12345", 1516763973090, ContentKind::Text, "TEXT_12345");
+    /// assert_eq!(env.kind().to_string(), "TEXT_RECALL");
+    /// ```
+    pub fn recall(msg_id: &'a str, timestamp: u64, of: ContentKind<'a>, recalled: &'a str) -> Self {
+        Self::new(
+            msg_id,
+            timestamp,
+            Body::Recall {
+                of,
+                msg_id: JsonStr::new(recalled),
+            },
+        )
+    }
+
+    /// A `<X>_READ` receipt for the message `read`.
+    pub fn read(msg_id: &'a str, timestamp: u64, of: ContentKind<'a>, read: &'a str) -> Self {
+        Self::new(
+            msg_id,
+            timestamp,
+            Body::Read {
+                of,
+                msg_id: JsonStr::new(read),
+            },
+        )
+    }
+
+    /// An `ADD_FRIEND_REQUEST` from `requester`.
+    pub fn add_friend_request(msg_id: &'a str, timestamp: u64, requester: &'a str) -> Self {
+        Self::new(
+            msg_id,
+            timestamp,
+            Body::AddFriendRequest {
+                requester: JsonStr::new(requester),
+            },
+        )
+    }
+
+    /// An `ADD_FRIEND_RESPONSE` from `responser`.
+    pub fn add_friend_response(
+        msg_id: &'a str,
+        timestamp: u64,
+        responser: &'a str,
+        accepted: bool,
+    ) -> Self {
+        Self::new(
+            msg_id,
+            timestamp,
+            Body::AddFriendResponse {
+                responser: JsonStr::new(responser),
+                accepted,
+            },
+        )
+    }
+
+    /// An app-defined kind with any JSON payload (or none). Fails when `kind` names a family this crate
+    /// models (use its constructor instead), so that a value always decodes back to itself.
+    ///
+    /// ```
+    /// use mimc_codec::{Envelope, RawJson};
+    /// let payload = RawJson::parse(r#"{"lat":39.9,"lng":116.3}"#)?;
+    /// let env = Envelope::custom("LOCATION", "LOC_1", 1516763973000, Some(payload))?;
+    /// assert_eq!(env.raw_payload(), Some(payload));
+    /// assert!(Envelope::custom("TEXT", "T", 0, None).is_err());
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn custom(
+        kind: &'a str,
+        msg_id: &'a str,
+        timestamp: u64,
+        payload: Option<RawJson<'a>>,
+    ) -> Result<Self> {
+        match Kind::parse(kind) {
+            Kind::Custom(kind) => Ok(Self::new(
+                msg_id,
+                timestamp,
+                Body::_Custom(CustomBody { kind, payload }),
+            )),
+            _ => Err(Error::new(
+                ErrorKind::InvalidValue("kind belongs to a modelled family"),
+                0,
+            )
+            .in_field("msgType")),
+        }
+    }
+
+    /// Sets `version` (and its representation).
+    #[must_use]
+    pub fn with_version(mut self, version: JsonU64) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Sets `timestamp` (and its representation: [`JsonU64::number`] for a bare integer).
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: JsonU64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Chooses the key the kind is written under (`type` for the Chinese manual's dialect).
+    #[must_use]
+    pub fn with_kind_key(mut self, key: KindKey) -> Self {
+        self.kind_key = key;
+        self
+    }
+
+    /// Chooses the key the payload is written under.
+    #[must_use]
+    pub fn with_payload_key(mut self, key: PayloadKey) -> Self {
+        self.payload_key = key;
+        self
+    }
+
+    /// `version`.
+    pub fn version(&self) -> JsonU64 {
+        self.version
+    }
+
+    /// `msgId`.
+    pub fn msg_id(&self) -> &JsonStr<'a> {
+        &self.msg_id
+    }
+
+    /// `timestamp`, milliseconds since the Unix epoch.
+    pub fn timestamp(&self) -> JsonU64 {
+        self.timestamp
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> Kind<'a> {
+        self.body.kind()
+    }
+
+    /// The typed body (kind and payload).
+    pub fn body(&self) -> &Body<'a> {
+        &self.body
+    }
+
+    /// The key the kind came under (or will be written under).
+    pub fn kind_key(&self) -> KindKey {
+        self.kind_key
+    }
+
+    /// The key the payload came under (or will be written under).
+    pub fn payload_key(&self) -> PayloadKey {
+        self.payload_key
+    }
+
+    /// The payload when it is a string: the text of `PING`/`PONG`/`TEXT`, the URL of `*_FILE`, or a custom
+    /// kind's string payload. This is where base64 payloads of the SDK dialects are found.
+    pub fn payload_str(&self) -> Option<JsonStr<'a>> {
+        match self.body {
+            Body::Ping(s) | Body::Pong(s) | Body::Text(s) | Body::File { url: s, .. } => Some(s),
+            Body::_Custom(CustomBody {
+                payload: Some(p), ..
+            }) => p.to_json_str().ok(),
+            _ => None,
+        }
+    }
+
+    /// A custom kind's payload, verbatim (`None` for modelled kinds and for a custom kind without payload).
+    pub fn raw_payload(&self) -> Option<RawJson<'a>> {
+        match self.body {
+            Body::_Custom(c) => c.payload,
+            _ => None,
+        }
+    }
+
+    /// Decodes an envelope whose kind is in the JSON (`msgType` or `type`).
+    ///
+    /// ```
+    /// let env = mimc_codec::Envelope::from_json(br#"{"version":0,"msgId":"PING_12345","msgType":"PING",
+    ///     "timestamp":"1516763973000","payload":"$fromAccount"}"#)?;
+    /// assert_eq!(env.kind(), mimc_codec::Kind::Ping);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json(input: &'a [u8]) -> Result<Self> {
+        Self::from_json_with(input, None, &DecodeOptions::new())
+    }
+
+    /// Decodes an envelope whose kind may be absent from the JSON, using `biz_type` (MIMC's bizType) then.
+    /// A kind key in the JSON wins over `biz_type`.
+    ///
+    /// The Android demo's dialect (no kind key, numeric timestamp, base64 payload):
+    ///
+    /// ```
+    /// let env = mimc_codec::Envelope::from_json_with_kind(
+    ///     br#"{"version":0,"msgId":"a1B2c-0","timestamp":1516763973000,"payload":"5L2g5aW9"}"#, "TEXT")?;
+    /// assert_eq!(env.kind(), mimc_codec::Kind::Text);
+    /// assert_eq!(env.kind_key(), mimc_codec::KindKey::Absent);
+    /// assert!(!env.timestamp().is_quoted());
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json_with_kind(input: &'a [u8], biz_type: &'a str) -> Result<Self> {
+        Self::from_json_with(input, Some(biz_type), &DecodeOptions::new())
+    }
+
+    /// Decodes with explicit limits and an optional bizType.
+    pub fn from_json_with(
+        input: &'a [u8],
+        biz_type: Option<&'a str>,
+        opts: &DecodeOptions,
+    ) -> Result<Self> {
+        let mut obj = json::top_object(input, opts)?;
+        let mut version = None;
+        let mut msg_id = None;
+        let mut kind: Option<(JsonStr<'a>, KindKey)> = None;
+        let mut timestamp = None;
+        let mut payload: Option<(RawJson<'a>, PayloadKey)> = None;
+        let mut scratch = [0u8; 64];
+        while let Some((key, value)) = obj.next_member()? {
+            let Some(name) = key.as_key(&mut scratch) else {
+                continue;
+            };
+            match name {
+                "version" => {
+                    let v = JsonU64::from_json(&value).map_err(|e| e.in_field("version"))?;
+                    json::set_once(&mut version, v, &key, "version")?;
+                }
+                "msgId" => {
+                    let v = value.to_json_str().map_err(|e| e.in_field("msgId"))?;
+                    json::set_once(&mut msg_id, v, &key, "msgId")?;
+                }
+                "msgType" | "type" => {
+                    let field = if name == "type" { "type" } else { "msgType" };
+                    let k = if name == "type" { KindKey::Type } else { KindKey::MsgType };
+                    let v = value.to_json_str().map_err(|e| e.in_field(field))?;
+                    json::set_once(&mut kind, (v, k), &key, field)?;
+                }
+                "timestamp" => {
+                    let v = JsonU64::from_json(&value).map_err(|e| e.in_field("timestamp"))?;
+                    json::set_once(&mut timestamp, v, &key, "timestamp")?;
+                }
+                "payload" | "content" => {
+                    let (field, k) = if name == "content" {
+                        ("content", PayloadKey::Content)
+                    } else {
+                        ("payload", PayloadKey::Payload)
+                    };
+                    json::set_once(&mut payload, (value, k), &key, field)?;
+                }
+                _ => {}
+            }
+        }
+        let end = obj.offset().saturating_sub(1);
+        let version = json::required(version, "version", end)?;
+        let msg_id = json::required(msg_id, "msgId", end)?;
+        let timestamp = json::required(timestamp, "timestamp", end)?;
+        let (kind, kind_key) = match (kind, biz_type) {
+            (Some((s, k)), _) => (Kind::from_json_str(s), k),
+            (None, Some(b)) => (Kind::parse(b), KindKey::Absent),
+            (None, None) => {
+                return Err(Error::new(ErrorKind::MissingField, end).in_field("msgType"));
+            }
+        };
+        let payload_key = payload.map_or(PayloadKey::Payload, |(_, k)| k);
+        let body = body_for(kind, payload.map(|(v, _)| v), end)?;
+        Ok(Envelope {
+            version,
+            msg_id,
+            timestamp,
+            body,
+            kind_key,
+            payload_key,
+        })
+    }
+}
+
+/// Decodes the payload the kind calls for.
+fn body_for<'a>(kind: Kind<'a>, payload: Option<RawJson<'a>>, end: usize) -> Result<Body<'a>> {
+    if let Kind::Custom(kind) = kind {
+        return Ok(Body::_Custom(CustomBody { kind, payload }));
+    }
+    let payload = json::required(payload, "payload", end)?;
+    let text = || payload.to_json_str().map_err(|e| e.in_field("payload"));
+    Ok(match kind {
+        Kind::Ping => Body::Ping(text()?),
+        Kind::Pong => Body::Pong(text()?),
+        Kind::Text => Body::Text(text()?),
+        Kind::File(kind) => Body::File { kind, url: text()? },
+        Kind::Recall(of) => Body::Recall {
+            of,
+            msg_id: one_string(&payload, "recall_msgId")?,
+        },
+        Kind::Read(of) => Body::Read {
+            of,
+            msg_id: one_string(&payload, "read_msgId")?,
+        },
+        Kind::AddFriendRequest => Body::AddFriendRequest {
+            requester: one_string(&payload, "add_requester")?,
+        },
+        Kind::AddFriendResponse => {
+            let mut responser = None;
+            let mut accepted = None;
+            let mut members = payload.object().map_err(|e| e.in_field("payload"))?;
+            let mut scratch = [0u8; 64];
+            while let Some((key, value)) = members.next_member()? {
+                match key.as_key(&mut scratch) {
+                    Some("add_responser") => {
+                        let v = value.to_json_str().map_err(|e| e.in_field("add_responser"))?;
+                        json::set_once(&mut responser, v, &key, "add_responser")?;
+                    }
+                    Some("accepted") => {
+                        let v = value.to_bool().map_err(|e| e.in_field("accepted"))?;
+                        json::set_once(&mut accepted, v, &key, "accepted")?;
+                    }
+                    _ => {}
+                }
+            }
+            let end = members.offset().saturating_sub(1);
+            Body::AddFriendResponse {
+                responser: json::required(responser, "add_responser", end)?,
+                accepted: json::required(accepted, "accepted", end)?,
+            }
+        }
+        Kind::Custom(_) => unreachable_custom(),
+    })
+}
+
+#[cold]
+fn unreachable_custom() -> Body<'static> {
+    // Handled before the match; kept total without a panic.
+    Body::_Custom(CustomBody {
+        kind: JsonStr::new(""),
+        payload: None,
+    })
+}
+
+/// Reads `{"<field>": "<string>"}` (other keys ignored).
+fn one_string<'a>(payload: &RawJson<'a>, field: &'static str) -> Result<JsonStr<'a>> {
+    let mut members = payload.object().map_err(|e| e.in_field("payload"))?;
+    let mut found = None;
+    let mut scratch = [0u8; 64];
+    while let Some((key, value)) = members.next_member()? {
+        if key.as_key(&mut scratch) == Some(field) {
+            let v = value.to_json_str().map_err(|e| e.in_field(field))?;
+            json::set_once(&mut found, v, &key, field)?;
+        }
+    }
+    json::required(found, field, members.offset().saturating_sub(1))
+}
+
+impl ToJson for Envelope<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.u64("version", self.version)?;
+        o.str("msgId", &self.msg_id)?;
+        let kind_key = match self.kind_key {
+            KindKey::MsgType => Some("msgType"),
+            KindKey::Type => Some("type"),
+            KindKey::Absent => None,
+        };
+        if let Some(k) = kind_key {
+            let kind = self.body.kind();
+            o.with(k, |s| {
+                s.put(b"\"")?;
+                kind.write_name(s)?;
+                s.put(b"\"")
+            })?;
+        }
+        o.u64("timestamp", self.timestamp)?;
+        let pk = match self.payload_key {
+            PayloadKey::Payload => "payload",
+            PayloadKey::Content => "content",
+        };
+        match &self.body {
+            Body::Ping(s) | Body::Pong(s) | Body::Text(s) | Body::File { url: s, .. } => {
+                o.str(pk, s)?;
+            }
+            Body::Recall { msg_id, .. } => o.with(pk, |s| one_member(s, "recall_msgId", msg_id))?,
+            Body::Read { msg_id, .. } => o.with(pk, |s| one_member(s, "read_msgId", msg_id))?,
+            Body::AddFriendRequest { requester } => {
+                o.with(pk, |s| one_member(s, "add_requester", requester))?;
+            }
+            Body::AddFriendResponse {
+                responser,
+                accepted,
+            } => o.with(pk, |s| {
+                let mut p = ObjectWriter::begin(s)?;
+                p.str("add_responser", responser)?;
+                p.bool("accepted", *accepted)?;
+                p.end()
+            })?,
+            Body::_Custom(c) => {
+                if let Some(p) = &c.payload {
+                    o.raw(pk, p)?;
+                }
+            }
+        }
+        o.end()
+    }
+}
+
+fn one_member<S: Sink + ?Sized>(s: &mut S, key: &str, v: &JsonStr<'_>) -> Result<()> {
+    let mut p = ObjectWriter::begin(s)?;
+    p.str(key, v)?;
+    p.end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn kinds_round_trip_their_names() {
+        for name in [
+            "PING",
+            "PONG",
+            "TEXT",
+            "PIC_FILE",
+            "AUDIO_FILE",
+            "BIN_FILE",
+            "VIDEO_FILE",
+            "TEXT_RECALL",
+            "PIC_FILE_RECALL",
+            "VIDEO_FILE_READ",
+            "LOCATION_RECALL",
+            "ADD_FRIEND_REQUEST",
+            "ADD_FRIEND_RESPONSE",
+            "LOCATION",
+            "_RECALL",
+            "_FILE",
+            "103",
+        ] {
+            assert_eq!(Kind::parse(name).to_string(), name);
+        }
+        assert!(matches!(Kind::parse("_RECALL"), Kind::Custom(_)));
+        assert!(matches!(Kind::parse("_FILE"), Kind::Custom(_)));
+    }
+
+    #[test]
+    fn escaped_kind_names_classify() {
+        let v = RawJson::parse(r#""TEXT\u005fRECALL""#).unwrap();
+        let k = Kind::from_json_str(v.to_json_str().unwrap());
+        assert_eq!(k, Kind::Recall(ContentKind::Text));
+        let v = RawJson::parse(r#""LOC\u0041TION_RECALL""#).unwrap();
+        let k = Kind::from_json_str(v.to_json_str().unwrap());
+        assert!(matches!(k, Kind::Custom(s) if s == "LOCATION_RECALL"));
+    }
+}

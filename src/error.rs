@@ -1,0 +1,166 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// What went wrong. Every variant names a phase a person can act on; see [`Error`] for the offset.
+///
+/// `#[non_exhaustive]`: new kinds may be added in minor versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input ended in the middle of a value.
+    UnexpectedEnd,
+    /// The input is not valid UTF-8 (the offset is the first bad byte).
+    InvalidUtf8,
+    /// A byte that cannot start a JSON value.
+    ExpectedValue,
+    /// Expected `"` to start an object key.
+    ExpectedKey,
+    /// Expected `:` after an object key.
+    ExpectedColon,
+    /// Expected `,` or `}` after an object member.
+    ExpectedCommaOrBrace,
+    /// Expected `,` or `]` after an array element.
+    ExpectedCommaOrBracket,
+    /// Non-whitespace after the end of the top-level value.
+    TrailingCharacters,
+    /// A misspelt `true`, `false` or `null`.
+    InvalidLiteral,
+    /// A number that does not follow the JSON grammar.
+    InvalidNumber,
+    /// A backslash escape that JSON does not define, or a bad `\u` hex digit.
+    InvalidEscape,
+    /// A `\u` escape of a UTF-16 surrogate that is not part of a valid pair.
+    LoneSurrogate,
+    /// A raw control character (below U+0020) inside a string.
+    ControlCharacter,
+    /// Containers nested deeper than the configured limit.
+    DepthLimitExceeded,
+    /// A value of the wrong JSON type; the payload says what was expected.
+    WrongType(&'static str),
+    /// A required key is absent (the error's field names it).
+    MissingField,
+    /// The same known key appears twice in one object.
+    DuplicateKey,
+    /// A 64-bit id or timestamp that is not a non-negative integer (or a string of decimal digits).
+    InvalidInteger,
+    /// An integer larger than the field allows (for ids, `u64::MAX`).
+    IntegerOverflow,
+    /// A value that is well-formed JSON but breaks a rule of the format; the payload says which.
+    InvalidValue(&'static str),
+    /// The output buffer is too small; nothing useful was written.
+    BufferTooSmall,
+    /// A byte that is not part of the base64 alphabet (or misplaced padding).
+    InvalidBase64,
+    /// Decoded payload larger than the configured maximum.
+    PayloadTooLarge,
+}
+
+impl ErrorKind {
+    /// A short description that reads as the start of a sentence.
+    pub const fn description(self) -> &'static str {
+        match self {
+            ErrorKind::UnexpectedEnd => "unexpected end of input",
+            ErrorKind::InvalidUtf8 => "invalid UTF-8",
+            ErrorKind::ExpectedValue => "expected a JSON value",
+            ErrorKind::ExpectedKey => "expected `\"` to start an object key",
+            ErrorKind::ExpectedColon => "expected `:` after key",
+            ErrorKind::ExpectedCommaOrBrace => "expected `,` or `}` after object member",
+            ErrorKind::ExpectedCommaOrBracket => "expected `,` or `]` after array element",
+            ErrorKind::TrailingCharacters => "trailing characters after the JSON value",
+            ErrorKind::InvalidLiteral => "invalid literal (expected `true`, `false` or `null`)",
+            ErrorKind::InvalidNumber => "invalid number",
+            ErrorKind::InvalidEscape => "invalid escape sequence",
+            ErrorKind::LoneSurrogate => "lone UTF-16 surrogate in `\\u` escape",
+            ErrorKind::ControlCharacter => "unescaped control character in string",
+            ErrorKind::DepthLimitExceeded => "nesting too deep",
+            ErrorKind::WrongType(_) => "wrong type",
+            ErrorKind::MissingField => "missing field",
+            ErrorKind::DuplicateKey => "duplicate key",
+            ErrorKind::InvalidInteger => "expected a non-negative integer or a string of decimal digits",
+            ErrorKind::IntegerOverflow => "integer out of range",
+            ErrorKind::InvalidValue(_) => "invalid value",
+            ErrorKind::BufferTooSmall => "output buffer too small",
+            ErrorKind::InvalidBase64 => "invalid base64",
+            ErrorKind::PayloadTooLarge => "payload larger than the limit",
+        }
+    }
+}
+
+/// The crate's error: a [kind](ErrorKind), the byte offset in the input where it was found, and the
+/// name of the field being read when that is known.
+///
+/// `Copy`, allocation-free, and `Display`s as a sentence:
+///
+/// ```
+/// let err = mimc_codec::Envelope::from_json(br#"{"msgId" "x"}"#).unwrap_err();
+/// assert_eq!(err.offset(), 9);
+/// assert_eq!(err.to_string(), "expected `:` after key at byte 9");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Error {
+    kind: ErrorKind,
+    offset: usize,
+    field: Option<&'static str>,
+}
+
+impl Error {
+    /// An error of `kind` at byte `offset`.
+    pub const fn new(kind: ErrorKind, offset: usize) -> Self {
+        Error {
+            kind,
+            offset,
+            field: None,
+        }
+    }
+
+    /// The same error, naming the field (wire spelling) it concerns; an already named field is kept.
+    #[must_use]
+    pub const fn in_field(mut self, field: &'static str) -> Self {
+        if self.field.is_none() {
+            self.field = Some(field);
+        }
+        self
+    }
+
+    /// What went wrong.
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Byte offset in the input where the problem was found (for output errors: in the output).
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The wire name of the field being read, when known.
+    pub const fn field(&self) -> Option<&'static str> {
+        self.field
+    }
+
+    /// The same error with its offset moved by `base` (for values decoded from a slice of a larger input).
+    #[must_use]
+    pub const fn shifted(mut self, base: usize) -> Self {
+        self.offset = self.offset.saturating_add(base);
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ErrorKind::WrongType(expected) => write!(f, "wrong type: expected {expected}")?,
+            ErrorKind::InvalidValue(why) => write!(f, "invalid value: {why}")?,
+            kind => f.write_str(kind.description())?,
+        }
+        if let Some(field) = self.field {
+            write!(f, " in `{field}`")?;
+        }
+        write!(f, " at byte {}", self.offset)
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,184 @@
+//! 64-bit ids and timestamps that travel as JSON numbers or strings.
+
+use core::fmt;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::{RawJson, ValueKind};
+
+/// A `u64` as MIMC sends it: a JSON integer **or** a JSON string of decimal digits (ids, timestamps,
+/// `version`). Parsed exactly, never through `f64`; re-encoding keeps the representation it came in.
+///
+/// Values made in code are strings by default ([`new`](Self::new)), because JavaScript peers lose
+/// precision on numbers above 2^53; [`number`](Self::number) asks for a bare integer.
+///
+/// ```
+/// use mimc_codec::json::{JsonU64, RawJson};
+/// let app_id = JsonU64::from_json(&RawJson::parse("\"2882303761517669588\"").unwrap()).unwrap();
+/// assert_eq!(app_id.get(), 2882303761517669588);
+/// assert!(app_id.is_quoted());
+/// let ts = JsonU64::from_json(&RawJson::parse("1516763973000").unwrap()).unwrap();
+/// assert!(!ts.is_quoted());
+/// assert!(JsonU64::from_json(&RawJson::parse("\"+1\"").unwrap()).is_err());
+/// assert!(JsonU64::from_json(&RawJson::parse("18446744073709551616").unwrap()).is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JsonU64 {
+    value: u64,
+    quoted: bool,
+}
+
+impl JsonU64 {
+    /// `value`, encoded as a JSON string.
+    pub const fn new(value: u64) -> Self {
+        JsonU64 {
+            value,
+            quoted: true,
+        }
+    }
+
+    /// `value`, encoded as a JSON number.
+    pub const fn number(value: u64) -> Self {
+        JsonU64 {
+            value,
+            quoted: false,
+        }
+    }
+
+    /// The value.
+    pub const fn get(&self) -> u64 {
+        self.value
+    }
+
+    /// Is it encoded as a JSON string?
+    pub const fn is_quoted(&self) -> bool {
+        self.quoted
+    }
+
+    /// The same value with the other representation chosen.
+    #[must_use]
+    pub const fn with_quoted(mut self, quoted: bool) -> Self {
+        self.quoted = quoted;
+        self
+    }
+
+    /// Reads a JSON integer or a string of decimal digits; anything else (negative, fraction, exponent,
+    /// `+`, empty, escapes, over `u64::MAX`) is an error at the value's offset.
+    pub fn from_json(v: &RawJson<'_>) -> Result<Self> {
+        let text = v.as_str();
+        let (digits, quoted, at) = match v.kind() {
+            ValueKind::Number => (text, false, v.offset()),
+            ValueKind::String => (
+                text.get(1..text.len().saturating_sub(1)).unwrap_or(""),
+                true,
+                v.offset() + 1,
+            ),
+            _ => return Err(Error::new(ErrorKind::InvalidInteger, v.offset())),
+        };
+        parse_u64(digits.as_bytes(), at).map(|value| JsonU64 { value, quoted })
+    }
+
+    /// Decimal digits of the value, written into `buf`; returns the used tail.
+    pub fn digits(self, buf: &mut [u8; 20]) -> &str {
+        let mut i = buf.len();
+        let mut v = self.value;
+        loop {
+            i -= 1;
+            if let Some(slot) = buf.get_mut(i) {
+                // `v % 10` is below 10, so the cast cannot truncate.
+                #[allow(clippy::cast_possible_truncation)]
+                let d = (v % 10) as u8;
+                *slot = b'0' + d;
+            }
+            v /= 10;
+            if v == 0 || i == 0 {
+                break;
+            }
+        }
+        core::str::from_utf8(buf.get(i..).unwrap_or(&[])).unwrap_or("0")
+    }
+}
+
+/// Exact decimal parse; `at` is the offset of the first digit.
+pub(crate) fn parse_u64(digits: &[u8], at: usize) -> Result<u64> {
+    if digits.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidInteger, at));
+    }
+    let mut v: u64 = 0;
+    for (i, &d) in digits.iter().enumerate() {
+        if !d.is_ascii_digit() {
+            return Err(Error::new(ErrorKind::InvalidInteger, at + i));
+        }
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(d - b'0')))
+            .ok_or(Error::new(ErrorKind::IntegerOverflow, at))?;
+    }
+    Ok(v)
+}
+
+impl From<u64> for JsonU64 {
+    fn from(v: u64) -> Self {
+        JsonU64::new(v)
+    }
+}
+
+impl PartialEq<u64> for JsonU64 {
+    fn eq(&self, other: &u64) -> bool {
+        self.value == *other
+    }
+}
+
+impl fmt::Debug for JsonU64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.quoted {
+            write!(f, "\"{}\"", self.value)
+        } else {
+            write!(f, "{}", self.value)
+        }
+    }
+}
+
+impl fmt::Display for JsonU64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.value, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    fn parse(json: &str) -> Result<JsonU64> {
+        JsonU64::from_json(&RawJson::parse(json).unwrap())
+    }
+
+    #[test]
+    fn exact_and_strict() {
+        assert_eq!(parse("18446744073709551615").unwrap(), u64::MAX);
+        assert_eq!(parse("\"30094929200414721\"").unwrap(), 30_094_929_200_414_721);
+        assert_eq!(parse("0").unwrap(), 0);
+        for (bad, kind, off) in [
+            ("-1", ErrorKind::InvalidInteger, 0),
+            ("1.0", ErrorKind::InvalidInteger, 1),
+            ("1e3", ErrorKind::InvalidInteger, 1),
+            ("\"\"", ErrorKind::InvalidInteger, 1),
+            ("\"+1\"", ErrorKind::InvalidInteger, 1),
+            ("\" 1\"", ErrorKind::InvalidInteger, 1),
+            ("\"\\u0031\"", ErrorKind::InvalidInteger, 1),
+            ("18446744073709551616", ErrorKind::IntegerOverflow, 0),
+            ("true", ErrorKind::InvalidInteger, 0),
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, off), "{bad}");
+        }
+    }
+
+    #[test]
+    fn digits_roundtrip() {
+        for v in [0, 7, 10, 2_882_303_761_517_669_588, u64::MAX] {
+            let mut buf = [0u8; 20];
+            assert_eq!(JsonU64::new(v).digits(&mut buf), v.to_string());
+        }
+    }
+}

@@ -1,0 +1,866 @@
+//! The validating single-pass reader.
+//!
+//! The whole input is checked for UTF-8 once up front; after that every span the reader hands out is a
+//! `&'a str` borrowed from the input with no further checks. Containers are skipped iteratively (a bit stack,
+//! no recursion), so hostile nesting costs neither stack nor time beyond one linear pass.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::JsonStr;
+
+/// The nesting depth allowed by default for free-form JSON (custom payloads, skipped unknown values).
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+/// The largest nesting depth [`DecodeOptions::with_max_depth`] accepts.
+pub const MAX_DEPTH_LIMIT: usize = 1024;
+/// The default maximum decoded size of a base64 payload: 15 KiB, as in current MIMC SDKs.
+pub const DEFAULT_MAX_PAYLOAD: usize = 15 * 1024;
+
+/// Limits applied while decoding. `Copy`, no lifetime; the defaults suit MIMC traffic.
+///
+/// ```
+/// use mimc_codec::DecodeOptions;
+/// let opts = DecodeOptions::new().with_max_depth(16).with_max_payload(10 * 1024);
+/// assert_eq!(opts.max_depth(), 16);
+/// assert_eq!(opts.max_payload(), 10 * 1024);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    max_depth: usize,
+    max_payload: usize,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DecodeOptions {
+    /// Depth 128, payload 15 KiB.
+    pub const fn new() -> Self {
+        DecodeOptions {
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_payload: DEFAULT_MAX_PAYLOAD,
+        }
+    }
+
+    /// Maximum nesting depth of containers (the top-level object counts as 1); clamped to 1..=1024.
+    #[must_use]
+    pub const fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = if depth == 0 {
+            1
+        } else if depth > MAX_DEPTH_LIMIT {
+            MAX_DEPTH_LIMIT
+        } else {
+            depth
+        };
+        self
+    }
+
+    /// Maximum decoded size in bytes of a base64 payload.
+    #[must_use]
+    pub const fn with_max_payload(mut self, bytes: usize) -> Self {
+        self.max_payload = bytes;
+        self
+    }
+
+    /// The nesting limit.
+    pub const fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// The payload limit in bytes.
+    pub const fn max_payload(&self) -> usize {
+        self.max_payload
+    }
+}
+
+/// The JSON type of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool,
+    /// a number
+    Number,
+    /// a string
+    String,
+    /// an array
+    Array,
+    /// an object
+    Object,
+}
+
+impl ValueKind {
+    /// The JSON name of the type, as used in error messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ValueKind::Null => "null",
+            ValueKind::Bool => "a boolean",
+            ValueKind::Number => "a number",
+            ValueKind::String => "a string",
+            ValueKind::Array => "an array",
+            ValueKind::Object => "an object",
+        }
+    }
+}
+
+/// A validated JSON value kept as its text: what custom payloads and skipped values are.
+///
+/// Re-encoding writes the text verbatim, so unknown kinds round-trip byte for byte.
+///
+/// ```
+/// use mimc_codec::json::{RawJson, ValueKind};
+/// let raw = RawJson::parse(r#"{"lat": 39.9, "lng": 116.3}"#).unwrap();
+/// assert_eq!(raw.kind(), ValueKind::Object);
+/// assert!(RawJson::parse("{1:2}").is_err());
+/// ```
+#[derive(Clone, Copy)]
+pub struct RawJson<'a> {
+    text: &'a str,
+    offset: usize,
+    kind: ValueKind,
+}
+
+impl<'a> RawJson<'a> {
+    /// Validates `text` as exactly one JSON value (surrounding whitespace is trimmed) with the default depth limit.
+    pub fn parse(text: &'a str) -> Result<Self> {
+        Self::parse_with(text, &DecodeOptions::new())
+    }
+
+    /// As [`parse`](Self::parse), with explicit limits.
+    pub fn parse_with(text: &'a str, opts: &DecodeOptions) -> Result<Self> {
+        let mut p = Parser::new(text, 0, opts.max_depth);
+        let v = p.value(0)?;
+        p.end()?;
+        Ok(v)
+    }
+
+    pub(crate) const fn from_parts(text: &'a str, offset: usize, kind: ValueKind) -> Self {
+        RawJson { text, offset, kind }
+    }
+
+    /// The JSON text of the value, exactly as it appeared.
+    pub const fn as_str(&self) -> &'a str {
+        self.text
+    }
+
+    /// The JSON type.
+    pub const fn kind(&self) -> ValueKind {
+        self.kind
+    }
+
+    /// Byte offset of the value's first byte in the input it was decoded from.
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The value as a string, or a `WrongType` error at its offset.
+    pub fn to_json_str(&self) -> Result<JsonStr<'a>> {
+        if self.kind != ValueKind::String {
+            return Err(self.wrong_type("a string"));
+        }
+        let inner = self
+            .text
+            .get(1..self.text.len().saturating_sub(1))
+            .unwrap_or("");
+        let escaped = inner.as_bytes().contains(&b'\\');
+        Ok(JsonStr::from_raw_parts(inner, escaped, self.offset + 1))
+    }
+
+    /// The value as a boolean.
+    pub fn to_bool(&self) -> Result<bool> {
+        match self.text {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(self.wrong_type("a boolean")),
+        }
+    }
+
+    /// Is it `null`?
+    pub fn is_null(&self) -> bool {
+        self.kind == ValueKind::Null
+    }
+
+    /// The members of an object value, validated already, read lazily.
+    pub fn object(&self) -> Result<ObjectIter<'a>> {
+        if self.kind != ValueKind::Object {
+            return Err(self.wrong_type("an object"));
+        }
+        let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
+        p.pos = 1;
+        Ok(ObjectIter {
+            p,
+            first: true,
+            done: false,
+            top: false,
+        })
+    }
+
+    /// The elements of an array value, validated already, read lazily.
+    pub fn array(&self) -> Result<ArrayIter<'a>> {
+        if self.kind != ValueKind::Array {
+            return Err(self.wrong_type("an array"));
+        }
+        let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
+        p.pos = 1;
+        Ok(ArrayIter {
+            p,
+            first: true,
+            done: false,
+        })
+    }
+
+    /// A `WrongType` error pointing at this value.
+    pub fn wrong_type(&self, expected: &'static str) -> Error {
+        Error::new(ErrorKind::WrongType(expected), self.offset)
+    }
+}
+
+impl PartialEq for RawJson<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+impl Eq for RawJson<'_> {}
+
+impl core::fmt::Debug for RawJson<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "RawJson({})", self.text)
+    }
+}
+
+impl core::fmt::Display for RawJson<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// Checks `input` for UTF-8 once, giving the offset of the first bad byte.
+pub(crate) fn utf8(input: &[u8]) -> Result<&str> {
+    core::str::from_utf8(input).map_err(|e| Error::new(ErrorKind::InvalidUtf8, e.valid_up_to()))
+}
+
+/// Opens the top-level object of a document: checks UTF-8, skips leading whitespace, expects `{`.
+/// Iterating the result to its end also checks that nothing but whitespace follows.
+///
+/// ```
+/// use mimc_codec::{json, DecodeOptions};
+/// let mut obj = json::top_object(br#"{"a":1,"b":[true]}"#, &DecodeOptions::new()).unwrap();
+/// let (k, v) = obj.next_member().unwrap().unwrap();
+/// assert_eq!(k, "a");
+/// assert_eq!(v.as_str(), "1");
+/// assert!(obj.next_member().unwrap().is_some());
+/// assert!(obj.next_member().unwrap().is_none());
+/// ```
+pub fn top_object<'a>(input: &'a [u8], opts: &DecodeOptions) -> Result<ObjectIter<'a>> {
+    let text = utf8(input)?;
+    let mut p = Parser::new(text, 0, opts.max_depth);
+    p.ws();
+    match p.peek() {
+        Some(b'{') => p.pos += 1,
+        Some(_) => return Err(p.err_here(ErrorKind::WrongType("an object"))),
+        None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
+    }
+    Ok(ObjectIter {
+        p,
+        first: true,
+        done: false,
+        top: true,
+    })
+}
+
+/// Lazily reads the members of an object. Each value is fully validated (containers skipped with their
+/// depth checked) before it is handed out.
+#[derive(Debug, Clone)]
+pub struct ObjectIter<'a> {
+    p: Parser<'a>,
+    first: bool,
+    done: bool,
+    top: bool,
+}
+
+impl<'a> ObjectIter<'a> {
+    /// The next `(key, value)`, `None` after the closing `}` (and, for a document, only whitespace after it).
+    pub fn next_member(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
+        if self.done {
+            return Ok(None);
+        }
+        let p = &mut self.p;
+        p.ws();
+        if self.first {
+            self.first = false;
+            if p.peek() == Some(b'}') {
+                return self.close();
+            }
+        } else {
+            match p.peek() {
+                Some(b',') => {
+                    p.pos += 1;
+                    p.ws();
+                }
+                Some(b'}') => return self.close(),
+                Some(_) => return Err(p.err_here(ErrorKind::ExpectedCommaOrBrace)),
+                None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
+            }
+        }
+        let key = p.key()?;
+        let value = p.value(1)?;
+        Ok(Some((key, value)))
+    }
+
+    fn close(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
+        self.p.pos += 1;
+        self.done = true;
+        if self.top {
+            self.p.end()?;
+        }
+        Ok(None)
+    }
+
+    /// Byte offset just past what has been read so far.
+    pub fn offset(&self) -> usize {
+        self.p.base + self.p.pos
+    }
+}
+
+impl<'a> Iterator for ObjectIter<'a> {
+    type Item = Result<(JsonStr<'a>, RawJson<'a>)>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_member() {
+            Ok(Some(m)) => Some(Ok(m)),
+            Ok(None) => None,
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Lazily reads the elements of an array value.
+#[derive(Debug, Clone)]
+pub struct ArrayIter<'a> {
+    p: Parser<'a>,
+    first: bool,
+    done: bool,
+}
+
+impl<'a> ArrayIter<'a> {
+    /// The next element, `None` after the closing `]`.
+    pub fn next_element(&mut self) -> Result<Option<RawJson<'a>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let p = &mut self.p;
+        p.ws();
+        if self.first {
+            self.first = false;
+            if p.peek() == Some(b']') {
+                self.done = true;
+                return Ok(None);
+            }
+        } else {
+            match p.peek() {
+                Some(b',') => p.pos += 1,
+                Some(b']') => {
+                    self.done = true;
+                    return Ok(None);
+                }
+                Some(_) => return Err(p.err_here(ErrorKind::ExpectedCommaOrBracket)),
+                None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
+            }
+        }
+        p.value(1).map(Some)
+    }
+}
+
+impl<'a> Iterator for ArrayIter<'a> {
+    type Item = Result<RawJson<'a>>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_element() {
+            Ok(Some(m)) => Some(Ok(m)),
+            Ok(None) => None,
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Non-zero when any byte of `w` is `"`, `\` or below 0x20 (exact for existence; SWAR).
+#[inline(always)]
+const fn string_special(w: u64) -> u64 {
+    let q = w ^ (LO * b'"' as u64);
+    let b = w ^ (LO * b'\\' as u64);
+    let has_q = q.wrapping_sub(LO) & !q;
+    let has_b = b.wrapping_sub(LO) & !b;
+    let has_ctl = w.wrapping_sub(LO * 0x20) & !w;
+    (has_q | has_b | has_ctl) & HI
+}
+
+/// The scanner. `text` is known-good UTF-8; `base` is the offset of `text` in the original input.
+#[derive(Debug, Clone)]
+pub(crate) struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+    base: usize,
+    max_depth: usize,
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) const fn new(text: &'a str, base: usize, max_depth: usize) -> Self {
+        Parser {
+            text,
+            pos: 0,
+            base,
+            max_depth,
+        }
+    }
+
+    #[inline(always)]
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.pos).copied()
+    }
+
+    #[inline(always)]
+    fn err_at(&self, kind: ErrorKind, pos: usize) -> Error {
+        Error::new(kind, self.base + pos)
+    }
+
+    #[inline(always)]
+    fn err_here(&self, kind: ErrorKind) -> Error {
+        self.err_at(kind, self.pos)
+    }
+
+    #[inline(always)]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Only whitespace may remain.
+    pub(crate) fn end(&mut self) -> Result<()> {
+        self.ws();
+        if self.pos < self.bytes().len() {
+            return Err(self.err_here(ErrorKind::TrailingCharacters));
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn span(&self, start: usize, end: usize) -> &'a str {
+        // Spans always start and end next to ASCII delimiters, so they are char boundaries; `get` keeps
+        // this panic-free even if that reasoning were wrong.
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// `"key"` then `:`; leaves the position after the colon.
+    #[inline]
+    fn key(&mut self) -> Result<JsonStr<'a>> {
+        if self.peek() != Some(b'"') {
+            return Err(self.err_here(if self.pos >= self.bytes().len() {
+                ErrorKind::UnexpectedEnd
+            } else {
+                ErrorKind::ExpectedKey
+            }));
+        }
+        let key = self.string()?;
+        self.ws();
+        match self.peek() {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(key)
+            }
+            Some(_) => Err(self.err_here(ErrorKind::ExpectedColon)),
+            None => Err(self.err_here(ErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// One value at nesting level `depth` (the containing object's level); whitespace before it is skipped.
+    #[inline]
+    pub(crate) fn value(&mut self, depth: usize) -> Result<RawJson<'a>> {
+        self.ws();
+        let start = self.pos;
+        let kind = match self.peek() {
+            Some(b'"') => {
+                self.string()?;
+                ValueKind::String
+            }
+            Some(b'{' | b'[') => {
+                let kind = if self.peek() == Some(b'{') {
+                    ValueKind::Object
+                } else {
+                    ValueKind::Array
+                };
+                self.container(depth)?;
+                kind
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                self.number()?;
+                ValueKind::Number
+            }
+            Some(b't') => {
+                self.literal(b"true")?;
+                ValueKind::Bool
+            }
+            Some(b'f') => {
+                self.literal(b"false")?;
+                ValueKind::Bool
+            }
+            Some(b'n') => {
+                self.literal(b"null")?;
+                ValueKind::Null
+            }
+            Some(_) => return Err(self.err_here(ErrorKind::ExpectedValue)),
+            None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
+        };
+        Ok(RawJson::from_parts(
+            self.span(start, self.pos),
+            self.base + start,
+            kind,
+        ))
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        let rest = self.bytes().get(self.pos..).unwrap_or(&[]);
+        for (i, &w) in word.iter().enumerate() {
+            match rest.get(i) {
+                Some(&b) if b == w => {}
+                Some(_) => return Err(self.err_at(ErrorKind::InvalidLiteral, self.pos + i)),
+                None => return Err(self.err_at(ErrorKind::UnexpectedEnd, self.pos + i)),
+            }
+        }
+        self.pos += word.len();
+        Ok(())
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn number(&mut self) -> Result<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            Some(_) => return Err(self.err_here(ErrorKind::InvalidNumber)),
+            None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.one_or_more_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.one_or_more_digits()?;
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn one_or_more_digits(&mut self) -> Result<()> {
+        match self.peek() {
+            Some(b'0'..=b'9') => {
+                self.digits();
+                Ok(())
+            }
+            Some(_) => Err(self.err_here(ErrorKind::InvalidNumber)),
+            None => Err(self.err_here(ErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// A string starting at the current `"`; returns its content (between the quotes) as a [`JsonStr`].
+    #[inline]
+    fn string(&mut self) -> Result<JsonStr<'a>> {
+        let bytes = self.bytes();
+        self.pos += 1; // opening quote
+        let start = self.pos;
+        let mut escaped = false;
+        let mut i = self.pos;
+        loop {
+            // Fast path: eight bytes at a time while none is special.
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
+                    break;
+                };
+                let special = string_special(u64::from_le_bytes(arr));
+                if special != 0 {
+                    i += (special.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(JsonStr::from_raw_parts(
+                        self.span(start, i),
+                        escaped,
+                        self.base + start,
+                    ));
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    i = self.escape(i)?;
+                }
+                Some(&b) if b < 0x20 => return Err(self.err_at(ErrorKind::ControlCharacter, i)),
+                Some(_) => i += 1,
+                None => return Err(self.err_at(ErrorKind::UnexpectedEnd, i)),
+            }
+        }
+    }
+
+    /// Validates the escape at `i` (the backslash); returns the index after it.
+    fn escape(&self, i: usize) -> Result<usize> {
+        let bytes = self.bytes();
+        match bytes.get(i + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
+            Some(b'u') => {
+                let hi = self.hex4(i + 2)?;
+                match hi {
+                    0xD800..=0xDBFF => {
+                        // must be followed by \uDC00-\uDFFF
+                        match (bytes.get(i + 6), bytes.get(i + 7)) {
+                            (Some(b'\\'), Some(b'u')) => {
+                                let lo = self.hex4(i + 8)?;
+                                if (0xDC00..=0xDFFF).contains(&lo) {
+                                    Ok(i + 12)
+                                } else {
+                                    Err(self.err_at(ErrorKind::LoneSurrogate, i))
+                                }
+                            }
+                            (None, _) | (Some(b'\\'), None) => {
+                                Err(self.err_at(ErrorKind::UnexpectedEnd, bytes.len()))
+                            }
+                            _ => Err(self.err_at(ErrorKind::LoneSurrogate, i)),
+                        }
+                    }
+                    0xDC00..=0xDFFF => Err(self.err_at(ErrorKind::LoneSurrogate, i)),
+                    _ => Ok(i + 6),
+                }
+            }
+            Some(_) => Err(self.err_at(ErrorKind::InvalidEscape, i)),
+            None => Err(self.err_at(ErrorKind::UnexpectedEnd, i + 1)),
+        }
+    }
+
+    fn hex4(&self, at: usize) -> Result<u32> {
+        let mut v = 0u32;
+        for k in 0..4 {
+            let d = match self.bytes().get(at + k) {
+                Some(&b) => hex_val(b).ok_or_else(|| self.err_at(ErrorKind::InvalidEscape, at + k))?,
+                None => return Err(self.err_at(ErrorKind::UnexpectedEnd, at + k)),
+            };
+            v = (v << 4) | u32::from(d);
+        }
+        Ok(v)
+    }
+
+    /// Skips the container at the current `[` or `{` with full validation, iteratively.
+    /// `depth` is the nesting level of whatever contains it.
+    fn container(&mut self, depth: usize) -> Result<()> {
+        // One bit per open container: 1 = object, 0 = array.
+        let mut stack = [0u64; MAX_DEPTH_LIMIT / 64];
+        let mut level = 0usize; // containers open inside this call
+        // Enter the first container.
+        'open: loop {
+            // At `{` or `[`.
+            let is_obj = self.peek() == Some(b'{');
+            if depth + level + 1 > self.max_depth {
+                return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+            }
+            let (word, bit) = (level / 64, level % 64);
+            if let Some(w) = stack.get_mut(word) {
+                if is_obj {
+                    *w |= 1 << bit;
+                } else {
+                    *w &= !(1 << bit);
+                }
+            } else {
+                return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+            }
+            level += 1;
+            self.pos += 1;
+            self.ws();
+            let close = if is_obj { b'}' } else { b']' };
+            if self.peek() == Some(close) {
+                self.pos += 1;
+                level -= 1;
+            } else {
+                if is_obj {
+                    self.key()?;
+                }
+                // A value: scalars inline, containers by looping back to 'open.
+                self.ws();
+                match self.peek() {
+                    Some(b'{' | b'[') => continue 'open,
+                    _ => {
+                        self.value(depth + level)?;
+                    }
+                }
+            }
+            // After a value (or a closed container): commas and closes until another container opens.
+            loop {
+                if level == 0 {
+                    return Ok(());
+                }
+                let idx = level - 1;
+                let top_is_obj = stack
+                    .get(idx / 64)
+                    .is_some_and(|w| w & (1 << (idx % 64)) != 0);
+                self.ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.ws();
+                        if top_is_obj {
+                            self.key()?;
+                            self.ws();
+                        }
+                        match self.peek() {
+                            Some(b'{' | b'[') => continue 'open,
+                            _ => {
+                                self.value(depth + level)?;
+                            }
+                        }
+                    }
+                    Some(b'}') if top_is_obj => {
+                        self.pos += 1;
+                        level -= 1;
+                    }
+                    Some(b']') if !top_is_obj => {
+                        self.pos += 1;
+                        level -= 1;
+                    }
+                    Some(_) => {
+                        return Err(self.err_here(if top_is_obj {
+                            ErrorKind::ExpectedCommaOrBrace
+                        } else {
+                            ErrorKind::ExpectedCommaOrBracket
+                        }));
+                    }
+                    None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
+                }
+            }
+        }
+    }
+}
+
+#[inline(always)]
+pub(crate) const fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(s: &str) -> Result<RawJson<'_>> {
+        RawJson::parse(s)
+    }
+
+    #[test]
+    fn accepts_basics() {
+        for s in [
+            "0",
+            "-0",
+            "1.5e3",
+            "-12.25E-3",
+            "\"\"",
+            "\"a\\u00e9\\ud83d\\ude00\"",
+            "[]",
+            "{}",
+            "[1,[2,{\"a\":[3]}],{}]",
+            " {\"a\" : null , \"b\":true}\n",
+        ] {
+            assert!(check(s).is_ok(), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_with_offsets() {
+        let cases: &[(&str, ErrorKind, usize)] = &[
+            ("01", ErrorKind::TrailingCharacters, 1),
+            ("[1,]", ErrorKind::ExpectedValue, 3),
+            ("{\"a\" 1}", ErrorKind::ExpectedColon, 5),
+            ("{\"a\":1 \"b\":2}", ErrorKind::ExpectedCommaOrBrace, 7),
+            ("[1 2]", ErrorKind::ExpectedCommaOrBracket, 3),
+            ("\"\\x\"", ErrorKind::InvalidEscape, 1),
+            ("\"\\ud800\"", ErrorKind::LoneSurrogate, 1),
+            ("\"\\udc00\"", ErrorKind::LoneSurrogate, 1),
+            ("\"a\u{1}\"", ErrorKind::ControlCharacter, 2),
+            ("tru", ErrorKind::UnexpectedEnd, 3),
+            ("nul1", ErrorKind::InvalidLiteral, 3),
+            ("1.", ErrorKind::UnexpectedEnd, 2),
+            ("-a", ErrorKind::InvalidNumber, 1),
+            ("{\"a\":[1,{\"b\":2]}", ErrorKind::ExpectedCommaOrBrace, 14),
+            ("[", ErrorKind::UnexpectedEnd, 1),
+            ("\"abcdefghijklmnop", ErrorKind::UnexpectedEnd, 17),
+        ];
+        for &(s, kind, off) in cases {
+            let e = check(s).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
+        }
+    }
+
+    #[test]
+    fn depth_limit_is_iterative_and_exact() {
+        let opts = DecodeOptions::new().with_max_depth(3);
+        assert!(RawJson::parse_with("[[[1]]]", &opts).is_ok());
+        let e = RawJson::parse_with("[[[[1]]]]", &opts).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimitExceeded, 3));
+        // Deep but within the hard limit: no recursion, so no stack overflow.
+        let deep = "[".repeat(1000) + &"]".repeat(1000);
+        let opts = DecodeOptions::new().with_max_depth(MAX_DEPTH_LIMIT);
+        assert!(RawJson::parse_with(&deep, &opts).is_ok());
+        let deeper = "[".repeat(100_000);
+        assert_eq!(
+            RawJson::parse_with(&deeper, &opts).unwrap_err().kind(),
+            ErrorKind::DepthLimitExceeded
+        );
+    }
+
+    #[test]
+    fn swar_finds_specials_at_every_position() {
+        for special in [b'"', b'\\', 0x01] {
+            for pos in 1..21 {
+                let mut s = [b'a'; 24];
+                s[0] = b'"';
+                s[23] = b'"';
+                s[pos] = special;
+                let text = core::str::from_utf8(&s).unwrap();
+                let mut p = Parser::new(text, 0, 8);
+                match (special, p.string()) {
+                    (b'"', Ok(js)) => assert_eq!(js.raw().len(), pos - 1),
+                    (b'\\', Err(e)) => assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidEscape, pos)),
+                    (0x01, Err(e)) => assert_eq!((e.kind(), e.offset()), (ErrorKind::ControlCharacter, pos)),
+                    (_, r) => panic!("{special} at {pos}: {r:?}"),
+                }
+            }
+        }
+    }
+}

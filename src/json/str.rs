@@ -1,0 +1,391 @@
+//! Borrowed JSON strings that unescape lazily.
+
+use core::fmt;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::read::hex_val;
+
+/// A string borrowed from JSON input, escapes still in place, unescaped only when asked.
+///
+/// A `JsonStr` read from JSON knows whether its text contains backslash escapes: when it does not (the
+/// common case) [`as_str`](Self::as_str) is free. A `JsonStr` made from a Rust `&str` holds that text as is.
+/// Equality, ordering-free comparison with `&str`, and `Display` all work on the unescaped text without
+/// allocating.
+///
+/// ```
+/// use mimc_codec::json::JsonStr;
+/// let plain = JsonStr::new("hello");
+/// assert_eq!(plain.as_str(), Some("hello"));
+///
+/// let v = mimc_codec::json::RawJson::parse(r#""TEXT\/1 \u4e2d\ud83d\ude00""#).unwrap();
+/// let s = v.to_json_str().unwrap();
+/// assert!(s.is_escaped());
+/// assert_eq!(s.as_str(), None); // needs unescaping
+/// assert_eq!(s, "TEXT/1 中😀");
+/// let mut buf = [0u8; 32];
+/// assert_eq!(s.unescape_into(&mut buf).unwrap(), "TEXT/1 中😀");
+/// assert_eq!(s.unescaped_len(), "TEXT/1 中😀".len());
+/// ```
+#[derive(Clone, Copy)]
+pub struct JsonStr<'a> {
+    raw: &'a str,
+    escaped: bool,
+    offset: usize,
+}
+
+impl<'a> JsonStr<'a> {
+    /// A `JsonStr` holding `text` as it is (no escapes are interpreted).
+    pub const fn new(text: &'a str) -> Self {
+        JsonStr {
+            raw: text,
+            escaped: false,
+            offset: 0,
+        }
+    }
+
+    /// From the content of a validated JSON string (between the quotes).
+    pub(crate) const fn from_raw_parts(raw: &'a str, escaped: bool, offset: usize) -> Self {
+        JsonStr {
+            raw,
+            escaped,
+            offset,
+        }
+    }
+
+    /// The text, borrowed, when no unescaping is needed; `None` when it contains escapes.
+    pub const fn as_str(&self) -> Option<&'a str> {
+        if self.escaped { None } else { Some(self.raw) }
+    }
+
+    /// The source text: for a string read from JSON, exactly what stood between the quotes (escapes
+    /// included); for one made with [`new`](Self::new), the text itself.
+    pub const fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// Does the source text contain JSON escapes?
+    pub const fn is_escaped(&self) -> bool {
+        self.escaped
+    }
+
+    /// Byte offset of the first character after the opening quote in the input (0 for strings made in code).
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Is the unescaped text empty?
+    pub const fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// Length in bytes of the unescaped UTF-8 text.
+    pub fn unescaped_len(&self) -> usize {
+        if !self.escaped {
+            return self.raw.len();
+        }
+        self.chunks().map(|c| c.as_str_len()).sum()
+    }
+
+    /// Unescapes into `buf`, returning the text written there. `BufferTooSmall` (offset: bytes that fit)
+    /// when `buf` is shorter than [`unescaped_len`](Self::unescaped_len).
+    pub fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
+        let mut n = 0usize;
+        for chunk in self.chunks() {
+            let mut tmp = [0u8; 4];
+            let s = chunk.as_str(&mut tmp);
+            let Some(dst) = buf.get_mut(n..n + s.len()) else {
+                return Err(Error::new(ErrorKind::BufferTooSmall, n));
+            };
+            dst.copy_from_slice(s.as_bytes());
+            n += s.len();
+        }
+        let out = buf.get(..n).unwrap_or(&[]);
+        // Only whole UTF-8 sequences were copied.
+        core::str::from_utf8(out).map_err(|e| Error::new(ErrorKind::InvalidUtf8, e.valid_up_to()))
+    }
+
+    /// The unescaped text as pieces: borrowed runs and single decoded characters.
+    pub fn chunks(&self) -> Chunks<'a> {
+        Chunks {
+            rest: self.raw,
+            escaped: self.escaped,
+        }
+    }
+
+    /// The unescaped characters.
+    pub fn chars(&self) -> impl Iterator<Item = char> + 'a {
+        self.chunks().flat_map(|c| {
+            let (run, ch) = match c {
+                Chunk::Text(s) => (s, None),
+                Chunk::Char(c) => ("", Some(c)),
+            };
+            run.chars().chain(ch)
+        })
+    }
+
+    /// The unescaped text, borrowed when there were no escapes.
+    #[cfg(feature = "alloc")]
+    pub fn to_cow(&self) -> alloc::borrow::Cow<'a, str> {
+        match self.as_str() {
+            Some(s) => alloc::borrow::Cow::Borrowed(s),
+            None => alloc::borrow::Cow::Owned(self.to_unescaped_string()),
+        }
+    }
+
+    /// The unescaped text in a new `String`.
+    #[cfg(feature = "alloc")]
+    pub fn to_unescaped_string(&self) -> alloc::string::String {
+        let mut s = alloc::string::String::with_capacity(self.unescaped_len());
+        for chunk in self.chunks() {
+            match chunk {
+                Chunk::Text(t) => s.push_str(t),
+                Chunk::Char(c) => s.push(c),
+            }
+        }
+        s
+    }
+
+    /// Compares the unescaped text with `other` without allocating.
+    pub fn eq_str(&self, other: &str) -> bool {
+        if !self.escaped {
+            return self.raw == other;
+        }
+        let mut rest = other.as_bytes();
+        for chunk in self.chunks() {
+            let mut tmp = [0u8; 4];
+            let s = chunk.as_str(&mut tmp).as_bytes();
+            match rest.strip_prefix(s) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
+
+    /// The text for matching against a fixed set of names: borrowed when clean, unescaped into `scratch`
+    /// otherwise. Text that does not fit `scratch` gives `None` (no known name is that long).
+    pub fn as_key<'s>(&'s self, scratch: &'s mut [u8; 64]) -> Option<&'s str> {
+        if self.escaped {
+            self.unescape_into(scratch).ok()
+        } else {
+            Some(self.raw)
+        }
+    }
+
+    /// An error of `kind` pointing at this string.
+    pub fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(kind, self.offset)
+    }
+}
+
+/// A piece of unescaped text: see [`JsonStr::chunks`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chunk<'a> {
+    /// A run of text without escapes, borrowed from the input.
+    Text(&'a str),
+    /// One character that was escaped.
+    Char(char),
+}
+
+impl<'a> Chunk<'a> {
+    /// The chunk as text; an escaped character is encoded into `tmp`.
+    pub fn as_str<'t>(&self, tmp: &'t mut [u8; 4]) -> &'t str
+    where
+        'a: 't,
+    {
+        match *self {
+            Chunk::Text(s) => s,
+            Chunk::Char(c) => c.encode_utf8(tmp),
+        }
+    }
+
+    fn as_str_len(&self) -> usize {
+        match self {
+            Chunk::Text(s) => s.len(),
+            Chunk::Char(c) => c.len_utf8(),
+        }
+    }
+}
+
+/// Iterator over the unescaped pieces of a [`JsonStr`].
+#[derive(Debug, Clone)]
+pub struct Chunks<'a> {
+    rest: &'a str,
+    escaped: bool,
+}
+
+impl<'a> Iterator for Chunks<'a> {
+    type Item = Chunk<'a>;
+
+    fn next(&mut self) -> Option<Chunk<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        if !self.escaped {
+            let all = self.rest;
+            self.rest = "";
+            return Some(Chunk::Text(all));
+        }
+        let bytes = self.rest.as_bytes();
+        match bytes.iter().position(|&b| b == b'\\') {
+            Some(0) => {
+                let (c, used) = decode_escape(bytes).unwrap_or(('\u{FFFD}', bytes.len()));
+                self.rest = self.rest.get(used..).unwrap_or("");
+                Some(Chunk::Char(c))
+            }
+            Some(i) => {
+                let (run, rest) = self.rest.split_at_checked(i).unwrap_or((self.rest, ""));
+                self.rest = rest;
+                Some(Chunk::Text(run))
+            }
+            None => {
+                let all = self.rest;
+                self.rest = "";
+                Some(Chunk::Text(all))
+            }
+        }
+    }
+}
+
+/// Decodes the escape at the start of `b` (validated by the reader). Returns the char and bytes used.
+fn decode_escape(b: &[u8]) -> Option<(char, usize)> {
+    let c = match b.get(1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hi = hex4(b.get(2..6)?)?;
+            if (0xD800..0xDC00).contains(&hi) {
+                if b.get(6..8)? != b"\\u" {
+                    return None;
+                }
+                let lo = hex4(b.get(8..12)?)?;
+                if !(0xDC00..0xE000).contains(&lo) {
+                    return None;
+                }
+                let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                return Some((char::from_u32(cp)?, 12));
+            }
+            return Some((char::from_u32(hi)?, 6));
+        }
+        _ => return None,
+    };
+    Some((c, 2))
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    b.iter()
+        .try_fold(0u32, |acc, &d| Some((acc << 4) | u32::from(hex_val(d)?)))
+}
+
+impl PartialEq for JsonStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self.as_str(), other.as_str()) {
+            (Some(a), Some(b)) => a == b,
+            (Some(a), None) => other.eq_str(a),
+            (None, Some(b)) => self.eq_str(b),
+            (None, None) => self.chars().eq(other.chars()),
+        }
+    }
+}
+impl Eq for JsonStr<'_> {}
+
+impl PartialEq<str> for JsonStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.eq_str(other)
+    }
+}
+impl PartialEq<&str> for JsonStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.eq_str(other)
+    }
+}
+impl PartialEq<JsonStr<'_>> for &str {
+    fn eq(&self, other: &JsonStr<'_>) -> bool {
+        other.eq_str(self)
+    }
+}
+
+impl core::hash::Hash for JsonStr<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        for c in self.chars() {
+            c.hash(state);
+        }
+    }
+}
+
+impl<'a> From<&'a str> for JsonStr<'a> {
+    fn from(s: &'a str) -> Self {
+        JsonStr::new(s)
+    }
+}
+
+impl Default for JsonStr<'_> {
+    fn default() -> Self {
+        JsonStr::new("")
+    }
+}
+
+impl fmt::Display for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.chunks() {
+            let mut tmp = [0u8; 4];
+            f.write_str(chunk.as_str(&mut tmp))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for c in self.chars() {
+            for e in c.escape_debug() {
+                f.write_char(e)?;
+            }
+        }
+        f.write_char('"')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::RawJson;
+
+    fn js(json: &str) -> JsonStr<'_> {
+        RawJson::parse(json).unwrap().to_json_str().unwrap()
+    }
+
+    #[test]
+    fn unescapes_every_escape() {
+        let s = js(r#""\"\\\/\b\f\n\r\t\u0041\u00e9\u4e2d\ud83d\ude00x""#);
+        let want = "\"\\/\u{8}\u{c}\n\r\tAé中😀x";
+        assert_eq!(s, want);
+        assert_eq!(s.unescaped_len(), want.len());
+        let mut buf = [0u8; 64];
+        assert_eq!(s.unescape_into(&mut buf).unwrap(), want);
+        let mut small = [0u8; 5];
+        let e = s.unescape_into(&mut small).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::BufferTooSmall, 5));
+        assert!(s.chars().eq(want.chars()));
+    }
+
+    #[test]
+    fn comparisons_do_not_confuse_prefixes() {
+        let s = js(r#""ab\/""#);
+        assert!(s.eq_str("ab/"));
+        assert!(!s.eq_str("ab"));
+        assert!(!s.eq_str("ab/c"));
+        assert_eq!(s, JsonStr::new("ab/"));
+        assert_ne!(s, JsonStr::new("ab\\/"));
+        let mut scratch = [0u8; 64];
+        assert_eq!(s.as_key(&mut scratch), Some("ab/"));
+    }
+}

@@ -1,0 +1,48 @@
+//! # mimc-codec
+//!
+//! Exact, zero-copy, allocation-free reading and writing of the message formats of Xiaomi MIMC
+//! (Mi Instant Messaging Cloud): the recommended message [`Envelope`], webhook callbacks and the HTTP API.
+//!
+//! Decoding validates the whole input once (UTF-8 up front, then one pass over the JSON grammar), borrows
+//! every string from the input, and dispatches on the kind wherever its key stands. Encoding writes into a
+//! caller's `&mut [u8]` (or a `Vec` with `alloc`).
+//!
+//! ```
+//! use mimc_codec::{Envelope, Body, ToJson};
+//!
+//! let json = br#"{"version":0,"msgId":"TEXT_12345","msgType":"TEXT","timestamp":"1516763973000",
+//!                "payload":"Welcome to the Xiaomi instant message cloud (MIMC)"}"#;
+//! let env = Envelope::from_json(json)?;
+//! assert_eq!(env.msg_id(), "TEXT_12345");
+//! assert_eq!(env.timestamp().get(), 1516763973000);
+//! match env.body() {
+//!     Body::Text(text) => assert!(text.eq_str("Welcome to the Xiaomi instant message cloud (MIMC)")),
+//!     _ => unreachable!(),
+//! }
+//!
+//! let mut out = [0u8; 256];
+//! let n = env.to_json_slice(&mut out)?;
+//! assert_eq!(Envelope::from_json(&out[..n])?, env);
+//! # Ok::<(), mimc_codec::Error>(())
+//! ```
+//!
+//! ## Features
+//!
+//! - *(none)*: the core, `#![no_std]`, no allocator.
+//! - `alloc`: `Vec`/`String` outputs (`to_json_vec`), `JsonStr::to_cow`.
+//! - `std` (default): implies `alloc`.
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+mod envelope;
+mod error;
+pub mod json;
+
+pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
+pub use error::{Error, ErrorKind, Result};
+pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};

@@ -1,0 +1,2 @@
+//! Integration tests: one binary, a module per area.
+mod envelope;
