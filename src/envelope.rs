@@ -349,7 +349,7 @@ impl<'a> Body<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Envelope<'a> {
     version: JsonU64,
-    msg_id: JsonStr<'a>,
+    msg_id: Option<JsonStr<'a>>,
     timestamp: JsonU64,
     body: Body<'a>,
     kind_key: KindKey,
@@ -361,7 +361,7 @@ impl<'a> Envelope<'a> {
     pub fn new(msg_id: &'a str, timestamp: u64, body: Body<'a>) -> Self {
         Envelope {
             version: JsonU64::number(0),
-            msg_id: JsonStr::new(msg_id),
+            msg_id: Some(JsonStr::new(msg_id)),
             timestamp: JsonU64::new(timestamp),
             body,
             kind_key: KindKey::MsgType,
@@ -531,9 +531,17 @@ impl<'a> Envelope<'a> {
         self.version
     }
 
-    /// `msgId`.
-    pub fn msg_id(&self) -> &JsonStr<'a> {
-        &self.msg_id
+    /// `msgId`. Always present in the manual's dialects (where the kind key is in the JSON); an envelope
+    /// whose kind came from outside may lack it (the Flutter plugin sends none).
+    pub fn msg_id(&self) -> Option<&JsonStr<'a>> {
+        self.msg_id.as_ref()
+    }
+
+    /// Sets or removes `msgId`.
+    #[must_use]
+    pub fn with_msg_id(mut self, msg_id: Option<&'a str>) -> Self {
+        self.msg_id = msg_id.map(JsonStr::new);
+        self
     }
 
     /// `timestamp`, milliseconds since the Unix epoch.
@@ -659,10 +667,13 @@ impl<'a> Envelope<'a> {
         }
         let end = obj.offset().saturating_sub(1);
         let version = json::required(version, "version", end)?;
-        let msg_id = json::required(msg_id, "msgId", end)?;
         let timestamp = json::required(timestamp, "timestamp", end)?;
         let (kind, kind_key) = match (kind, biz_type) {
-            (Some((s, k)), _) => (Kind::from_json_str(s), k),
+            (Some((s, k)), _) => {
+                // The manual's dialects always carry msgId; only bizType dialects may omit it.
+                json::required(msg_id, "msgId", end)?;
+                (Kind::from_json_str(s), k)
+            }
             (None, Some(b)) => (Kind::parse(b), KindKey::Absent),
             (None, None) => {
                 return Err(Error::new(ErrorKind::MissingField, end).in_field("msgType"));
@@ -759,7 +770,9 @@ impl ToJson for Envelope<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
         let mut o = ObjectWriter::begin(sink)?;
         o.u64("version", self.version)?;
-        o.str("msgId", &self.msg_id)?;
+        if let Some(id) = &self.msg_id {
+            o.str("msgId", id)?;
+        }
         let kind_key = match self.kind_key {
             KindKey::MsgType => Some("msgType"),
             KindKey::Type => Some("type"),

@@ -13,7 +13,7 @@
 //! let json = br#"{"version":0,"msgId":"TEXT_12345","msgType":"TEXT","timestamp":"1516763973000",
 //!                "payload":"Welcome to the Xiaomi instant message cloud (MIMC)"}"#;
 //! let env = Envelope::from_json(json)?;
-//! assert_eq!(env.msg_id(), "TEXT_12345");
+//! assert_eq!(*env.msg_id().unwrap(), "TEXT_12345");
 //! assert_eq!(env.timestamp().get(), 1516763973000);
 //! match env.body() {
 //!     Body::Text(text) => assert!(text.eq_str("Welcome to the Xiaomi instant message cloud (MIMC)")),
