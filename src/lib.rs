@@ -32,6 +32,7 @@
 //! - `alloc`: `Vec`/`String` outputs (`to_json_vec`), `JsonStr::to_cow`.
 //! - `std` (default): implies `alloc`.
 #![no_std]
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 #[cfg(feature = "alloc")]

@@ -1,2 +1,34 @@
 //! Integration tests: one binary, a module per area.
+#![allow(unreachable_pub, missing_docs)]
+
+mod alloc_count;
 mod envelope;
+
+use std::path::{Path, PathBuf};
+
+/// Path of a fixture under `tests/fixtures/`.
+pub fn fixture_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// Bytes of a fixture under `tests/fixtures/`.
+pub fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(rel)).unwrap_or_else(|e| panic!("fixture {rel}: {e}"))
+}
+
+/// `(file name, bytes)` of every `*.json` directly in a fixture folder, sorted.
+pub fn fixtures_in(dir: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(fixture_path(dir))
+        .unwrap_or_else(|e| panic!("fixture dir {dir}: {e}"))
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "json").then(|| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                let bytes = std::fs::read(&p).unwrap();
+                (name, bytes)
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
