@@ -7,9 +7,7 @@
 use core::fmt;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{
-    self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson,
-};
+use crate::json::{self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 
 /// Which key carried the kind: the English manual's `msgType`, the final Chinese manual's `type`, or none
 /// (the kind travelled outside the JSON, as MIMC's `bizType`). Encoding keeps it.
@@ -176,7 +174,10 @@ fn classify<'n, 'a>(name: &'n str, mut open: impl FnMut(&'n str) -> JsonStr<'a>)
             _ => FileKind::Other(open(x)),
         }
     }
-    fn content<'n, 'a>(x: &'n str, open: &mut impl FnMut(&'n str) -> JsonStr<'a>) -> ContentKind<'a> {
+    fn content<'n, 'a>(
+        x: &'n str,
+        open: &mut impl FnMut(&'n str) -> JsonStr<'a>,
+    ) -> ContentKind<'a> {
         if x == "TEXT" {
             return ContentKind::Text;
         }
@@ -646,7 +647,11 @@ impl<'a> Envelope<'a> {
                 }
                 "msgType" | "type" => {
                     let field = if name == "type" { "type" } else { "msgType" };
-                    let k = if name == "type" { KindKey::Type } else { KindKey::MsgType };
+                    let k = if name == "type" {
+                        KindKey::Type
+                    } else {
+                        KindKey::MsgType
+                    };
                     let v = value.to_json_str().map_err(|e| e.in_field(field))?;
                     json::set_once(&mut kind, (v, k), &key, field)?;
                 }
@@ -723,7 +728,9 @@ fn body_for<'a>(kind: Kind<'a>, payload: Option<RawJson<'a>>, end: usize) -> Res
             while let Some((key, value)) = members.next_member()? {
                 match key.as_key(&mut scratch) {
                     Some("add_responser") => {
-                        let v = value.to_json_str().map_err(|e| e.in_field("add_responser"))?;
+                        let v = value
+                            .to_json_str()
+                            .map_err(|e| e.in_field("add_responser"))?;
                         json::set_once(&mut responser, v, &key, "add_responser")?;
                     }
                     Some("accepted") => {

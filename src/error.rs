@@ -77,7 +77,9 @@ impl ErrorKind {
             ErrorKind::WrongType(_) => "wrong type",
             ErrorKind::MissingField => "missing field",
             ErrorKind::DuplicateKey => "duplicate key",
-            ErrorKind::InvalidInteger => "expected a non-negative integer or a string of decimal digits",
+            ErrorKind::InvalidInteger => {
+                "expected a non-negative integer or a string of decimal digits"
+            }
             ErrorKind::IntegerOverflow => "integer out of range",
             ErrorKind::InvalidValue(_) => "invalid value",
             ErrorKind::BufferTooSmall => "output buffer too small",

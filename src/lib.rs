@@ -47,3 +47,8 @@ pub mod json;
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -26,15 +26,15 @@ mod write;
 pub use number::JsonU64;
 #[allow(unused_imports)]
 pub(crate) use number::parse_u64;
-pub use read::{
-    top_object, ArrayIter, DecodeOptions, ObjectIter, RawJson, ValueKind, DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_PAYLOAD, MAX_DEPTH_LIMIT,
-};
 #[allow(unused_imports)]
 pub(crate) use read::utf8;
+pub use read::{
+    ArrayIter, DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD, DecodeOptions, MAX_DEPTH_LIMIT, ObjectIter,
+    RawJson, ValueKind, top_object,
+};
 pub use str::{Chunk, Chunks, JsonStr};
 pub use write::{
-    write_escaped, write_str, write_u64, CountSink, ObjectWriter, SliceSink, Sink, ToJson,
+    CountSink, ObjectWriter, Sink, SliceSink, ToJson, write_escaped, write_str, write_u64,
 };
 
 use crate::error::{Error, ErrorKind, Result};
@@ -43,9 +43,16 @@ use crate::error::{Error, ErrorKind, Result};
 ///
 /// The crate's duplicate-key policy: a **known** key that appears twice in one object is an error
 /// (two readers of the same bytes must never see different values); unknown keys are not tracked.
-pub fn set_once<T>(slot: &mut Option<T>, value: T, key: &JsonStr<'_>, field: &'static str) -> Result<()> {
+pub fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    key: &JsonStr<'_>,
+    field: &'static str,
+) -> Result<()> {
     if slot.is_some() {
-        return Err(Error::new(ErrorKind::DuplicateKey, key.offset().saturating_sub(1)).in_field(field));
+        return Err(
+            Error::new(ErrorKind::DuplicateKey, key.offset().saturating_sub(1)).in_field(field),
+        );
     }
     *slot = Some(value);
     Ok(())

@@ -156,7 +156,10 @@ mod tests {
     #[test]
     fn exact_and_strict() {
         assert_eq!(parse("18446744073709551615").unwrap(), u64::MAX);
-        assert_eq!(parse("\"30094929200414721\"").unwrap(), 30_094_929_200_414_721);
+        assert_eq!(
+            parse("\"30094929200414721\"").unwrap(),
+            30_094_929_200_414_721
+        );
         assert_eq!(parse("0").unwrap(), 0);
         for (bad, kind, off) in [
             ("-1", ErrorKind::InvalidInteger, 0),

@@ -393,7 +393,7 @@ const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Non-zero when any byte of `w` is `"`, `\` or below 0x20 (exact for existence; SWAR).
-#[inline(always)]
+#[inline]
 const fn string_special(w: u64) -> u64 {
     let q = w ^ (LO * b'"' as u64);
     let b = w ^ (LO * b'\\' as u64);
@@ -422,27 +422,27 @@ impl<'a> Parser<'a> {
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
 
-    #[inline(always)]
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.bytes().get(self.pos).copied()
     }
 
-    #[inline(always)]
+    #[inline]
     fn err_at(&self, kind: ErrorKind, pos: usize) -> Error {
         Error::new(kind, self.base + pos)
     }
 
-    #[inline(always)]
+    #[inline]
     fn err_here(&self, kind: ErrorKind) -> Error {
         self.err_at(kind, self.pos)
     }
 
-    #[inline(always)]
+    #[inline]
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
@@ -458,7 +458,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    #[inline(always)]
+    #[inline]
     fn span(&self, start: usize, end: usize) -> &'a str {
         // Spans always start and end next to ASCII delimiters, so they are char boundaries; `get` keeps
         // this panic-free even if that reasoning were wrong.
@@ -570,7 +570,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    #[inline(always)]
+    #[inline]
     fn digits(&mut self) {
         while let Some(b'0'..=b'9') = self.peek() {
             self.pos += 1;
@@ -667,7 +667,9 @@ impl<'a> Parser<'a> {
         let mut v = 0u32;
         for k in 0..4 {
             let d = match self.bytes().get(at + k) {
-                Some(&b) => hex_val(b).ok_or_else(|| self.err_at(ErrorKind::InvalidEscape, at + k))?,
+                Some(&b) => {
+                    hex_val(b).ok_or_else(|| self.err_at(ErrorKind::InvalidEscape, at + k))?
+                }
                 None => return Err(self.err_at(ErrorKind::UnexpectedEnd, at + k)),
             };
             v = (v << 4) | u32::from(d);
@@ -765,7 +767,7 @@ impl<'a> Parser<'a> {
     }
 }
 
-#[inline(always)]
+#[inline]
 pub(crate) const fn hex_val(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -856,8 +858,12 @@ mod tests {
                 let mut p = Parser::new(text, 0, 8);
                 match (special, p.string()) {
                     (b'"', Ok(js)) => assert_eq!(js.raw().len(), pos - 1),
-                    (b'\\', Err(e)) => assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidEscape, pos)),
-                    (0x01, Err(e)) => assert_eq!((e.kind(), e.offset()), (ErrorKind::ControlCharacter, pos)),
+                    (b'\\', Err(e)) => {
+                        assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidEscape, pos));
+                    }
+                    (0x01, Err(e)) => {
+                        assert_eq!((e.kind(), e.offset()), (ErrorKind::ControlCharacter, pos));
+                    }
                     (_, r) => panic!("{special} at {pos}: {r:?}"),
                 }
             }

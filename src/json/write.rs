@@ -278,9 +278,19 @@ mod tests {
 
     #[test]
     fn escaping_matches_serde_json() {
-        for s in ["plain", "q\"b\\s/", "\u{0}\u{1f}\u{7f}\n\r\t\u{8}\u{c}", "中😀", ""] {
+        for s in [
+            "plain",
+            "q\"b\\s/",
+            "\u{0}\u{1f}\u{7f}\n\r\t\u{8}\u{c}",
+            "中😀",
+            "",
+        ] {
             let (buf, n) = esc(s);
-            assert_eq!(&buf[..n], serde_json::to_string(s).unwrap().as_bytes(), "{s:?}");
+            assert_eq!(
+                &buf[..n],
+                serde_json::to_string(s).unwrap().as_bytes(),
+                "{s:?}"
+            );
         }
     }
 

@@ -1,14 +1,23 @@
 //! Integration tests: one binary, a module per area.
 #![allow(unreachable_pub, missing_docs)]
+#![allow(
+    clippy::std_instead_of_core,
+    clippy::missing_panics_doc,
+    clippy::struct_excessive_bools,
+    clippy::too_many_lines
+)]
 
 mod alloc_count;
 mod envelope;
+mod json_suite;
 
 use std::path::{Path, PathBuf};
 
 /// Path of a fixture under `tests/fixtures/`.
 pub fn fixture_path(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// Bytes of a fixture under `tests/fixtures/`.
