@@ -96,35 +96,31 @@ impl<'a> Kind<'a> {
         classify(name, JsonStr::new)
     }
 
-    /// Classifies a kind read from JSON. A name written with escapes is unescaped to classify it; if it then
-    /// needs a borrowed part (an unusual `X`), the whole name is kept as [`Kind::Custom`].
+    /// Classifies a kind read from JSON. A name written with escapes classifies as its unescaped text
+    /// does; the open parts (an unusual `X`) then borrow the escaped text.
     pub fn from_json_str(s: JsonStr<'a>) -> Self {
         if let Some(clean) = s.as_str() {
             return Self::parse(clean);
         }
-        let mut scratch = [0u8; 64];
-        let Some(text) = s.as_key(&mut scratch) else {
-            return Kind::Custom(s);
-        };
-        let mut open = false;
-        let kind = classify(text, |_| {
-            open = true;
-            JsonStr::new("")
+        // The name is classified on its unescaped text, exactly as a clean name would be (two readers of
+        // the same JSON must agree: `"LOC\u0041TION_RECALL"` is `LOCATION_RECALL`). The open parts
+        // (`X` of `X_FILE`, `X_RECALL`, ...) are always prefixes of the name, so they are borrowed as
+        // prefixes of the escaped text. Only the last 64 unescaped bytes are needed to classify: the
+        // fixed names are shorter, the suffixes are at most 12 bytes, and an `X` cut by the window is
+        // still longer than any fixed `X`.
+        let len = s.unescaped_len();
+        let mut buf = [0u8; 64];
+        let tail = s.unescaped_tail(&mut buf);
+        let mut lost = false;
+        let kind = classify(tail, |x| {
+            let prefix_len = len.saturating_sub(tail.len().saturating_sub(x.len()));
+            s.unescaped_prefix(prefix_len).unwrap_or_else(|| {
+                lost = true;
+                JsonStr::new("")
+            })
         });
-        if open {
-            return Kind::Custom(s);
-        }
-        match kind {
-            Kind::Ping => Kind::Ping,
-            Kind::Pong => Kind::Pong,
-            Kind::Text => Kind::Text,
-            Kind::AddFriendRequest => Kind::AddFriendRequest,
-            Kind::AddFriendResponse => Kind::AddFriendResponse,
-            Kind::File(f) => Kind::File(fixed_file(f)),
-            Kind::Recall(c) => Kind::Recall(fixed_content(c)),
-            Kind::Read(c) => Kind::Read(fixed_content(c)),
-            Kind::Custom(_) => Kind::Custom(s),
-        }
+        // Unreachable (every `x` ends on a character before an ASCII `_`), kept total without a panic.
+        if lost { Kind::Custom(s) } else { kind }
     }
 
     /// Writes the kind's name, unquoted and JSON-escaped.
@@ -146,21 +142,6 @@ impl<'a> Kind<'a> {
             }
             Kind::Custom(s) => write_unquoted(sink, s),
         }
-    }
-}
-
-fn fixed_file<'a>(f: FileKind<'_>) -> FileKind<'a> {
-    match f {
-        FileKind::Pic => FileKind::Pic,
-        FileKind::Audio => FileKind::Audio,
-        FileKind::Bin | FileKind::Other(_) => FileKind::Bin,
-    }
-}
-
-fn fixed_content<'a>(c: ContentKind<'_>) -> ContentKind<'a> {
-    match c {
-        ContentKind::Text | ContentKind::Other(_) => ContentKind::Text,
-        ContentKind::File(f) => ContentKind::File(fixed_file(f)),
     }
 }
 
@@ -869,8 +850,49 @@ mod tests {
         let v = RawJson::parse(r#""TEXT\u005fRECALL""#).unwrap();
         let k = Kind::from_json_str(v.to_json_str().unwrap());
         assert_eq!(k, Kind::Recall(ContentKind::Text));
+        // An escaped name means what its unescaped text means, open parts included (fuzz finding: such
+        // names used to stay `Custom`, so re-encoding them clean changed the kind).
         let v = RawJson::parse(r#""LOC\u0041TION_RECALL""#).unwrap();
         let k = Kind::from_json_str(v.to_json_str().unwrap());
-        assert!(matches!(k, Kind::Custom(s) if s == "LOCATION_RECALL"));
+        let Kind::Recall(ContentKind::Other(x)) = k else {
+            panic!("{k:?}")
+        };
+        assert_eq!(
+            (x, x.raw(), x.is_escaped()),
+            (JsonStr::new("LOCATION"), r"LOC\u0041TION", true)
+        );
+        let v = RawJson::parse(r#""\ud83d\ude00\/_FILE_READ""#).unwrap();
+        let k = Kind::from_json_str(v.to_json_str().unwrap());
+        let Kind::Read(ContentKind::File(FileKind::Other(x))) = k else {
+            panic!("{k:?}")
+        };
+        assert_eq!(x, "😀/");
+        assert_eq!(x.raw(), r"\ud83d\ude00\/");
+        assert_eq!(k.to_string(), "😀/_FILE_READ");
+    }
+
+    #[test]
+    fn long_escaped_kind_names_classify_like_clean_ones() {
+        // Longer than any scratch buffer: classified on a window at the end of the name.
+        for (json, clean) in [
+            (
+                r#""\u0041BCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_0123456789_FILE""#,
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_0123456789_FILE",
+            ),
+            (
+                r#""\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d_PIC\u005fFILE_RECALL""#,
+                "中中中中中中中中中中中中中中中中中中中中中中_PIC_FILE_RECALL",
+            ),
+            (
+                r#""\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9""#,
+                "ééééééééééééééééééééééééééééééééé",
+            ),
+        ] {
+            let v = RawJson::parse(json).unwrap();
+            let escaped = Kind::from_json_str(v.to_json_str().unwrap());
+            let clean = Kind::parse(clean);
+            assert_eq!(escaped, clean, "{json}");
+            assert_eq!(escaped.to_string(), clean.to_string());
+        }
     }
 }

@@ -172,6 +172,72 @@ impl<'a> JsonStr<'a> {
         }
     }
 
+    /// The last (up to) 64 bytes of the unescaped text, starting at a character boundary, written into
+    /// `buf`: the whole text when it is 64 bytes or shorter.
+    pub(crate) fn unescaped_tail<'s>(&self, buf: &'s mut [u8; 64]) -> &'s str {
+        let start = self.unescaped_len().saturating_sub(buf.len());
+        let mut pos = 0usize; // unescaped bytes seen so far
+        let mut n = 0usize; // bytes kept in `buf`
+        for chunk in self.chunks() {
+            let mut tmp = [0u8; 4];
+            for &b in chunk.as_str(&mut tmp).as_bytes() {
+                if pos >= start {
+                    if let Some(slot) = buf.get_mut(n) {
+                        *slot = b;
+                        n += 1;
+                    }
+                }
+                pos += 1;
+            }
+        }
+        let kept = buf.get(..n).unwrap_or(&[]);
+        // Skip a character cut in half at the start.
+        let first = kept
+            .iter()
+            .position(|&b| b & 0xC0 != 0x80)
+            .unwrap_or(kept.len());
+        core::str::from_utf8(kept.get(first..).unwrap_or(&[])).unwrap_or("")
+    }
+
+    /// The leading part of this string whose unescaped text is `len` bytes long, borrowed (escapes kept
+    /// in place); `None` when `len` does not end on a character of the unescaped text.
+    pub(crate) fn unescaped_prefix(&self, len: usize) -> Option<JsonStr<'a>> {
+        let raw = self.raw.as_bytes();
+        let (mut raw_pos, mut un) = (0usize, 0usize);
+        for chunk in self.chunks() {
+            if un >= len {
+                break;
+            }
+            match chunk {
+                Chunk::Text(t) => {
+                    let take = t.len().min(len - un);
+                    if !t.is_char_boundary(take) {
+                        return None;
+                    }
+                    raw_pos += take;
+                    un += take;
+                }
+                Chunk::Char(c) => {
+                    un += c.len_utf8();
+                    raw_pos += match raw.get(raw_pos + 1) {
+                        _ if u32::from(c) > 0xFFFF => 12, // always a `\uD8xx\uDCxx` pair
+                        Some(b'u') => 6,
+                        _ => 2,
+                    };
+                }
+            }
+        }
+        if un != len {
+            return None;
+        }
+        let prefix = self.raw.get(..raw_pos)?;
+        Some(JsonStr::from_raw_parts(
+            prefix,
+            self.escaped && prefix.as_bytes().contains(&b'\\'),
+            self.offset,
+        ))
+    }
+
     /// An error of `kind` pointing at this string.
     pub fn error(&self, kind: ErrorKind) -> Error {
         Error::new(kind, self.offset)
