@@ -1,0 +1,97 @@
+//! Shared pieces of the fuzz targets: a structure-aware envelope generator that also writes the JSON text
+//! of the values it makes (keys shuffled, unknown members inserted, random escapes and whitespace), and a
+//! few checks every target applies.
+
+pub mod generate;
+
+use mimc_codec::{Error, ErrorKind, ToJson};
+
+/// The deepest container nesting in `bytes`, with strings skipped (for invalid input: what a parser would
+/// see before it fails, or more). Used to keep inputs inside the depth both readers allow.
+pub fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_str {
+            if esc {
+                esc = false;
+            } else if b == b'\\' {
+                esc = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Errors about the JSON grammar itself (as opposed to a well-formed document that breaks a format rule).
+pub fn is_syntax_error(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::UnexpectedEnd
+            | ErrorKind::InvalidUtf8
+            | ErrorKind::ExpectedValue
+            | ErrorKind::ExpectedKey
+            | ErrorKind::ExpectedColon
+            | ErrorKind::ExpectedCommaOrBrace
+            | ErrorKind::ExpectedCommaOrBracket
+            | ErrorKind::TrailingCharacters
+            | ErrorKind::InvalidLiteral
+            | ErrorKind::InvalidNumber
+            | ErrorKind::InvalidEscape
+            | ErrorKind::LoneSurrogate
+            | ErrorKind::ControlCharacter
+            | ErrorKind::DepthLimitExceeded
+    )
+}
+
+/// Every error must point inside (or just past the end of) the input it came from, and print.
+pub fn check_error(e: &Error, input_len: usize) {
+    assert!(
+        e.offset() <= input_len,
+        "error offset {} beyond input length {input_len}: {e}",
+        e.offset()
+    );
+    let text = e.to_string();
+    assert!(text.contains(&e.offset().to_string()), "{text}");
+}
+
+/// Encodes `v` into every buffer shorter than its exact size (each must fail with `BufferTooSmall` and
+/// write nothing past the buffer), at the exact size (must succeed with the bytes of `to_json_vec`), and
+/// into a larger buffer. Returns the encoding.
+pub fn check_writer<T: ToJson + ?Sized>(v: &T) -> Vec<u8> {
+    let want = v.to_json_vec().expect("encoding into a Vec never fails");
+    let n = v.json_len();
+    assert_eq!(want.len(), n, "json_len disagrees with to_json_vec");
+    const GUARD: usize = 16;
+    let mut buf = vec![0xA5u8; n + GUARD];
+    for len in 0..n {
+        let r = v.to_json_slice(&mut buf[..len]);
+        match r {
+            Err(e) => assert_eq!(e.kind(), ErrorKind::BufferTooSmall, "len {len} of {n}: {e}"),
+            Ok(k) => panic!("encoding {n} bytes into {len} succeeded with {k}"),
+        }
+        assert!(
+            buf[len..].iter().all(|&b| b == 0xA5),
+            "write past a buffer of {len} bytes"
+        );
+    }
+    assert_eq!(v.to_json_slice(&mut buf[..n]).expect("exact size"), n);
+    assert_eq!(&buf[..n], &want[..], "to_json_slice and to_json_vec differ");
+    assert!(
+        buf[n..].iter().all(|&b| b == 0xA5),
+        "write past the exact size"
+    );
+    assert_eq!(v.to_json_slice(&mut buf).expect("larger buffer"), n);
+    want
+}
