@@ -9,6 +9,7 @@
 
 mod alloc_count;
 mod envelope;
+mod hostile;
 mod json_suite;
 
 use std::path::{Path, PathBuf};
