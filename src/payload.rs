@@ -170,6 +170,26 @@ impl<'a> Payload<'a> {
         }
     }
 
+    /// Fails with `PayloadTooLarge` (at the string) when the payload would decode to more than `max` bytes,
+    /// judged from its length alone (never an error about the base64 itself): O(1) unless the text is
+    /// escaped and long enough to matter.
+    pub(crate) fn check_limit(&self, max: usize) -> Result<()> {
+        let size = match self.form() {
+            Form::Bytes(b) => b.len(),
+            Form::Json(s) => {
+                // Escapes only make the text shorter, so the raw length gives a quick upper bound.
+                if s.raw().len() / 4 * 3 + 2 <= max {
+                    return Ok(());
+                }
+                layout(&s).size_hint()
+            }
+        };
+        if size > max {
+            return Err(too_large(self.string_offset()));
+        }
+        Ok(())
+    }
+
     /// Decodes into `out` with the default limit (15 KiB, see [`DecodeOptions`]), returning the bytes
     /// written. Errors (all in field `payload`):
     /// - `PayloadTooLarge` (at the string) when the decoded size is over the limit, checked before decoding;
@@ -351,6 +371,12 @@ impl Layout {
         } else {
             Err(m)
         }
+    }
+
+    /// The decoded size if the length and padding were valid.
+    const fn size_hint(self) -> usize {
+        let m = self.data();
+        m / 4 * 3 + m % 4 * 3 / 4
     }
 }
 

@@ -8,6 +8,7 @@
 )]
 
 mod alloc_count;
+mod callback;
 mod envelope;
 mod json_suite;
 mod payload;
