@@ -8,9 +8,11 @@
 )]
 
 mod alloc_count;
+mod callback;
 mod envelope;
 mod hostile;
 mod json_suite;
+mod payload;
 
 use std::path::{Path, PathBuf};
 
