@@ -20,16 +20,20 @@ seed() {
 }
 
 envelopes=("$fx"/envelope/*.json "$fx"/envelope/invalid/*.json "$fx"/bench/text_150*.json "$fx"/bench/custom_1k.json)
+callbacks=("$fx"/callback/*.json "$fx"/bench/callback_b64_*.json "$fx"/bench/topic_500.json)
 all_json=("$fx"/*/*.json "$fx"/envelope/invalid/*.json)
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode_envelope json_differential roundtrip_json writer_small_buffers)
+[ ${#targets[@]} -gt 0 ] || targets=(decode_envelope decode_callback json_differential roundtrip_json
+    writer_small_buffers payload_base64)
 for t in "${targets[@]}"; do
     case $t in
         decode_envelope) seed "$t" "${envelopes[@]}" ;;
+        decode_callback) seed "$t" "${callbacks[@]}" ;;
         json_differential) seed "$t" "${all_json[@]}" ;;
         # Structure-aware targets read the bytes through `arbitrary`; fixtures still give them variety.
-        roundtrip_json | writer_small_buffers) seed "$t" "${envelopes[@]}" ;;
+        roundtrip_json | writer_small_buffers) seed "$t" "${envelopes[@]}" "${callbacks[@]}" ;;
+        payload_base64) seed "$t" "${callbacks[@]}" ;;
         *) echo "seeds.sh: no seeds defined for $t" >&2 ;;
     esac
 done

@@ -1,13 +1,26 @@
-//! Generated envelopes: typed value → encode → decode → equal; and the value's JSON text written
-//! independently (keys shuffled, unknown members, random escapes and whitespace) → decode → equal to the
-//! typed value, with canonical re-encodings byte-identical and equal to serde_json's view of the text.
+//! Generated envelopes and callbacks: typed value → encode → decode → equal; and the value's JSON text
+//! written independently (keys shuffled, unknown members, random escapes and whitespace) → decode → equal
+//! to the typed value, with re-encodings canonical and equal to serde_json's view of the text.
 #![no_main]
 
+use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use mimc_codec::{DecodeOptions, Envelope, ToJson};
-use mimc_fuzz::generate::{EnvSpec, Expect, Prepared, prune_unknown};
+use mimc_codec::{Callback, DecodeOptions, Envelope, ErrorKind, ToJson};
+use mimc_fuzz::generate::{
+    CallbackSpec, EnvSpec, Expect, Prepared, PreparedCallback, prune_callback, prune_unknown,
+};
 
-fuzz_target!(|spec: EnvSpec| {
+#[derive(Arbitrary, Debug)]
+enum Input {
+    Envelope(EnvSpec),
+    Callback(CallbackSpec),
+}
+
+fn shown(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn envelope(spec: EnvSpec) {
     let p = Prepared::new(spec);
     let biz = p.biz_type();
     let opts = DecodeOptions::new();
@@ -24,12 +37,8 @@ fuzz_target!(|spec: EnvSpec| {
     // Typed value → bytes → typed value.
     let bytes = want.to_json_vec().expect("encode");
     assert_eq!(bytes.len(), want.json_len());
-    let back = Envelope::from_json_with(&bytes, biz, &opts).unwrap_or_else(|e| {
-        panic!(
-            "own encoding does not decode: {e}\n{}",
-            String::from_utf8_lossy(&bytes)
-        )
-    });
+    let back = Envelope::from_json_with(&bytes, biz, &opts)
+        .unwrap_or_else(|e| panic!("own encoding does not decode: {e}\n{}", shown(&bytes)));
     assert_eq!(back, want, "encode → decode");
 
     // Independently written text → typed value.
@@ -38,8 +47,8 @@ fuzz_target!(|spec: EnvSpec| {
     // Equal values encode to the same canonical bytes, whatever escapes the text used.
     let again = got.to_json_vec().expect("encode decoded");
     assert_eq!(
-        String::from_utf8_lossy(&again),
-        String::from_utf8_lossy(&bytes),
+        shown(&again),
+        shown(&bytes),
         "canonical encodings differ for {text}"
     );
 
@@ -47,7 +56,45 @@ fuzz_target!(|spec: EnvSpec| {
     let mut theirs: serde_json::Value =
         serde_json::from_str(&text).expect("serde_json reads the text");
     prune_unknown(&mut theirs, p.payload_keys());
-    let ours: serde_json::Value =
-        serde_json::from_slice(&bytes).expect("serde_json reads our bytes");
+    let ours: serde_json::Value = serde_json::from_slice(&bytes).expect("serde_json reads ours");
     assert_eq!(ours, theirs, "{text}");
+}
+
+fn callback(spec: CallbackSpec) {
+    let p = PreparedCallback::new(spec);
+    let text = p.render();
+    let decoded = Callback::from_json(text.as_bytes());
+    if p.too_large() {
+        let e = decoded.expect_err("over the payload limit");
+        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge, "{e}");
+        return;
+    }
+    let got = decoded.unwrap_or_else(|e| panic!("generated text rejected: {e}\n{text}"));
+    p.with_value(|want| {
+        let bytes = want.to_json_vec().expect("encode");
+        assert_eq!(bytes.len(), want.json_len());
+        let back = Callback::from_json(&bytes)
+            .unwrap_or_else(|e| panic!("own encoding does not decode: {e}\n{}", shown(&bytes)));
+        assert_eq!(&back, want, "encode → decode");
+        assert_eq!(&got, want, "{text}");
+        let again = got.to_json_vec().expect("encode decoded");
+        assert_eq!(Callback::from_json(&again).expect("decodes"), got);
+        if !p.spec.unpadded {
+            assert_eq!(
+                shown(&again),
+                shown(&bytes),
+                "canonical encodings differ for {text}"
+            );
+        }
+        let mut theirs: serde_json::Value =
+            serde_json::from_str(&text).expect("serde_json reads the text");
+        prune_callback(&mut theirs);
+        let ours: serde_json::Value = serde_json::from_slice(&again).expect("serde reads ours");
+        assert_eq!(ours, theirs, "{text}");
+    });
+}
+
+fuzz_target!(|input: Input| match input {
+    Input::Envelope(spec) => envelope(spec),
+    Input::Callback(spec) => callback(spec),
 });

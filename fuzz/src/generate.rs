@@ -641,3 +641,184 @@ pub fn prune_unknown(v: &mut serde_json::Value, payload_keys: &[&str]) {
         }
     }
 }
+
+// -------------------------------------------------------------------------------------------------------
+// Callbacks
+
+/// Keys the callback decoder knows.
+pub const KNOWN_CALLBACK: [&str; 10] = [
+    "msgType",
+    "fromAppId",
+    "fromAccount",
+    "toAppId",
+    "toAccount",
+    "appId",
+    "topicId",
+    "toAccounts",
+    "payload",
+    "timestamp",
+];
+
+/// The four webhook kinds.
+#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackKindSpec {
+    Normal,
+    Offline,
+    NormalTopic,
+    OfflineTopic,
+}
+
+impl CallbackKindSpec {
+    /// The `msgType`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CallbackKindSpec::Normal => "NORMAL_MSG",
+            CallbackKindSpec::Offline => "OFFLINE_MSG",
+            CallbackKindSpec::NormalTopic => "NORMAL_TOPIC_MSG",
+            CallbackKindSpec::OfflineTopic => "OFFLINE_TOPIC_MSG",
+        }
+    }
+
+    fn topic(self) -> bool {
+        matches!(
+            self,
+            CallbackKindSpec::NormalTopic | CallbackKindSpec::OfflineTopic
+        )
+    }
+}
+
+/// A logical callback plus the choices for writing it as text.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct CallbackSpec {
+    pub kind: CallbackKindSpec,
+    /// `fromAppId` or `appId`.
+    pub app_id: IdSpec,
+    /// `toAppId` or `topicId`.
+    pub target_id: IdSpec,
+    pub from_account: Text,
+    pub to_account: Text,
+    pub to_accounts: Vec<Text>,
+    pub payload: Vec<u8>,
+    /// Drop the `=` padding of the payload's base64.
+    pub unpadded: bool,
+    pub timestamp: IdSpec,
+    pub unknown: Vec<(Text, JsonSpec)>,
+    pub order: Vec<u8>,
+    pub noise: Vec<u8>,
+}
+
+/// A [`CallbackSpec`] with its strings made.
+#[derive(Debug)]
+pub struct PreparedCallback {
+    pub spec: CallbackSpec,
+    pub from_account: String,
+    pub to_account: String,
+    pub to_accounts: Vec<String>,
+}
+
+impl PreparedCallback {
+    /// Makes the strings of `spec`.
+    pub fn new(spec: CallbackSpec) -> Self {
+        PreparedCallback {
+            from_account: spec.from_account.string(),
+            to_account: spec.to_account.string(),
+            to_accounts: spec.to_accounts.iter().map(Text::string).collect(),
+            spec,
+        }
+    }
+
+    /// Does decoding the text fail on the payload limit (and so must it)?
+    pub fn too_large(&self) -> bool {
+        self.spec.payload.len() > mimc_codec::json::DEFAULT_MAX_PAYLOAD
+    }
+
+    /// Calls `f` with the typed value (built in code: payload as bytes, accounts as a slice).
+    pub fn with_value<R>(&self, f: impl FnOnce(&mimc_codec::Callback<'_>) -> R) -> R {
+        use mimc_codec::{Accounts, Callback, P2pMsg, P2tMsg};
+        let s = &self.spec;
+        let accounts: Vec<&str> = self.to_accounts.iter().map(String::as_str).collect();
+        let cb = if s.kind.topic() {
+            let mut m = P2tMsg::new(
+                0,
+                0,
+                &self.from_account,
+                Accounts::from_slice(&accounts),
+                &s.payload,
+                0,
+            );
+            m.app_id = s.app_id.json_u64();
+            m.topic_id = s.target_id.json_u64();
+            m.timestamp = s.timestamp.json_u64();
+            if s.kind == CallbackKindSpec::NormalTopic {
+                Callback::NormalTopicMsg(m)
+            } else {
+                Callback::OfflineTopicMsg(m)
+            }
+        } else {
+            let mut m = P2pMsg::new(0, &self.from_account, 0, &self.to_account, &s.payload, 0);
+            m.from_app_id = s.app_id.json_u64();
+            m.to_app_id = s.target_id.json_u64();
+            m.timestamp = s.timestamp.json_u64();
+            if s.kind == CallbackKindSpec::Normal {
+                Callback::NormalMsg(m)
+            } else {
+                Callback::OfflineMsg(m)
+            }
+        };
+        f(&cb)
+    }
+
+    /// The JSON text: members shuffled, unknown members mixed in, random escapes (`\/` in the base64
+    /// too) and whitespace.
+    pub fn render(&self) -> String {
+        use base64::Engine as _;
+        let s = &self.spec;
+        let mut w = Writer::new(Noise::new(&s.noise));
+        let mut members: Vec<(String, String)> =
+            vec![("msgType".into(), render_string(&mut w, s.kind.name()))];
+        let (a, b) = if s.kind.topic() {
+            ("appId", "topicId")
+        } else {
+            ("fromAppId", "toAppId")
+        };
+        members.push((a.into(), s.app_id.render()));
+        members.push((b.into(), s.target_id.render()));
+        members.push((
+            "fromAccount".into(),
+            render_string(&mut w, &self.from_account),
+        ));
+        if s.kind.topic() {
+            let start = w.out.len();
+            w.out.push('[');
+            for (i, acc) in self.to_accounts.iter().enumerate() {
+                if i > 0 {
+                    w.out.push(',');
+                }
+                w.ws();
+                w.string(acc);
+                w.ws();
+            }
+            w.out.push(']');
+            members.push(("toAccounts".into(), w.out.split_off(start)));
+        } else {
+            members.push(("toAccount".into(), render_string(&mut w, &self.to_account)));
+        }
+        let mut b64 = base64::engine::general_purpose::STANDARD.encode(&s.payload);
+        if s.unpadded {
+            b64.truncate(b64.trim_end_matches('=').len());
+        }
+        members.push(("payload".into(), render_string(&mut w, &b64)));
+        members.push(("timestamp".into(), s.timestamp.render()));
+        add_unknown(&mut w, &mut members, &s.unknown, &KNOWN_CALLBACK);
+        shuffle(&mut members, s.order.iter().copied());
+        w.object_of(&members);
+        w.out
+    }
+}
+
+/// Removes from a serde_json view of a callback the unknown members the decoder drops.
+pub fn prune_callback(v: &mut serde_json::Value) {
+    if let Some(obj) = v.as_object_mut() {
+        obj.retain(|k, _| KNOWN_CALLBACK.contains(&k.as_str()));
+    }
+}
