@@ -1,5 +1,6 @@
 //! The HTTP API: every request against the manual's bodies, every reply against its samples.
 
+mod props;
 mod replies;
 mod requests;
 mod rules;
