@@ -43,13 +43,17 @@ extern crate alloc;
 extern crate std;
 
 pub mod api;
+mod callback;
 mod envelope;
 mod error;
 pub mod json;
+mod payload;
 
+pub use callback::{Accounts, AccountsIter, Callback, CallbackKind, Message, P2pMsg, P2tMsg};
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};
+pub use payload::{Payload, write_base64};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]
