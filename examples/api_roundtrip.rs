@@ -13,7 +13,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 use mimc_codec::api::{
-    ApiRequest, HistoryP2t, Message, PushP2t, PushSender, TimeWindow, TokenRequest, TopicCreate,
+    ApiRequest, HistoryP2t, PushMessage, PushP2t, PushSender, TimeWindow, TokenRequest, TopicCreate,
 };
 use mimc_codec::{Envelope, JsonU64};
 
@@ -83,7 +83,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let envelope = Envelope::text("TEXT_12345", 1_516_763_973_000, "群公告：今晚 8 点发布会😀");
     let mut text = [0u8; 256];
     let n = mimc_codec::ToJson::to_json_slice(&envelope, &mut text)?;
-    let msg = Message::bytes(text.get(..n).unwrap_or_default());
+    let msg = PushMessage::bytes(text.get(..n).unwrap_or_default());
     let req = PushP2t::new(sender, info.topic_id(), msg)?;
     let body = send(&agent, &base, &req)?;
     let packet = req.parse_reply(&body)?;

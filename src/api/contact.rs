@@ -6,7 +6,8 @@ use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, RawJson, Sink, ToJson};
 
 use super::reply::{end_of, object_field, str_field, u64_field};
-use super::{ApiRequest, Auth, Headers, List, Method, b64, typed_reply};
+use super::{ApiRequest, Auth, Headers, List, Method, typed_reply};
+use crate::payload::Payload;
 
 /// Lists the recent conversations of the authenticated account (call `contacts`): `GET /api/contact/`,
 /// no body. Covers the last month, newest first.
@@ -209,7 +210,7 @@ impl<'a> Contact<'a> {
 pub struct LastMessage<'a> {
     from_uuid: JsonU64,
     from_account: JsonStr<'a>,
-    payload: JsonStr<'a>,
+    payload: Payload<'a>,
     sequence: Option<JsonU64>,
 }
 
@@ -233,7 +234,7 @@ impl<'a> LastMessage<'a> {
                     json::set_once(&mut from_account, s, &k, "fromAccount")?;
                 }
                 Some("payload") => {
-                    json::set_once(&mut payload, str_field(&v, "payload")?, &k, "payload")?;
+                    json::set_once(&mut payload, Payload::from_json(&v)?, &k, "payload")?;
                 }
                 Some("sequence") => {
                     json::set_once(&mut sequence, u64_field(&v, "sequence")?, &k, "sequence")?;
@@ -260,19 +261,20 @@ impl<'a> LastMessage<'a> {
         self.from_account
     }
 
-    /// `payload`: base64 text (see [`payload_into`](Self::payload_into)).
-    pub const fn payload(&self) -> JsonStr<'a> {
+    /// `payload`: the message bytes, base64, decoded only when asked.
+    pub const fn payload(&self) -> Payload<'a> {
         self.payload
     }
 
-    /// The number of bytes the payload decodes to.
+    /// The number of bytes the payload decodes to ([`Payload::decoded_len`]).
     pub fn payload_len(&self) -> Result<usize> {
-        b64::decoded_len(&self.payload).map_err(|e| e.in_field("payload"))
+        self.payload.decoded_len()
     }
 
-    /// Decodes the payload (standard base64) into `out`, returning the message bytes.
+    /// Decodes the payload into `out`, returning the message bytes ([`Payload::decode_into`]: limit
+    /// 15 KiB, `\/` escapes handled).
     pub fn payload_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
-        b64::decode_into(&self.payload, out).map_err(|e| e.in_field("payload"))
+        self.payload.decode_into(out)
     }
 
     /// `sequence`, when sent (the gitbook manual has it, the README does not).

@@ -4,7 +4,8 @@ use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 
 use super::reply::{end_of, invalid, object_field, str_field, u64_field};
-use super::{ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, b64, typed_reply};
+use super::{ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, typed_reply};
+use crate::payload::Payload;
 
 /// A history query window `[utcFromTime, utcToTime)` in UTC milliseconds: increasing, at most
 /// [`MAX_HISTORY_WINDOW_MS`] (24 hours) long.
@@ -266,7 +267,7 @@ impl<'a> History<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryMessage<'a> {
     sequence: JsonU64,
-    payload: JsonStr<'a>,
+    payload: Payload<'a>,
     ts: JsonU64,
     from_account: JsonStr<'a>,
     to_account: Option<JsonStr<'a>>,
@@ -289,7 +290,7 @@ impl<'a> HistoryMessage<'a> {
                     json::set_once(&mut sequence, u64_field(&v, "sequence")?, &k, "sequence")?;
                 }
                 Some("payload") => {
-                    json::set_once(&mut payload, str_field(&v, "payload")?, &k, "payload")?;
+                    json::set_once(&mut payload, Payload::from_json(&v)?, &k, "payload")?;
                 }
                 Some("ts") => json::set_once(&mut ts, u64_field(&v, "ts")?, &k, "ts")?,
                 Some("fromAccount") => {
@@ -318,19 +319,20 @@ impl<'a> HistoryMessage<'a> {
         self.sequence
     }
 
-    /// `payload`: base64 text (see [`payload_into`](Self::payload_into)).
-    pub const fn payload(&self) -> JsonStr<'a> {
+    /// `payload`: the message bytes, base64, decoded only when asked.
+    pub const fn payload(&self) -> Payload<'a> {
         self.payload
     }
 
-    /// The number of bytes the payload decodes to.
+    /// The number of bytes the payload decodes to ([`Payload::decoded_len`]).
     pub fn payload_len(&self) -> Result<usize> {
-        b64::decoded_len(&self.payload).map_err(|e| e.in_field("payload"))
+        self.payload.decoded_len()
     }
 
-    /// Decodes the payload (standard base64) into `out`, returning the message bytes.
+    /// Decodes the payload into `out`, returning the message bytes ([`Payload::decode_into`]: limit
+    /// 15 KiB, `\/` escapes handled).
     pub fn payload_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
-        b64::decode_into(&self.payload, out).map_err(|e| e.in_field("payload"))
+        self.payload.decode_into(out)
     }
 
     /// `ts`: when the server stored it, UTC milliseconds.

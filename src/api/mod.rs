@@ -78,7 +78,6 @@
 //! `<redacted>`; every type holding one therefore never shows it in `Debug` output.
 
 mod auth;
-mod b64;
 mod contact;
 mod history;
 mod push;
@@ -92,7 +91,7 @@ pub use auth::{Auth, Headers, Secret};
 pub use contact::{Contact, Contacts, ContactsRequest, LastMessage, UserType};
 pub use history::{History, HistoryMessage, HistoryP2p, HistoryP2t, TimeWindow};
 pub use push::{
-    Message, PacketId, PacketIds, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
+    PacketId, PacketIds, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
 };
 pub use reply::{
     API_ERROR_MESSAGE_CAPACITY, ApiError, FromData, List, ListIter, ReplyError, Response, SUCCESS,

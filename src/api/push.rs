@@ -5,8 +5,9 @@ use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 
 use super::reply::{end_of, invalid, object_field, str_field};
 use super::{
-    ApiRequest, Headers, List, Method, Secret, b64, typed_reply, write_id_array, write_str_array,
+    ApiRequest, Headers, List, Method, Secret, typed_reply, write_id_array, write_str_array,
 };
+use crate::payload::write_base64;
 
 /// Who pushes: the app's credentials and the sending account, the part every push body starts with
 /// (`appId, appKey, appSecret, fromAccount, fromResource`). Make one and push with it many times.
@@ -58,43 +59,43 @@ impl<'a> PushSender<'a> {
 /// encoded straight into the output).
 ///
 /// ```
-/// use mimc_codec::api::Message;
-/// assert_eq!(Message::text("hi").msg_type(), "");
-/// assert_eq!(Message::bytes(b"\x00\x01").msg_type(), "base64");
+/// use mimc_codec::api::PushMessage;
+/// assert_eq!(PushMessage::text("hi").msg_type(), "");
+/// assert_eq!(PushMessage::bytes(b"\x00\x01").msg_type(), "base64");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Message<'a> {
+pub enum PushMessage<'a> {
     /// `msg` is the text itself.
     Text(JsonStr<'a>),
     /// `msg` is the base64 of these bytes.
     Bytes(&'a [u8]),
 }
 
-impl<'a> Message<'a> {
+impl<'a> PushMessage<'a> {
     /// A text message (the WebJS demo sends an envelope's JSON text this way).
     pub fn text(text: impl Into<JsonStr<'a>>) -> Self {
-        Message::Text(text.into())
+        PushMessage::Text(text.into())
     }
 
     /// A binary message, sent base64.
     pub const fn bytes(bytes: &'a [u8]) -> Self {
-        Message::Bytes(bytes)
+        PushMessage::Bytes(bytes)
     }
 
     /// The `msgType` written with it.
     pub const fn msg_type(&self) -> &'static str {
         match self {
-            Message::Text(_) => "",
-            Message::Bytes(_) => "base64",
+            PushMessage::Text(_) => "",
+            PushMessage::Bytes(_) => "base64",
         }
     }
 
     /// Nothing to send?
     pub const fn is_empty(&self) -> bool {
         match self {
-            Message::Text(t) => t.is_empty(),
-            Message::Bytes(b) => b.is_empty(),
+            PushMessage::Text(t) => t.is_empty(),
+            PushMessage::Bytes(b) => b.is_empty(),
         }
     }
 
@@ -107,12 +108,8 @@ impl<'a> Message<'a> {
 
     fn write_msg<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>) -> Result<()> {
         match self {
-            Message::Text(t) => o.str("msg", t),
-            Message::Bytes(b) => o.with("msg", |s| {
-                s.put(b"\"")?;
-                b64::encode_to(s, b)?;
-                s.put(b"\"")
-            }),
+            PushMessage::Text(t) => o.str("msg", t),
+            PushMessage::Bytes(b) => o.with("msg", |s| write_base64(s, b)),
         }
     }
 
@@ -146,20 +143,20 @@ macro_rules! push_call {
 /// `{appId, appKey, appSecret, fromAccount, fromResource, toAccount, msg, msgType}`.
 ///
 /// ```
-/// use mimc_codec::api::{Message, PushP2p, PushSender};
+/// use mimc_codec::api::{PushMessage, PushP2p, PushSender};
 /// use mimc_codec::ToJson;
 /// let sender = PushSender::new(2882303761517669588u64, "5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==",
 ///     "user_lei", "push_server");
-/// let req = PushP2p::new(sender, "10", Message::bytes(b"pong"))?;
+/// let req = PushP2p::new(sender, "10", PushMessage::bytes(b"pong"))?;
 /// assert!(req.to_json_string()?.ends_with(r#""toAccount":"10","msg":"cG9uZw==","msgType":"base64"}"#));
-/// assert!(PushP2p::new(sender, "10", Message::text("")).is_err());
+/// assert!(PushP2p::new(sender, "10", PushMessage::text("")).is_err());
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PushP2p<'a> {
     sender: PushSender<'a>,
     to_account: JsonStr<'a>,
-    msg: Message<'a>,
+    msg: PushMessage<'a>,
 }
 
 impl<'a> PushP2p<'a> {
@@ -167,7 +164,7 @@ impl<'a> PushP2p<'a> {
     pub fn new(
         sender: PushSender<'a>,
         to_account: impl Into<JsonStr<'a>>,
-        msg: Message<'a>,
+        msg: PushMessage<'a>,
     ) -> Result<Self> {
         msg.check()?;
         Ok(PushP2p {
@@ -197,7 +194,7 @@ push_call!(PushP2p, "push-p2p", b"/api/push/p2p/", PacketId);
 pub struct PushP2pMore<'a> {
     sender: PushSender<'a>,
     to_accounts: &'a [&'a str],
-    msg: Message<'a>,
+    msg: PushMessage<'a>,
 }
 
 impl<'a> PushP2pMore<'a> {
@@ -205,7 +202,7 @@ impl<'a> PushP2pMore<'a> {
     pub fn new(
         sender: PushSender<'a>,
         to_accounts: &'a [&'a str],
-        msg: Message<'a>,
+        msg: PushMessage<'a>,
     ) -> Result<Self> {
         msg.check()?;
         if to_accounts.is_empty() {
@@ -246,7 +243,7 @@ push_call!(
 pub struct PushP2t<'a> {
     sender: PushSender<'a>,
     topic_id: JsonU64,
-    msg: Message<'a>,
+    msg: PushMessage<'a>,
 }
 
 impl<'a> PushP2t<'a> {
@@ -254,7 +251,7 @@ impl<'a> PushP2t<'a> {
     pub fn new(
         sender: PushSender<'a>,
         topic_id: impl Into<JsonU64>,
-        msg: Message<'a>,
+        msg: PushMessage<'a>,
     ) -> Result<Self> {
         msg.check()?;
         Ok(PushP2t {
@@ -288,12 +285,12 @@ pub struct PushP2tMore<'a> {
     sender: PushSender<'a>,
     topic_ids: &'a [u64],
     quoted: bool,
-    msg: Message<'a>,
+    msg: PushMessage<'a>,
 }
 
 impl<'a> PushP2tMore<'a> {
     /// Pushes `msg` to each group of `topic_ids`; fails on an empty message or an empty list.
-    pub fn new(sender: PushSender<'a>, topic_ids: &'a [u64], msg: Message<'a>) -> Result<Self> {
+    pub fn new(sender: PushSender<'a>, topic_ids: &'a [u64], msg: PushMessage<'a>) -> Result<Self> {
         msg.check()?;
         if topic_ids.is_empty() {
             return Err(invalid("no groups to push to", "topicIds"));

@@ -4,7 +4,9 @@ use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 
 use super::reply::{end_of, object_field, str_field, u64_field};
-use super::{ApiRequest, Auth, Headers, Method, Secret, b64, typed_reply};
+use super::{ApiRequest, Auth, Headers, Method, Secret, typed_reply};
+use crate::error::Error;
+use crate::payload::Payload;
 
 /// Asks the token service for a user's token (call `token`): `POST /api/account/token` with
 /// `{appId, appKey, appSecret, appAccount}`. The credentials travel in the body; no auth headers.
@@ -212,20 +214,27 @@ impl<'a> TokenData<'a> {
         self.mi_user_id
     }
 
-    /// `miUserSecurityKey`: the per-user key, base64 text (see [`security_key_into`](Self::security_key_into)).
+    /// `miUserSecurityKey`: the per-user key as base64 text (see
+    /// [`security_key_into`](Self::security_key_into) for its bytes).
+    ///
+    /// It is deliberately not handed out as a [`Payload`], whose `Debug` shows the first decoded bytes:
+    /// for a 16-byte key, all of it.
     pub const fn security_key(&self) -> Secret<'a> {
         self.mi_user_security_key
     }
 
-    /// The number of bytes `miUserSecurityKey` decodes to.
-    pub fn security_key_len(&self) -> Result<usize> {
-        b64::decoded_len(&self.mi_user_security_key.expose())
+    fn security_payload(&self) -> Payload<'a> {
+        Payload::from_json_str(self.mi_user_security_key.expose())
     }
 
-    /// Decodes `miUserSecurityKey` (standard base64) into `out`, returning the key bytes.
+    /// The number of bytes `miUserSecurityKey` decodes to.
+    pub fn security_key_len(&self) -> Result<usize> {
+        self.security_payload().decoded_len().map_err(rename_key)
+    }
+
+    /// Decodes `miUserSecurityKey` (base64, as [`Payload::decode_into`]) into `out`, returning the key.
     pub fn security_key_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
-        b64::decode_into(&self.mi_user_security_key.expose(), out)
-            .map_err(|e| e.in_field("miUserSecurityKey"))
+        self.security_payload().decode_into(out).map_err(rename_key)
     }
 
     /// `token`: send it as the `token` header ([`auth`](Self::auth)).
@@ -257,4 +266,9 @@ impl<'a> TokenData<'a> {
     pub const fn pps_miot_domain_name(&self) -> Option<JsonStr<'a>> {
         self.pps_miot_domain_name
     }
+}
+
+/// A payload error, about the key field instead of `payload`.
+fn rename_key(e: Error) -> Error {
+    Error::new(e.kind(), e.offset()).in_field("miUserSecurityKey")
 }

@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use mimc_codec::ToJson;
 use mimc_codec::api::{
-    ApiRequest as _, History, Message, PushP2p, PushSender, Response, TopicCreate, TopicData,
+    ApiRequest as _, History, PushMessage, PushP2p, PushSender, Response, TopicCreate, TopicData,
     TopicKick,
 };
 use proptest::prelude::*;
@@ -70,7 +70,7 @@ proptest! {
     #[test]
     fn pushed_bytes_are_standard_base64(data in prop::collection::vec(any::<u8>(), 1..300)) {
         let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");
-        let req = PushP2p::new(sender, "10", Message::bytes(&data)).unwrap();
+        let req = PushP2p::new(sender, "10", PushMessage::bytes(&data)).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&req.to_json_vec().unwrap()).unwrap();
         let msg = v["msg"].as_str().unwrap();
         prop_assert_eq!(base64::engine::general_purpose::STANDARD.decode(msg).unwrap(), data);

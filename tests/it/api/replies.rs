@@ -2,7 +2,7 @@
 
 use mimc_codec::api::{
     ApiRequest, ContactsRequest, FromData, History, HistoryMessage, HistoryP2p, HistoryP2t, List,
-    Message, PacketId, PacketIds, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
+    PacketId, PacketIds, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
     ReplyError, Response, TimeWindow, TokenData, TokenRequest, TopicCreate, TopicData,
     TopicDismiss, TopicInfo, TopicJoin, TopicKick, TopicList, TopicMine, TopicQuery, TopicQuit,
     TopicUpdate, UserType,
@@ -71,6 +71,18 @@ fn token_reply_tolerates_missing_extras_and_unknown_keys() {
     let d = TokenData::from_json(body).unwrap();
     assert_eq!(d.region_bucket(), None);
     assert_eq!(d.fe_domain_name(), None);
+    assert_eq!(d.security_key_into(&mut [0u8; 4]).unwrap(), [0]);
+    // A key that is not base64 is an error about that field, at the offending character.
+    let bad = br#"{"code":200,"data":{"appId":"1","appPackage":"p","appAccount":"a","miChid":9,
+        "miUserId":"1","miUserSecurityKey":"gl8D!DIg","token":"t"}}"#;
+    let d = TokenData::from_json(bad).unwrap();
+    let e = d.security_key_into(&mut [0u8; 16]).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::InvalidBase64, Some("miUserSecurityKey"))
+    );
+    assert_eq!(bad[e.offset()], b'!');
+    assert!(d.security_key_len().is_ok());
     // A missing documented key is an error naming it, at the end of `data`.
     let body = br#"{"code":200,"message":"success","data":{"appId":"1","appPackage":"p",
         "appAccount":"a","miChid":9,"miUserId":"1","token":"t"}}"#;
@@ -256,6 +268,7 @@ fn check_history_message(
     assert_eq!(m.from_account(), from);
     assert_eq!(m.to_account().map(str_of).as_deref(), to);
     let want = fixture(&format!("envelope/{envelope}"));
+    assert_eq!(m.payload(), want[..]);
     assert_eq!(m.payload_len().unwrap(), want.len());
     let mut buf = [0u8; 512];
     assert_eq!(m.payload_into(&mut buf).unwrap(), want, "{envelope}");
@@ -437,7 +450,7 @@ fn assert_api_error<R: ApiRequest>(req: &R) {
 #[test]
 fn the_error_reply_is_an_api_error_for_every_call() {
     let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");
-    let msg = Message::text("hi");
+    let msg = PushMessage::text("hi");
     let window = TimeWindow::new(1u64, 2u64).unwrap();
     let auth = token_auth();
     assert_api_error(&TokenRequest::new(APP_ID, APP_KEY, APP_SECRET, "user_lei"));

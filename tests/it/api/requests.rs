@@ -1,7 +1,7 @@
 //! Every request: method, path, headers and the exact body bytes of the manual's example.
 
 use mimc_codec::api::{
-    ApiRequest, Auth, ContactsRequest, HistoryP2p, HistoryP2t, Message, PushP2p, PushP2pMore,
+    ApiRequest, Auth, ContactsRequest, HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore,
     PushP2t, PushP2tMore, PushSender, TimeWindow, TokenRequest, TopicCreate, TopicDismiss,
     TopicJoin, TopicKick, TopicMine, TopicQuery, TopicQuit, TopicUpdate,
 };
@@ -45,7 +45,7 @@ fn push_p2p_text() {
     // The WebJS demo sends an envelope's JSON text as `msg`.
     let envelope = fixture("envelope/text_chinese_emoji.json");
     let text = std::str::from_utf8(&envelope).unwrap();
-    let req = PushP2p::new(sender(APP_ID.into()), "10", Message::text(text)).unwrap();
+    let req = PushP2p::new(sender(APP_ID.into()), "10", PushMessage::text(text)).unwrap();
     check_request(
         &req,
         "POST",
@@ -58,7 +58,7 @@ fn push_p2p_text() {
 #[test]
 fn push_p2p_bytes_go_base64() {
     let envelope = fixture("envelope/text_chinese_emoji.json");
-    let req = PushP2p::new(sender(APP_ID.into()), "10", Message::bytes(&envelope)).unwrap();
+    let req = PushP2p::new(sender(APP_ID.into()), "10", PushMessage::bytes(&envelope)).unwrap();
     check_request(
         &req,
         "POST",
@@ -74,7 +74,7 @@ fn push_p2p_more() {
     let req = PushP2pMore::new(
         sender(JsonU64::number(APP_ID)),
         &to,
-        Message::text("你好，小米即时消息云"),
+        PushMessage::text("你好，小米即时消息云"),
     )
     .unwrap();
     check_request(
@@ -91,7 +91,7 @@ fn push_p2t() {
     let req = PushP2t::new(
         sender(APP_ID.into()),
         TOPIC_ID,
-        Message::text("群公告：今晚 8 点发布会😀"),
+        PushMessage::text("群公告：今晚 8 点发布会😀"),
     )
     .unwrap();
     check_request(
@@ -109,7 +109,7 @@ fn push_p2t_more() {
     let req = PushP2tMore::new(
         sender(APP_ID.into()),
         &topics,
-        Message::text("系统维护通知：今晚 23:00-23:30"),
+        PushMessage::text("系统维护通知：今晚 23:00-23:30"),
     )
     .unwrap()
     .with_numeric_ids(true);
@@ -377,7 +377,12 @@ fn message_bytes_of_every_length_encode_as_standard_base64() {
     use base64::Engine as _;
     let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
     for len in [1, 2, 3, 47, 48, 49, 95, 96, 97, 1000] {
-        let req = PushP2p::new(sender(APP_ID.into()), "10", Message::bytes(&data[..len])).unwrap();
+        let req = PushP2p::new(
+            sender(APP_ID.into()),
+            "10",
+            PushMessage::bytes(&data[..len]),
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&req.to_json_vec().unwrap()).unwrap();
         let want = base64::engine::general_purpose::STANDARD.encode(&data[..len]);
         assert_eq!(v["msg"], want.as_str(), "{len}");

@@ -1,7 +1,7 @@
 //! Domain rules checked before sending, secrets kept out of `Debug`, and allocation-free decoding.
 
 use mimc_codec::api::{
-    ApiRequest as _, Auth, Contacts, ContactsRequest, History, Message, PushP2p, PushP2pMore,
+    ApiRequest as _, Auth, Contacts, ContactsRequest, History, PushMessage, PushP2p, PushP2pMore,
     PushP2t, PushP2tMore, PushSender, Response, Secret, TimeWindow, TokenData, TokenRequest,
     TopicCreate, TopicJoin, TopicKick, TopicQuery,
 };
@@ -57,7 +57,7 @@ fn accounts_with_commas_are_refused_everywhere_they_travel_joined() {
     assert!(TopicCreate::new(APP_ID, auth, "g", &[]).is_ok());
     // A comma is fine where accounts travel as a JSON array.
     let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");
-    assert!(PushP2pMore::new(sender, &bad, Message::text("x")).is_ok());
+    assert!(PushP2pMore::new(sender, &bad, PushMessage::text("x")).is_ok());
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn history_windows_increase_and_last_at_most_24_hours() {
 #[test]
 fn empty_messages_and_empty_target_lists_are_refused() {
     let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");
-    for msg in [Message::text(""), Message::bytes(b"")] {
+    for msg in [PushMessage::text(""), PushMessage::bytes(b"")] {
         assert!(msg.is_empty());
         invalid(PushP2p::new(sender, "10", msg).unwrap_err(), "msg", "empty");
         invalid(
@@ -132,7 +132,7 @@ fn empty_messages_and_empty_target_lists_are_refused() {
             "empty",
         );
     }
-    let hi = Message::text("hi");
+    let hi = PushMessage::text("hi");
     invalid(
         PushP2pMore::new(sender, &[], hi).unwrap_err(),
         "toAccounts",
@@ -168,11 +168,11 @@ fn secrets_never_appear_in_debug_output() {
     let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");
     redacted(&sender, &app);
     redacted(
-        &PushP2p::new(sender, "10", Message::text("hi")).unwrap(),
+        &PushP2p::new(sender, "10", PushMessage::text("hi")).unwrap(),
         &app,
     );
     redacted(
-        &PushP2tMore::new(sender, &[TOPIC_ID], Message::text("hi")).unwrap(),
+        &PushP2tMore::new(sender, &[TOPIC_ID], PushMessage::text("hi")).unwrap(),
         &app,
     );
     redacted(
