@@ -1,0 +1,173 @@
+//! Arbitrary bytes → an HTTP API reply; the leading byte picks the call (see `CALLS`), the rest is the
+//! body. A typed value, an `Api` error (non-200 `code`) or a `Decode` error, never a panic or a hang.
+//!
+//! Replies are decode-only (the crate writes requests, not replies), so instead of a re-encoding round
+//! trip the typed value must agree with the two-step path (`Response`, then `from_raw` of its `data`),
+//! every list must iterate to its counted length and index consistently, payloads and the security key
+//! must decode into a buffer of exactly their announced size, `Debug` must never show a secret, and
+//! serde_json must accept any body we accept. On failure the error's offset lies inside the body.
+#![no_main]
+
+use std::fmt::Debug;
+
+use libfuzzer_sys::fuzz_target;
+use mimc_codec::api::{
+    Contacts, FromData, History, List, PacketId, PacketIds, ReplyError, Response, TokenData,
+    TopicData, TopicList,
+};
+use mimc_codec::{ErrorKind, Payload};
+use mimc_fuzz::{check_error, nesting_depth};
+
+/// The calls, by leading byte (modulo their number); `fuzz/seeds.sh` uses the same order.
+pub const CALLS: [&str; 13] = [
+    "token",
+    "push-p2p",
+    "push-p2p-more",
+    "push-p2t",
+    "push-p2t-more",
+    "topic (create, query, join, kick, update)",
+    "topic-mine",
+    "topic-quit",
+    "topic-dismiss",
+    "history-p2p",
+    "history-p2t",
+    "contacts",
+    "the {code, message, data} wrapper alone",
+];
+
+fn list<'a, T: FromData<'a> + Debug + PartialEq>(l: &List<'a, T>, each: impl Fn(&T)) {
+    let mut n = 0;
+    let mut last = None;
+    for item in l.iter() {
+        each(&item);
+        n += 1;
+        last = Some(item);
+    }
+    assert_eq!(n, l.len());
+    assert_eq!(l.is_empty(), n == 0);
+    assert_eq!(l.first().is_some(), n > 0);
+    if n > 0 {
+        assert_eq!(l.get(n - 1), last);
+    }
+    assert_eq!(l.get(n), None);
+}
+
+fn payload(p: &Payload<'_>) {
+    if let Ok(n) = p.decoded_len() {
+        let mut exact = vec![0u8; n];
+        match p.decode_into(&mut exact) {
+            Ok(b) => assert_eq!(b.len(), n),
+            Err(e) => assert!(
+                matches!(
+                    e.kind(),
+                    ErrorKind::InvalidBase64 | ErrorKind::PayloadTooLarge
+                ),
+                "an exact buffer was refused: {e}"
+            ),
+        }
+    }
+}
+
+fn token(t: &TokenData<'_>) {
+    if let Ok(n) = t.security_key_len() {
+        let mut exact = vec![0u8; n];
+        if let Err(e) = t.security_key_into(&mut exact) {
+            assert_ne!(e.kind(), ErrorKind::BufferTooSmall, "{e}");
+        }
+    }
+    let shown = format!("{t:?}");
+    for secret in [t.token().expose(), t.security_key().expose()] {
+        let s = secret.to_unescaped_string();
+        // Short secrets may appear by chance in other fields; long ones must not appear at all.
+        if s.len() >= 12 && !format!("{:?}", (t.app_package(), t.app_account())).contains(&s) {
+            assert!(!shown.contains(&s), "a secret in Debug output: {shown}");
+        }
+    }
+}
+
+fn topic(d: &TopicData<'_>) {
+    let _ = (d.topic_info().topic_name(), d.topic_info().owner_account());
+    list(&d.members(), |m| {
+        assert!(d.contains_account(&m.account().to_unescaped_string()));
+    });
+}
+
+fn history(h: &History<'_>) {
+    list(&h.messages(), |m| payload(&m.payload()));
+}
+
+fn contacts(c: &Contacts<'_>) {
+    list(c, |c| payload(&c.last_message().payload()));
+}
+
+/// Decodes `body` as `T` and checks it against the wrapper.
+fn check<'a, T: FromData<'a> + Debug + PartialEq>(body: &'a [u8], exercise: impl Fn(&T)) {
+    let typed = T::from_json(body);
+    let wrapper = Response::from_json(body);
+    match typed {
+        Ok(v) => {
+            let _ = format!("{v:?}");
+            exercise(&v);
+            let r = wrapper.expect("the typed reply decoded, so the wrapper does");
+            assert!(r.is_success());
+            assert_eq!(T::from_raw(r.data()).expect("data decodes"), v);
+            if nesting_depth(body) <= 120 {
+                serde_json::from_slice::<serde_json::Value>(body)
+                    .expect("we accepted a body serde_json rejects");
+            }
+        }
+        Err(ReplyError::Api(e)) => {
+            let r = wrapper.expect("an API error comes from a decoded wrapper");
+            assert!(!r.is_success());
+            assert_eq!(e.code(), r.code());
+            assert!(r.message().to_unescaped_string().starts_with(e.message()));
+            let _ = e.to_string();
+        }
+        Err(ReplyError::Decode(e)) => {
+            check_error(&e, body.len());
+            match wrapper {
+                // The wrapper is fine: then it is a success whose `data` does not fit `T`.
+                Ok(r) => {
+                    assert!(r.is_success(), "{e}");
+                    assert_eq!(T::from_raw(r.data()).unwrap_err(), e);
+                }
+                Err(w) => assert_eq!(w, e, "the wrapper fails differently"),
+            }
+        }
+        Err(other) => panic!("unexpected reply error {other:?}"),
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&call, body)) = data.split_first() else {
+        return;
+    };
+    match usize::from(call) % CALLS.len() {
+        0 => check::<TokenData>(body, token),
+        1 | 3 => check::<PacketId>(body, |p| {
+            let _ = p.packet_id().to_unescaped_string();
+        }),
+        2 | 4 => check::<PacketIds>(body, |p| list(&p.packet_ids(), |_| {})),
+        5 => check::<TopicData>(body, topic),
+        6 => check::<TopicList>(body, |l| {
+            list(l, |t| {
+                let _ = (t.topic_id(), t.owner_uuid(), t.bulletin());
+            })
+        }),
+        7 => check::<Option<TopicData>>(body, |d| {
+            if let Some(d) = d {
+                topic(d);
+            }
+        }),
+        8 => check::<()>(body, |()| {}),
+        9 | 10 => check::<History>(body, history),
+        11 => check::<Contacts>(body, contacts),
+        _ => match Response::from_json(body) {
+            Ok(r) => {
+                let _ = format!("{r:?}");
+                let _ = r.into_result();
+            }
+            Err(e) => check_error(&e, body.len()),
+        },
+    }
+});
