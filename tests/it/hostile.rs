@@ -6,6 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use mimc_codec::api::{
+    Contacts, FromData, History, PacketId, PacketIds, ReplyError, Response, TokenData, TopicData,
+    TopicList,
+};
 use mimc_codec::json::{self, JsonStr, RawJson};
 use mimc_codec::{
     Body, Callback, ContentKind, DecodeOptions, Envelope, Error, ErrorKind, FileKind, Kind, ToJson,
@@ -298,7 +302,9 @@ fn is_envelope(rel: &str) -> bool {
 /// model applies (a model's decoder reads the whole document with the same engine).
 fn decode_all(rel: &str, bytes: &[u8]) -> Vec<(&'static str, Result<(), Error>)> {
     let mut out = Vec::new();
-    if !is_envelope(rel) && !is_callback(rel) {
+    if let Some(r) = decode_reply(rel, bytes) {
+        out.push(("reply", r));
+    } else if !is_envelope(rel) && !is_callback(rel) {
         out.push(("document", read_document(bytes)));
     }
     if is_envelope(rel) {
@@ -314,6 +320,33 @@ fn decode_all(rel: &str, bytes: &[u8]) -> Vec<(&'static str, Result<(), Error>)>
         out.push(("callback", r));
     }
     out
+}
+
+/// An API reply fixture decoded as its call's typed reply (a non-200 `code` counts as decoded).
+fn decode_reply(rel: &str, bytes: &[u8]) -> Option<Result<(), Error>> {
+    fn typed<'a, T: FromData<'a>>(bytes: &'a [u8]) -> Result<(), Error> {
+        match T::from_json(bytes) {
+            Ok(_) | Err(ReplyError::Api(_)) => Ok(()),
+            Err(ReplyError::Decode(e)) => Err(e),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    let name = rel.strip_prefix("api/")?;
+    let call = name.split_once(".response")?.0;
+    Some(match call {
+        "token" => typed::<TokenData>(bytes),
+        "push-p2p" | "push-p2t" => typed::<PacketId>(bytes),
+        "push-p2p-more" | "push-p2t-more" => typed::<PacketIds>(bytes),
+        "topic-create" | "topic-query" | "topic-join" | "topic-kick" | "topic-update" => {
+            typed::<TopicData>(bytes)
+        }
+        "topic-mine" => typed::<TopicList>(bytes),
+        "topic-quit" => typed::<Option<TopicData>>(bytes),
+        "topic-dismiss" => typed::<()>(bytes),
+        "history-p2p" | "history-p2p-100" | "history-p2t" => typed::<History>(bytes),
+        "contacts" => typed::<Contacts>(bytes),
+        _ => Response::from_json(bytes).map(|_| ()),
+    })
 }
 
 fn is_callback(rel: &str) -> bool {
