@@ -49,19 +49,23 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+mod callback;
 mod envelope;
 mod error;
 pub mod json;
 #[cfg(any(feature = "alloc", feature = "heapless"))]
 pub mod owned;
+mod payload;
 #[cfg(feature = "serde")]
 mod serde_impl;
 #[cfg(feature = "serde")]
 pub mod wire;
 
+pub use callback::{Accounts, AccountsIter, Callback, CallbackKind, Message, P2pMsg, P2tMsg};
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};
+pub use payload::{Payload, write_base64};
 #[cfg(feature = "serde")]
 pub use serde_impl::envelope::EnvelopeSeed;
 #[cfg(all(feature = "postcard", feature = "heapless"))]

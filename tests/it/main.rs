@@ -8,8 +8,10 @@
 )]
 
 mod alloc_count;
+mod callback;
 mod envelope;
 mod json_suite;
+mod payload;
 
 use std::path::{Path, PathBuf};
 
