@@ -40,6 +40,8 @@
 //! - `postcard` (implies `serde`): the compact binary form, [`wire`]: `to_postcard_slice`, `from_postcard`,
 //!   `to_postcard_vec` (with `alloc`). No allocator needed.
 //! - `heapless`: fixed-capacity owned copies ([`owned::Fixed`]) and `ToJson::to_json_heapless`, no allocator.
+//! - `http`: [`api`] requests become `http::Request`s (`ApiRequest::to_http_request`) and replies are read
+//!   from `http::Response`s (`ApiRequest::parse_http_response`); implies `std`. No HTTP client is involved.
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
@@ -49,6 +51,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod api;
 mod callback;
 mod envelope;
 mod error;

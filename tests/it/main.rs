@@ -8,6 +8,7 @@
 )]
 
 mod alloc_count;
+mod api;
 mod callback;
 mod envelope;
 mod json_suite;
