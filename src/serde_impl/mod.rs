@@ -482,9 +482,10 @@ impl Serialize for Structured<'_, '_> {
             ValueKind::String => v.to_json_str().map_err(S::Error::custom)?.serialize(s),
             ValueKind::Number => {
                 let text = v.as_str();
-                if let Ok(u) = text.parse::<u64>() {
+                let integral = !text.contains(['.', 'e', 'E']) && text != "-0";
+                if let (true, Ok(u)) = (integral, text.parse::<u64>()) {
                     s.serialize_u64(u)
-                } else if let Ok(i) = text.parse::<i64>() {
+                } else if let (true, Ok(i)) = (integral, text.parse::<i64>()) {
                     s.serialize_i64(i)
                 } else {
                     let f = text.parse::<f64>().map_err(S::Error::custom)?;

@@ -1,0 +1,284 @@
+//! serde interop, differential against our own reader and writer: for every fixture and for arbitrary
+//! values, `serde_json::from_slice` equals `from_json` and `serde_json::to_vec` equals `to_json_vec`.
+
+use ::serde::de::DeserializeSeed;
+use mimc_codec::json::ValueKind;
+use mimc_codec::owned::OwnedEnvelope;
+use mimc_codec::{
+    ContentKind, Envelope, EnvelopeSeed, ErrorKind, FileKind, JsonStr, JsonU64, Kind, RawJson,
+    ToJson,
+};
+use proptest::prelude::*;
+
+use crate::arb::{self, biz_of, decode_like, env_spec, reescape, shuffle_members};
+use crate::{alloc_count, fixture, fixtures_in};
+
+/// The bizType a dialect fixture's file name carries after `__`.
+pub fn biz_type(name: &str) -> Option<&str> {
+    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
+}
+
+/// serde_json's reading of an envelope, with the kind from outside when given; the whole input must be used.
+pub fn serde_envelope<'a>(json: &'a [u8], biz: Option<&'a str>) -> Result<Envelope<'a>, String> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let seed = biz.map_or(EnvelopeSeed::new(), EnvelopeSeed::with_kind);
+    let env = seed.deserialize(&mut de).map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(env)
+}
+
+#[test]
+fn every_envelope_fixture_agrees_with_serde_json_both_ways() {
+    let all = fixtures_in("envelope");
+    assert!(all.len() >= 20);
+    for (name, bytes) in &all {
+        let biz = biz_type(name);
+        let ours = decode_like(bytes, biz).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let theirs = serde_envelope(bytes, biz).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(theirs, ours, "{name}: serde_json reads a different value");
+        assert_eq!(
+            serde_json::to_vec(&ours).unwrap(),
+            ours.to_json_vec().unwrap(),
+            "{name}: serde_json writes different bytes"
+        );
+        if biz.is_none() {
+            let plain: Envelope<'_> = serde_json::from_slice(bytes).unwrap();
+            assert_eq!(plain, ours, "{name}");
+        }
+    }
+}
+
+#[test]
+fn invalid_envelope_fixtures_are_rejected_by_both() {
+    let all = fixtures_in("envelope/invalid");
+    assert!(all.len() >= 9);
+    for (name, bytes) in &all {
+        assert!(Envelope::from_json(bytes).is_err(), "{name}");
+        assert!(
+            serde_json::from_slice::<Envelope<'_>>(bytes).is_err(),
+            "{name}: serde_json accepted it"
+        );
+    }
+}
+
+#[test]
+fn escaped_strings_stay_borrowed_and_escaped() {
+    let b = fixture("envelope/text_escaped.json");
+    let env: Envelope<'_> = serde_json::from_slice(&b).unwrap();
+    let id = env.msg_id().unwrap();
+    assert!(
+        id.is_escaped(),
+        "borrowed with escapes in place, not copied"
+    );
+    assert_eq!(*id, "TEXT/中_\"12345\"\n😀");
+    assert_eq!(env, Envelope::from_json(&b).unwrap());
+}
+
+#[test]
+fn serde_json_decoding_allocates_nothing_of_its_own() {
+    for (name, b) in fixtures_in("envelope") {
+        if biz_type(&name).is_some() {
+            continue;
+        }
+        // serde_json's own skipping of some values allocates (it does so for `IgnoredAny` too);
+        // the envelope adds nothing to that: no `Content` buffer, no copies.
+        let (skip, ()) = alloc_count::count(|| {
+            serde_json::from_slice::<::serde::de::IgnoredAny>(&b).unwrap();
+        });
+        let (n, env) = alloc_count::count(|| serde_json::from_slice::<Envelope<'_>>(&b).unwrap());
+        assert!(
+            n <= skip,
+            "{name}: {n} allocations, serde_json alone {skip}"
+        );
+        assert_eq!(env, Envelope::from_json(&b).unwrap());
+    }
+    let b = fixture("envelope/text_escaped.json");
+    let (n, _) = alloc_count::count(|| serde_json::from_slice::<Envelope<'_>>(&b).unwrap());
+    assert_eq!(
+        n, 0,
+        "escaped strings are borrowed, not unescaped into copies"
+    );
+}
+
+#[test]
+fn json_u64_keeps_its_representation_and_is_exact() {
+    assert_eq!(
+        serde_json::to_string(&JsonU64::new(u64::MAX)).unwrap(),
+        "\"18446744073709551615\""
+    );
+    assert_eq!(
+        serde_json::to_string(&JsonU64::number(u64::MAX)).unwrap(),
+        "18446744073709551615"
+    );
+    assert_eq!(
+        serde_json::from_str::<JsonU64>("\"2882303761517669588\"").unwrap(),
+        JsonU64::new(2_882_303_761_517_669_588)
+    );
+    assert_eq!(
+        serde_json::from_str::<JsonU64>("30094929200414721").unwrap(),
+        JsonU64::number(30_094_929_200_414_721)
+    );
+    for bad in [
+        "-1",
+        "1.0",
+        "1e3",
+        "\"\"",
+        "\"+1\"",
+        "\"\\u0031\"",
+        "18446744073709551616",
+        "true",
+        "null",
+    ] {
+        assert!(serde_json::from_str::<JsonU64>(bad).is_err(), "{bad}");
+        assert!(
+            JsonU64::from_json(&RawJson::parse(bad).unwrap()).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn raw_json_is_byte_exact_and_structured_on_request() {
+    let text = r#"{"lat":1.5e3,"x":-0,"y":4.00435E1,"s":"a\/b","n":[null,true,{}]}"#;
+    let raw: RawJson<'_> = serde_json::from_str(text).unwrap();
+    assert_eq!(raw.as_str(), text);
+    assert_eq!(raw.kind(), ValueKind::Object);
+    assert_eq!(serde_json::to_string(&raw).unwrap(), text);
+    // Structurally: the same value, numbers normalized.
+    let v = serde_json::to_value(raw.structured()).unwrap();
+    assert_eq!(v, serde_json::from_str::<serde_json::Value>(text).unwrap());
+    // Invalid JSON by our rules (a lone surrogate serde_json skips over) is rejected.
+    assert!(serde_json::from_str::<RawJson<'_>>(r#"["\ud800"]"#).is_err());
+}
+
+#[test]
+fn json_str_serializes_canonically_and_borrows() {
+    let s: JsonStr<'_> = serde_json::from_str(r#""a\/b \u4e2d""#).unwrap();
+    assert!(s.is_escaped());
+    assert_eq!(s, "a/b 中");
+    assert_eq!(serde_json::to_string(&s).unwrap(), r#""a/b 中""#);
+    // From a reader nothing can be borrowed: a clear error, not a copy.
+    let json = br#"{"version":0,"msgId":"a","msgType":"TEXT","timestamp":"1","payload":"x"}"#;
+    let mut de = serde_json::Deserializer::from_reader(&json[..]);
+    let err = <Envelope<'static> as ::serde::Deserialize>::deserialize(&mut de).unwrap_err();
+    assert!(err.to_string().contains("borrowed"), "{err}");
+}
+
+#[test]
+fn kinds_are_their_names() {
+    for (kind, name) in [
+        (
+            Kind::Recall(ContentKind::File(FileKind::Pic)),
+            "PIC_FILE_RECALL",
+        ),
+        (Kind::File(FileKind::Other("VIDEO".into())), "VIDEO_FILE"),
+        (
+            Kind::Read(ContentKind::Other("LOCATION".into())),
+            "LOCATION_READ",
+        ),
+        (Kind::Custom("LOCATION".into()), "LOCATION"),
+    ] {
+        let json = serde_json::to_string(&kind).unwrap();
+        assert_eq!(json, serde_json::to_string(name).unwrap());
+        assert_eq!(serde_json::from_str::<Kind<'_>>(&json).unwrap(), kind);
+    }
+    assert_eq!(serde_json::to_string(&FileKind::Pic).unwrap(), "\"PIC\"");
+    assert_eq!(
+        serde_json::to_string(&ContentKind::File(FileKind::Audio)).unwrap(),
+        "\"AUDIO_FILE\""
+    );
+}
+
+#[test]
+fn envelopes_nest_in_other_serde_types() {
+    let text = fixture("envelope/text.json");
+    let recall = fixture("envelope/text_recall.json");
+    let list = format!(
+        "[{},{}]",
+        std::str::from_utf8(&text).unwrap(),
+        std::str::from_utf8(&recall).unwrap()
+    );
+    let envs: Vec<Envelope<'_>> = serde_json::from_str(&list).unwrap();
+    assert_eq!(envs[0], Envelope::from_json(&text).unwrap());
+    assert_eq!(envs[1], Envelope::from_json(&recall).unwrap());
+    assert_eq!(serde_json::to_string(&envs).unwrap(), list);
+}
+
+#[test]
+fn owned_envelopes_deserialize_from_any_borrowed_input() {
+    let b = fixture("envelope/text_escaped.json");
+    let owned: OwnedEnvelope = serde_json::from_slice(&b).unwrap();
+    let want = Envelope::from_json(&b).unwrap().to_json_vec().unwrap();
+    drop(b);
+    assert_eq!(owned.get().to_json_vec().unwrap(), want);
+    assert_eq!(serde_json::to_vec(&owned).unwrap(), want);
+}
+
+#[test]
+fn errors_name_the_field() {
+    let e = serde_json::from_slice::<Envelope<'_>>(
+        br#"{"version":0,"msgId":12345,"msgType":"TEXT","timestamp":"1","payload":"x"}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("msgId"), "{e}");
+    let e = Envelope::from_json(br#"{"version":0,"msgId":"a","msgType":"TEXT","timestamp":"1"}"#)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::MissingField);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Arbitrary envelopes of every kind: serde_json writes our bytes, reads them (and re-escaped,
+    /// reordered spellings of them) as our reader does.
+    #[test]
+    fn arbitrary_envelopes_agree_with_serde_json(spec in env_spec(), seed in any::<u64>()) {
+        let env = spec.build();
+        let biz = biz_of(&env);
+        let ours = env.to_json_vec().unwrap();
+        prop_assert_eq!(&serde_json::to_vec(&env).unwrap(), &ours);
+        let back = decode_like(&ours, biz.as_deref()).unwrap();
+        prop_assert_eq!(serde_envelope(&ours, biz.as_deref()).unwrap(), back);
+        prop_assert_eq!(back, env);
+
+        // (Not compared with `env`: an escaped kind name with an open part, e.g. `A_FILE_RECALL`,
+        // decodes as a custom kind by design of `Kind::from_json_str`; both readers agree on that.)
+        let escaped = reescape(std::str::from_utf8(&ours).unwrap(), seed);
+        let a = decode_like(escaped.as_bytes(), biz.as_deref()).unwrap();
+        prop_assert_eq!(serde_envelope(escaped.as_bytes(), biz.as_deref()).unwrap(), a);
+
+        let shuffled = shuffle_members(&ours, seed);
+        let b = decode_like(shuffled.as_bytes(), biz.as_deref()).unwrap();
+        prop_assert_eq!(serde_envelope(shuffled.as_bytes(), biz.as_deref()).unwrap(), b);
+        prop_assert_eq!(b, env);
+    }
+
+    /// Both readers accept and reject the same mutilated inputs.
+    #[test]
+    fn accept_and_reject_alike(spec in env_spec(), cut in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let env = spec.build();
+        let biz = biz_of(&env);
+        let mut bytes = env.to_json_vec().unwrap();
+        let at = cut.index(bytes.len());
+        bytes[at] = byte;
+        let ours = decode_like(&bytes, biz.as_deref());
+        let theirs = serde_envelope(&bytes, biz.as_deref());
+        prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{:?} vs {:?}", ours, theirs);
+        if let (Ok(a), Ok(b)) = (ours, theirs) {
+            prop_assert_eq!(a, b);
+        }
+    }
+}
+
+#[test]
+fn generator_covers_every_body() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut seen = [false; 9];
+    let mut runner = TestRunner::deterministic();
+    for _ in 0..500 {
+        let spec = env_spec().new_tree(&mut runner).unwrap().current();
+        seen[arb::covers_every_body(spec.build().body())] = true;
+    }
+    assert!(seen.iter().all(|&s| s), "{seen:?}");
+}

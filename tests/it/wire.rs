@@ -1,0 +1,349 @@
+//! The compact form: round trips, pinned bytes (format stability), malformed bytes, sizes.
+
+use mimc_codec::wire::{
+    from_postcard, postcard_len, to_postcard_heapless, to_postcard_slice, to_postcard_vec,
+};
+use mimc_codec::{Envelope, ErrorKind, JsonU64, ToJson};
+use proptest::prelude::*;
+
+use crate::arb::{decode_like, env_spec};
+use crate::{alloc_count, fixture_path, fixtures_in};
+
+/// Lowercase hex, 32 bytes a line, newline-terminated.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for line in bytes.chunks(32) {
+        for b in line {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn unhex(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect()
+}
+
+/// Compares `bytes` with the pinned vector `tests/fixtures/wire/<rel>.hex`. `MIMC_BLESS_WIRE=1` writes
+/// missing vectors (never changes an existing one: a changed byte is a breaking change).
+pub fn check_pinned(rel: &str, bytes: &[u8]) {
+    let path = fixture_path(&format!("wire/{rel}.hex"));
+    if std::env::var_os("MIMC_BLESS_WIRE").is_some() && !path.exists() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, hex(bytes)).unwrap();
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("pinned vector {}: {e}", path.display()));
+    assert_eq!(
+        hex(bytes),
+        want,
+        "{rel}: the compact bytes changed; that breaks the format-stability promise"
+    );
+}
+
+fn stem(name: &str) -> &str {
+    name.strip_suffix(".json").unwrap()
+}
+
+fn biz_type(name: &str) -> Option<&str> {
+    stem(name).split_once("__").map(|(_, k)| k)
+}
+
+/// Values built in code that the fixtures do not cover, pinned too.
+fn built() -> Vec<(&'static str, Envelope<'static>)> {
+    vec![
+        (
+            "built_max_ids",
+            Envelope::text("", u64::MAX, "")
+                .with_version(JsonU64::number(u64::MAX))
+                .with_timestamp(JsonU64::number(u64::MAX)),
+        ),
+        (
+            "built_custom_without_payload",
+            Envelope::custom("LOCATION", "LOC_1", 1_516_763_973_000, None).unwrap(),
+        ),
+    ]
+}
+
+#[test]
+fn every_envelope_fixture_round_trips_and_its_bytes_are_pinned() {
+    let all = fixtures_in("envelope");
+    assert!(all.len() >= 20);
+    for (name, json) in &all {
+        let env = decode_like(json, biz_type(name)).unwrap();
+        let bytes = to_postcard_vec(&env).unwrap();
+        assert_eq!(bytes.len(), postcard_len(&env).unwrap(), "{name}");
+        let mut buf = [0u8; 512];
+        assert_eq!(
+            to_postcard_slice(&env, &mut buf).unwrap(),
+            &bytes[..],
+            "{name}"
+        );
+        let back: Envelope<'_> = from_postcard(&bytes).unwrap();
+        assert_eq!(back, env, "{name}");
+        // Same JSON out of the compact copy.
+        assert_eq!(
+            back.to_json_vec().unwrap(),
+            env.to_json_vec().unwrap(),
+            "{name}"
+        );
+        check_pinned(&format!("envelope/{}", stem(name)), &bytes);
+    }
+    for (name, env) in built() {
+        let bytes = to_postcard_vec(&env).unwrap();
+        assert_eq!(
+            from_postcard::<Envelope<'_>>(&bytes).unwrap(),
+            env,
+            "{name}"
+        );
+        check_pinned(&format!("envelope/{name}"), &bytes);
+    }
+}
+
+#[test]
+fn pinned_vectors_decode_to_their_fixtures() {
+    // Reading direction of the promise: old bytes keep decoding to the same value.
+    let dir = fixture_path("wire/envelope");
+    let mut n = 0;
+    for (name, json) in fixtures_in("envelope") {
+        let text = std::fs::read_to_string(dir.join(format!("{}.hex", stem(&name)))).unwrap();
+        let bytes = unhex(&text);
+        let env: Envelope<'_> = from_postcard(&bytes).unwrap();
+        assert_eq!(env, decode_like(&json, biz_type(&name)).unwrap(), "{name}");
+        n += 1;
+    }
+    assert!(n >= 20);
+}
+
+#[test]
+fn the_manual_text_sample_byte_by_byte() {
+    let env = Envelope::text(
+        "TEXT_12345",
+        1_516_763_973_000,
+        "Welcome to the Xiaomi instant message cloud (MIMC)",
+    );
+    let bytes = to_postcard_vec(&env).unwrap();
+    let mut want = vec![
+        0b0000_0010, // flags: timestamp quoted, version a number, key msgType, payload key payload
+        0x00,        // version 0
+        0x01,
+        10, // Some(msgId), 10 bytes
+    ];
+    want.extend_from_slice(b"TEXT_12345");
+    want.extend_from_slice(&[0x88, 0x8b, 0xb6, 0xb1, 0x92, 0x2c]); // 1516763973000 as LEB128
+    want.extend_from_slice(&[0x02, 50]); // Body::Text, 50 bytes
+    want.extend_from_slice(b"Welcome to the Xiaomi instant message cloud (MIMC)");
+    assert_eq!(bytes, want);
+}
+
+#[test]
+fn sizes_postcard_against_compact_json() {
+    let mut rows = Vec::new();
+    for (name, json) in fixtures_in("envelope") {
+        let env = decode_like(&json, biz_type(&name)).unwrap();
+        let compact_json = env.json_len();
+        let postcard = postcard_len(&env).unwrap();
+        assert!(postcard < compact_json, "{name}");
+        rows.push((format!("envelope/{name}"), compact_json, postcard));
+    }
+    println!("| fixture | compact JSON (bytes) | postcard (bytes) | ratio |");
+    println!("|---|--:|--:|--:|");
+    for (name, j, p) in &rows {
+        #[allow(clippy::cast_precision_loss)]
+        let ratio = *p as f64 / *j as f64;
+        println!("| {name} | {j} | {p} | {:.0}% |", ratio * 100.0);
+    }
+    let (_, j, p) = rows.iter().find(|r| r.0 == "envelope/text.json").unwrap();
+    assert!(p * 2 <= j + 2, "TEXT: {p} of {j}");
+}
+
+#[test]
+fn decoding_allocates_nothing_and_borrows() {
+    let json = crate::fixture("envelope/text_escaped.json");
+    let env = Envelope::from_json(&json).unwrap();
+    let bytes = to_postcard_vec(&env).unwrap();
+    let (n, back) = alloc_count::count(|| from_postcard::<Envelope<'_>>(&bytes).unwrap());
+    assert_eq!(n, 0);
+    assert_eq!(back, env);
+    let id = back.msg_id().unwrap().as_str().unwrap();
+    assert!(
+        bytes.as_ptr_range().contains(&id.as_ptr()),
+        "borrowed from the bytes"
+    );
+    let mut buf = [0u8; 256];
+    let (n, _) = alloc_count::count(|| to_postcard_slice(&env, &mut buf).unwrap().len());
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn output_too_small_and_fixed_capacity() {
+    let env = Envelope::ping("PING_12345", 1_516_763_973_000, "$fromAccount");
+    let need = postcard_len(&env).unwrap();
+    let mut buf = vec![0u8; need];
+    assert_eq!(to_postcard_slice(&env, &mut buf).unwrap().len(), need);
+    let e = to_postcard_slice(&env, &mut buf[..need - 1]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
+    let v = to_postcard_heapless::<_, 64>(&env).unwrap();
+    assert_eq!(&v[..], &buf[..]);
+    let e = to_postcard_heapless::<_, 8>(&env).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::CapacityExceeded {
+            needed: need,
+            capacity: 8
+        }
+    );
+}
+
+/// `(bytes, expected kind, expected offset)` for compact bytes that must be refused.
+#[test]
+fn malformed_bytes_are_refused_with_offsets() {
+    let mut custom_text = vec![0, 0, 0, 0, 8, 4];
+    custom_text.extend_from_slice(b"TEXT");
+    custom_text.push(0);
+    let mut pic_other = vec![0, 0, 0, 0, 3, 3, 3];
+    pic_other.extend_from_slice(b"PIC");
+    pic_other.extend_from_slice(&[1, b'u']);
+    let mut bad_payload = vec![0, 0, 0, 0, 8, 1, b'X', 1, 3];
+    bad_payload.extend_from_slice(b"{1}");
+    let mut content_file = vec![0, 0, 0, 0, 4, 2, 8];
+    content_file.extend_from_slice(b"PIC_FILE");
+    content_file.extend_from_slice(&[1, b'r']);
+    let cases: Vec<(&str, Vec<u8>, ErrorKind, usize)> = vec![
+        ("empty", vec![], ErrorKind::UnexpectedEnd, 0),
+        (
+            "reserved flag",
+            vec![0x20, 0, 0, 0, 2, 0],
+            ErrorKind::InvalidValue("reserved flag bits set"),
+            0,
+        ),
+        (
+            "kind key 3",
+            vec![0x0c, 0, 0, 0, 2, 0],
+            ErrorKind::InvalidValue("unknown kind key"),
+            0,
+        ),
+        (
+            "trailing",
+            vec![0, 0, 0, 0, 2, 0, 0],
+            ErrorKind::TrailingCharacters,
+            6,
+        ),
+        (
+            "body 9",
+            vec![0, 0, 0, 0, 9, 0],
+            ErrorKind::Postcard("unknown discriminant or a value that does not fit the model"),
+            5,
+        ),
+        (
+            "bad option",
+            vec![0, 0, 2],
+            ErrorKind::Postcard("option tag that is not 0 or 1"),
+            3,
+        ),
+        (
+            "bad bool",
+            vec![0, 0, 0, 0, 7, 1, b'a', 2],
+            ErrorKind::Postcard("boolean byte that is not 0 or 1"),
+            8,
+        ),
+        (
+            "bad utf-8",
+            vec![0, 0, 0, 0, 2, 1, 0xff],
+            ErrorKind::InvalidUtf8,
+            7,
+        ),
+        (
+            "short string",
+            vec![0, 0, 0, 0, 2, 5, b'a'],
+            ErrorKind::UnexpectedEnd,
+            6,
+        ),
+        (
+            "overlong varint",
+            vec![
+                0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0,
+            ],
+            ErrorKind::Postcard("varint too long or out of range"),
+            11,
+        ),
+        (
+            "custom named TEXT",
+            custom_text,
+            ErrorKind::InvalidValue("custom kind that names a modelled kind"),
+            6,
+        ),
+        (
+            "file kind other PIC",
+            pic_other,
+            ErrorKind::InvalidValue("file kind name that decoding would classify differently"),
+            7,
+        ),
+        (
+            "content kind other PIC_FILE",
+            content_file,
+            ErrorKind::InvalidValue("content kind name that decoding would classify differently"),
+            7,
+        ),
+        (
+            "custom payload not JSON",
+            bad_payload,
+            ErrorKind::ExpectedKey,
+            10,
+        ),
+    ];
+    for (what, bytes, kind, offset) in cases {
+        let e = from_postcard::<Envelope<'_>>(&bytes).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (kind, offset), "{what}: {e}");
+    }
+}
+
+#[test]
+fn every_truncation_of_every_fixture_is_an_error() {
+    for (name, json) in fixtures_in("envelope") {
+        let env = decode_like(&json, biz_type(&name)).unwrap();
+        let bytes = to_postcard_vec(&env).unwrap();
+        for cut in 0..bytes.len() {
+            let e = from_postcard::<Envelope<'_>>(&bytes[..cut]).unwrap_err();
+            assert!(e.offset() <= cut, "{name} cut at {cut}: {e}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn arbitrary_envelopes_round_trip(spec in env_spec()) {
+        let env = spec.build();
+        let bytes = to_postcard_vec(&env).unwrap();
+        prop_assert_eq!(bytes.len(), postcard_len(&env).unwrap());
+        let back: Envelope<'_> = from_postcard(&bytes).unwrap();
+        prop_assert_eq!(back, env);
+        // The JSON of the copy is the JSON of the original.
+        prop_assert_eq!(back.to_json_vec().unwrap(), env.to_json_vec().unwrap());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        if let Ok(env) = from_postcard::<Envelope<'_>>(&bytes) {
+            // Whatever decodes is a value that survives its own encoding.
+            let again = to_postcard_vec(&env).unwrap();
+            prop_assert_eq!(from_postcard::<Envelope<'_>>(&again).unwrap(), env);
+        }
+    }
+
+    #[test]
+    fn mutated_valid_bytes_never_panic(spec in env_spec(), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let env = spec.build();
+        let mut bytes = to_postcard_vec(&env).unwrap();
+        let i = at.index(bytes.len());
+        bytes[i] = byte;
+        let _ = from_postcard::<Envelope<'_>>(&bytes);
+    }
+}
