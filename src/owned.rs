@@ -29,6 +29,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+use crate::callback::Callback;
 use crate::envelope::{Envelope, Kind, KindKey};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{CountSink, DecodeOptions, JsonStr, MAX_DEPTH_LIMIT, Sink, ToJson};
@@ -77,8 +78,11 @@ impl<S: Sink + ?Sized> Sink for Counted<'_, S> {
 
 const TAG_CUSTOM: u8 = 4;
 
+/// Limits for reading back what was checked when stored.
 fn trusted() -> DecodeOptions {
-    DecodeOptions::new().with_max_depth(MAX_DEPTH_LIMIT)
+    DecodeOptions::new()
+        .with_max_depth(MAX_DEPTH_LIMIT)
+        .with_max_payload(usize::MAX)
 }
 
 impl sealed::Sealed for Envelope<'static> {}
@@ -132,6 +136,48 @@ impl Ownable for Envelope<'static> {
 
     fn placeholder<'a>() -> Envelope<'a> {
         Envelope::text("", 0, "")
+    }
+}
+
+impl sealed::Sealed for Callback<'static> {}
+
+/// Stored as the callback's canonical JSON.
+impl Ownable for Callback<'static> {
+    type View<'a> = Callback<'a>;
+
+    fn store<S: Sink + ?Sized>(v: &Callback<'_>, sink: &mut S) -> Result<Layout> {
+        v.write_json(sink)?;
+        Ok(Layout { split: 0, tag: 0 })
+    }
+
+    fn load(bytes: &[u8], _: Layout) -> Result<Callback<'_>> {
+        Callback::from_json_with(bytes, &trusted())
+    }
+
+    fn placeholder<'a>() -> Callback<'a> {
+        Callback::normal_msg(0, "", 0, "", &[], 0)
+    }
+}
+
+/// An owned [`Callback`] on the heap.
+#[cfg(feature = "alloc")]
+pub type OwnedCallback = Owned<Callback<'static>>;
+
+/// An owned [`Callback`] in at most `N` bytes, without an allocator.
+#[cfg(feature = "heapless")]
+pub type HeaplessCallback<const N: usize> = Fixed<Callback<'static>, N>;
+
+impl Callback<'_> {
+    /// An owned copy in one heap allocation, independent of the input (feature `alloc`).
+    #[cfg(feature = "alloc")]
+    pub fn into_owned(self) -> Result<OwnedCallback> {
+        Owned::new(&self)
+    }
+
+    /// An owned copy in a fixed-capacity buffer of `N` bytes (feature `heapless`, no allocator).
+    #[cfg(feature = "heapless")]
+    pub fn to_heapless<const N: usize>(&self) -> Result<HeaplessCallback<N>> {
+        Fixed::new(self)
     }
 }
 

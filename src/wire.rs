@@ -93,6 +93,19 @@ impl<'a> Compact<'a> for crate::Envelope<'a> {
     }
 }
 
+impl sealed::Sealed for crate::Callback<'_> {}
+
+impl<'a> Compact<'a> for crate::Callback<'a> {
+    fn decode_compact<D: Deserializer<'a>>(
+        d: D,
+        input: Option<&'a [u8]>,
+    ) -> core::result::Result<Result<Self>, D::Error> {
+        let wire: crate::serde_impl::callback::WireCallback<'a> =
+            serde::Deserialize::deserialize(d)?;
+        Ok(wire.into_callback(input))
+    }
+}
+
 #[cfg(feature = "postcard")]
 pub use self::postcard_io::*;
 

@@ -96,3 +96,20 @@ proptest! {
         prop_assert_eq!(fixed.as_json(), copy.as_json());
     }
 }
+
+#[test]
+fn callbacks_outlive_their_input() {
+    let mut kept = Vec::new();
+    for (name, json) in fixtures_in("callback") {
+        let cb = mimc_codec::Callback::from_json(&json).unwrap();
+        let want = cb.to_json_vec().unwrap();
+        let (allocs, copy) = alloc_count::count(|| cb.into_owned().unwrap());
+        assert_eq!(allocs, 1, "{name}");
+        let fixed = cb.to_heapless::<8192>().unwrap();
+        assert_eq!(fixed.get(), cb, "{name}");
+        kept.push((name, copy, want));
+    }
+    for (name, copy, want) in kept {
+        assert_eq!(copy.get().to_json_vec().unwrap(), want, "{name}");
+    }
+}

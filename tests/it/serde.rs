@@ -282,3 +282,87 @@ fn generator_covers_every_body() {
     }
     assert!(seen.iter().all(|&s| s), "{seen:?}");
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Callbacks
+
+use crate::arb::cb_spec;
+use mimc_codec::{Accounts, Callback, CallbackKind, Payload};
+
+#[test]
+fn every_callback_fixture_agrees_with_serde_json_both_ways() {
+    let all = fixtures_in("callback");
+    assert!(all.len() >= 8);
+    for (name, bytes) in all.iter().chain(
+        fixtures_in("bench")
+            .iter()
+            .filter(|(n, _)| n.starts_with("callback")),
+    ) {
+        let ours = Callback::from_json(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let theirs: Callback<'_> =
+            serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(theirs, ours, "{name}");
+        assert_eq!(
+            serde_json::to_vec(&ours).unwrap(),
+            ours.to_json_vec().unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn custom_callbacks_travel_verbatim() {
+    let json =
+        br#"{"msgType":"RECALL_MSG", "fromAccount":"10","payload":"cG9uZw==","extra":[1.5e3]}"#;
+    let cb: Callback<'_> = serde_json::from_slice(json).unwrap();
+    assert_eq!(cb, Callback::from_json(json).unwrap());
+    assert_eq!(cb.kind(), CallbackKind::parse("RECALL_MSG"));
+    assert_eq!(serde_json::to_vec(&cb).unwrap(), json.to_vec());
+}
+
+#[test]
+fn callback_pieces() {
+    let p = Payload::from_bytes(b"pong");
+    assert_eq!(serde_json::to_string(&p).unwrap(), r#""cG9uZw==""#);
+    let back: Payload<'_> = serde_json::from_str(r#""cG9uZw\u003d=""#).unwrap();
+    assert_eq!(back, p);
+    let members = ["user_lei", "10", "a\"b"];
+    let a = Accounts::from_slice(&members);
+    let json = serde_json::to_string(&a).unwrap();
+    assert_eq!(json, r#"["user_lei","10","a\"b"]"#);
+    assert_eq!(serde_json::from_str::<Accounts<'_>>(&json).unwrap(), a);
+    for k in ["NORMAL_MSG", "OFFLINE_TOPIC_MSG", "RECALL_MSG"] {
+        let kind = CallbackKind::parse(k);
+        let json = serde_json::to_string(&kind).unwrap();
+        assert_eq!(json, format!("\"{k}\""));
+        assert_eq!(
+            serde_json::from_str::<CallbackKind<'_>>(&json).unwrap(),
+            kind
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_callbacks_agree_with_serde_json(spec in cb_spec(), seed in any::<u64>()) {
+        let accounts = spec.account_strs();
+        let cb = spec.build(&accounts);
+        let ours = cb.to_json_vec().unwrap();
+        prop_assert_eq!(&serde_json::to_vec(&cb).unwrap(), &ours);
+        let back = Callback::from_json(&ours).unwrap();
+        prop_assert_eq!(serde_json::from_slice::<Callback<'_>>(&ours).unwrap(), back);
+        prop_assert_eq!(back, cb);
+
+        let escaped = reescape(std::str::from_utf8(&ours).unwrap(), seed);
+        let a = Callback::from_json(escaped.as_bytes()).unwrap();
+        prop_assert_eq!(serde_json::from_slice::<Callback<'_>>(escaped.as_bytes()).unwrap(), a);
+        prop_assert_eq!(a, cb);
+
+        let shuffled = shuffle_members(&ours, seed);
+        let b = Callback::from_json(shuffled.as_bytes()).unwrap();
+        prop_assert_eq!(serde_json::from_slice::<Callback<'_>>(shuffled.as_bytes()).unwrap(), b);
+        prop_assert_eq!(b, cb);
+    }
+}

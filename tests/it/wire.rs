@@ -5,6 +5,7 @@ use mimc_codec::wire::{
 };
 use mimc_codec::{Envelope, ErrorKind, JsonU64, ToJson};
 use proptest::prelude::*;
+use std::fmt::Write as _;
 
 use crate::arb::{decode_like, env_spec};
 use crate::{alloc_count, fixture_path, fixtures_in};
@@ -14,7 +15,7 @@ pub fn hex(bytes: &[u8]) -> String {
     let mut out = String::new();
     for line in bytes.chunks(32) {
         for b in line {
-            out.push_str(&format!("{b:02x}"));
+            write!(out, "{b:02x}").unwrap();
         }
         out.push('\n');
     }
@@ -345,5 +346,107 @@ proptest! {
         let i = at.index(bytes.len());
         bytes[i] = byte;
         let _ = from_postcard::<Envelope<'_>>(&bytes);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Callbacks
+
+use crate::arb::cb_spec;
+use mimc_codec::Callback;
+
+fn callback_fixtures() -> Vec<(String, Vec<u8>)> {
+    let mut all = fixtures_in("callback");
+    all.extend(
+        fixtures_in("bench")
+            .into_iter()
+            .filter(|(n, _)| n.starts_with("callback")),
+    );
+    all
+}
+
+#[test]
+fn every_callback_fixture_round_trips_with_raw_payload_bytes() {
+    let all = callback_fixtures();
+    assert!(all.len() >= 11);
+    for (name, json) in &all {
+        let cb = Callback::from_json(json).unwrap();
+        let bytes = to_postcard_vec(&cb).unwrap();
+        assert_eq!(bytes.len(), postcard_len(&cb).unwrap(), "{name}");
+        let back: Callback<'_> = from_postcard(&bytes).unwrap();
+        assert_eq!(back, cb, "{name}");
+        // The payload travels decoded: its bytes stand in the compact form as they are.
+        let raw = cb.payload().unwrap().decode_vec().unwrap();
+        assert!(
+            bytes.windows(raw.len().max(1)).any(|w| w == &raw[..]),
+            "{name}: payload not raw"
+        );
+        if !name.starts_with("callback_b64") {
+            check_pinned(&format!("callback/{}", stem(name)), &bytes);
+        }
+    }
+}
+
+#[test]
+fn callback_sizes() {
+    println!("| fixture | compact JSON (bytes) | postcard (bytes) | ratio |");
+    println!("|---|--:|--:|--:|");
+    for (name, json) in callback_fixtures() {
+        let cb = Callback::from_json(&json).unwrap();
+        let (j, p) = (cb.json_len(), postcard_len(&cb).unwrap());
+        assert!(p < j, "{name}");
+        #[allow(clippy::cast_precision_loss)]
+        let ratio = p as f64 / j as f64 * 100.0;
+        println!("| {name} | {j} | {p} | {ratio:.0}% |");
+    }
+}
+
+#[test]
+fn malformed_callback_bytes_are_refused() {
+    // A custom object that names a known kind.
+    let obj = crate::fixture("callback/offline_msg.json");
+    assert!(obj.len() >= 128 && obj.len() < 1 << 14);
+    let len = obj.len();
+    let mut bytes = vec![
+        4,
+        u8::try_from(len & 0x7f).unwrap() | 0x80,
+        u8::try_from(len >> 7).unwrap(),
+    ];
+    bytes.extend_from_slice(&obj);
+    let e = from_postcard::<Callback<'_>>(&bytes).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (
+            ErrorKind::InvalidValue("custom callback that names a known kind"),
+            3
+        )
+    );
+    // Members that are not a JSON array of strings.
+    let json = crate::fixture("callback/offline_topic_msg.json");
+    let cb = Callback::from_json(&json).unwrap();
+    let mut bytes = to_postcard_vec(&cb).unwrap();
+    let at = bytes.iter().position(|&b| b == b'[').unwrap();
+    bytes[at] = b'{';
+    let e = from_postcard::<Callback<'_>>(&bytes).unwrap_err();
+    assert_eq!(e.field(), Some("toAccounts"));
+    assert!(e.offset() >= at, "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_callbacks_round_trip(spec in cb_spec()) {
+        let accounts = spec.account_strs();
+        let cb = spec.build(&accounts);
+        let bytes = to_postcard_vec(&cb).unwrap();
+        let back: Callback<'_> = from_postcard(&bytes).unwrap();
+        prop_assert_eq!(back, cb);
+        prop_assert_eq!(back.to_json_vec().unwrap(), cb.to_json_vec().unwrap());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_as_callbacks(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = from_postcard::<Callback<'_>>(&bytes);
     }
 }
