@@ -106,6 +106,54 @@ impl<'a> Compact<'a> for crate::Callback<'a> {
     }
 }
 
+/// API replies: read through their compact model.
+macro_rules! compact_api {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl sealed::Sealed for crate::api::$ty<'_> {}
+
+        impl<'a> Compact<'a> for crate::api::$ty<'a> {
+            fn decode_compact<D: Deserializer<'a>>(
+                d: D,
+                input: Option<&'a [u8]>,
+            ) -> core::result::Result<Result<Self>, D::Error> {
+                serde::de::DeserializeSeed::deserialize(
+                    crate::serde_impl::api::Compact::<Self>::new(input),
+                    d,
+                )
+            }
+        }
+    )+};
+}
+
+compact_api!(
+    Response,
+    TokenData,
+    PacketId,
+    PacketIds,
+    TopicInfo,
+    Member,
+    TopicData,
+    History,
+    HistoryMessage,
+    Contact,
+    LastMessage,
+);
+
+impl<T> sealed::Sealed for crate::api::List<'_, T> {}
+
+/// Lists (`TopicList`, `Contacts`, ...): their JSON text.
+impl<'a, T: crate::api::FromData<'a> + Serialize> Compact<'a> for crate::api::List<'a, T> {
+    fn decode_compact<D: Deserializer<'a>>(
+        d: D,
+        input: Option<&'a [u8]>,
+    ) -> core::result::Result<Result<Self>, D::Error> {
+        serde::de::DeserializeSeed::deserialize(
+            crate::serde_impl::api::Compact::<Self>::new(input),
+            d,
+        )
+    }
+}
+
 #[cfg(feature = "postcard")]
 pub use self::postcard_io::*;
 

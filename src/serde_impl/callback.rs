@@ -100,7 +100,7 @@ impl<'de> Capture<'de> for PayloadCapture {
 }
 
 /// Bytes borrowed from the input.
-struct BorrowedBytes;
+pub(crate) struct BorrowedBytes;
 
 impl<'de> Visitor<'de> for BorrowedBytes {
     type Value = &'de [u8];

@@ -19,6 +19,7 @@
 //! values, escaped strings included (they stay borrowed, escapes in place). Every other format answers
 //! with an ordinary newtype and gets the hand-written visitors below.
 
+pub(crate) mod api;
 pub(crate) mod callback;
 pub(crate) mod envelope;
 

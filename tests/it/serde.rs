@@ -366,3 +366,135 @@ proptest! {
         prop_assert_eq!(b, cb);
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// HTTP API
+
+use mimc_codec::api::{
+    Auth, Contacts, FromData, History, HistoryP2p, PacketId, PacketIds, PushMessage, PushP2p,
+    PushP2tMore, PushSender, Response, TimeWindow, TokenData, TopicCreate, TopicData, TopicList,
+    TopicQuery, TopicUpdate,
+};
+
+/// `(fixture, check)` for every reply fixture with typed data: the check decodes `data` both ways.
+pub fn reply_fixtures() -> Vec<(String, Vec<u8>)> {
+    fixtures_in("api")
+        .into_iter()
+        .filter(|(n, _)| n.contains(".response"))
+        .collect()
+}
+
+fn typed_both_ways<'a, T>(name: &str, data: RawJson<'a>)
+where
+    T: FromData<'a> + ::serde::Serialize + ::serde::Deserialize<'a> + PartialEq + std::fmt::Debug,
+{
+    let ours = T::from_raw(data).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let theirs: T = serde_json::from_str(data.as_str()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(theirs, ours, "{name}");
+    // What serde_json writes, our reader reads back as the same value.
+    let out = serde_json::to_string(&ours).unwrap();
+    let leaked: &'static str = Box::leak(out.into_boxed_str());
+    let again = T::from_raw(RawJson::parse(leaked).unwrap());
+    assert_eq!(
+        format!("{:?}", again.unwrap()),
+        format!("{ours:?}"),
+        "{name}: {leaked}"
+    );
+}
+
+#[test]
+fn every_reply_fixture_agrees_with_serde_json() {
+    let all = reply_fixtures();
+    assert!(all.len() >= 20);
+    for (name, body) in &all {
+        let ours = Response::from_json(body).unwrap();
+        let theirs: Response<'_> = serde_json::from_slice(body).unwrap();
+        assert_eq!(theirs, ours, "{name}");
+        let out = serde_json::to_vec(&ours).unwrap();
+        assert_eq!(Response::from_json(&out).unwrap(), ours, "{name}");
+        let data = ours.data();
+        let call = name.split('.').next().unwrap();
+        match call {
+            "token" => typed_both_ways::<TokenData<'_>>(name, data),
+            "push-p2p" | "push-p2t" => typed_both_ways::<PacketId<'_>>(name, data),
+            "push-p2p-more" | "push-p2t-more" => typed_both_ways::<PacketIds<'_>>(name, data),
+            "topic-create" | "topic-query" | "topic-join" | "topic-kick" | "topic-update" => {
+                typed_both_ways::<TopicData<'_>>(name, data);
+            }
+            "topic-mine" => typed_both_ways::<TopicList<'_>>(name, data),
+            "history-p2p" | "history-p2p-100" | "history-p2t" => {
+                typed_both_ways::<History<'_>>(name, data);
+            }
+            "contacts" => typed_both_ways::<Contacts<'_>>(name, data),
+            "topic-quit" | "topic-dismiss" | "error" => assert!(data.is_null(), "{name}"),
+            other => panic!("unexpected reply fixture {other}"),
+        }
+    }
+}
+
+#[test]
+fn requests_serialize_as_their_bodies() {
+    let sender = PushSender::new(
+        2_882_303_761_517_669_588u64,
+        "5966086406018",
+        "gTO8Jb0wbLaxIzAcRc+O3A==",
+        "user_lei",
+        "push_server",
+    );
+    let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64).unwrap();
+    let accounts = ["10", "user_jun", "user_bin"];
+    let topics = [21_351_198_708_203_520, 21_351_235_479_666_688];
+    let auth = Auth::token("cUyhSzbq");
+    let bodies: Vec<(Vec<u8>, Vec<u8>)> = vec![
+        {
+            let r = PushP2p::new(sender, "10", PushMessage::text("你好 \"MIMC\"\n😀")).unwrap();
+            (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
+        },
+        {
+            let r = PushP2p::new(sender, "10", PushMessage::bytes(b"pong")).unwrap();
+            (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
+        },
+        {
+            let r = PushP2tMore::new(sender, &topics, PushMessage::text("x"))
+                .unwrap()
+                .with_numeric_ids(true);
+            (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
+        },
+        {
+            let r = TopicCreate::new(
+                2_882_303_761_517_669_588u64,
+                auth,
+                "小米即时消息云开发群",
+                &accounts,
+            )
+            .unwrap();
+            (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
+        },
+        {
+            let r = TopicUpdate::new(
+                2_882_303_761_517_669_588u64,
+                30_094_929_200_414_721u64,
+                auth,
+            )
+            .with_bulletin("公告");
+            (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
+        },
+        {
+            let r = HistoryP2p::new(2_882_303_761_517_669_588u64, auth, "10", "user_lei", window);
+            (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
+        },
+    ];
+    let query = TopicQuery::new(
+        2_882_303_761_517_669_588u64,
+        30_094_929_200_414_721u64,
+        auth,
+    );
+    assert!(query.to_json_vec().unwrap().is_empty());
+    assert_eq!(serde_json::to_string(&query).unwrap(), "null");
+    for (theirs, ours) in bodies {
+        assert_eq!(
+            String::from_utf8(theirs).unwrap(),
+            String::from_utf8(ours).unwrap()
+        );
+    }
+}

@@ -450,3 +450,109 @@ proptest! {
         let _ = from_postcard::<Callback<'_>>(&bytes);
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// API replies
+
+use mimc_codec::api::{
+    Contacts, FromData, History, PacketId, PacketIds, Response, TokenData, TopicData, TopicList,
+};
+
+/// Round-trips a reply's typed `data` through the compact form, pins it, and returns its compact size.
+macro_rules! typed {
+    ($ty:ident, $name:expr, $data:expr) => {{
+        let data = $data;
+        let value = <$ty<'_> as FromData<'_>>::from_raw(data).unwrap();
+        let bytes = to_postcard_vec(&value).unwrap();
+        assert_eq!(bytes.len(), postcard_len(&value).unwrap(), "{}", $name);
+        let back: $ty<'_> = from_postcard(&bytes).unwrap();
+        assert_eq!(back, value, "{}", $name);
+        check_pinned(&format!("api/{}.data", $name), &bytes);
+        bytes.len()
+    }};
+}
+
+/// `(fixture, JSON body, compact Response, typed data: (data JSON, compact data))`.
+type Row = (String, usize, usize, Option<(usize, usize)>);
+
+fn api_rows() -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (name, body) in fixtures_in("api") {
+        if !name.contains(".response") {
+            continue;
+        }
+        let stem = stem(&name).to_string();
+        let reply = Response::from_json(&body).unwrap();
+        let bytes = to_postcard_vec(&reply).unwrap();
+        let back: Response<'_> = from_postcard(&bytes).unwrap();
+        assert_eq!(back, reply, "{name}");
+        check_pinned(&format!("api/{stem}"), &bytes);
+        let data = reply.data();
+        let call = name.split('.').next().unwrap();
+        let typed = match call {
+            "token" => Some(typed!(TokenData, stem, data)),
+            "push-p2p" | "push-p2t" => Some(typed!(PacketId, stem, data)),
+            "push-p2p-more" | "push-p2t-more" => Some(typed!(PacketIds, stem, data)),
+            "topic-create" | "topic-query" | "topic-join" | "topic-kick" | "topic-update" => {
+                Some(typed!(TopicData, stem, data))
+            }
+            "topic-mine" => Some(typed!(TopicList, stem, data)),
+            "history-p2p" | "history-p2p-100" | "history-p2t" => Some(typed!(History, stem, data)),
+            "contacts" => Some(typed!(Contacts, stem, data)),
+            _ => None,
+        };
+        rows.push((
+            name.clone(),
+            body.len(),
+            bytes.len(),
+            typed.map(|p| (data.as_str().len(), p)),
+        ));
+    }
+    rows
+}
+
+#[test]
+fn every_reply_fixture_round_trips_and_its_bytes_are_pinned() {
+    let rows = api_rows();
+    assert!(rows.len() >= 20);
+    println!("| reply | JSON body | postcard `Response` | `data` JSON | postcard typed `data` |");
+    println!("|---|--:|--:|--:|--:|");
+    for (name, j, p, typed) in rows {
+        let (dj, dp) = typed.map_or(("—".into(), "—".into()), |(a, b)| {
+            (a.to_string(), b.to_string())
+        });
+        println!("| {name} | {j} | {p} | {dj} | {dp} |");
+    }
+}
+
+#[test]
+fn malformed_reply_bytes_are_refused() {
+    // `data` that is not JSON, with the offset of the bad byte.
+    let mut bytes = vec![0xc8, 0x01, 2, b'o', b'k', 3];
+    bytes.extend_from_slice(b"[1,");
+    let e = from_postcard::<Response<'_>>(&bytes).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field(), e.offset()),
+        (ErrorKind::UnexpectedEnd, Some("data"), 9)
+    );
+    // A member list whose item is not a member.
+    let mut bytes = vec![0, 0, 0, 0, 1, b't', 0, 5];
+    bytes.extend_from_slice(b"[1,2]");
+    let e = from_postcard::<TopicData<'_>>(&bytes).unwrap_err();
+    assert_eq!(e.field(), Some("members"));
+    assert!(e.offset() >= 8, "{e}");
+    // Reserved flag bits.
+    let e = from_postcard::<PacketIds<'_>>(&[2, b'[', b']', 0]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TrailingCharacters);
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic_as_replies(bytes in proptest::collection::vec(any::<u8>(), 0..160)) {
+        let _ = from_postcard::<Response<'_>>(&bytes);
+        let _ = from_postcard::<TokenData<'_>>(&bytes);
+        let _ = from_postcard::<TopicData<'_>>(&bytes);
+        let _ = from_postcard::<History<'_>>(&bytes);
+        let _ = from_postcard::<Contacts<'_>>(&bytes);
+    }
+}
