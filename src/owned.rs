@@ -29,10 +29,13 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+use crate::api::Response;
 use crate::callback::Callback;
 use crate::envelope::{Envelope, Kind, KindKey};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{CountSink, DecodeOptions, JsonStr, MAX_DEPTH_LIMIT, Sink, ToJson};
+use crate::json::{
+    CountSink, DecodeOptions, JsonStr, JsonU64, MAX_DEPTH_LIMIT, ObjectWriter, Sink, ToJson,
+};
 
 mod sealed {
     #[allow(unreachable_pub)]
@@ -177,6 +180,67 @@ impl Callback<'_> {
     /// An owned copy in a fixed-capacity buffer of `N` bytes (feature `heapless`, no allocator).
     #[cfg(feature = "heapless")]
     pub fn to_heapless<const N: usize>(&self) -> Result<HeaplessCallback<N>> {
+        Fixed::new(self)
+    }
+}
+
+impl sealed::Sealed for Response<'static> {}
+
+/// Stored as `{"code":…,"message":…,"data":…}` (`data` verbatim); typed data is read from the copy with
+/// [`Response::data_as`].
+impl Ownable for Response<'static> {
+    type View<'a> = Response<'a>;
+
+    fn store<S: Sink + ?Sized>(v: &Response<'_>, sink: &mut S) -> Result<Layout> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.u64("code", JsonU64::number(v.code()))?;
+        o.str("message", &v.message())?;
+        o.raw("data", &v.data())?;
+        o.end()?;
+        Ok(Layout { split: 0, tag: 0 })
+    }
+
+    fn load(bytes: &[u8], _: Layout) -> Result<Response<'_>> {
+        Response::from_json_with(bytes, &trusted())
+    }
+
+    fn placeholder<'a>() -> Response<'a> {
+        Response {
+            code: 0,
+            message: JsonStr::new(""),
+            data: crate::json::RawJson::from_parts("null", 0, crate::json::ValueKind::Null),
+        }
+    }
+}
+
+/// An owned API reply on the heap: keep it, then read its typed data with `get().data_as()`.
+///
+/// ```
+/// use mimc_codec::api::{PacketId, Response};
+/// let body = br#"{"code":200,"data":{"packetId":"hjdibNDDzS-2"},"message":"success"}"#.to_vec();
+/// let owned = Response::from_json(&body)?.into_owned()?;
+/// drop(body);
+/// let id: PacketId = owned.get().data_as().unwrap();
+/// assert_eq!(id.packet_id(), "hjdibNDDzS-2");
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[cfg(feature = "alloc")]
+pub type OwnedResponse = Owned<Response<'static>>;
+
+/// An owned API reply in at most `N` bytes, without an allocator.
+#[cfg(feature = "heapless")]
+pub type HeaplessResponse<const N: usize> = Fixed<Response<'static>, N>;
+
+impl Response<'_> {
+    /// An owned copy in one heap allocation, independent of the body (feature `alloc`).
+    #[cfg(feature = "alloc")]
+    pub fn into_owned(self) -> Result<OwnedResponse> {
+        Owned::new(&self)
+    }
+
+    /// An owned copy in a fixed-capacity buffer of `N` bytes (feature `heapless`, no allocator).
+    #[cfg(feature = "heapless")]
+    pub fn to_heapless<const N: usize>(&self) -> Result<HeaplessResponse<N>> {
         Fixed::new(self)
     }
 }

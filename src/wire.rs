@@ -1,9 +1,10 @@
 //! The compact binary form: postcard bytes of the same typed values (SPEC section 5).
 //!
-//! For firmware and internal queues the models also travel as [postcard] bytes. Decoding borrows every
-//! string from the bytes and allocates nothing, like the JSON decoder; it is about ten times faster and
-//! the bytes are about half the size of compact JSON (kinds are small discriminants, numbers varints,
-//! no keys, no escapes).
+//! For firmware and internal queues the models also travel as [postcard](https://docs.rs/postcard/1) bytes. Decoding borrows every
+//! string from the bytes and allocates nothing, like the JSON decoder. Kinds are small discriminants,
+//! ids varints, payloads raw bytes, and there are no keys and no escapes: envelopes and callbacks take
+//! 25-60% of their compact JSON (the manual's TEXT sample: 72 bytes for 142); replies made mostly of
+//! lists shrink little, since lists keep their JSON text.
 //!
 //! ```
 //! # #[cfg(feature = "postcard")] {
@@ -50,6 +51,28 @@
 //! **FileKind** = 0 `PIC` · 1 `AUDIO` · 2 `BIN` · 3 other: `X` as `str`.
 //! **ContentKind** = 0 `TEXT` · 1 file: `FileKind` · 2 other: the name as `str`.
 //!
+//! **Callback** (discriminant: fields) = 0 `NORMAL_MSG` / 1 `OFFLINE_MSG`: `flags: u8` (bit 0 `fromAppId`,
+//! 1 `toAppId`, 2 `timestamp` written as JSON strings; others reserved), `fromAppId` varint, `fromAccount`
+//! `str`, `toAppId` varint, `toAccount` `str`, `payload` bytes (`varint(len)` then the **decoded** bytes,
+//! not base64), `timestamp` varint · 2 `NORMAL_TOPIC_MSG` / 3 `OFFLINE_TOPIC_MSG`: `flags` (bit 0 `appId`,
+//! 1 `topicId`, 2 `timestamp`), `appId`, `topicId`, `fromAccount` `str`, `toAccounts` `str` (the member
+//! list's JSON text, so that it stays a lazily read, borrowed list), `payload` bytes, `timestamp` ·
+//! 4 custom kind: the whole JSON object, verbatim, as `str`.
+//!
+//! **API replies**: [`Response`](crate::api::Response) = `code` varint, `message` `str`, `data` `str`
+//! (its JSON text). Typed data, ids as varints with a leading `flags: u8` saying which were JSON strings
+//! (bit `i` for the `i`-th id field), lists as their JSON text, payloads as decoded bytes:
+//! `TokenData` = flags (appId, miChid, miUserId, regionBucket), appId, appPackage, appAccount, miChid,
+//! miUserId, miUserSecurityKey, token, `option<regionBucket>`, `option<feDomainName>`,
+//! `option<relayDomainName>`, `option<ppsMiotDomainName>` · `PacketId` = packetId · `PacketIds` = list ·
+//! `TopicInfo` = flags (topicId, ownerUuid), topicId, ownerUuid, `option<ownerAccount>`, topicName,
+//! bulletin · `Member` = flags (uuid), uuid, account · `TopicData` = `TopicInfo`, members list ·
+//! `History` = flags (appId, topicId, row), appId, `option<topicId>`, row, messages list ·
+//! `HistoryMessage` = flags (sequence, ts), sequence, payload bytes, ts, fromAccount,
+//! `option<toAccount>` · `Contact` = flags (id, timestamp), userType (enum 0 `TOPIC`, 1 `USER`, 2 other
+//! `str`), id, name, timestamp, `LastMessage` · `LastMessage` = flags (fromUuid, sequence), fromUuid,
+//! fromAccount, payload bytes, `option<sequence>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
+//!
 //! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
 //! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
 //! kind named `TEXT`); trailing bytes are an error.
@@ -68,8 +91,9 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// A model with a compact form: [`Envelope`](crate::Envelope) (and, as they land, callbacks and API
-/// replies). Sealed: the layout of each implementor is specified in this module.
+/// A model with a compact form: [`Envelope`](crate::Envelope), [`Callback`](crate::Callback), the API's
+/// [`Response`](crate::api::Response) and typed reply data. Sealed: the layout of each implementor is
+/// specified in this module.
 pub trait Compact<'a>: Serialize + Sized + sealed::Sealed {
     /// Reads the compact form from `d`: the outer error is the data format's, the inner one the crate's
     /// checks (with offsets into `input` when it is known).

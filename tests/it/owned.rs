@@ -113,3 +113,28 @@ fn callbacks_outlive_their_input() {
         assert_eq!(copy.get().to_json_vec().unwrap(), want, "{name}");
     }
 }
+
+#[test]
+fn api_replies_outlive_their_body() {
+    use mimc_codec::api::{Response, TopicData};
+    let mut kept = Vec::new();
+    for (name, body) in fixtures_in("api") {
+        if !name.contains(".response") {
+            continue;
+        }
+        let reply = Response::from_json(&body).unwrap();
+        let (allocs, copy) = alloc_count::count(|| reply.into_owned().unwrap());
+        assert_eq!(allocs, 1, "{name}");
+        assert_eq!(copy.get(), reply, "{name}");
+        let fixed = reply.to_heapless::<32768>().unwrap();
+        assert_eq!(fixed.get(), reply, "{name}");
+        kept.push((name, copy, body.clone()));
+    }
+    for (name, copy, body) in kept {
+        assert_eq!(copy.get(), Response::from_json(&body).unwrap(), "{name}");
+        if name.starts_with("topic-query") {
+            let data: TopicData<'_> = copy.get().data_as().unwrap();
+            assert_eq!(data, TopicData::from_json(&body).unwrap());
+        }
+    }
+}
