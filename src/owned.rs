@@ -3,9 +3,9 @@
 //!
 //! A model such as [`Envelope<'a>`](crate::Envelope) is a `Copy` view that borrows its strings from the
 //! input. An owned copy keeps **one buffer** holding the value's canonical JSON (what
-//! [`ToJson`](crate::ToJson) writes) and hands out a fresh borrowed view with [`Owned::get`]: the same
+//! [`ToJson`] writes) and hands out a fresh borrowed view with [`Owned::get`]: the same
 //! zero-copy decoder reads it again (a few hundred nanoseconds for a small envelope, no allocation).
-//! Nothing is leaked, nothing is `unsafe`, and [`JsonStr`](crate::JsonStr) stays a `Copy` borrowed string.
+//! Nothing is leaked, nothing is `unsafe`, and [`JsonStr`] stays a `Copy` borrowed string.
 //!
 //! ```
 //! # #[cfg(feature = "alloc")] {

@@ -14,12 +14,12 @@ mod arb;
 mod callback;
 mod envelope;
 mod json_suite;
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "heapless"))]
 mod owned;
 mod payload;
 #[cfg(feature = "serde_json")]
 mod serde;
-#[cfg(feature = "postcard")]
+#[cfg(all(feature = "postcard", feature = "alloc", feature = "heapless"))]
 mod wire;
 
 use std::path::{Path, PathBuf};
