@@ -1324,7 +1324,7 @@ mod tests {
 /// The hand-written visitors over a format other than serde_json: a value tree that lends its strings,
 /// answering newtypes either with `visit_newtype_struct` (`NT`) or with the content (as serde's own
 /// value deserializers do).
-#[cfg(all(test, feature = "serde_json"))]
+#[cfg(test)]
 mod structural_tests {
     use super::*;
     use serde::de::IntoDeserializer;
