@@ -64,6 +64,10 @@ pub trait Ownable: sealed::Sealed + 'static {
     #[doc(hidden)]
     fn load(bytes: &[u8], layout: Layout) -> Result<Self::View<'_>>;
 
+    /// Decodes the model from JSON text with its own reader (owned copies read from streamed input).
+    #[doc(hidden)]
+    fn from_json_text(json: &[u8]) -> Result<Self::View<'_>>;
+
     /// A value for the (unreachable) case that stored bytes, checked when stored, fail to load.
     #[doc(hidden)]
     fn placeholder<'a>() -> Self::View<'a>;
@@ -137,6 +141,10 @@ impl Ownable for Envelope<'static> {
         Ok(env.with_kind_key(key))
     }
 
+    fn from_json_text(json: &[u8]) -> Result<Envelope<'_>> {
+        Envelope::from_json(json)
+    }
+
     fn placeholder<'a>() -> Envelope<'a> {
         Envelope::text("", 0, "")
     }
@@ -155,6 +163,10 @@ impl Ownable for Callback<'static> {
 
     fn load(bytes: &[u8], _: Layout) -> Result<Callback<'_>> {
         Callback::from_json_with(bytes, &trusted())
+    }
+
+    fn from_json_text(json: &[u8]) -> Result<Callback<'_>> {
+        Callback::from_json(json)
     }
 
     fn placeholder<'a>() -> Callback<'a> {
@@ -202,6 +214,10 @@ impl Ownable for Response<'static> {
 
     fn load(bytes: &[u8], _: Layout) -> Result<Response<'_>> {
         Response::from_json_with(bytes, &trusted())
+    }
+
+    fn from_json_text(json: &[u8]) -> Result<Response<'_>> {
+        Response::from_json(json)
     }
 
     fn placeholder<'a>() -> Response<'a> {
@@ -438,14 +454,54 @@ mod serde_owned {
     }
 
     /// Deserializes the borrowed model, then copies it: usable as `DeserializeOwned` with any input the
-    /// borrowed model accepts (escaped strings included, with feature `serde_json`).
+    /// borrowed model accepts. With feature `serde_json` the value's JSON text is taken even when serde_json
+    /// can only lend it briefly (`from_reader`, escaped strings), and read with the model's own reader.
     impl<'de, T: Ownable> Deserialize<'de> for Owned<T>
     where
         T::View<'de>: Deserialize<'de>,
     {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            #[cfg(feature = "serde_json")]
+            if d.is_human_readable() {
+                return d.deserialize_newtype_struct(
+                    crate::serde_impl::RAW_TOKEN,
+                    OwnedVisitor::<T>(core::marker::PhantomData),
+                );
+            }
             let v = <T::View<'de> as Deserialize<'de>>::deserialize(d)?;
             Owned::new(&v).map_err(serde::de::Error::custom)
+        }
+    }
+
+    #[cfg(feature = "serde_json")]
+    struct OwnedVisitor<T>(core::marker::PhantomData<fn() -> T>);
+
+    #[cfg(feature = "serde_json")]
+    impl<'de, T: Ownable> serde::de::Visitor<'de> for OwnedVisitor<T>
+    where
+        T::View<'de>: Deserialize<'de>,
+    {
+        type Value = Owned<T>;
+
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.write_str("a MIMC model")
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Owned<T>, D::Error> {
+            let v = <T::View<'de> as Deserialize<'de>>::deserialize(d)?;
+            Owned::new(&v).map_err(serde::de::Error::custom)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Owned<T>, A::Error> {
+            use crate::serde_impl::{FirstKey, Peeked};
+            use serde::de::Error as _;
+            if !matches!(map.next_key_seed(FirstKey)?, Some(Peeked::Token)) {
+                return Err(A::Error::custom("expected serde_json's raw value"));
+            }
+            // Borrowed, transient or owned: copied once here, then once more into the copy.
+            let text: alloc::string::String = map.next_value()?;
+            let v = T::from_json_text(text.as_bytes()).map_err(A::Error::custom)?;
+            Owned::new(&v).map_err(A::Error::custom)
         }
     }
 }

@@ -158,7 +158,7 @@ impl<'de, C: Capture<'de>> Visitor<'de> for CaptureVisitor<C> {
 
 /// The first key of a map met where a raw value was asked for.
 #[cfg(feature = "serde_json")]
-enum Peeked {
+pub(crate) enum Peeked {
     /// serde_json's raw-value token.
     Token,
     /// A key short enough to matter to the models (all their keys are), copied.
@@ -168,7 +168,7 @@ enum Peeked {
 }
 
 #[cfg(feature = "serde_json")]
-struct FirstKey;
+pub(crate) struct FirstKey;
 
 #[cfg(feature = "serde_json")]
 impl<'de> DeserializeSeed<'de> for FirstKey {

@@ -498,3 +498,21 @@ fn requests_serialize_as_their_bodies() {
         );
     }
 }
+
+#[test]
+fn owned_models_read_from_streams() {
+    use mimc_codec::owned::{OwnedCallback, OwnedEnvelope, OwnedResponse};
+    let env = fixture("envelope/text_escaped.json");
+    let owned: OwnedEnvelope = serde_json::from_reader(&env[..]).unwrap();
+    assert_eq!(owned.get(), Envelope::from_json(&env).unwrap());
+    let cb = fixture("callback/normal_topic_msg.json");
+    let owned: OwnedCallback = serde_json::from_reader(&cb[..]).unwrap();
+    assert_eq!(owned.get(), Callback::from_json(&cb).unwrap());
+    let reply = fixture("api/topic-dismiss.response.json");
+    let owned: OwnedResponse = serde_json::from_reader(&reply[..]).unwrap();
+    assert_eq!(owned.get(), Response::from_json(&reply).unwrap());
+    // Inside other owned data structures.
+    let list = format!("[{}]", std::str::from_utf8(&env).unwrap());
+    let many: Vec<OwnedEnvelope> = serde_json::from_reader(list.as_bytes()).unwrap();
+    assert_eq!(many[0].get(), Envelope::from_json(&env).unwrap());
+}
