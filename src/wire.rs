@@ -193,7 +193,13 @@ mod postcard_io {
         buf: &'b mut [u8],
     ) -> Result<&'b mut [u8]> {
         let cap = buf.len();
-        postcard::to_slice(value, buf).map_err(|e| postcard_error(e, cap))
+        postcard::to_slice(value, buf).map_err(|e| match e {
+            // A string written through `collect_str` (escaped text) reports a full buffer this way.
+            postcard::Error::CollectStrError if postcard_len(value).is_ok_and(|n| n > cap) => {
+                Error::new(ErrorKind::BufferTooSmall, cap)
+            }
+            e => postcard_error(e, cap),
+        })
     }
 
     /// Encodes `value` into a new `Vec`.
@@ -227,7 +233,11 @@ mod postcard_io {
         }
         postcard::serialize_with_flavor(value, Fill(heapless::Vec::new())).map_err(|e| {
             match (e, postcard_len(value)) {
-                (postcard::Error::SerializeBufferFull, Ok(needed)) => Error::new(
+                // `collect_str` (escaped text) reports a full buffer as `CollectStrError`.
+                (
+                    postcard::Error::SerializeBufferFull | postcard::Error::CollectStrError,
+                    Ok(needed),
+                ) if needed > N => Error::new(
                     ErrorKind::CapacityExceeded {
                         needed,
                         capacity: N,

@@ -548,3 +548,36 @@ fn fixtures_are_where_the_tests_expect_them() {
     // Guards the walk above against silently finding nothing.
     assert!(!fixture("envelope/text.json").is_empty());
 }
+
+/// roundtrip_postcard: encoding a value whose strings are escaped (written through `collect_str`) into a
+/// buffer that is too small failed with "value could not be encoded" instead of `BufferTooSmall`.
+#[cfg(feature = "postcard")]
+#[test]
+fn fuzz_compact_form_of_escaped_text_into_small_buffers_is_buffer_too_small() {
+    use mimc_codec::wire;
+    let bytes = fixture("envelope/text_escaped.json");
+    let env = Envelope::from_json(&bytes).unwrap();
+    let n = wire::postcard_len(&env).unwrap();
+    let mut buf = vec![0u8; n];
+    for len in 0..n {
+        let e = wire::to_postcard_slice(&env, &mut buf[..len]).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::BufferTooSmall, len),
+            "{len}"
+        );
+    }
+    let out = wire::to_postcard_slice(&env, &mut buf).unwrap().to_vec();
+    assert_eq!(wire::from_postcard::<Envelope>(&out).unwrap(), env);
+    #[cfg(feature = "heapless")]
+    {
+        let e = wire::to_postcard_heapless::<_, 40>(&env).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            ErrorKind::CapacityExceeded {
+                needed: n,
+                capacity: 40
+            }
+        );
+    }
+}
