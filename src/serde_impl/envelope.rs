@@ -650,6 +650,11 @@ impl<'a> WireEnvelope<'a> {
                 Body::_Custom(CustomBody { kind, payload })
             }
         };
+        if kind_key != KindKey::Absent && self.msg_id.is_none() {
+            // As in JSON: the manual's dialects (kind key in the object) always carry msgId, so a value
+            // without one could not travel on as JSON.
+            return Err(Error::new(ErrorKind::MissingField, 0).in_field("msgId"));
+        }
         Ok(Envelope::from_parts(
             JsonU64::new(self.version).with_quoted(self.flags & FLAG_VERSION_QUOTED != 0),
             self.msg_id.map(JsonStr::new),

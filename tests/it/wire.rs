@@ -231,9 +231,16 @@ fn malformed_bytes_are_refused_with_offsets() {
         ),
         (
             "trailing",
-            vec![0, 0, 0, 0, 2, 0, 0],
+            vec![0, 0, 1, 0, 0, 2, 0, 0],
             ErrorKind::TrailingCharacters,
-            6,
+            7,
+        ),
+        (
+            // As JSON decoding: with the kind key in the object, msgId is required (fuzz finding).
+            "no msgId with a kind key",
+            vec![0, 0, 0, 0, 2, 0],
+            ErrorKind::MissingField,
+            0,
         ),
         (
             "body 9",
