@@ -7,57 +7,114 @@ here=$(cd "$(dirname "$0")" && pwd)
 fx=$(dirname "$here")/tests/fixtures
 max=8192 # bytes; larger fixtures would only slow the short CI runs
 
-# seed TARGET FILE... : copies each file (if small enough) under a name that says where it came from.
+small() { [ -f "$1" ] && [ "$(stat -c %s "$1")" -le "$max" ]; }
+
+# seed TARGET FILE... : copies each (small) file under a name that says where it came from.
 seed() {
     local target=$1 f
     shift
     mkdir -p "$here/corpus/$target"
     for f in "$@"; do
-        [ -f "$f" ] || continue
-        [ "$(stat -c %s "$f")" -le "$max" ] || continue
+        small "$f" || continue
         cp "$f" "$here/corpus/$target/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
     done
 }
 
+# byte N: one raw byte, for the selector prefixes of some targets.
+byte() { printf "\\$(printf %03o "$1")"; }
+
+# unhex: lowercase hex (any whitespace) on stdin to bytes on stdout.
+unhex() { printf "$(tr -d ' \n' | sed 's/../\\x&/g')"; }
+
+# The call byte of an API reply fixture: the order of CALLS in fuzz_targets/decode_response.rs.
+call_of() {
+    case $1 in
+        token.*) echo 0 ;;
+        push-p2p.*) echo 1 ;;
+        push-p2p-more.*) echo 2 ;;
+        push-p2t.*) echo 3 ;;
+        push-p2t-more.*) echo 4 ;;
+        topic-create.* | topic-query.* | topic-join.* | topic-kick.* | topic-update.*) echo 5 ;;
+        topic-mine.*) echo 6 ;;
+        topic-quit.*) echo 7 ;;
+        topic-dismiss.*) echo 8 ;;
+        history-p2p.* | history-p2p-100.*) echo 9 ;;
+        history-p2t.*) echo 10 ;;
+        contacts.*) echo 11 ;;
+        *) echo 12 ;;
+    esac
+}
+
 envelopes=("$fx"/envelope/*.json "$fx"/envelope/invalid/*.json "$fx"/bench/text_150*.json "$fx"/bench/custom_1k.json)
 callbacks=("$fx"/callback/*.json "$fx"/bench/callback_b64_*.json "$fx"/bench/topic_500.json)
+replies=("$fx"/api/*.response*.json)
 all_json=("$fx"/*/*.json "$fx"/envelope/invalid/*.json)
 
-# decode_response: a leading byte picks the call (the order of CALLS in fuzz_targets/decode_response.rs).
+# decode_response: the call byte, then the reply body.
 seed_responses() {
-    local dir=$here/corpus/decode_response f name call
+    local dir=$here/corpus/decode_response f name
     mkdir -p "$dir"
-    for f in "$fx"/api/*.response*.json; do
-        [ "$(stat -c %s "$f")" -le "$max" ] || continue
+    for f in "${replies[@]}"; do
+        small "$f" || continue
         name=$(basename "$f")
-        case $name in
-            token.*) call=0 ;;
-            push-p2p.*) call=1 ;;
-            push-p2p-more.*) call=2 ;;
-            push-p2t.*) call=3 ;;
-            push-p2t-more.*) call=4 ;;
-            topic-create.* | topic-query.* | topic-join.* | topic-kick.* | topic-update.*) call=5 ;;
-            topic-mine.*) call=6 ;;
-            topic-quit.*) call=7 ;;
-            topic-dismiss.*) call=8 ;;
-            history-p2p.*) call=9 ;;
-            history-p2t.*) call=10 ;;
-            contacts.*) call=11 ;;
-            *) call=12 ;;
-        esac
-        { printf "\\$(printf %03o "$call")"; cat "$f"; } >"$dir/seed-$name"
+        { byte "$(call_of "$name")"; cat "$f"; } >"$dir/seed-$name"
     done
+}
+
+# roundtrip_postcard: a mode byte, then
+#   mode 2: a model byte (MODELS in fuzz_targets/roundtrip_postcard.rs) and a pinned compact vector
+#           from tests/fixtures/wire/ (hex);
+#   mode 3: a call byte and a JSON reply;
+#   modes 0, 1: envelope and callback fixtures (read through `arbitrary`, for variety).
+seed_postcard() {
+    local dir=$here/corpus/roundtrip_postcard f name model
+    mkdir -p "$dir"
+    for f in "$fx"/wire/*/*.hex; do
+        [ -f "$f" ] && [ "$(stat -c %s "$f")" -le $((2 * max + max / 16)) ] || continue
+        name=$(basename "$f" .hex)
+        case $f in
+            */envelope/*) model=0 ;;
+            */callback/*) model=1 ;;
+            *.data.hex)
+                case $name in
+                    token.*) model=3 ;;
+                    push-p2p.* | push-p2t.*) model=4 ;;
+                    push-*more.*) model=5 ;;
+                    topic-mine.*) model=13 ;;
+                    topic-*) model=8 ;;
+                    history-*) model=9 ;;
+                    contacts.*) model=14 ;;
+                    *) continue ;;
+                esac
+                ;;
+            *) model=2 ;;
+        esac
+        { byte 2; byte "$model"; unhex <"$f"; } >"$dir/seed-wire-$model-$name"
+    done
+    for f in "${replies[@]}"; do
+        small "$f" || continue
+        name=$(basename "$f")
+        { byte 3; byte "$(call_of "$name")"; cat "$f"; } >"$dir/seed-json-$name"
+    done
+    for f in "${envelopes[@]}"; do
+        small "$f" && { byte 0; cat "$f"; } >"$dir/seed-env-$(basename "$f")"
+    done
+    for f in "${callbacks[@]}"; do
+        small "$f" && { byte 1; cat "$f"; } >"$dir/seed-cb-$(basename "$f")"
+    done
+    return 0
 }
 
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(decode_envelope decode_callback decode_response json_differential
-    roundtrip_json writer_small_buffers payload_base64)
+    roundtrip_json roundtrip_postcard writer_small_buffers payload_base64)
 for t in "${targets[@]}"; do
     case $t in
         decode_envelope) seed "$t" "${envelopes[@]}" ;;
         decode_callback) seed "$t" "${callbacks[@]}" ;;
         decode_response) seed_responses ;;
         json_differential) seed "$t" "${all_json[@]}" ;;
+        roundtrip_postcard) seed_postcard ;;
         # Structure-aware targets read the bytes through `arbitrary`; fixtures still give them variety.
         roundtrip_json | writer_small_buffers) seed "$t" "${envelopes[@]}" "${callbacks[@]}" ;;
         payload_base64) seed "$t" "${callbacks[@]}" ;;
