@@ -72,6 +72,17 @@ fn check(data: &[u8], opts: &DecodeOptions) {
                 out,
                 "not a fixed point"
             );
+            // The serde JSON shape is the same text, and reads back equal.
+            let via_serde = serde_json::to_vec(&cb).expect("serde_json writes it");
+            assert_eq!(
+                String::from_utf8_lossy(&via_serde),
+                String::from_utf8_lossy(&out),
+                "serde"
+            );
+            if *opts == DecodeOptions::new() {
+                let read: Callback = serde_json::from_slice(&out).expect("serde_json reads it");
+                assert_eq!(read, cb, "serde read");
+            }
             if nesting_depth(data) <= 120 {
                 serde_json::from_slice::<serde_json::Value>(data)
                     .expect("we accepted a document serde_json rejects");

@@ -45,6 +45,13 @@ fn check(data: &[u8], biz: Option<&str>, opts: &DecodeOptions) {
                 out,
                 "encoding is not a fixed point"
             );
+            // The serde JSON shape is the same text.
+            let via_serde = serde_json::to_vec(&env).expect("serde_json writes it");
+            assert_eq!(
+                String::from_utf8_lossy(&via_serde),
+                String::from_utf8_lossy(&out),
+                "serde"
+            );
             if nesting_depth(data) <= 120 {
                 serde_json::from_slice::<serde_json::Value>(data)
                     .expect("we accepted a document serde_json rejects");

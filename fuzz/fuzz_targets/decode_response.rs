@@ -15,7 +15,7 @@ use mimc_codec::api::{
     Contacts, FromData, History, List, PacketId, PacketIds, ReplyError, Response, TokenData,
     TopicData, TopicList,
 };
-use mimc_codec::{ErrorKind, Payload};
+use mimc_codec::{ErrorKind, Payload, RawJson};
 use mimc_fuzz::{check_error, nesting_depth};
 
 /// The calls, by leading byte (modulo their number); `fuzz/seeds.sh` uses the same order.
@@ -101,7 +101,25 @@ fn contacts(c: &Contacts<'_>) {
 }
 
 /// Decodes `body` as `T` and checks it against the wrapper.
-fn check<'a, T: FromData<'a> + Debug + PartialEq>(body: &'a [u8], exercise: impl Fn(&T)) {
+/// Re-encodes a typed reply (serde's JSON shape, the manual's) and decodes it again: equal.
+macro_rules! reencoded {
+    ($ty:ty) => {
+        |v: &$ty| {
+            let json = serde_json::to_string(v).expect("serde_json writes it");
+            let raw = RawJson::parse(&json)
+                .unwrap_or_else(|e| panic!("serde JSON of a reply is not JSON: {e}\n{json}"));
+            let back = <$ty as FromData>::from_raw(raw)
+                .unwrap_or_else(|e| panic!("re-encoding rejected: {e}\n{json}"));
+            assert_eq!(&back, v, "{json}");
+        }
+    };
+}
+
+fn check<'a, T: FromData<'a> + Debug + PartialEq>(
+    body: &'a [u8],
+    exercise: impl Fn(&T),
+    reencode: impl Fn(&T),
+) {
     let typed = T::from_json(body);
     let wrapper = Response::from_json(body);
     match typed {
@@ -111,6 +129,7 @@ fn check<'a, T: FromData<'a> + Debug + PartialEq>(body: &'a [u8], exercise: impl
             let r = wrapper.expect("the typed reply decoded, so the wrapper does");
             assert!(r.is_success());
             assert_eq!(T::from_raw(r.data()).expect("data decodes"), v);
+            reencode(&v);
             if nesting_depth(body) <= 120 {
                 serde_json::from_slice::<serde_json::Value>(body)
                     .expect("we accepted a body serde_json rejects");
@@ -143,28 +162,48 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match usize::from(call) % CALLS.len() {
-        0 => check::<TokenData>(body, token),
-        1 | 3 => check::<PacketId>(body, |p| {
-            let _ = p.packet_id().to_unescaped_string();
-        }),
-        2 | 4 => check::<PacketIds>(body, |p| list(&p.packet_ids(), |_| {})),
-        5 => check::<TopicData>(body, topic),
-        6 => check::<TopicList>(body, |l| {
-            list(l, |t| {
-                let _ = (t.topic_id(), t.owner_uuid(), t.bulletin());
-            })
-        }),
-        7 => check::<Option<TopicData>>(body, |d| {
-            if let Some(d) = d {
-                topic(d);
-            }
-        }),
-        8 => check::<()>(body, |()| {}),
-        9 | 10 => check::<History>(body, history),
-        11 => check::<Contacts>(body, contacts),
+        0 => check::<TokenData>(body, token, reencoded!(TokenData)),
+        1 | 3 => check::<PacketId>(
+            body,
+            |p| {
+                let _ = p.packet_id().to_unescaped_string();
+            },
+            reencoded!(PacketId),
+        ),
+        2 | 4 => check::<PacketIds>(
+            body,
+            |p| list(&p.packet_ids(), |_| {}),
+            reencoded!(PacketIds),
+        ),
+        5 => check::<TopicData>(body, topic, reencoded!(TopicData)),
+        6 => check::<TopicList>(
+            body,
+            |l| {
+                list(l, |t| {
+                    let _ = (t.topic_id(), t.owner_uuid(), t.bulletin());
+                })
+            },
+            reencoded!(TopicList),
+        ),
+        7 => check::<Option<TopicData>>(
+            body,
+            |d| {
+                if let Some(d) = d {
+                    topic(d);
+                }
+            },
+            reencoded!(Option<TopicData>),
+        ),
+        8 => check::<()>(body, |()| {}, reencoded!(())),
+        9 | 10 => check::<History>(body, history, reencoded!(History)),
+        11 => check::<Contacts>(body, contacts, reencoded!(Contacts)),
         _ => match Response::from_json(body) {
             Ok(r) => {
                 let _ = format!("{r:?}");
+                let json = serde_json::to_string(&r).expect("serde_json writes it");
+                let back = Response::from_json(json.as_bytes())
+                    .unwrap_or_else(|e| panic!("re-encoding rejected: {e}\n{json}"));
+                assert_eq!(back, r, "{json}");
                 let _ = r.into_result();
             }
             Err(e) => check_error(&e, body.len()),
