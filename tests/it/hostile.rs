@@ -137,6 +137,22 @@ fn ten_megabyte_strings() {
     assert_eq!(s.unwrap(), want_len);
     assert!(buf.starts_with("a\n中/a\n中/".as_bytes()));
 
+    // A 10 MB escaped kind name: classified on its unescaped text in linear time, the open part
+    // borrowed from the input.
+    let doc = format!(
+        r#"{{"version":0,"msgId":"F","msgType":"{escaped}\u005fFILE","timestamp":"1","payload":"u"}}"#
+    );
+    let env = no_alloc("10 MB kind", || Envelope::from_json(doc.as_bytes())).unwrap();
+    let Body::File {
+        kind: FileKind::Other(x),
+        ..
+    } = env.body()
+    else {
+        panic!("{:?}", env.body())
+    };
+    assert_eq!(x.raw(), escaped);
+    assert_eq!(x.unescaped_len(), want_len);
+
     // Unterminated: the error is at the end, found in one pass.
     let doc = format!(r#"{{"payload":"{text}"#);
     let r = no_alloc("unterminated", || {
