@@ -1,0 +1,422 @@
+//! The benchmark cases, shared by the criterion suite (`benches/codec.rs`), the interleaved ratio runner
+//! (`benches/ratios.rs`) and the instruction-count loop (`examples/decode_loop.rs`).
+//!
+//! A case is one input (a fixture's exact bytes) and a list of candidates: ours first, then the peers.
+//! Every candidate does the same job: decode, then touch every field its output holds (lengths of the
+//! strings, the numbers, each element of a list, the decoded base64 bytes), so that nothing is skipped
+//! lazily by one side only. A candidate returns a `u64` digest of what it touched; the runners pass it
+//! to `black_box`.
+#![allow(dead_code, clippy::missing_panics_doc, clippy::struct_field_names)]
+
+use std::borrow::Cow;
+use std::hint::black_box;
+
+use base64::Engine as _;
+use mimc_codec::json::JsonStr;
+use mimc_codec::{Body, Envelope, ToJson};
+use serde::{Deserialize, Serialize};
+
+/// One measured function: a name and a closure that does one message's work.
+pub struct Candidate {
+    pub name: &'static str,
+    pub run: Box<dyn Fn() -> u64>,
+}
+
+/// One input with everything measured on it; `candidates[0]` is ours.
+pub struct Case {
+    pub name: &'static str,
+    /// Bytes counted for throughput: the input's length (for encode: the output's).
+    pub bytes: usize,
+    pub candidates: Vec<Candidate>,
+}
+
+fn cand(name: &'static str, f: impl Fn() -> u64 + 'static) -> Candidate {
+    Candidate {
+        name,
+        run: Box::new(f),
+    }
+}
+
+/// A fixture's bytes, leaked so every closure can borrow them for `'static`.
+pub fn fixture(rel: &str) -> &'static [u8] {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+    let bytes = std::fs::read(format!("{path}{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    Box::leak(bytes.into_boxed_slice())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Touching: what a caller does with the decoded value.
+
+/// Length of the unescaped text; unescapes into `buf` when the string has escapes (serde gives an
+/// unescaped `String`/`Cow` there, so we pay the same).
+#[inline]
+fn touch_str(s: &JsonStr<'_>) -> u64 {
+    match s.as_str() {
+        Some(t) => t.len() as u64,
+        None => unescape_len(s),
+    }
+}
+
+#[inline(never)]
+fn unescape_len(s: &JsonStr<'_>) -> u64 {
+    if s.raw().len() <= 256 {
+        let mut buf = [0u8; 256];
+        s.unescape_into(&mut buf)
+            .map_or(u64::MAX, |t| t.len() as u64)
+    } else {
+        let mut buf = vec![0u8; s.raw().len()];
+        s.unescape_into(&mut buf)
+            .map_or(u64::MAX, |t| t.len() as u64)
+    }
+}
+
+#[inline]
+fn touch_envelope(env: &Envelope<'_>) -> u64 {
+    let mut d = env.version().get() ^ env.timestamp().get();
+    if let Some(id) = env.msg_id() {
+        d += touch_str(id);
+    }
+    match env.body() {
+        Body::Text(t) => d += touch_str(t) + 1,
+        _ => d += env.raw_payload().map_or(0, |p| p.as_str().len() as u64),
+    }
+    d
+}
+
+// ---------------------------------------------------------------------------------------------------
+// serde models: the idiomatic derive (internally tagged, owned) and the best case (flat, borrowed).
+
+/// `{"recall_msgId": ...}`
+#[derive(Deserialize)]
+pub struct RecallPayload {
+    #[serde(rename = "recall_msgId")]
+    pub recall_msg_id: String,
+}
+
+/// The idiomatic serde model of the envelope: an internally tagged enum with owned strings.
+#[derive(Deserialize)]
+#[serde(tag = "msgType")]
+#[allow(clippy::upper_case_acronyms)]
+pub enum TaggedEnvelope {
+    #[serde(rename = "PING")]
+    Ping {
+        version: u64,
+        #[serde(rename = "msgId")]
+        msg_id: String,
+        timestamp: String,
+        payload: String,
+    },
+    #[serde(rename = "TEXT")]
+    Text {
+        version: u64,
+        #[serde(rename = "msgId")]
+        msg_id: String,
+        timestamp: String,
+        payload: String,
+    },
+    #[serde(rename = "PIC_FILE")]
+    PicFile {
+        version: u64,
+        #[serde(rename = "msgId")]
+        msg_id: String,
+        timestamp: String,
+        payload: String,
+    },
+    #[serde(rename = "TEXT_RECALL")]
+    TextRecall {
+        version: u64,
+        #[serde(rename = "msgId")]
+        msg_id: String,
+        timestamp: String,
+        payload: RecallPayload,
+    },
+    /// An app-defined kind: the payload is free-form JSON (`RawValue` cannot be used inside an
+    /// internally tagged enum, serde-rs/json#545, so the idiomatic choice is `Value`).
+    #[serde(rename = "LOCATION_TRACK")]
+    LocationTrack {
+        version: u64,
+        #[serde(rename = "msgId")]
+        msg_id: String,
+        timestamp: String,
+        payload: serde_json::Value,
+    },
+}
+
+impl TaggedEnvelope {
+    fn touch(&self) -> u64 {
+        match self {
+            TaggedEnvelope::Ping {
+                version,
+                msg_id,
+                timestamp,
+                payload,
+            }
+            | TaggedEnvelope::Text {
+                version,
+                msg_id,
+                timestamp,
+                payload,
+            }
+            | TaggedEnvelope::PicFile {
+                version,
+                msg_id,
+                timestamp,
+                payload,
+            } => version + (msg_id.len() + timestamp.len() + payload.len()) as u64,
+            TaggedEnvelope::TextRecall {
+                version,
+                msg_id,
+                timestamp,
+                payload,
+            } => version + (msg_id.len() + timestamp.len() + payload.recall_msg_id.len()) as u64,
+            TaggedEnvelope::LocationTrack {
+                version,
+                msg_id,
+                timestamp,
+                payload,
+            } => {
+                version
+                    + (msg_id.len() + timestamp.len()) as u64
+                    + payload.as_object().map_or(0, |o| o.len() as u64)
+            }
+        }
+    }
+}
+
+/// serde_json's best case: the kind is known in advance, one flat struct of borrowed strings.
+#[derive(Deserialize, Serialize)]
+pub struct FlatText<'a> {
+    pub version: u64,
+    #[serde(rename = "msgId")]
+    pub msg_id: &'a str,
+    #[serde(rename = "msgType")]
+    pub msg_type: &'a str,
+    pub timestamp: &'a str,
+    pub payload: &'a str,
+}
+
+impl FlatText<'_> {
+    fn touch(&self) -> u64 {
+        self.version
+            + (self.msg_id.len() + self.msg_type.len() + self.timestamp.len() + self.payload.len())
+                as u64
+    }
+}
+
+/// As [`FlatText`] for input with escapes: `&str` cannot borrow an escaped string, `Cow` is the
+/// cheapest type that can (borrowed when clean, owned when escaped).
+#[derive(Deserialize)]
+pub struct FlatTextCow<'a> {
+    pub version: u64,
+    #[serde(rename = "msgId", borrow)]
+    pub msg_id: Cow<'a, str>,
+    #[serde(rename = "msgType", borrow)]
+    pub msg_type: Cow<'a, str>,
+    #[serde(borrow)]
+    pub timestamp: Cow<'a, str>,
+    #[serde(borrow)]
+    pub payload: Cow<'a, str>,
+}
+
+impl FlatTextCow<'_> {
+    fn touch(&self) -> u64 {
+        self.version
+            + (self.msg_id.len() + self.msg_type.len() + self.timestamp.len() + self.payload.len())
+                as u64
+    }
+}
+
+/// Flat struct for a custom kind whose payload is kept as validated raw JSON (what `RawJson` is).
+#[derive(Deserialize)]
+pub struct FlatCustom<'a> {
+    pub version: u64,
+    #[serde(rename = "msgId")]
+    pub msg_id: &'a str,
+    #[serde(rename = "msgType")]
+    pub msg_type: &'a str,
+    pub timestamp: &'a str,
+    #[serde(borrow)]
+    pub payload: &'a serde_json::value::RawValue,
+}
+
+/// sonic-rs's flat struct for the custom kind: `LazyValue` is its borrowed raw value.
+#[derive(Deserialize)]
+pub struct SonicFlatCustom<'a> {
+    pub version: u64,
+    #[serde(rename = "msgId")]
+    pub msg_id: &'a str,
+    #[serde(rename = "msgType")]
+    pub msg_type: &'a str,
+    pub timestamp: &'a str,
+    #[serde(borrow)]
+    pub payload: sonic_rs::LazyValue<'a>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cases.
+
+/// A TEXT envelope decode case (kind first, kind last or escaped).
+pub fn text_decode(name: &'static str, rel: &str) -> Case {
+    let input = fixture(rel);
+    let escaped = Envelope::from_json(input)
+        .ok()
+        .and_then(|e| e.payload_str())
+        .is_some_and(|p| p.is_escaped());
+    let mut candidates = vec![
+        cand("mimc-codec", move || {
+            let env = Envelope::from_json(black_box(input)).expect("ours");
+            touch_envelope(&env)
+        }),
+        cand("serde_json tagged owned", move || {
+            let env: TaggedEnvelope = serde_json::from_slice(black_box(input)).expect("tagged");
+            env.touch()
+        }),
+    ];
+    if escaped {
+        candidates.push(cand("serde_json flat Cow", move || {
+            let env: FlatTextCow<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+            env.touch()
+        }));
+        candidates.push(cand("sonic-rs flat Cow", move || {
+            let env: FlatTextCow<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+            env.touch()
+        }));
+    } else {
+        candidates.push(cand("serde_json flat &str", move || {
+            let env: FlatText<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+            env.touch()
+        }));
+        candidates.push(cand("sonic-rs flat &str", move || {
+            let env: FlatText<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+            env.touch()
+        }));
+    }
+    candidates.push(cand("serde_json Value", move || {
+        let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
+        v.as_object().map_or(0, |o| o.len() as u64)
+    }));
+    Case {
+        name,
+        bytes: input.len(),
+        candidates,
+    }
+}
+
+/// The custom kind with a nested 1 KiB object payload, kept verbatim.
+pub fn custom_decode() -> Case {
+    let input = fixture("bench/custom_1k.json");
+    Case {
+        name: "decode custom_1k",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec", move || {
+                let env = Envelope::from_json(black_box(input)).expect("ours");
+                touch_envelope(&env)
+            }),
+            cand("serde_json tagged owned (Value payload)", move || {
+                let env: TaggedEnvelope = serde_json::from_slice(black_box(input)).expect("tagged");
+                env.touch()
+            }),
+            cand("serde_json flat &RawValue", move || {
+                let env: FlatCustom<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                env.version
+                    + (env.msg_id.len()
+                        + env.msg_type.len()
+                        + env.timestamp.len()
+                        + env.payload.get().len()) as u64
+            }),
+            cand("sonic-rs flat LazyValue", move || {
+                let env: SonicFlatCustom<'_> =
+                    sonic_rs::from_slice(black_box(input)).expect("sonic");
+                env.version
+                    + (env.msg_id.len()
+                        + env.msg_type.len()
+                        + env.timestamp.len()
+                        + env.payload.as_raw_str().len()) as u64
+            }),
+            cand("serde_json Value", move || {
+                let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
+                v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+        ],
+    }
+}
+
+/// Encode the TEXT envelope into a reused buffer.
+pub fn text_encode() -> Case {
+    let input = fixture("bench/text_150.json");
+    let env: &'static Envelope<'static> =
+        Box::leak(Box::new(Envelope::from_json(input).expect("decode")));
+    let flat: &'static FlatText<'static> =
+        Box::leak(Box::new(serde_json::from_slice(input).expect("flat")));
+    // Same bytes out of every candidate (checked here once).
+    let mut ours = [0u8; 512];
+    let n = env.to_json_slice(&mut ours).expect("encode");
+    assert_eq!(&ours[..n], input, "our encoding is the fixture");
+    assert_eq!(serde_json::to_vec(flat).expect("serde"), input);
+    assert_eq!(sonic_rs::to_vec(flat).expect("sonic"), input);
+    Case {
+        name: "encode text_150",
+        bytes: n,
+        candidates: vec![
+            cand("mimc-codec to_json_slice", move || {
+                let mut buf = [0u8; 512];
+                let n = black_box(env).to_json_slice(&mut buf).expect("ours");
+                black_box(&buf);
+                n as u64
+            }),
+            cand("serde_json::to_writer (reused Vec)", {
+                let out = std::cell::RefCell::new(Vec::with_capacity(512));
+                move || {
+                    let mut out = out.borrow_mut();
+                    out.clear();
+                    serde_json::to_writer(&mut *out, black_box(flat)).expect("serde");
+                    black_box(&out);
+                    out.len() as u64
+                }
+            }),
+            cand("sonic_rs::to_writer (reused Vec)", {
+                let out = std::cell::RefCell::new(Vec::with_capacity(512));
+                move || {
+                    let mut out = out.borrow_mut();
+                    out.clear();
+                    sonic_rs::to_writer(&mut *out, black_box(flat)).expect("sonic");
+                    black_box(&out);
+                    out.len() as u64
+                }
+            }),
+        ],
+    }
+}
+
+/// The base64 crate alone on the already extracted payload string, into a reused buffer.
+pub fn base64_alone(payload: &'static str) -> Candidate {
+    let out = std::cell::RefCell::new(vec![0u8; 16 * 1024]);
+    cand("base64 decode_slice alone", move || {
+        let mut out = out.borrow_mut();
+        let n = base64::engine::general_purpose::STANDARD
+            .decode_slice(black_box(payload), &mut out)
+            .expect("b64");
+        u64::from(out[n - 1]) + n as u64
+    })
+}
+
+/// Every case the suite knows, in table order.
+pub fn all_cases() -> Vec<Case> {
+    vec![
+        text_decode("decode text_150 (kind first)", "bench/text_150.json"),
+        text_decode("decode text_150_kind_last", "bench/text_150_kind_last.json"),
+        text_decode("decode text_150_escaped", "bench/text_150_escaped.json"),
+        custom_decode(),
+        text_encode(),
+    ]
+}
+
+/// Runs every candidate once and checks it does not panic (the runners call this first).
+pub fn smoke(cases: &[Case]) {
+    for c in cases {
+        for cand in &c.candidates {
+            black_box((cand.run)());
+        }
+    }
+}
