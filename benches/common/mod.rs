@@ -295,6 +295,7 @@ pub fn text_decode(name: &'static str, rel: &str) -> Case {
         let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
         v.as_object().map_or(0, |o| o.len() as u64)
     }));
+    candidates.push(utf8_floor(input));
     Case {
         name,
         bytes: input.len(),
@@ -359,14 +360,17 @@ pub fn text_encode() -> Case {
         name: "encode text_150",
         bytes: n,
         candidates: vec![
-            cand("mimc-codec to_json_slice", move || {
-                let mut buf = [0u8; 512];
-                let n = black_box(env).to_json_slice(&mut buf).expect("ours");
-                black_box(&buf);
-                n as u64
+            cand("mimc-codec to_json_slice", {
+                let out = core::cell::RefCell::new(vec![0u8; 512]);
+                move || {
+                    let mut out = out.borrow_mut();
+                    let n = black_box(env).to_json_slice(&mut out).expect("ours");
+                    black_box(&out);
+                    n as u64
+                }
             }),
             cand("serde_json::to_writer (reused Vec)", {
-                let out = std::cell::RefCell::new(Vec::with_capacity(512));
+                let out = core::cell::RefCell::new(Vec::with_capacity(512));
                 move || {
                     let mut out = out.borrow_mut();
                     out.clear();
@@ -376,7 +380,7 @@ pub fn text_encode() -> Case {
                 }
             }),
             cand("sonic_rs::to_writer (reused Vec)", {
-                let out = std::cell::RefCell::new(Vec::with_capacity(512));
+                let out = core::cell::RefCell::new(Vec::with_capacity(512));
                 move || {
                     let mut out = out.borrow_mut();
                     out.clear();
@@ -391,13 +395,20 @@ pub fn text_encode() -> Case {
 
 /// The base64 crate alone on the already extracted payload string, into a reused buffer.
 pub fn base64_alone(payload: &'static str) -> Candidate {
-    let out = std::cell::RefCell::new(vec![0u8; 16 * 1024]);
+    let out = core::cell::RefCell::new(vec![0u8; 16 * 1024]);
     cand("base64 decode_slice alone", move || {
         let mut out = out.borrow_mut();
         let n = base64::engine::general_purpose::STANDARD
             .decode_slice(black_box(payload), &mut out)
             .expect("b64");
         u64::from(out[n - 1]) + n as u64
+    })
+}
+
+/// Not a peer: the UTF-8 check every decoder of this input must do at least, as a floor.
+pub fn utf8_floor(input: &'static [u8]) -> Candidate {
+    cand("floor: core::str::from_utf8 alone", move || {
+        core::str::from_utf8(black_box(input)).map_or(0, |s| s.len() as u64)
     })
 }
 

@@ -103,6 +103,18 @@ pub(crate) fn parse_u64(digits: &[u8], at: usize) -> Result<u64> {
     if digits.is_empty() {
         return Err(Error::new(ErrorKind::InvalidInteger, at));
     }
+    // Up to 19 digits cannot overflow (10^19 - 1 < u64::MAX): no checks but the digit test.
+    if digits.len() <= 19 {
+        let mut v: u64 = 0;
+        for (i, &d) in digits.iter().enumerate() {
+            let x = d.wrapping_sub(b'0');
+            if x > 9 {
+                return Err(Error::new(ErrorKind::InvalidInteger, at + i));
+            }
+            v = v.wrapping_mul(10).wrapping_add(u64::from(x));
+        }
+        return Ok(v);
+    }
     let mut v: u64 = 0;
     for (i, &d) in digits.iter().enumerate() {
         if !d.is_ascii_digit() {

@@ -3,6 +3,8 @@
 //! The whole input is checked for UTF-8 once up front; after that every span the reader hands out is a
 //! `&'a str` borrowed from the input with no further checks. Containers are skipped iteratively (a bit stack,
 //! no recursion), so hostile nesting costs neither stack nor time beyond one linear pass.
+// The hot paths are inlined on purpose: each `#[inline(always)]` was measured (benches/, BENCHMARKS.md).
+#![allow(clippy::inline_always)]
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::JsonStr;
@@ -120,6 +122,8 @@ pub struct RawJson<'a> {
     text: &'a str,
     offset: usize,
     kind: ValueKind,
+    /// For strings: does the text contain a backslash? Known from the scan, so never looked for twice.
+    escaped: bool,
 }
 
 impl<'a> RawJson<'a> {
@@ -136,8 +140,16 @@ impl<'a> RawJson<'a> {
         Ok(v)
     }
 
-    pub(crate) const fn from_parts(text: &'a str, offset: usize, kind: ValueKind) -> Self {
-        RawJson { text, offset, kind }
+    /// A value from its validated text (the scanner builds its values directly, knowing `escaped`).
+    #[allow(dead_code)]
+    pub(crate) fn from_parts(text: &'a str, offset: usize, kind: ValueKind) -> Self {
+        let escaped = matches!(kind, ValueKind::String) && text.as_bytes().contains(&b'\\');
+        RawJson {
+            text,
+            offset,
+            kind,
+            escaped,
+        }
     }
 
     /// The JSON text of the value, exactly as it appeared.
@@ -164,8 +176,11 @@ impl<'a> RawJson<'a> {
             .text
             .get(1..self.text.len().saturating_sub(1))
             .unwrap_or("");
-        let escaped = inner.as_bytes().contains(&b'\\');
-        Ok(JsonStr::from_raw_parts(inner, escaped, self.offset + 1))
+        Ok(JsonStr::from_raw_parts(
+            inner,
+            self.escaped,
+            self.offset + 1,
+        ))
     }
 
     /// The value as a boolean.
@@ -394,13 +409,52 @@ const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Non-zero when any byte of `w` is `"`, `\` or below 0x20 (exact for existence; SWAR).
 #[inline]
-const fn string_special(w: u64) -> u64 {
+pub(crate) const fn string_special(w: u64) -> u64 {
     let q = w ^ (LO * b'"' as u64);
     let b = w ^ (LO * b'\\' as u64);
     let has_q = q.wrapping_sub(LO) & !q;
     let has_b = b.wrapping_sub(LO) & !b;
     let has_ctl = w.wrapping_sub(LO * 0x20) & !w;
     (has_q | has_b | has_ctl) & HI
+}
+
+/// Index of the first `"`, `\\` or control byte at or after `i`, 16 bytes per step; near the end of the
+/// input, where fewer than 16 bytes remain, it may stop early and the caller goes on byte by byte.
+#[inline(always)]
+pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        if let Some(k) = first_special16(chunk) {
+            return i + k;
+        }
+        i += 16;
+    }
+    if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let m = string_special(u64::from_le_bytes(*chunk));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// Position of the first `"`, `\\` or control byte among 16 (SWAR on two words). The lowest flagged byte
+/// of a word is exact (borrows only run upwards), which is the one taken.
+#[inline(always)]
+fn first_special16(chunk: &[u8; 16]) -> Option<usize> {
+    let w = u128::from_le_bytes(*chunk);
+    // Truncations on purpose: the low and the high eight bytes.
+    #[allow(clippy::cast_possible_truncation)]
+    let (lo, hi) = (w as u64, (w >> 64) as u64);
+    let m = string_special(lo);
+    if m != 0 {
+        return Some((m.trailing_zeros() / 8) as usize);
+    }
+    let m = string_special(hi);
+    if m != 0 {
+        return Some(8 + (m.trailing_zeros() / 8) as usize);
+    }
+    None
 }
 
 /// The scanner. `text` is known-good UTF-8; `base` is the offset of `text` in the original input.
@@ -466,7 +520,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `"key"` then `:`; leaves the position after the colon.
-    #[inline]
+    #[inline(always)]
     fn key(&mut self) -> Result<JsonStr<'a>> {
         if self.peek() != Some(b'"') {
             return Err(self.err_here(if self.pos >= self.bytes().len() {
@@ -488,14 +542,19 @@ impl<'a> Parser<'a> {
     }
 
     /// One value at nesting level `depth` (the containing object's level); whitespace before it is skipped.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn value(&mut self, depth: usize) -> Result<RawJson<'a>> {
         self.ws();
         let start = self.pos;
         let kind = match self.peek() {
             Some(b'"') => {
-                self.string()?;
-                ValueKind::String
+                let (_, end, escaped) = self.scan_string()?;
+                return Ok(RawJson {
+                    text: self.span(start, end + 1),
+                    offset: self.base + start,
+                    kind: ValueKind::String,
+                    escaped,
+                });
             }
             Some(b'{' | b'[') => {
                 let kind = if self.peek() == Some(b'{') {
@@ -525,11 +584,12 @@ impl<'a> Parser<'a> {
             Some(_) => return Err(self.err_here(ErrorKind::ExpectedValue)),
             None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
         };
-        Ok(RawJson::from_parts(
-            self.span(start, self.pos),
-            self.base + start,
+        Ok(RawJson {
+            text: self.span(start, self.pos),
+            offset: self.base + start,
             kind,
-        ))
+            escaped: false,
+        })
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<()> {
@@ -589,40 +649,36 @@ impl<'a> Parser<'a> {
     }
 
     /// A string starting at the current `"`; returns its content (between the quotes) as a [`JsonStr`].
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Result<JsonStr<'a>> {
+        let (start, end, escaped) = self.scan_string()?;
+        Ok(JsonStr::from_raw_parts(
+            self.span(start, end),
+            escaped,
+            self.base + start,
+        ))
+    }
+
+    /// Validates the string whose opening quote is at the current position and moves past its closing
+    /// quote. Returns the content's bounds (between the quotes) and whether it contains escapes.
+    #[inline(always)]
+    fn scan_string(&mut self) -> Result<(usize, usize, bool)> {
         let bytes = self.bytes();
-        self.pos += 1; // opening quote
-        let start = self.pos;
+        let start = self.pos + 1; // after the opening quote
         let mut escaped = false;
-        let mut i = self.pos;
+        let mut i = skip_plain(bytes, start);
         loop {
-            // Fast path: eight bytes at a time while none is special.
-            while let Some(chunk) = bytes.get(i..i + 8) {
-                let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
-                    break;
-                };
-                let special = string_special(u64::from_le_bytes(arr));
-                if special != 0 {
-                    i += (special.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
-            }
             match bytes.get(i) {
                 Some(b'"') => {
                     self.pos = i + 1;
-                    return Ok(JsonStr::from_raw_parts(
-                        self.span(start, i),
-                        escaped,
-                        self.base + start,
-                    ));
+                    return Ok((start, i, escaped));
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    i = self.escape(i)?;
+                    i = skip_plain(bytes, self.escape(i)?);
                 }
                 Some(&b) if b < 0x20 => return Err(self.err_at(ErrorKind::ControlCharacter, i)),
+                // Only the last few bytes of the input, which the word-wise scan leaves to this loop.
                 Some(_) => i += 1,
                 None => return Err(self.err_at(ErrorKind::UnexpectedEnd, i)),
             }
