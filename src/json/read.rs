@@ -686,6 +686,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Validates the escape at `i` (the backslash); returns the index after it.
+    #[inline]
     fn escape(&self, i: usize) -> Result<usize> {
         let bytes = self.bytes();
         match bytes.get(i + 1) {
@@ -719,7 +720,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn hex4(&self, at: usize) -> Result<u32> {
+        if let Some(v) = self
+            .bytes()
+            .get(at..)
+            .and_then(<[u8]>::first_chunk::<4>)
+            .and_then(hex4)
+        {
+            return Ok(v);
+        }
+        self.hex4_error(at)
+    }
+
+    /// The slow path of [`hex4`](Self::hex4), which finds the offending byte.
+    #[cold]
+    fn hex4_error(&self, at: usize) -> Result<u32> {
         let mut v = 0u32;
         for k in 0..4 {
             let d = match self.bytes().get(at + k) {
@@ -821,6 +837,31 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+/// Value of each byte as a hex digit, 0xFF for bytes that are not one.
+static HEX_TABLE: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b` is below 256.
+        #[allow(clippy::cast_possible_truncation)]
+        if let Some(v) = hex_val(b as u8) {
+            t[b] = v;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The value of four hex digits (a `\u` escape's), or `None` if one is not a hex digit.
+#[inline]
+pub(crate) fn hex4(d: &[u8; 4]) -> Option<u32> {
+    let [a, b, c, e] = d.map(|x| HEX_TABLE[usize::from(x)]);
+    if (a | b | c | e) & 0xF0 != 0 {
+        return None;
+    }
+    Some(u32::from(a) << 12 | u32::from(b) << 8 | u32::from(c) << 4 | u32::from(e))
 }
 
 #[inline]
