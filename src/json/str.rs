@@ -244,6 +244,7 @@ impl<'a> Iterator for Chunks<'a> {
             return Some(Chunk::Text(all));
         }
         let bytes = self.rest.as_bytes();
+        // Word-at-a-time search: escapes are sparse.
         let at = find_backslash(bytes, 0);
         match (at < bytes.len()).then_some(at) {
             Some(0) => {

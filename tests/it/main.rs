@@ -8,8 +8,11 @@
 )]
 
 mod alloc_count;
+mod api;
+mod callback;
 mod envelope;
 mod json_suite;
+mod payload;
 
 use std::path::{Path, PathBuf};
 
