@@ -12,8 +12,9 @@ use std::borrow::Cow;
 use std::hint::black_box;
 
 use base64::Engine as _;
+use mimc_codec::api::History;
 use mimc_codec::json::JsonStr;
-use mimc_codec::{Body, Envelope, ToJson};
+use mimc_codec::{Body, Callback, Envelope, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// One measured function: a name and a closure that does one message's work.
@@ -419,6 +420,346 @@ pub fn utf8_floor(input: &'static [u8]) -> Candidate {
     })
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Callbacks.
+
+/// The idiomatic serde model of a callback: internally tagged on `msgType`, owned.
+#[derive(Deserialize)]
+#[serde(tag = "msgType")]
+pub enum TaggedCallback {
+    #[serde(rename = "NORMAL_MSG")]
+    NormalMsg(P2pOwned),
+    #[serde(rename = "NORMAL_TOPIC_MSG")]
+    NormalTopicMsg(P2tOwned),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct P2pOwned {
+    pub from_app_id: String,
+    pub from_account: String,
+    pub to_app_id: String,
+    pub to_account: String,
+    pub payload: String,
+    pub timestamp: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct P2tOwned {
+    pub app_id: String,
+    pub topic_id: u64,
+    pub from_account: String,
+    pub to_accounts: Vec<String>,
+    pub payload: String,
+    pub timestamp: u64,
+}
+
+impl TaggedCallback {
+    fn touch(&self) -> u64 {
+        match self {
+            TaggedCallback::NormalMsg(m) => {
+                (m.from_app_id.len() + m.from_account.len() + m.to_app_id.len())
+                    as u64
+                    + (m.to_account.len() + m.payload.len()) as u64
+                    + m.timestamp
+            }
+            TaggedCallback::NormalTopicMsg(m) => {
+                m.to_accounts.iter().map(|a| a.len() as u64).sum::<u64>()
+                    + m.to_accounts.len() as u64
+                    + (m.app_id.len() + m.from_account.len() + m.payload.len()) as u64
+                    + m.topic_id
+                    + m.timestamp
+            }
+        }
+    }
+}
+
+/// serde's best case for a one-to-one callback: flat, borrowed, kind known.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct P2pFlat<'a> {
+    pub msg_type: &'a str,
+    pub from_app_id: &'a str,
+    pub from_account: &'a str,
+    pub to_app_id: &'a str,
+    pub to_account: &'a str,
+    pub payload: &'a str,
+    pub timestamp: u64,
+}
+
+impl P2pFlat<'_> {
+    fn touch(&self) -> u64 {
+        (self.msg_type.len() + self.from_app_id.len() + self.from_account.len()) as u64
+            + (self.to_app_id.len() + self.to_account.len()) as u64
+            + self.timestamp
+    }
+}
+
+/// serde's best case for a group callback: flat, borrowed, `Vec<&str>` members.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct P2tFlat<'a> {
+    pub msg_type: &'a str,
+    pub app_id: &'a str,
+    pub topic_id: u64,
+    pub from_account: &'a str,
+    #[serde(borrow)]
+    pub to_accounts: Vec<&'a str>,
+    pub payload: &'a str,
+    pub timestamp: u64,
+}
+
+impl P2tFlat<'_> {
+    fn touch(&self) -> u64 {
+        self.to_accounts.iter().map(|a| a.len() as u64).sum::<u64>()
+            + self.to_accounts.len() as u64
+            + (self.msg_type.len() + self.app_id.len() + self.from_account.len()) as u64
+            + self.payload.len() as u64
+            + self.topic_id
+            + self.timestamp
+    }
+}
+
+fn touch_callback(cb: &Callback<'_>) -> u64 {
+    match cb {
+        Callback::NormalMsg(m) | Callback::OfflineMsg(m) => {
+            m.from_app_id.get() + m.to_app_id.get() + m.timestamp.get()
+                + touch_str(&m.from_account)
+                + touch_str(&m.to_account)
+        }
+        Callback::NormalTopicMsg(m) | Callback::OfflineTopicMsg(m) => {
+            let mut d = m.app_id.get() + m.topic_id.get() + m.timestamp.get();
+            d += touch_str(&m.from_account);
+            d += m.to_accounts.len() as u64;
+            for a in &m.to_accounts {
+                d += touch_str(&a);
+            }
+            d + m.payload.text().map_or(0, |t| t.raw().len() as u64)
+        }
+        _ => 0,
+    }
+}
+
+/// The group callback with 500 `toAccounts`.
+pub fn topic_500() -> Case {
+    let input = fixture("bench/topic_500.json");
+    Case {
+        name: "decode topic_500 (callback)",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec", move || {
+                let cb = Callback::from_json(black_box(input)).expect("ours");
+                touch_callback(&cb)
+            }),
+            cand("serde_json tagged owned", move || {
+                let cb: TaggedCallback = serde_json::from_slice(black_box(input)).expect("tagged");
+                cb.touch()
+            }),
+            cand("serde_json flat Vec<&str>", move || {
+                let cb: P2tFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                cb.touch()
+            }),
+            cand("sonic-rs flat Vec<&str>", move || {
+                let cb: P2tFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+                cb.touch()
+            }),
+            cand("serde_json Value", move || {
+                let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
+                v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
+/// A one-to-one callback whose base64 payload decodes into a reused buffer.
+pub fn callback_b64(name: &'static str, rel: &str) -> Case {
+    let input = fixture(rel);
+    let flat: P2pFlat<'static> = serde_json::from_slice(input).expect("flat");
+    let extracted: &'static str = flat.payload;
+    let out = || core::cell::RefCell::new(vec![0u8; 16 * 1024]);
+    let b64 = &base64::engine::general_purpose::STANDARD;
+    Case {
+        name,
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec decode + payload into buffer", {
+                let out = out();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb = Callback::from_json(black_box(input)).expect("ours");
+                    let bytes = cb.payload().expect("payload").decode_into(&mut out).expect("b64");
+                    touch_callback(&cb) + bytes.len() as u64 + u64::from(bytes[bytes.len() - 1])
+                }
+            }),
+            cand("serde_json flat &str + base64 decode_slice", {
+                let out = out();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb: P2pFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                    let n = b64.decode_slice(cb.payload, &mut out).expect("b64");
+                    cb.touch() + n as u64 + u64::from(out[n - 1])
+                }
+            }),
+            cand("sonic-rs flat &str + base64 decode_slice", {
+                let out = out();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb: P2pFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+                    let n = b64.decode_slice(cb.payload, &mut out).expect("b64");
+                    cb.touch() + n as u64 + u64::from(out[n - 1])
+                }
+            }),
+            cand("serde_json tagged owned + base64 decode_slice", {
+                let out = out();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb: TaggedCallback =
+                        serde_json::from_slice(black_box(input)).expect("tagged");
+                    let TaggedCallback::NormalMsg(m) = &cb else {
+                        unreachable!()
+                    };
+                    let n = b64.decode_slice(&m.payload, &mut out).expect("b64");
+                    cb.touch() + n as u64 + u64::from(out[n - 1])
+                }
+            }),
+            base64_alone(extracted),
+            cand("mimc-codec decode only (string scan, payload kept)", move || {
+                let cb = Callback::from_json(black_box(input)).expect("ours");
+                touch_callback(&cb)
+            }),
+            cand("serde_json flat &str only (no base64)", move || {
+                let cb: P2pFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                cb.touch() + cb.payload.len() as u64
+            }),
+            cand("sonic-rs flat &str only (no base64)", move || {
+                let cb: P2pFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+                cb.touch() + cb.payload.len() as u64
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP API replies.
+
+/// serde's model of the history reply: `{code, message, data: {appId, messages: [...], row}}`, borrowed.
+#[derive(Deserialize)]
+pub struct HistoryReplyFlat<'a> {
+    pub code: u64,
+    pub message: &'a str,
+    #[serde(borrow)]
+    pub data: HistoryDataFlat<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryDataFlat<'a> {
+    pub app_id: &'a str,
+    #[serde(borrow)]
+    pub messages: Vec<HistoryMsgFlat<'a>>,
+    pub row: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryMsgFlat<'a> {
+    pub sequence: &'a str,
+    pub payload: &'a str,
+    pub ts: &'a str,
+    pub from_account: &'a str,
+    pub to_account: &'a str,
+}
+
+impl HistoryReplyFlat<'_> {
+    fn touch(&self) -> u64 {
+        let mut d = self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
+        for m in &self.data.messages {
+            d += (m.sequence.len() + m.payload.len() + m.ts.len()) as u64;
+            d += (m.from_account.len() + m.to_account.len()) as u64;
+        }
+        d
+    }
+}
+
+/// The same reply, owned (the idiomatic derive).
+#[derive(Deserialize)]
+pub struct HistoryReplyOwned {
+    pub code: u64,
+    pub message: String,
+    pub data: HistoryDataOwned,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryDataOwned {
+    pub app_id: String,
+    pub messages: Vec<HistoryMsgOwned>,
+    pub row: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryMsgOwned {
+    pub sequence: String,
+    pub payload: String,
+    pub ts: String,
+    pub from_account: String,
+    pub to_account: String,
+}
+
+impl HistoryReplyOwned {
+    fn touch(&self) -> u64 {
+        let mut d = self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
+        for m in &self.data.messages {
+            d += (m.sequence.len() + m.payload.len() + m.ts.len()) as u64;
+            d += (m.from_account.len() + m.to_account.len()) as u64;
+        }
+        d
+    }
+}
+
+/// The one-to-one history reply with 100 messages (payloads left base64, as serde leaves them `&str`).
+pub fn history_100() -> Case {
+    let input = fixture("api/history-p2p-100.response.json");
+    Case {
+        name: "decode history-p2p-100 (API reply)",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec", move || {
+                let h = History::from_json(black_box(input)).expect("ours");
+                let mut d = h.app_id().get() + h.row().get();
+                for m in h.messages().iter() {
+                    d += m.sequence().get() + m.ts().get();
+                    d += touch_str(&m.from_account());
+                    d += m.to_account().map_or(0, |t| touch_str(&t));
+                    d += m.payload().text().map_or(0, |t| t.raw().len() as u64);
+                }
+                d
+            }),
+            cand("serde_json derive owned", move || {
+                let r: HistoryReplyOwned = serde_json::from_slice(black_box(input)).expect("owned");
+                r.touch()
+            }),
+            cand("serde_json flat &str", move || {
+                let r: HistoryReplyFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                r.touch()
+            }),
+            cand("sonic-rs flat &str", move || {
+                let r: HistoryReplyFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+                r.touch()
+            }),
+            cand("serde_json Value", move || {
+                let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
+                v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
 /// Every case the suite knows, in table order.
 pub fn all_cases() -> Vec<Case> {
     vec![
@@ -427,6 +768,11 @@ pub fn all_cases() -> Vec<Case> {
         text_decode("decode text_150_escaped", "bench/text_150_escaped.json"),
         custom_decode(),
         text_encode(),
+        topic_500(),
+        callback_b64("decode callback_b64_64", "bench/callback_b64_64.json"),
+        callback_b64("decode callback_b64_1k", "bench/callback_b64_1k.json"),
+        callback_b64("decode callback_b64_15k", "bench/callback_b64_15k.json"),
+        history_100(),
     ]
 }
 

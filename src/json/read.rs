@@ -422,11 +422,26 @@ pub(crate) const fn string_special(w: u64) -> u64 {
 /// input, where fewer than 16 bytes remain, it may stop early and the caller goes on byte by byte.
 #[inline(always)]
 pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+    if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        // Most strings (keys, ids) end within their first 16 bytes: SWAR finds the position directly.
         if let Some(k) = first_special16(chunk) {
             return i + k;
         }
         i += 16;
+        // A long string: only ask whether 32 bytes hold a special byte (a form the compiler turns into
+        // vector compares where the target has them), and locate it with SWAR once one does.
+        while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<32>) {
+            if any_special(block) {
+                break;
+            }
+            i += 32;
+        }
+        while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+            if let Some(k) = first_special16(chunk) {
+                return i + k;
+            }
+            i += 16;
+        }
     }
     if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
         let m = string_special(u64::from_le_bytes(*chunk));
@@ -436,6 +451,15 @@ pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
         i += 8;
     }
     i
+}
+
+/// Does any byte of `block` need attention in a string (`"`, `\\`, control)? Written as an OR-reduction
+/// of independent byte tests, which LLVM vectorizes (SSE2 on x86-64: compares and one `pmovmskb`).
+#[inline(always)]
+fn any_special(block: &[u8; 32]) -> bool {
+    block.iter().fold(0u8, |acc, &b| {
+        acc | (u8::from(b == b'"') | u8::from(b == b'\\') | u8::from(b < 0x20))
+    }) != 0
 }
 
 /// Position of the first `"`, `\\` or control byte among 16 (SWAR on two words). The lowest flagged byte
