@@ -299,6 +299,8 @@ impl<'a> StrScan<'a> {
         let mut i = start;
         let mut escaped = false;
         loop {
+            // Runs of plain characters 16 bytes per step (the engine's string scan).
+            i = json::skip_plain(b, i);
             match b.get(i) {
                 Some(b'"') | None => break,
                 // The character after a backslash cannot end the string; `\uXXXX` digits are harmless.

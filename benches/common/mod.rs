@@ -459,8 +459,7 @@ impl TaggedCallback {
     fn touch(&self) -> u64 {
         match self {
             TaggedCallback::NormalMsg(m) => {
-                (m.from_app_id.len() + m.from_account.len() + m.to_app_id.len())
-                    as u64
+                (m.from_app_id.len() + m.from_account.len() + m.to_app_id.len()) as u64
                     + (m.to_account.len() + m.payload.len()) as u64
                     + m.timestamp
             }
@@ -524,7 +523,9 @@ impl P2tFlat<'_> {
 fn touch_callback(cb: &Callback<'_>) -> u64 {
     match cb {
         Callback::NormalMsg(m) | Callback::OfflineMsg(m) => {
-            m.from_app_id.get() + m.to_app_id.get() + m.timestamp.get()
+            m.from_app_id.get()
+                + m.to_app_id.get()
+                + m.timestamp.get()
                 + touch_str(&m.from_account)
                 + touch_str(&m.to_account)
         }
@@ -589,7 +590,11 @@ pub fn callback_b64(name: &'static str, rel: &str) -> Case {
                 move || {
                     let mut out = out.borrow_mut();
                     let cb = Callback::from_json(black_box(input)).expect("ours");
-                    let bytes = cb.payload().expect("payload").decode_into(&mut out).expect("b64");
+                    let bytes = cb
+                        .payload()
+                        .expect("payload")
+                        .decode_into(&mut out)
+                        .expect("b64");
                     touch_callback(&cb) + bytes.len() as u64 + u64::from(bytes[bytes.len() - 1])
                 }
             }),
@@ -625,10 +630,13 @@ pub fn callback_b64(name: &'static str, rel: &str) -> Case {
                 }
             }),
             base64_alone(extracted),
-            cand("mimc-codec decode only (string scan, payload kept)", move || {
-                let cb = Callback::from_json(black_box(input)).expect("ours");
-                touch_callback(&cb)
-            }),
+            cand(
+                "mimc-codec decode only (string scan, payload kept)",
+                move || {
+                    let cb = Callback::from_json(black_box(input)).expect("ours");
+                    touch_callback(&cb)
+                },
+            ),
             cand("serde_json flat &str only (no base64)", move || {
                 let cb: P2pFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
                 cb.touch() + cb.payload.len() as u64
@@ -675,7 +683,8 @@ pub struct HistoryMsgFlat<'a> {
 
 impl HistoryReplyFlat<'_> {
     fn touch(&self) -> u64 {
-        let mut d = self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
+        let mut d =
+            self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
         for m in &self.data.messages {
             d += (m.sequence.len() + m.payload.len() + m.ts.len()) as u64;
             d += (m.from_account.len() + m.to_account.len()) as u64;
@@ -712,7 +721,8 @@ pub struct HistoryMsgOwned {
 
 impl HistoryReplyOwned {
     fn touch(&self) -> u64 {
-        let mut d = self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
+        let mut d =
+            self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
         for m in &self.data.messages {
             d += (m.sequence.len() + m.payload.len() + m.ts.len()) as u64;
             d += (m.from_account.len() + m.to_account.len()) as u64;
@@ -744,11 +754,13 @@ pub fn history_100() -> Case {
                 r.touch()
             }),
             cand("serde_json flat &str", move || {
-                let r: HistoryReplyFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                let r: HistoryReplyFlat<'_> =
+                    serde_json::from_slice(black_box(input)).expect("flat");
                 r.touch()
             }),
             cand("sonic-rs flat &str", move || {
-                let r: HistoryReplyFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+                let r: HistoryReplyFlat<'_> =
+                    sonic_rs::from_slice(black_box(input)).expect("sonic");
                 r.touch()
             }),
             cand("serde_json Value", move || {

@@ -204,6 +204,7 @@ impl<'a> RawJson<'a> {
         }
         let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
         p.pos = 1;
+        p.trusted = true;
         Ok(ObjectIter {
             p,
             first: true,
@@ -219,6 +220,7 @@ impl<'a> RawJson<'a> {
         }
         let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
         p.pos = 1;
+        p.trusted = true;
         Ok(ArrayIter {
             p,
             first: true,
@@ -488,6 +490,9 @@ pub(crate) struct Parser<'a> {
     pos: usize,
     base: usize,
     max_depth: usize,
+    /// Walking the text of a value that was validated already (a [`RawJson`]'s): nested containers are
+    /// skipped by matching brackets instead of being validated again.
+    trusted: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -497,6 +502,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             base,
             max_depth,
+            trusted: false,
         }
     }
 
@@ -776,10 +782,13 @@ impl<'a> Parser<'a> {
     /// Skips the container at the current `[` or `{` with full validation, iteratively.
     /// `depth` is the nesting level of whatever contains it.
     fn container(&mut self, depth: usize) -> Result<()> {
+        if self.trusted {
+            return self.skip_validated();
+        }
         // One bit per open container: 1 = object, 0 = array.
         let mut stack = [0u64; MAX_DEPTH_LIMIT / 64];
         let mut level = 0usize; // containers open inside this call
-        // Enter the first container.
+        let mut in_obj; // is the innermost open container an object?
         'open: loop {
             // At `{` or `[`.
             let is_obj = self.peek() == Some(b'{');
@@ -797,23 +806,23 @@ impl<'a> Parser<'a> {
                 return Err(self.err_here(ErrorKind::DepthLimitExceeded));
             }
             level += 1;
+            in_obj = is_obj;
             self.pos += 1;
             self.ws();
             let close = if is_obj { b'}' } else { b']' };
             if self.peek() == Some(close) {
                 self.pos += 1;
                 level -= 1;
+                in_obj = level > 0 && Self::bit(&stack, level - 1);
             } else {
                 if is_obj {
-                    self.key()?;
+                    self.skip_key()?;
+                    self.ws();
                 }
                 // A value: scalars inline, containers by looping back to 'open.
-                self.ws();
                 match self.peek() {
                     Some(b'{' | b'[') => continue 'open,
-                    _ => {
-                        self.value(depth + level)?;
-                    }
+                    _ => self.skip_scalar()?,
                 }
             }
             // After a value (or a closed container): commas and closes until another container opens.
@@ -821,36 +830,32 @@ impl<'a> Parser<'a> {
                 if level == 0 {
                     return Ok(());
                 }
-                let idx = level - 1;
-                let top_is_obj = stack
-                    .get(idx / 64)
-                    .is_some_and(|w| w & (1 << (idx % 64)) != 0);
                 self.ws();
                 match self.peek() {
                     Some(b',') => {
                         self.pos += 1;
                         self.ws();
-                        if top_is_obj {
-                            self.key()?;
+                        if in_obj {
+                            self.skip_key()?;
                             self.ws();
                         }
                         match self.peek() {
                             Some(b'{' | b'[') => continue 'open,
-                            _ => {
-                                self.value(depth + level)?;
-                            }
+                            _ => self.skip_scalar()?,
                         }
                     }
-                    Some(b'}') if top_is_obj => {
+                    Some(b'}') if in_obj => {
                         self.pos += 1;
                         level -= 1;
+                        in_obj = level > 0 && Self::bit(&stack, level - 1);
                     }
-                    Some(b']') if !top_is_obj => {
+                    Some(b']') if !in_obj => {
                         self.pos += 1;
                         level -= 1;
+                        in_obj = level > 0 && Self::bit(&stack, level - 1);
                     }
                     Some(_) => {
-                        return Err(self.err_here(if top_is_obj {
+                        return Err(self.err_here(if in_obj {
                             ErrorKind::ExpectedCommaOrBrace
                         } else {
                             ErrorKind::ExpectedCommaOrBracket
@@ -859,6 +864,54 @@ impl<'a> Parser<'a> {
                     None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
                 }
             }
+        }
+    }
+
+    /// Is container `idx` of the bit stack an object?
+    #[inline]
+    fn bit(stack: &[u64; MAX_DEPTH_LIMIT / 64], idx: usize) -> bool {
+        stack
+            .get(idx / 64)
+            .is_some_and(|w| w & (1 << (idx % 64)) != 0)
+    }
+
+    /// As [`key`](Self::key), without building the key (inside skipped containers).
+    #[inline(always)]
+    fn skip_key(&mut self) -> Result<()> {
+        if self.peek() != Some(b'"') {
+            return Err(self.err_here(if self.pos >= self.bytes().len() {
+                ErrorKind::UnexpectedEnd
+            } else {
+                ErrorKind::ExpectedKey
+            }));
+        }
+        self.scan_string()?;
+        self.ws();
+        match self.peek() {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(_) => Err(self.err_here(ErrorKind::ExpectedColon)),
+            None => Err(self.err_here(ErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// A scalar value at the current position (no leading whitespace), validated and skipped; the same
+    /// errors as [`value`](Self::value) gives there. Containers are the caller's business.
+    #[inline(always)]
+    fn skip_scalar(&mut self) -> Result<()> {
+        match self.peek() {
+            Some(b'"') => {
+                self.scan_string()?;
+                Ok(())
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(_) => Err(self.err_here(ErrorKind::ExpectedValue)),
+            None => Err(self.err_here(ErrorKind::UnexpectedEnd)),
         }
     }
 }
@@ -886,6 +939,51 @@ pub(crate) fn hex4(d: &[u8; 4]) -> Option<u32> {
         return None;
     }
     Some(u32::from(a) << 12 | u32::from(b) << 8 | u32::from(c) << 4 | u32::from(e))
+}
+
+impl Parser<'_> {
+    /// Skips the container at the current `[` or `{` of text that was validated before: only brackets
+    /// and strings matter (strings are skipped 16 or 32 bytes per step). Never fails on such text; on
+    /// anything else it stops with `UnexpectedEnd` at the end of the input.
+    fn skip_validated(&mut self) -> Result<()> {
+        let bytes = self.bytes();
+        let mut depth = 0usize;
+        let mut i = self.pos;
+        loop {
+            match bytes.get(i) {
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    i += 1;
+                }
+                Some(b'}' | b']') => {
+                    i += 1;
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        self.pos = i;
+                        return Ok(());
+                    }
+                }
+                Some(b'"') => i = skip_validated_string(bytes, i + 1),
+                Some(_) => i += 1,
+                None => return Err(self.err_at(ErrorKind::UnexpectedEnd, i)),
+            }
+        }
+    }
+}
+
+/// Index just past the closing quote of a validated string whose content starts at `i`.
+#[inline]
+pub(crate) fn skip_validated_string(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        i = skip_plain(bytes, i);
+        match bytes.get(i) {
+            Some(b'"') => return i + 1,
+            // The byte after a backslash cannot end the string; `\uXXXX` digits are harmless.
+            Some(b'\\') => i += 2,
+            Some(_) => i += 1,
+            None => return i,
+        }
+    }
 }
 
 #[inline]
