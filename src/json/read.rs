@@ -788,7 +788,7 @@ impl<'a> Parser<'a> {
         // One bit per open container: 1 = object, 0 = array.
         let mut stack = [0u64; MAX_DEPTH_LIMIT / 64];
         let mut level = 0usize; // containers open inside this call
-        let mut in_obj; // is the innermost open container an object?
+        let mut top_is_obj; // is the innermost open container an object?
         'open: loop {
             // At `{` or `[`.
             let is_obj = self.peek() == Some(b'{');
@@ -806,14 +806,14 @@ impl<'a> Parser<'a> {
                 return Err(self.err_here(ErrorKind::DepthLimitExceeded));
             }
             level += 1;
-            in_obj = is_obj;
+            top_is_obj = is_obj;
             self.pos += 1;
             self.ws();
             let close = if is_obj { b'}' } else { b']' };
             if self.peek() == Some(close) {
                 self.pos += 1;
                 level -= 1;
-                in_obj = level > 0 && Self::bit(&stack, level - 1);
+                top_is_obj = level > 0 && Self::bit(&stack, level - 1);
             } else {
                 if is_obj {
                     self.skip_key()?;
@@ -835,7 +835,7 @@ impl<'a> Parser<'a> {
                     Some(b',') => {
                         self.pos += 1;
                         self.ws();
-                        if in_obj {
+                        if top_is_obj {
                             self.skip_key()?;
                             self.ws();
                         }
@@ -844,18 +844,18 @@ impl<'a> Parser<'a> {
                             _ => self.skip_scalar()?,
                         }
                     }
-                    Some(b'}') if in_obj => {
+                    Some(b'}') if top_is_obj => {
                         self.pos += 1;
                         level -= 1;
-                        in_obj = level > 0 && Self::bit(&stack, level - 1);
+                        top_is_obj = level > 0 && Self::bit(&stack, level - 1);
                     }
-                    Some(b']') if !in_obj => {
+                    Some(b']') if !top_is_obj => {
                         self.pos += 1;
                         level -= 1;
-                        in_obj = level > 0 && Self::bit(&stack, level - 1);
+                        top_is_obj = level > 0 && Self::bit(&stack, level - 1);
                     }
                     Some(_) => {
-                        return Err(self.err_here(if in_obj {
+                        return Err(self.err_here(if top_is_obj {
                             ErrorKind::ExpectedCommaOrBrace
                         } else {
                             ErrorKind::ExpectedCommaOrBracket
@@ -933,12 +933,13 @@ static HEX_TABLE: [u8; 256] = {
 
 /// The value of four hex digits (a `\u` escape's), or `None` if one is not a hex digit.
 #[inline]
-pub(crate) fn hex4(d: &[u8; 4]) -> Option<u32> {
-    let [a, b, c, e] = d.map(|x| HEX_TABLE[usize::from(x)]);
-    if (a | b | c | e) & 0xF0 != 0 {
+#[allow(clippy::trivially_copy_pass_by_ref)] // called on `first_chunk` results
+pub(crate) fn hex4(digits: &[u8; 4]) -> Option<u32> {
+    let [d0, d1, d2, d3] = digits.map(|x| HEX_TABLE[usize::from(x)]);
+    if (d0 | d1 | d2 | d3) & 0xF0 != 0 {
         return None;
     }
-    Some(u32::from(a) << 12 | u32::from(b) << 8 | u32::from(c) << 4 | u32::from(e))
+    Some(u32::from(d0) << 12 | u32::from(d1) << 8 | u32::from(d2) << 4 | u32::from(d3))
 }
 
 impl Parser<'_> {
