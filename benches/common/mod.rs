@@ -741,7 +741,7 @@ pub fn history_100() -> Case {
             cand("mimc-codec", move || {
                 let h = History::from_json(black_box(input)).expect("ours");
                 let mut d = h.app_id().get() + h.row().get();
-                for m in h.messages().iter() {
+                for m in &h.messages() {
                     d += m.sequence().get() + m.ts().get();
                     d += touch_str(&m.from_account());
                     d += m.to_account().map_or(0, |t| touch_str(&t));
