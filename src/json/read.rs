@@ -4,6 +4,7 @@
 //! `&'a str` borrowed from the input with no further checks. Containers are skipped iteratively (a bit stack,
 //! no recursion), so hostile nesting costs neither stack nor time beyond one linear pass.
 // The hot paths are inlined on purpose: each `#[inline(always)]` was measured (benches/, BENCHMARKS.md).
+// On bare-metal targets (`target_os = "none"`) code size matters more, so they are only hints there.
 #![allow(clippy::inline_always)]
 
 use crate::error::{Error, ErrorKind, Result};
@@ -422,7 +423,8 @@ pub(crate) const fn string_special(w: u64) -> u64 {
 
 /// Index of the first `"`, `\\` or control byte at or after `i`, 16 bytes per step; near the end of the
 /// input, where fewer than 16 bytes remain, it may stop early and the caller goes on byte by byte.
-#[inline(always)]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
 pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
     if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
         // Most strings (keys, ids) end within their first 16 bytes: SWAR finds the position directly.
@@ -457,7 +459,8 @@ pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
 
 /// Does any byte of `block` need attention in a string (`"`, `\\`, control)? Written as an OR-reduction
 /// of independent byte tests, which LLVM vectorizes (SSE2 on x86-64: compares and one `pmovmskb`).
-#[inline(always)]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
 fn any_special(block: &[u8; 32]) -> bool {
     block.iter().fold(0u8, |acc, &b| {
         acc | (u8::from(b == b'"') | u8::from(b == b'\\') | u8::from(b < 0x20))
@@ -466,7 +469,8 @@ fn any_special(block: &[u8; 32]) -> bool {
 
 /// Position of the first `"`, `\\` or control byte among 16 (SWAR on two words). The lowest flagged byte
 /// of a word is exact (borrows only run upwards), which is the one taken.
-#[inline(always)]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
 fn first_special16(chunk: &[u8; 16]) -> Option<usize> {
     let w = u128::from_le_bytes(*chunk);
     // Truncations on purpose: the low and the high eight bytes.
@@ -550,7 +554,8 @@ impl<'a> Parser<'a> {
     }
 
     /// `"key"` then `:`; leaves the position after the colon.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn key(&mut self) -> Result<JsonStr<'a>> {
         if self.peek() != Some(b'"') {
             return Err(self.err_here(if self.pos >= self.bytes().len() {
@@ -572,7 +577,8 @@ impl<'a> Parser<'a> {
     }
 
     /// One value at nesting level `depth` (the containing object's level); whitespace before it is skipped.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub(crate) fn value(&mut self, depth: usize) -> Result<RawJson<'a>> {
         self.ws();
         let start = self.pos;
@@ -679,7 +685,8 @@ impl<'a> Parser<'a> {
     }
 
     /// A string starting at the current `"`; returns its content (between the quotes) as a [`JsonStr`].
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn string(&mut self) -> Result<JsonStr<'a>> {
         let (start, end, escaped) = self.scan_string()?;
         Ok(JsonStr::from_raw_parts(
@@ -691,7 +698,8 @@ impl<'a> Parser<'a> {
 
     /// Validates the string whose opening quote is at the current position and moves past its closing
     /// quote. Returns the content's bounds (between the quotes) and whether it contains escapes.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn scan_string(&mut self) -> Result<(usize, usize, bool)> {
         let bytes = self.bytes();
         let start = self.pos + 1; // after the opening quote
@@ -876,7 +884,8 @@ impl<'a> Parser<'a> {
     }
 
     /// As [`key`](Self::key), without building the key (inside skipped containers).
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn skip_key(&mut self) -> Result<()> {
         if self.peek() != Some(b'"') {
             return Err(self.err_here(if self.pos >= self.bytes().len() {
@@ -899,7 +908,8 @@ impl<'a> Parser<'a> {
 
     /// A scalar value at the current position (no leading whitespace), validated and skipped; the same
     /// errors as [`value`](Self::value) gives there. Containers are the caller's business.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn skip_scalar(&mut self) -> Result<()> {
         match self.peek() {
             Some(b'"') => {

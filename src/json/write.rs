@@ -4,6 +4,7 @@
 //! forms, other control characters `\u00XX` (lowercase hex); everything else, `/` and non-ASCII included,
 //! is written as UTF-8.
 // The hot paths are inlined on purpose: each `#[inline(always)]` was measured (benches/, BENCHMARKS.md).
+// On bare-metal targets (`target_os = "none"`) code size matters more, so they are only hints there.
 #![allow(clippy::inline_always)]
 
 use crate::error::{Error, ErrorKind, Result};
@@ -150,7 +151,8 @@ pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
 }
 
 /// Index of the first `"`, `\\` or control byte at or after `i`, or `bytes.len()`.
-#[inline(always)]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
 fn skip_plain_exact(bytes: &[u8], i: usize) -> usize {
     let i = skip_plain(bytes, i);
     match bytes.get(i) {
@@ -232,6 +234,7 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 8081828384858687888990919293949596979899";
 
 /// Decimal digits of `v` ending just before `buf[end]`; returns where they start. Two digits per division.
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
 #[inline]
 fn format_u64(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
     let mut i = end;
@@ -264,12 +267,47 @@ fn format_u64(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
     i
 }
 
+/// As [`format_u64`] without 64-bit division, which 32-bit targets do with a large library routine:
+/// each digit by repeated subtraction of its power of ten (at most 9 per digit), small code.
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+fn format_u64_small(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
+    const POW10: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut k = 19;
+        while k > 0 {
+            t[k - 1] = t[k] * 10;
+            k -= 1;
+        }
+        t
+    };
+    // Count the digits first, then write them in place.
+    let digits = POW10.iter().position(|&p| v >= p).map_or(1, |k| 20 - k);
+    let start = end - digits;
+    for (slot, &p) in buf
+        .get_mut(start..end)
+        .unwrap_or_default()
+        .iter_mut()
+        .zip(POW10.get(20 - digits..).unwrap_or_default())
+    {
+        let mut d = b'0';
+        while v >= p {
+            v -= p;
+            d += 1;
+        }
+        *slot = d;
+    }
+    start
+}
+
 /// Writes a [`JsonU64`] as a number or a quoted string, as it asks.
 #[inline]
 pub fn write_u64<S: Sink + ?Sized>(sink: &mut S, v: JsonU64) -> Result<()> {
     // `"` + up to 20 digits + `"`: the digits end at 21, the closing quote sits there; one `put`.
     let mut buf = [b'"'; 22];
+    #[cfg(target_pointer_width = "64")]
     let start = format_u64(v.get(), &mut buf, 21);
+    #[cfg(not(target_pointer_width = "64"))]
+    let start = format_u64_small(v.get(), &mut buf, 21);
     let out = if v.is_quoted() {
         buf.get(start.saturating_sub(1)..22)
     } else {
@@ -305,7 +343,8 @@ impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     }
 
     /// Writes `,"key":` (the comma only after the first member). `key` must need no escaping.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn key(&mut self, key: &str) -> Result<&mut S> {
         if self.first {
             self.first = false;
@@ -319,28 +358,32 @@ impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     }
 
     /// A string member.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn str(&mut self, key: &str, v: &JsonStr<'_>) -> Result<()> {
         let s = self.key(key)?;
         write_str(s, v)
     }
 
     /// A 64-bit number-or-string member.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn u64(&mut self, key: &str, v: JsonU64) -> Result<()> {
         let s = self.key(key)?;
         write_u64(s, v)
     }
 
     /// A boolean member.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn bool(&mut self, key: &str, v: bool) -> Result<()> {
         let s = self.key(key)?;
         s.put(if v { b"true" } else { b"false" })
     }
 
     /// A member whose value is already JSON, written verbatim.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn raw(&mut self, key: &str, v: &RawJson<'_>) -> Result<()> {
         let s = self.key(key)?;
         s.put(v.as_str().as_bytes())
@@ -424,6 +467,22 @@ mod tests {
                 };
                 assert_eq!(&buf[..n], want.as_bytes());
             }
+        }
+    }
+
+    #[test]
+    fn both_digit_formatters_agree() {
+        let mut v = 1u64;
+        let mut cases = std::vec![0u64, u64::MAX, u64::MAX - 1];
+        for _ in 0..20 {
+            cases.extend([v - 1, v, v.saturating_add(1), v.saturating_mul(9)]);
+            v = v.saturating_mul(10);
+        }
+        for v in cases {
+            let (mut a, mut b) = ([0u8; 22], [0u8; 22]);
+            let (sa, sb) = (format_u64(v, &mut a, 21), format_u64_small(v, &mut b, 21));
+            assert_eq!(&a[sa..21], std::format!("{v}").as_bytes());
+            assert_eq!(&b[sb..21], std::format!("{v}").as_bytes());
         }
     }
 
