@@ -169,13 +169,16 @@ impl<'a> RawJson<'a> {
     }
 
     /// The value as a string, or a `WrongType` error at its offset.
+    #[inline]
     pub fn to_json_str(&self) -> Result<JsonStr<'a>> {
         if self.kind != ValueKind::String {
             return Err(self.wrong_type("a string"));
         }
+        // The quotes are ASCII, so stripping them needs no char-boundary checks.
         let inner = self
             .text
-            .get(1..self.text.len().saturating_sub(1))
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
             .unwrap_or("");
         Ok(JsonStr::from_raw_parts(
             inner,
@@ -300,6 +303,7 @@ pub struct ObjectIter<'a> {
 
 impl<'a> ObjectIter<'a> {
     /// The next `(key, value)`, `None` after the closing `}` (and, for a document, only whitespace after it).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn next_member(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
         if self.done {
             return Ok(None);

@@ -163,7 +163,11 @@ fn skip_plain_exact(bytes: &[u8], i: usize) -> usize {
             // before `i` (at most 7 of them): the lowest flagged byte left is the answer.
             if let Some(last) = bytes.last_chunk::<8>() {
                 let before = i + 8 - bytes.len(); // 1..=7
-                let m = string_special(u64::from_le_bytes(*last)) & (u64::MAX << (8 * before));
+                // Overwrite those bytes with a plain one ('a') rather than masking the result: a special
+                // byte there would borrow into the next and flag it falsely.
+                let keep = u64::MAX << (8 * before);
+                let w = (u64::from_le_bytes(*last) & keep) | (0x6161_6161_6161_6161 & !keep);
+                let m = string_special(w);
                 if m == 0 {
                     bytes.len()
                 } else {
@@ -483,6 +487,32 @@ mod tests {
             let (sa, sb) = (format_u64(v, &mut a, 21), format_u64_small(v, &mut b, 21));
             assert_eq!(&a[sa..21], std::format!("{v}").as_bytes());
             assert_eq!(&b[sb..21], std::format!("{v}").as_bytes());
+        }
+    }
+
+    #[test]
+    fn escapes_next_to_each_other_near_the_end() {
+        // A special byte just before the word-wise tail must not make its neighbour look special.
+        for s in [
+            "\"#",
+            "a\"#",
+            "\u{7f}\"#aaaaaaaa",
+            "¡\"#𐀀",
+            "\\]",
+            "x\"\"\"\"\"\"\"\"\"#\u{1}#",
+        ] {
+            for pad in 0..10 {
+                let s = "b".repeat(pad) + s;
+                let mut buf = [0u8; 128];
+                let mut sink = SliceSink::new(&mut buf);
+                write_str(&mut sink, &JsonStr::new(&s)).unwrap();
+                let n = sink.len();
+                assert_eq!(
+                    &buf[..n],
+                    serde_json::to_string(&s).unwrap().as_bytes(),
+                    "{s:?}"
+                );
+            }
         }
     }
 
