@@ -749,10 +749,16 @@ pub fn history_100() -> Case {
                 }
                 d
             }),
-            cand("mimc-codec validate only (RawJson::parse, one pass)", move || {
-                let text = core::str::from_utf8(black_box(input)).expect("utf8");
-                mimc_codec::RawJson::parse(text).expect("valid").as_str().len() as u64
-            }),
+            cand(
+                "mimc-codec validate only (RawJson::parse, one pass)",
+                move || {
+                    let text = core::str::from_utf8(black_box(input)).expect("utf8");
+                    mimc_codec::RawJson::parse(text)
+                        .expect("valid")
+                        .as_str()
+                        .len() as u64
+                },
+            ),
             cand("serde_json derive owned", move || {
                 let r: HistoryReplyOwned = serde_json::from_slice(black_box(input)).expect("owned");
                 r.touch()

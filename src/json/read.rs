@@ -717,7 +717,20 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    i = skip_plain(bytes, self.escape(i)?);
+                    // The common escapes inline; surrogates and every error in `escape`.
+                    let next = match bytes.get(i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i + 2,
+                        Some(b'u') => match bytes
+                            .get(i + 2..)
+                            .and_then(<[u8]>::first_chunk::<4>)
+                            .and_then(hex4)
+                        {
+                            Some(cp) if !(0xD800..=0xDFFF).contains(&cp) => i + 6,
+                            _ => self.escape(i)?,
+                        },
+                        _ => self.escape(i)?,
+                    };
+                    i = skip_plain(bytes, next);
                 }
                 Some(&b) if b < 0x20 => return Err(self.err_at(ErrorKind::ControlCharacter, i)),
                 // Only the last few bytes of the input, which the word-wise scan leaves to this loop.

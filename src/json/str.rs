@@ -99,12 +99,20 @@ impl<'a> JsonStr<'a> {
             } else {
                 src.len()
             };
-            let run = src.get(i..j).unwrap_or(&[]);
-            let Some(dst) = buf.get_mut(n..n + run.len()) else {
-                return Err(Error::new(ErrorKind::BufferTooSmall, n));
-            };
-            dst.copy_from_slice(run);
-            n += run.len();
+            let len = j - i;
+            // Short runs (the text between escapes) are copied as one fixed 16-byte block when both
+            // sides have room; the bytes past the run are overwritten next or left outside the result.
+            match (buf.get_mut(n..n + 16), src.get(i..i + 16)) {
+                (Some(dst), Some(run)) if len <= 16 => dst.copy_from_slice(run),
+                _ => {
+                    let run = src.get(i..j).unwrap_or(&[]);
+                    let Some(dst) = buf.get_mut(n..n + len) else {
+                        return Err(Error::new(ErrorKind::BufferTooSmall, n));
+                    };
+                    dst.copy_from_slice(run);
+                }
+            }
+            n += len;
             let Some(esc) = src.get(j..).filter(|e| !e.is_empty()) else {
                 break;
             };
@@ -285,6 +293,7 @@ fn find_backslash(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Decodes the escape at the start of `b` (validated by the reader). Returns the char and bytes used.
+#[inline]
 fn decode_escape(b: &[u8]) -> Option<(char, usize)> {
     let c = match b.get(1)? {
         b'"' => '"',
