@@ -303,6 +303,16 @@ pub fn text_decode(name: &'static str, rel: &str) -> Case {
         let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
         v.as_object().map_or(0, |o| o.len() as u64)
     }));
+    candidates.push(cand(
+        "mimc-codec validate only (RawJson::parse)",
+        move || {
+            let text = core::str::from_utf8(black_box(input)).expect("utf8");
+            mimc_codec::RawJson::parse(text)
+                .expect("valid")
+                .as_str()
+                .len() as u64
+        },
+    ));
     candidates.push(utf8_floor(input));
     Case {
         name,
@@ -782,9 +792,108 @@ pub fn history_100() -> Case {
     }
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The compact binary form (postcard), with `--features postcard`.
+
+/// Postcard decode of the TEXT envelope and of the 1 KiB callback, against our JSON decode of the same
+/// value (throughput counted on the postcard bytes).
+#[cfg(feature = "postcard")]
+pub fn postcard_decode() -> Vec<Case> {
+    use mimc_codec::wire;
+    let mut cases = Vec::new();
+    {
+        let json = fixture("bench/text_150.json");
+        let env = Envelope::from_json(json).expect("decode");
+        let bytes: &'static [u8] = wire::to_postcard_vec(&env).expect("postcard").leak();
+        cases.push(Case {
+            name: "postcard decode text_150",
+            bytes: bytes.len(),
+            candidates: vec![
+                cand("mimc-codec from_postcard", move || {
+                    let env: Envelope<'_> = wire::from_postcard(black_box(bytes)).expect("ours");
+                    touch_envelope(&env)
+                }),
+                cand("mimc-codec from_json (same value, 150 B JSON)", move || {
+                    let env = Envelope::from_json(black_box(json)).expect("ours");
+                    touch_envelope(&env)
+                }),
+                cand("serde_json flat &str (same value, 150 B JSON)", move || {
+                    let env: FlatText<'_> = serde_json::from_slice(black_box(json)).expect("flat");
+                    env.touch()
+                }),
+            ],
+        });
+    }
+    {
+        let json = fixture("bench/callback_b64_1k.json");
+        let cb = Callback::from_json(json).expect("decode");
+        let bytes: &'static [u8] = wire::to_postcard_vec(&cb).expect("postcard").leak();
+        cases.push(Case {
+            name: "postcard decode callback_b64_1k",
+            bytes: bytes.len(),
+            candidates: vec![
+                cand(
+                    "mimc-codec from_postcard (payload as raw bytes)",
+                    move || {
+                        let cb: Callback<'_> = wire::from_postcard(black_box(bytes)).expect("ours");
+                        touch_callback(&cb)
+                    },
+                ),
+                cand("mimc-codec from_json + payload decode (1.5 KiB JSON)", {
+                    let out = core::cell::RefCell::new(vec![0u8; 16 * 1024]);
+                    move || {
+                        let mut out = out.borrow_mut();
+                        let cb = Callback::from_json(black_box(json)).expect("ours");
+                        let p = cb
+                            .payload()
+                            .expect("payload")
+                            .decode_into(&mut out)
+                            .expect("b64");
+                        touch_callback(&cb) + p.len() as u64
+                    }
+                }),
+            ],
+        });
+    }
+    cases
+}
+
+/// Postcard encode of the TEXT envelope into a reused buffer, against our JSON encode.
+#[cfg(feature = "postcard")]
+pub fn postcard_encode() -> Case {
+    use mimc_codec::wire;
+    let json = fixture("bench/text_150.json");
+    let env: &'static Envelope<'static> =
+        Box::leak(Box::new(Envelope::from_json(json).expect("decode")));
+    let n = wire::postcard_len(env).expect("len");
+    Case {
+        name: "postcard encode text_150",
+        bytes: n,
+        candidates: vec![
+            cand("mimc-codec to_postcard_slice", {
+                let out = core::cell::RefCell::new(vec![0u8; 512]);
+                move || {
+                    let mut out = out.borrow_mut();
+                    wire::to_postcard_slice(black_box(env), &mut out)
+                        .expect("ours")
+                        .len() as u64
+                }
+            }),
+            cand("mimc-codec to_json_slice (same value)", {
+                let out = core::cell::RefCell::new(vec![0u8; 512]);
+                move || {
+                    let mut out = out.borrow_mut();
+                    black_box(env).to_json_slice(&mut out).expect("ours") as u64
+                }
+            }),
+        ],
+    }
+}
+
 /// Every case the suite knows, in table order.
 pub fn all_cases() -> Vec<Case> {
-    vec![
+    #[allow(unused_mut)]
+    let mut cases = vec![
         text_decode("decode text_150 (kind first)", "bench/text_150.json"),
         text_decode("decode text_150_kind_last", "bench/text_150_kind_last.json"),
         text_decode("decode text_150_escaped", "bench/text_150_escaped.json"),
@@ -795,7 +904,13 @@ pub fn all_cases() -> Vec<Case> {
         callback_b64("decode callback_b64_1k", "bench/callback_b64_1k.json"),
         callback_b64("decode callback_b64_15k", "bench/callback_b64_15k.json"),
         history_100(),
-    ]
+    ];
+    #[cfg(feature = "postcard")]
+    {
+        cases.extend(postcard_decode());
+        cases.push(postcard_encode());
+    }
+    cases
 }
 
 /// Runs every candidate once and checks it does not panic (the runners call this first).
