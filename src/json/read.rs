@@ -427,6 +427,7 @@ pub(crate) const fn string_special(w: u64) -> u64 {
 
 /// Index of the first `"`, `\\` or control byte at or after `i`, 16 bytes per step; near the end of the
 /// input, where fewer than 16 bytes remain, it may stop early and the caller goes on byte by byte.
+#[cfg(target_pointer_width = "64")]
 #[cfg_attr(not(target_os = "none"), inline(always))]
 #[cfg_attr(target_os = "none", inline)]
 pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
@@ -461,8 +462,28 @@ pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// On 32-bit targets (microcontrollers) 64-bit words cost pairs of instructions and much code: one byte
+/// per step there, exact.
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+pub(crate) fn skip_plain(bytes: &[u8], i: usize) -> usize {
+    skip_plain_bytewise(bytes, i)
+}
+
+/// The byte-by-byte [`skip_plain`] of 32-bit targets (compiled everywhere so that it is tested).
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[inline]
+fn skip_plain_bytewise(bytes: &[u8], i: usize) -> usize {
+    let tail = bytes.get(i..).unwrap_or(&[]);
+    i + tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(tail.len())
+}
+
 /// Does any byte of `block` need attention in a string (`"`, `\\`, control)? Written as an OR-reduction
 /// of independent byte tests, which LLVM vectorizes (SSE2 on x86-64: compares and one `pmovmskb`).
+#[cfg(target_pointer_width = "64")]
 #[cfg_attr(not(target_os = "none"), inline(always))]
 #[cfg_attr(target_os = "none", inline)]
 fn any_special(block: &[u8; 32]) -> bool {
@@ -473,6 +494,7 @@ fn any_special(block: &[u8; 32]) -> bool {
 
 /// Position of the first `"`, `\\` or control byte among 16 (SWAR on two words). The lowest flagged byte
 /// of a word is exact (borrows only run upwards), which is the one taken.
+#[cfg(target_pointer_width = "64")]
 #[cfg_attr(not(target_os = "none"), inline(always))]
 #[cfg_attr(target_os = "none", inline)]
 fn first_special16(chunk: &[u8; 16]) -> Option<usize> {
@@ -1091,6 +1113,41 @@ mod tests {
             RawJson::parse_with(&deeper, &opts).unwrap_err().kind(),
             ErrorKind::DepthLimitExceeded
         );
+    }
+
+    #[test]
+    fn word_wise_and_byte_wise_scans_agree() {
+        // skip_plain may stop early near the end (the caller goes on byte by byte); where it stops on a
+        // byte, that byte is the first special one, as the byte-wise scan finds.
+        let alphabet = [b'a', b'"', b'\\', 0x1f, 0x20, 0x7f, 0xc3, 0xa9, b'\n'];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..80 {
+            for _ in 0..40 {
+                let bytes: std::vec::Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly plain bytes, so that runs are long enough for the word paths.
+                        if seed.is_multiple_of(8) {
+                            alphabet[(seed >> 8) as usize % alphabet.len()]
+                        } else {
+                            b'a'
+                        }
+                    })
+                    .collect();
+                for start in 0..=len {
+                    let exact = skip_plain_bytewise(&bytes, start);
+                    let fast = skip_plain(&bytes, start);
+                    let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+                    match bytes.get(fast) {
+                        Some(&b) if special(b) => assert_eq!(fast, exact, "{bytes:?} from {start}"),
+                        // Stopped early: fewer than 8 bytes left, none skipped was special.
+                        _ => assert!(len - fast < 8 && fast <= exact, "{bytes:?} from {start}"),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

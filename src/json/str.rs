@@ -288,6 +288,7 @@ impl<'a> Iterator for Chunks<'a> {
 }
 
 /// Index of the first `\\` at or after `i` (or `bytes.len()`), eight bytes per step.
+#[cfg(target_pointer_width = "64")]
 #[inline]
 fn find_backslash(bytes: &[u8], mut i: usize) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -301,6 +302,21 @@ fn find_backslash(bytes: &[u8], mut i: usize) -> usize {
         }
         i += 8;
     }
+    let tail = bytes.get(i..).unwrap_or(&[]);
+    i + tail.iter().position(|&b| b == b'\\').unwrap_or(tail.len())
+}
+
+/// Index of the first `\\` at or after `i` (or `bytes.len()`); byte by byte on 32-bit targets (small code).
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+fn find_backslash(bytes: &[u8], i: usize) -> usize {
+    find_backslash_bytewise(bytes, i)
+}
+
+/// The byte-by-byte [`find_backslash`] of 32-bit targets (compiled everywhere so that it is tested).
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[inline]
+fn find_backslash_bytewise(bytes: &[u8], i: usize) -> usize {
     let tail = bytes.get(i..).unwrap_or(&[]);
     i + tail.iter().position(|&b| b == b'\\').unwrap_or(tail.len())
 }
@@ -433,6 +449,24 @@ mod tests {
         let e = s.unescape_into(&mut small).unwrap_err();
         assert_eq!((e.kind(), e.offset()), (ErrorKind::BufferTooSmall, 5));
         assert!(s.chars().eq(want.chars()));
+    }
+
+    #[test]
+    fn backslash_search_word_and_byte_wise_agree() {
+        for len in 0..40 {
+            for pos in 0..=len {
+                let mut b = std::vec![b'x'; len];
+                if pos < len {
+                    b[pos] = b'\\';
+                }
+                for start in 0..=len {
+                    assert_eq!(
+                        find_backslash(&b, start),
+                        find_backslash_bytewise(&b, start)
+                    );
+                }
+            }
+        }
     }
 
     #[test]
