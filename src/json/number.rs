@@ -108,7 +108,12 @@ pub(crate) fn parse_u64(digits: &[u8], at: usize) -> Result<u64> {
     if digits.len() <= 19 {
         let mut v: u64 = 0;
         let mut rest = digits;
-        while let Some(x) = rest.first_chunk::<8>().and_then(|c| eight_digits(*c)) {
+        // (Not on 32-bit targets, where 64-bit multiplies cost more code than they save.)
+        while let Some(x) = rest
+            .first_chunk::<8>()
+            .filter(|_| cfg!(target_pointer_width = "64"))
+            .and_then(|c| eight_digits(*c))
+        {
             v = v.wrapping_mul(100_000_000).wrapping_add(x);
             rest = rest.get(8..).unwrap_or_default();
         }
