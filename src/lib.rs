@@ -43,10 +43,12 @@ extern crate std;
 mod envelope;
 mod error;
 pub mod json;
+mod payload;
 
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};
+pub use payload::{Payload, write_base64};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

@@ -10,6 +10,7 @@
 mod alloc_count;
 mod envelope;
 mod json_suite;
+mod payload;
 
 use std::path::{Path, PathBuf};
 
