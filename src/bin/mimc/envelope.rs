@@ -1,6 +1,6 @@
 //! `--as envelope`: the recommended message envelope.
 
-use mimc_codec::{Body, ContentKind, Envelope, ErrorKind, Kind, KindKey, PayloadKey};
+use mimc_codec::{Body, ContentKind, Envelope, ErrorKind, Kind, KindKey, Payload, PayloadKey};
 
 use crate::formats::{Ctx, Failure, Model};
 use crate::view::{self, Node, Value};
@@ -111,6 +111,14 @@ pub(crate) fn view(env: &Envelope<'_>) -> Node {
         },
     };
     n.field(pk, payload);
+    // The SDK demos' dialects (no kind key) carry the message bytes as base64: show them too.
+    if env.kind_key() == KindKey::Absent {
+        if let Some(text) = env.payload_str() {
+            if let Ok(bytes) = Payload::from_json_str(text).decode_vec() {
+                n.field("as base64", view::bytes(&bytes));
+            }
+        }
+    }
     n
 }
 
@@ -134,6 +142,21 @@ mod tests {
   timestamp  1516763973000  (2018-01-24T03:19:33.000Z)
   payload    Welcome to the Xiaomi instant message cloud (MIMC)  (text, 50 bytes)
 "
+        );
+    }
+
+    #[test]
+    fn android_dialect_shows_the_base64_payload_decoded() {
+        let env = Envelope::from_json_with_kind(
+            br#"{"version":0,"msgId":"aB3xZ-0","timestamp":1598006351955,"payload":"5L2g5aW977yM5bCP57Gz5Y2z5pe25raI5oGv5LqR"}"#,
+            "TEXT",
+        )
+        .unwrap();
+        let out = view(&env).render(Style::PLAIN);
+        assert!(out.contains("bizType    TEXT"), "{out}");
+        assert!(
+            out.contains("as base64  你好，小米即时消息云  (text, 30 bytes)"),
+            "{out}"
         );
     }
 

@@ -25,7 +25,6 @@ const LIST_SHOWN: usize = 10;
 /// Nesting shown as a tree before a value is shown as compact JSON.
 const TREE_DEPTH: usize = 16;
 /// Bytes of a binary payload shown in hex.
-#[allow(dead_code)] // used by the callback view once callbacks land
 const HEX_SHOWN: usize = 32;
 
 /// A value in the view.
@@ -207,7 +206,6 @@ pub(crate) fn millis(v: JsonU64) -> Value {
 }
 
 /// Bytes: as text when they are printable UTF-8, else a hex summary.
-#[allow(dead_code)] // used by the callback view once callbacks land
 pub(crate) fn bytes(b: &[u8]) -> Value {
     match std::str::from_utf8(b) {
         Ok(s) if !s.is_empty() && !s.chars().any(|c| c.is_control() && c != '\n') => {
@@ -218,7 +216,6 @@ pub(crate) fn bytes(b: &[u8]) -> Value {
 }
 
 /// The first bytes in hex, `…` when there are more.
-#[allow(dead_code)] // used by the callback view once callbacks land
 pub(crate) fn hex_summary(b: &[u8]) -> String {
     let mut s = String::with_capacity(HEX_SHOWN * 3 + 3);
     for (i, byte) in b.iter().take(HEX_SHOWN).enumerate() {
