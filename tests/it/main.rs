@@ -8,6 +8,8 @@
 )]
 
 mod alloc_count;
+#[cfg(feature = "cli")]
+mod cli;
 mod envelope;
 mod json_suite;
 mod payload;

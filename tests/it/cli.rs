@@ -1,0 +1,438 @@
+//! The `mimc` command, run as a built binary: exit codes, `--json` round trips on every fixture, the caret
+//! report on invalid input, `--relaxed` on the manual's literal samples, stdin.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use mimc_codec::{Envelope, ToJson};
+
+use crate::{fixture, fixture_path, fixtures_in};
+
+/// Runs `mimc` with `args`, feeding `stdin` (or an empty, non-terminal stdin).
+fn mimc(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mimc"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run mimc");
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(stdin.unwrap_or_default()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn path(rel: &str) -> String {
+    fixture_path(rel).to_string_lossy().into_owned()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Nothing a user should never see: no panic trace, no colour codes in pipes.
+fn assert_clean(out: &Output) {
+    let (o, e) = (stdout(out), stderr(out));
+    assert!(
+        !e.contains("panicked") && !e.contains("RUST_BACKTRACE"),
+        "{e}"
+    );
+    assert!(
+        !o.contains('\x1b') && !e.contains('\x1b'),
+        "colour in a pipe"
+    );
+}
+
+/// The bizType a dialect fixture's file name carries after `__`.
+fn biz_type(name: &str) -> Option<&str> {
+    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
+}
+
+fn decode_envelope<'a>(bytes: &'a [u8], biz: Option<&'a str>) -> Envelope<'a> {
+    match biz {
+        Some(k) => Envelope::from_json_with_kind(bytes, k),
+        None => Envelope::from_json(bytes),
+    }
+    .unwrap()
+}
+
+#[test]
+fn readme_first_command_shows_the_manual_text_sample() {
+    let out = mimc(&["decode", &path("envelope/text.json")], None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_clean(&out);
+    assert_eq!(
+        stdout(&out),
+        "envelope TEXT
+  version    0
+  msgId      TEXT_12345
+  msgType    TEXT  (text message)
+  timestamp  1516763973000  (2018-01-24T03:19:33.000Z)
+  payload    Welcome to the Xiaomi instant message cloud (MIMC)  (text, 50 bytes)
+"
+    );
+}
+
+#[test]
+fn every_envelope_fixture_json_output_decodes_to_the_same_value() {
+    let all = fixtures_in("envelope");
+    assert!(all.len() >= 20);
+    for (name, bytes) in &all {
+        let file = path(&format!("envelope/{name}"));
+        let biz = biz_type(name);
+        let mut args = vec!["decode", "--json"];
+        if let Some(k) = biz {
+            args.extend(["--type", k]);
+        }
+        args.push(&file);
+        let out = mimc(&args, None);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        assert_clean(&out);
+        let line = out.stdout.strip_suffix(b"\n").expect("ends with a newline");
+        assert!(!line.contains(&b'\n'), "{name}: one line");
+        let want = decode_envelope(bytes, biz);
+        let got = decode_envelope(line, biz);
+        assert_eq!(got, want, "{name}");
+        // It is our canonical writer's output, byte for byte.
+        assert_eq!(line, want.to_json_vec().unwrap(), "{name}");
+
+        // `encode --to json` says the same; the readable view works too.
+        args[0] = "encode";
+        args[1] = "--to=json";
+        let enc = mimc(&args, None);
+        assert_eq!((code(&enc), &enc.stdout), (0, &out.stdout), "{name}");
+        args.remove(1);
+        args[0] = "decode";
+        let view = mimc(&args, None);
+        assert_eq!(code(&view), 0, "{name}: {}", stderr(&view));
+        assert!(stdout(&view).starts_with("envelope "), "{name}");
+    }
+}
+
+/// Line, column (in characters) and the character at `offset`, computed independently of the tool.
+fn expected_position(input: &[u8], offset: usize) -> (usize, usize, Option<char>) {
+    let before = &input[..offset.min(input.len())];
+    let line = before.split(|&b| b == b'\n').count();
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    let at = String::from_utf8_lossy(&input[offset.min(input.len())..])
+        .chars()
+        .next();
+    (line, column, at)
+}
+
+/// Checks the report: the `--> origin:L:C (byte B)` line, and the caret under the character at `offset`.
+fn assert_report(report: &str, origin: &str, input: &[u8], offset: usize) {
+    let (line, column, at) = expected_position(input, offset);
+    let location = format!("--> {origin}:{line}:{column} (byte {offset})");
+    assert!(report.contains(&location), "want {location}\n{report}");
+    let lines: Vec<&str> = report.lines().collect();
+    let src = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("{line} | ")))
+        .unwrap_or_else(|| panic!("no source line\n{report}"));
+    let prefix = format!("{line} | ").chars().count();
+    let shown: Vec<char> = lines[src].chars().skip(prefix).collect();
+    let caret_line: Vec<char> = lines[src + 1].chars().skip(prefix).collect();
+    assert!(caret_line.contains(&'^'), "no caret\n{report}");
+    // Walk the shown line and the caret line together: a tab is copied, a wide (CJK) character
+    // takes two spaces, any other one space.
+    let wide = |c: char| matches!(c, '\u{3000}'..='\u{9FFF}' | '\u{FF00}'..='\u{FF60}');
+    let mut col = 0;
+    let mut spot = None;
+    for (i, &c) in shown.iter().enumerate() {
+        if caret_line.get(col) == Some(&'^') {
+            spot = Some(i);
+            break;
+        }
+        let pad: &[char] = if c == '\t' {
+            &['\t']
+        } else if wide(c) {
+            &[' ', ' ']
+        } else {
+            &[' ']
+        };
+        assert_eq!(
+            &caret_line[col..col + pad.len()],
+            pad,
+            "caret padding\n{report}"
+        );
+        col += pad.len();
+    }
+    let spot = spot.unwrap_or(shown.len());
+    match at {
+        Some('\n') | None => assert_eq!(spot, shown.len(), "caret at the line's end\n{report}"),
+        Some(c) => assert_eq!(shown.get(spot), Some(&c), "caret position\n{report}"),
+    }
+}
+
+#[test]
+fn invalid_envelopes_exit_1_with_offset_line_column_and_caret() {
+    let dir = fixture_path("envelope/invalid");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&p).unwrap();
+        let err = Envelope::from_json(&bytes).unwrap_err();
+        let file = p.to_string_lossy().into_owned();
+        let out = mimc(&["decode", &file], None);
+        assert_eq!(code(&out), 1, "{name}");
+        assert_clean(&out);
+        assert!(out.stdout.is_empty(), "{name}: nothing on stdout");
+        let report = stderr(&out);
+        // The error kind as the library names it.
+        let kind = format!("{:?}", err.kind());
+        let kind = kind.split('(').next().unwrap();
+        assert!(
+            report.starts_with(&format!("error[{kind}]: ")),
+            "{name}: {report}"
+        );
+        assert_report(&report, &file, &bytes, err.offset());
+        seen += 1;
+    }
+    assert!(seen >= 9);
+}
+
+#[test]
+fn a_wrong_type_is_reported_under_the_value() {
+    let file = path("envelope/invalid/wrong_type_msgid.json");
+    let out = mimc(&["decode", "--json", &file], None);
+    assert_eq!(code(&out), 1);
+    let report = stderr(&out);
+    assert!(report.starts_with("error[WrongType]: wrong type: expected a string in `msgId`\n"));
+    assert!(report.contains(":1:22 (byte 21)"), "{report}");
+    assert!(
+        report.contains("\n  |                      ^\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn multi_line_input_reports_line_and_character_column() {
+    // Chinese text before the spot: the column counts characters, the caret sits under the value
+    // (one terminal column for each space, two for each wide character).
+    let input = "{\n  \"msgId\": \"中文\", \"timestamp\": -1,\n  \"version\": 0\n}".as_bytes();
+    let out = mimc(&["decode", "--as", "envelope"], Some(input));
+    assert_eq!(code(&out), 1);
+    let report = stderr(&out);
+    let offset = input.iter().position(|&b| b == b'-').unwrap();
+    assert_report(&report, "<stdin>", input, offset);
+    assert!(report.contains("<stdin>:2:31 (byte 36)"), "{report}");
+}
+
+#[test]
+fn long_lines_show_a_window_around_the_spot() {
+    let mut input =
+        br#"{"version":0,"msgId":"M","msgType":"TEXT","timestamp":"1","payload":""#.to_vec();
+    input.extend(std::iter::repeat_n(b'x', 5000));
+    input.extend(b"\\q\"}");
+    let offset = input.len() - 4;
+    let out = mimc(&["decode"], Some(&input));
+    assert_eq!(code(&out), 1);
+    let report = stderr(&out);
+    assert!(report.lines().all(|l| l.chars().count() < 200), "{report}");
+    assert!(report.contains("…xxx"), "{report}");
+    assert_report(&report, "<stdin>", &input, offset);
+}
+
+const LITERAL_ENVELOPES: [(&str, &str); 4] = [
+    ("ping.jsonc", "ping.json"),
+    ("text.jsonc", "text.json"),
+    ("text_recall.jsonc", "text_recall.json"),
+    ("add_friend_response.jsonc", "add_friend_response.json"),
+];
+
+#[test]
+fn manual_literal_samples_decode_with_relaxed_only() {
+    for (lit, strict) in LITERAL_ENVELOPES {
+        let file = path(&format!("literal/{lit}"));
+        let out = mimc(&["decode", "--relaxed", "--json", &file], None);
+        assert_eq!(code(&out), 0, "{lit}: {}", stderr(&out));
+        let want = fixture(&format!("envelope/{strict}"));
+        let line = out.stdout.strip_suffix(b"\n").unwrap();
+        assert_eq!(
+            decode_envelope(line, None),
+            decode_envelope(&want, None),
+            "{lit}"
+        );
+
+        let view = mimc(&["decode", "--relaxed", &file], None);
+        assert_eq!(code(&view), 0, "{lit}");
+        assert!(stdout(&view).starts_with("envelope "), "{lit}");
+
+        // The strict path stays strict, and says what to try.
+        let out = mimc(&["decode", &file], None);
+        assert_eq!(code(&out), 1, "{lit}");
+        assert_clean(&out);
+        let report = stderr(&out);
+        assert!(report.contains("try --relaxed"), "{lit}: {report}");
+        assert!(
+            report.contains(":2:"),
+            "{lit}: the first bare key\n{report}"
+        );
+    }
+}
+
+#[test]
+fn relaxed_errors_point_into_the_original_text() {
+    // The manual's `accepted:true/false` placeholder is not made valid; the report shows it where
+    // the user wrote it, NBSP indentation and comments included.
+    let input = "{\n\u{a0}\u{a0}version: 0, // keep\n\tmsgId: \"A\", msgType: \"ADD_FRIEND_RESPONSE\",\n\ttimestamp: \"1516763973134\",\n\tpayload: {add_responser: \"accountB\", accepted:true/false},\n}"
+        .as_bytes();
+    let out = mimc(&["decode", "--relaxed", "-"], Some(input));
+    assert_eq!(code(&out), 1);
+    let report = stderr(&out);
+    let offset = input.windows(10).position(|w| w == b"true/false").unwrap() + 4;
+    assert_eq!(&input[offset..offset + 6], b"/false");
+    assert_report(&report, "<stdin>", input, offset);
+    assert!(report.contains("--relaxed"), "{report}");
+    // The same text with its placeholder resolved decodes.
+    let fixed = String::from_utf8(input.to_vec())
+        .unwrap()
+        .replace("true/false", "true");
+    let out = mimc(&["decode", "--relaxed", "--json"], Some(fixed.as_bytes()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains(r#""payload":{"add_responser":"accountB","accepted":true}"#));
+}
+
+#[test]
+fn stdin_input_works_with_dash_and_without_a_file() {
+    let bytes = fixture("envelope/text_chinese_emoji.json");
+    let want = Envelope::from_json(&bytes).unwrap().to_json_vec().unwrap();
+    for args in [&["decode", "--json", "-"][..], &["decode", "--json"][..]] {
+        let out = mimc(args, Some(&bytes));
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert_eq!(out.stdout.strip_suffix(b"\n").unwrap(), want.as_slice());
+    }
+    let out = mimc(
+        &["decode", "--type", "TEXT", "-"],
+        Some(&fixture("envelope/dialect_android__TEXT.json")),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("as base64  你好，小米即时消息云"));
+}
+
+#[test]
+fn missing_kind_key_hints_at_type() {
+    let file = path("envelope/dialect_android__TEXT.json");
+    let out = mimc(&["decode", &file], None);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("--type BIZTYPE"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let text = path("envelope/text.json");
+    for args in [
+        &["frobnicate"][..],
+        &[][..],
+        &["decode", "--as", "bogus", &text][..],
+        &["decode", "--as", "response:no-such-call", &text][..],
+        &["decode", "--no-such-flag", &text][..],
+        &["encode", &text][..],
+        &["encode", "--to", "xml", &text][..],
+        &["decode", "/no/such/file.json"][..],
+    ] {
+        let out = mimc(args, None);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert_clean(&out);
+        assert!(!stderr(&out).is_empty(), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = mimc(&["decode", "--as", "response:no-such-call", &text], None);
+    assert!(stderr(&out).contains("topic-dismiss"), "lists the calls");
+    for args in [
+        &["--help"][..],
+        &["decode", "--help"][..],
+        &["--version"][..],
+    ] {
+        let out = mimc(args, None);
+        assert_eq!(code(&out), 0, "{args:?}");
+        assert!(!out.stdout.is_empty());
+    }
+}
+
+/// Every KIND that `mimc kinds` lists as not yet supported is a clear usage error, never output.
+#[test]
+fn pending_kinds_are_usage_errors_saying_so() {
+    let out = mimc(&["kinds"], None);
+    assert_eq!(code(&out), 0);
+    let table = stdout(&out);
+    let header = table.lines().next().unwrap();
+    let (dec, pc) = (
+        header.find("decode").unwrap(),
+        header.find("postcard").unwrap(),
+    );
+    assert!(table.lines().any(|l| l.starts_with("envelope ")));
+    let text = path("envelope/text.json");
+    let mut checked = 0;
+    for row in table.lines().skip(1) {
+        let kind = row.split_whitespace().next().unwrap();
+        let mut cases: Vec<Vec<&str>> = Vec::new();
+        if row.get(dec..).is_some_and(|c| c.starts_with("not yet")) {
+            cases.push(vec!["decode", "--as", kind, &text]);
+            cases.push(vec!["encode", "--to", "json", "--as", kind, &text]);
+        }
+        if row.get(pc..).is_some_and(|c| c.starts_with("not yet")) {
+            cases.push(vec!["encode", "--to", "postcard", "--as", kind, &text]);
+        }
+        for args in cases {
+            let out = mimc(&args, None);
+            assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+            assert!(stderr(&out).contains("not supported yet"), "{args:?}");
+            assert!(out.stdout.is_empty(), "{args:?}");
+            checked += 1;
+        }
+    }
+    // Nothing pending is fine too (everything landed); the table itself must be complete.
+    assert!(table.lines().count() >= 36, "{table}");
+    let _ = checked;
+}
+
+#[test]
+fn garbage_never_panics() {
+    let deep = "[".repeat(100_000);
+    let inputs: [&[u8]; 8] = [
+        b"",
+        b"[",
+        b"{",
+        b"\xff\xfe",
+        b"null",
+        deep.as_bytes(),
+        b"{\"msgId\":\"\\ud83d\"}",
+        b"{\"a\":1}",
+    ];
+    for input in inputs {
+        for relaxed in [false, true] {
+            let mut args = vec!["decode"];
+            if relaxed {
+                args.push("--relaxed");
+            }
+            let out = mimc(&args, Some(input));
+            assert_eq!(
+                code(&out),
+                1,
+                "{:?}: {}",
+                String::from_utf8_lossy(input),
+                stderr(&out)
+            );
+            assert_clean(&out);
+            assert!(stderr(&out).starts_with("error["), "{}", stderr(&out));
+        }
+    }
+}
