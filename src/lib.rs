@@ -40,11 +40,13 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+mod callback;
 mod envelope;
 mod error;
 pub mod json;
 mod payload;
 
+pub use callback::{Accounts, AccountsIter, Callback, CallbackKind, Message, P2pMsg, P2tMsg};
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};

@@ -170,6 +170,37 @@ impl<'a> Payload<'a> {
         }
     }
 
+    /// Fails with `PayloadTooLarge` (at the string) when the payload would decode to more than `max` bytes,
+    /// judged from its length alone (never an error about the base64 itself): O(1) unless the text is
+    /// escaped and long enough to matter.
+    pub(crate) fn check_limit(&self, max: usize) -> Result<()> {
+        let raw = match self.0 {
+            Inner::Bytes(b) => b,
+            Inner::Unscanned { raw, .. } => raw.as_bytes(),
+            Inner::Json(s) => s.raw().as_bytes(),
+        };
+        // For text, the raw spelling gives an upper bound (escapes only make it shorter) without a scan.
+        let quick = match self.0 {
+            Inner::Bytes(b) => b.len(),
+            _ => Layout {
+                len: raw.len(),
+                pad: trailing_pad(raw),
+            }
+            .size_hint(),
+        };
+        if quick <= max {
+            return Ok(());
+        }
+        let size = match self.form() {
+            Form::Bytes(b) => b.len(),
+            Form::Json(s) => layout(&s).size_hint(),
+        };
+        if size > max {
+            return Err(too_large(self.string_offset()));
+        }
+        Ok(())
+    }
+
     /// Decodes into `out` with the default limit (15 KiB, see [`DecodeOptions`]), returning the bytes
     /// written. Errors (all in field `payload`):
     /// - `PayloadTooLarge` (at the string) when the decoded size is over the limit, checked before decoding;
@@ -351,6 +382,12 @@ impl Layout {
         } else {
             Err(m)
         }
+    }
+
+    /// The decoded size if the length and padding were valid.
+    const fn size_hint(self) -> usize {
+        let m = self.data();
+        m / 4 * 3 + m % 4 * 3 / 4
     }
 }
 
@@ -1022,6 +1059,21 @@ mod tests {
             (e.kind(), e.offset(), e.field()),
             (ErrorKind::WrongType("a string"), 0, Some("payload"))
         );
+    }
+
+    #[test]
+    fn check_limit_judges_by_decoded_size() {
+        // 8 characters, 4 bytes: at the limit of 4, over a limit of 3.
+        let clean = Payload::from_json(&RawJson::parse(r#""cG9uZw==""#).unwrap()).unwrap();
+        assert!(clean.check_limit(4).is_ok());
+        let e = clean.check_limit(3).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::PayloadTooLarge, 0));
+        // Escaped: 13 raw characters, still 4 bytes.
+        let escaped = Payload::from_json(&RawJson::parse(r#""cG9u\u005aw==""#).unwrap()).unwrap();
+        assert!(escaped.check_limit(4).is_ok());
+        assert!(escaped.check_limit(3).is_err());
+        assert!(Payload::from_bytes(b"pong").check_limit(4).is_ok());
+        assert!(Payload::from_bytes(b"pong").check_limit(3).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 )]
 
 mod alloc_count;
+mod callback;
 #[cfg(feature = "cli")]
 mod cli;
 mod envelope;

@@ -1,0 +1,1009 @@
+//! Webhook callbacks (SPEC section 2): the JSON bodies MIMC POSTs to an app's URL, one per message.
+//!
+//! ```json
+//! {"msgType":"NORMAL_MSG","fromAppId":"2882303761517669588","fromAccount":"user_lei",
+//!  "toAppId":"2882303761517669588","toAccount":"10","payload":"eyJ2ZXJzaW9uIjowLC...","timestamp":1598006351955}
+//! ```
+//!
+//! [`Callback`] borrows everything from the body: accounts, the list of group members ([`Accounts`], read
+//! lazily from the input) and the base64 [`Payload`], which is decoded only when asked, straight into the
+//! caller's buffer. [`Callback::decode_message`] goes from there to the [`Envelope`] inside (or the raw
+//! bytes, for apps that send no envelope) in one call.
+
+use core::fmt;
+
+use crate::envelope::Envelope;
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::{
+    self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson, ValueKind,
+};
+use crate::payload::Payload;
+
+/// The value of a callback's `msgType`.
+///
+/// ```
+/// use mimc_codec::CallbackKind;
+/// assert_eq!(CallbackKind::parse("OFFLINE_TOPIC_MSG"), CallbackKind::OfflineTopicMsg);
+/// assert!(CallbackKind::OfflineTopicMsg.is_topic() && CallbackKind::OfflineTopicMsg.is_offline());
+/// assert_eq!(CallbackKind::parse("RECALL_MSG").to_string(), "RECALL_MSG");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallbackKind<'a> {
+    /// `NORMAL_MSG`: a one-to-one message, delivered.
+    NormalMsg,
+    /// `OFFLINE_MSG`: a one-to-one message whose receiver was offline.
+    OfflineMsg,
+    /// `NORMAL_TOPIC_MSG`: a group message, delivered.
+    NormalTopicMsg,
+    /// `OFFLINE_TOPIC_MSG`: a group message some members did not receive.
+    OfflineTopicMsg,
+    /// Any other `msgType`, by its text.
+    Custom(JsonStr<'a>),
+}
+
+impl<'a> CallbackKind<'a> {
+    /// Classifies a `msgType` value.
+    pub fn parse(name: &'a str) -> Self {
+        Self::known(name).unwrap_or(CallbackKind::Custom(JsonStr::new(name)))
+    }
+
+    /// Classifies a `msgType` read from JSON (unescaping it if needed).
+    pub fn from_json_str(s: JsonStr<'a>) -> Self {
+        let mut scratch = [0u8; 64];
+        s.as_key(&mut scratch)
+            .and_then(Self::known)
+            .unwrap_or(CallbackKind::Custom(s))
+    }
+
+    fn known(name: &str) -> Option<Self> {
+        Some(match name {
+            "NORMAL_MSG" => CallbackKind::NormalMsg,
+            "OFFLINE_MSG" => CallbackKind::OfflineMsg,
+            "NORMAL_TOPIC_MSG" => CallbackKind::NormalTopicMsg,
+            "OFFLINE_TOPIC_MSG" => CallbackKind::OfflineTopicMsg,
+            _ => return None,
+        })
+    }
+
+    /// The wire name of a known kind (`None` for a custom one: see `Display`).
+    pub const fn as_str(&self) -> Option<&'static str> {
+        match self {
+            CallbackKind::NormalMsg => Some("NORMAL_MSG"),
+            CallbackKind::OfflineMsg => Some("OFFLINE_MSG"),
+            CallbackKind::NormalTopicMsg => Some("NORMAL_TOPIC_MSG"),
+            CallbackKind::OfflineTopicMsg => Some("OFFLINE_TOPIC_MSG"),
+            CallbackKind::Custom(_) => None,
+        }
+    }
+
+    /// A group (topic) message?
+    pub const fn is_topic(&self) -> bool {
+        matches!(
+            self,
+            CallbackKind::NormalTopicMsg | CallbackKind::OfflineTopicMsg
+        )
+    }
+
+    /// An offline notice (`OFFLINE_MSG`, `OFFLINE_TOPIC_MSG`)?
+    pub const fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            CallbackKind::OfflineMsg | CallbackKind::OfflineTopicMsg
+        )
+    }
+}
+
+impl fmt::Display for CallbackKind<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self, self.as_str()) {
+            (_, Some(name)) => f.write_str(name),
+            (CallbackKind::Custom(s), None) => fmt::Display::fmt(s, f),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A list of accounts (`toAccounts`), borrowed: validated once when decoded (an array of strings), then
+/// read lazily from the input on every [`iter`](Self::iter). No allocation and no cap on its length, so a
+/// 500-member group costs nothing but the bytes it came in.
+///
+/// ```
+/// use mimc_codec::{Accounts, RawJson};
+/// let json = RawJson::parse(r#"["user_lei","10","13800000042"]"#)?;
+/// let members = Accounts::from_json(&json)?;
+/// assert_eq!(members.len(), 3);
+/// assert!(members.contains("10") && !members.contains("1"));
+/// assert_eq!(members.iter().next().unwrap(), "user_lei");
+/// assert_eq!(members, Accounts::from_slice(&["user_lei", "10", "13800000042"]));
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Accounts<'a>(AccountsInner<'a>);
+
+#[derive(Clone, Copy)]
+enum AccountsInner<'a> {
+    Json { array: RawJson<'a>, len: usize },
+    Slice(&'a [&'a str]),
+}
+
+impl<'a> Accounts<'a> {
+    /// A list built in code.
+    pub const fn from_slice(accounts: &'a [&'a str]) -> Self {
+        Accounts(AccountsInner::Slice(accounts))
+    }
+
+    /// Reads a JSON array of strings: `WrongType("an array")` at the value, or `WrongType("a string")` at
+    /// the first element that is not a string (the caller names the field).
+    pub fn from_json(value: &RawJson<'a>) -> Result<Self> {
+        let mut items = StrScan::new(value)?;
+        let mut len = 0usize;
+        while items.next_str()?.is_some() {
+            len += 1;
+        }
+        Ok(Accounts(AccountsInner::Json { array: *value, len }))
+    }
+
+    /// The number of accounts (counted when the list was read).
+    pub const fn len(&self) -> usize {
+        match self.0 {
+            AccountsInner::Json { len, .. } => len,
+            AccountsInner::Slice(s) => s.len(),
+        }
+    }
+
+    /// No accounts?
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The accounts in order, read from the input as they are needed.
+    pub fn iter(&self) -> AccountsIter<'a> {
+        AccountsIter(match self.0 {
+            AccountsInner::Json { array, len } => match StrScan::new(&array) {
+                Ok(items) => IterInner::Json {
+                    items,
+                    remaining: len,
+                },
+                Err(_) => IterInner::Slice([].iter()),
+            },
+            AccountsInner::Slice(s) => IterInner::Slice(s.iter()),
+        })
+    }
+
+    /// Is `account` in the list? (Compares unescaped text; a linear scan.)
+    pub fn contains(&self, account: &str) -> bool {
+        match self.0 {
+            AccountsInner::Slice(s) => s.contains(&account),
+            AccountsInner::Json { .. } => self.iter().any(|a| a.eq_str(account)),
+        }
+    }
+}
+
+impl PartialEq for Accounts<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+impl Eq for Accounts<'_> {}
+
+impl<'a> IntoIterator for Accounts<'a> {
+    type Item = JsonStr<'a>;
+    type IntoIter = AccountsIter<'a>;
+    fn into_iter(self) -> AccountsIter<'a> {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &Accounts<'a> {
+    type Item = JsonStr<'a>;
+    type IntoIter = AccountsIter<'a>;
+    fn into_iter(self) -> AccountsIter<'a> {
+        self.iter()
+    }
+}
+
+/// Accounts shown by `Debug` before it summarises.
+const DEBUG_ACCOUNTS: usize = 8;
+
+impl fmt::Debug for Accounts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct More(usize);
+        impl fmt::Debug for More {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "… {} more", self.0)
+            }
+        }
+        let mut list = f.debug_list();
+        list.entries(self.iter().take(DEBUG_ACCOUNTS));
+        if self.len() > DEBUG_ACCOUNTS {
+            list.entry(&More(self.len() - DEBUG_ACCOUNTS));
+        }
+        list.finish()
+    }
+}
+
+impl ToJson for Accounts<'_> {
+    /// A JSON array of strings, each written canonically.
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        sink.put(b"[")?;
+        for (i, account) in self.iter().enumerate() {
+            if i > 0 {
+                sink.put(b",")?;
+            }
+            json::write_str(sink, &account)?;
+        }
+        sink.put(b"]")
+    }
+}
+
+/// Walks the elements of an array that the reader has validated, expecting strings. Because the text is
+/// known-good JSON, finding each string's end needs only its quotes and backslashes (no re-validation of
+/// escapes or control characters), which makes validating and iterating a 500-member list cheap.
+#[derive(Debug, Clone)]
+struct StrScan<'a> {
+    text: &'a str,
+    pos: usize,
+    base: usize,
+    first: bool,
+    done: bool,
+}
+
+impl<'a> StrScan<'a> {
+    fn new(array: &RawJson<'a>) -> Result<Self> {
+        if array.kind() != ValueKind::Array {
+            return Err(array.wrong_type("an array"));
+        }
+        Ok(StrScan {
+            text: array.as_str(),
+            pos: 1,
+            base: array.offset(),
+            first: true,
+            done: false,
+        })
+    }
+
+    fn skip_ws(&mut self, b: &[u8]) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next string; `None` after the last; `WrongType("a string")` at an element of another type.
+    fn next_str(&mut self) -> Result<Option<JsonStr<'a>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let b = self.text.as_bytes();
+        self.skip_ws(b);
+        if !self.first && b.get(self.pos) == Some(&b',') {
+            self.pos += 1;
+            self.skip_ws(b);
+        }
+        self.first = false;
+        match b.get(self.pos) {
+            Some(b'"') => {}
+            Some(b']') | None => {
+                self.done = true;
+                return Ok(None);
+            }
+            Some(_) => {
+                self.done = true;
+                return Err(Error::new(
+                    ErrorKind::WrongType("a string"),
+                    self.base + self.pos,
+                ));
+            }
+        }
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut escaped = false;
+        loop {
+            match b.get(i) {
+                Some(b'"') | None => break,
+                // The character after a backslash cannot end the string; `\uXXXX` digits are harmless.
+                Some(b'\\') => {
+                    escaped = true;
+                    i += 2;
+                }
+                Some(_) => i += 1,
+            }
+        }
+        self.pos = i + 1;
+        let raw = self.text.get(start..i).unwrap_or("");
+        Ok(Some(JsonStr::from_raw_parts(
+            raw,
+            escaped,
+            self.base + start,
+        )))
+    }
+}
+
+/// Iterator over [`Accounts`].
+#[derive(Debug, Clone)]
+pub struct AccountsIter<'a>(IterInner<'a>);
+
+#[derive(Debug, Clone)]
+enum IterInner<'a> {
+    Json {
+        items: StrScan<'a>,
+        remaining: usize,
+    },
+    Slice(core::slice::Iter<'a, &'a str>),
+}
+
+impl<'a> Iterator for AccountsIter<'a> {
+    type Item = JsonStr<'a>;
+
+    fn next(&mut self) -> Option<JsonStr<'a>> {
+        match &mut self.0 {
+            IterInner::Json { items, remaining } => {
+                // Validated when the list was read: neither error can happen; they end the iteration.
+                let s = items.next_str().ok()??;
+                *remaining = remaining.saturating_sub(1);
+                Some(s)
+            }
+            IterInner::Slice(it) => it.next().map(|s| JsonStr::new(s)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = match &self.0 {
+            IterInner::Json { remaining, .. } => *remaining,
+            IterInner::Slice(it) => it.len(),
+        };
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for AccountsIter<'_> {}
+impl core::iter::FusedIterator for AccountsIter<'_> {}
+
+/// A one-to-one message callback (`NORMAL_MSG`, `OFFLINE_MSG`); MIMC's "p2p".
+///
+/// `#[non_exhaustive]`: build one with [`P2pMsg::new`] or the [`Callback`] constructors; the fields may be
+/// read and changed freely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct P2pMsg<'a> {
+    /// `fromAppId`: the sender's app.
+    pub from_app_id: JsonU64,
+    /// `fromAccount`: the sender's account in the app.
+    pub from_account: JsonStr<'a>,
+    /// `toAppId`: the receiver's app.
+    pub to_app_id: JsonU64,
+    /// `toAccount`: the receiver's account.
+    pub to_account: JsonStr<'a>,
+    /// `payload`: the message bytes, base64 on the wire.
+    pub payload: Payload<'a>,
+    /// `timestamp`: milliseconds since the Unix epoch.
+    pub timestamp: JsonU64,
+}
+
+impl<'a> P2pMsg<'a> {
+    /// A one-to-one message; ids and timestamp are written as JSON strings (change the fields for numbers).
+    pub fn new(
+        from_app_id: u64,
+        from_account: &'a str,
+        to_app_id: u64,
+        to_account: &'a str,
+        payload: &'a [u8],
+        timestamp: u64,
+    ) -> Self {
+        P2pMsg {
+            from_app_id: JsonU64::new(from_app_id),
+            from_account: JsonStr::new(from_account),
+            to_app_id: JsonU64::new(to_app_id),
+            to_account: JsonStr::new(to_account),
+            payload: Payload::from_bytes(payload),
+            timestamp: JsonU64::new(timestamp),
+        }
+    }
+}
+
+/// A group message callback (`NORMAL_TOPIC_MSG`, `OFFLINE_TOPIC_MSG`); MIMC's "p2t".
+///
+/// `#[non_exhaustive]`: build one with [`P2tMsg::new`] or the [`Callback`] constructors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct P2tMsg<'a> {
+    /// `appId`.
+    pub app_id: JsonU64,
+    /// `topicId`: the group.
+    pub topic_id: JsonU64,
+    /// `fromAccount`: the sender.
+    pub from_account: JsonStr<'a>,
+    /// `toAccounts`: every member (the sender included) for `NORMAL_TOPIC_MSG`; the members not reached
+    /// for `OFFLINE_TOPIC_MSG`.
+    pub to_accounts: Accounts<'a>,
+    /// `payload`: the message bytes, base64 on the wire.
+    pub payload: Payload<'a>,
+    /// `timestamp`: milliseconds since the Unix epoch.
+    pub timestamp: JsonU64,
+}
+
+impl<'a> P2tMsg<'a> {
+    /// A group message; ids and timestamp are written as JSON strings (change the fields for numbers).
+    pub fn new(
+        app_id: u64,
+        topic_id: u64,
+        from_account: &'a str,
+        to_accounts: Accounts<'a>,
+        payload: &'a [u8],
+        timestamp: u64,
+    ) -> Self {
+        P2tMsg {
+            app_id: JsonU64::new(app_id),
+            topic_id: JsonU64::new(topic_id),
+            from_account: JsonStr::new(from_account),
+            to_accounts,
+            payload: Payload::from_bytes(payload),
+            timestamp: JsonU64::new(timestamp),
+        }
+    }
+}
+
+/// A callback whose `msgType` this crate does not model, kept whole. Reached through [`Callback`]'s
+/// accessors.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomCallback<'a> {
+    kind: JsonStr<'a>,
+    object: RawJson<'a>,
+    payload: Option<Payload<'a>>,
+    from_account: Option<JsonStr<'a>>,
+    timestamp: Option<JsonU64>,
+}
+
+/// A webhook callback, dispatched on `msgType` (which may stand anywhere in the object).
+///
+/// Decoding borrows from the body and allocates nothing; the payload stays base64 until
+/// [`decode_message`](Self::decode_message) (or [`Payload::decode_into`]) decodes it into a buffer of the
+/// caller's. Ids and timestamps are read exactly from numbers or strings of digits and written back as
+/// they came. Unknown keys are skipped; a known key twice is an error. A `msgType` this crate does not
+/// know decodes to a hidden variant: reach it through [`kind`](Self::kind), [`payload`](Self::payload),
+/// [`raw_json`](Self::raw_json).
+///
+/// An app server's webhook handler:
+///
+/// ```
+/// use mimc_codec::{Body, Callback, Message};
+///
+/// /// Handles one POST; MIMC retries (after 5 s, 30 s, 5 min) unless we answer 200.
+/// fn on_webhook(body: &[u8]) -> Result<u16, mimc_codec::Error> {
+///     let callback = Callback::from_json(body)?;
+///     let mut buf = [0u8; 15 * 1024]; // the largest payload MIMC carries
+///     match callback.decode_message(&mut buf)? {
+///         Message::Envelope(env) => match env.body() {
+///             Body::Text(text) => {
+///                 let from = callback.from_account().unwrap();
+///                 assert_eq!((from.as_str(), text.to_string().as_str()), (Some("10"), "ping!"));
+///             }
+///             _ => { /* files, recalls, read receipts… */ }
+///         },
+///         Message::Raw(bytes) => assert_eq!(bytes, b"pong"), // apps that send raw bytes
+///         _ => {}
+///     }
+///     Ok(200)
+/// }
+///
+/// // What MIMC posts for `{"version":0,"msgId":"TEXT_12345","msgType":"TEXT","timestamp":"1516763973000","payload":"ping!"}`
+/// // sent from "10" to "user_lei"; then the same with a payload of raw bytes.
+/// let enveloped = br#"{"msgType":"NORMAL_MSG","fromAppId":"2882303761517669588","fromAccount":"10",
+///     "toAppId":"2882303761517669588","toAccount":"user_lei","timestamp":1516763973000,
+///     "payload":"eyJ2ZXJzaW9uIjowLCJtc2dJZCI6IlRFWFRfMTIzNDUiLCJtc2dUeXBlIjoiVEVYVCIsInRpbWVzdGFtcCI6IjE1MTY3NjM5NzMwMDAiLCJwYXlsb2FkIjoicGluZyEifQ=="}"#;
+/// let raw = br#"{"msgType":"OFFLINE_MSG","fromAppId":2882303761517669588,"fromAccount":"10",
+///     "toAppId":2882303761517669588,"toAccount":"user_lei","payload":"cG9uZw==","timestamp":"1516763973000"}"#;
+/// assert_eq!(on_webhook(enveloped)?, 200);
+/// assert_eq!(on_webhook(raw)?, 200);
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Callback<'a> {
+    /// `NORMAL_MSG`: a one-to-one message, delivered.
+    NormalMsg(P2pMsg<'a>),
+    /// `OFFLINE_MSG`: a one-to-one message whose receiver was offline.
+    OfflineMsg(P2pMsg<'a>),
+    /// `NORMAL_TOPIC_MSG`: a group message, delivered.
+    NormalTopicMsg(P2tMsg<'a>),
+    /// `OFFLINE_TOPIC_MSG`: a group message, with the members it did not reach.
+    OfflineTopicMsg(P2tMsg<'a>),
+    #[doc(hidden)]
+    _Custom(CustomCallback<'a>),
+}
+
+/// The value slots of one callback object, filled in any order.
+#[derive(Default)]
+struct Slots<'a> {
+    kind: Option<JsonStr<'a>>,
+    from_app_id: Option<RawJson<'a>>,
+    from_account: Option<RawJson<'a>>,
+    to_app_id: Option<RawJson<'a>>,
+    to_account: Option<RawJson<'a>>,
+    app_id: Option<RawJson<'a>>,
+    topic_id: Option<RawJson<'a>>,
+    to_accounts: Option<RawJson<'a>>,
+    payload: Option<RawJson<'a>>,
+    timestamp: Option<RawJson<'a>>,
+}
+
+fn id(v: Option<RawJson<'_>>, field: &'static str, end: usize) -> Result<JsonU64> {
+    JsonU64::from_json(&json::required(v, field, end)?).map_err(|e| e.in_field(field))
+}
+
+fn string<'a>(v: Option<RawJson<'a>>, field: &'static str, end: usize) -> Result<JsonStr<'a>> {
+    json::required(v, field, end)?
+        .to_json_str()
+        .map_err(|e| e.in_field(field))
+}
+
+/// Reads the payload and applies the size limit (exact for clean base64; lenient otherwise).
+fn payload<'a>(v: Option<RawJson<'a>>, end: usize, opts: &DecodeOptions) -> Result<Payload<'a>> {
+    let p = Payload::from_json(&json::required(v, "payload", end)?)?;
+    p.check_limit(opts.max_payload())?;
+    Ok(p)
+}
+
+impl<'a> Callback<'a> {
+    /// A `NORMAL_MSG` carrying `payload` (base64-encoded when written); ids and timestamp as strings.
+    ///
+    /// ```
+    /// use mimc_codec::{Callback, ToJson};
+    /// let cb = Callback::normal_msg(2882303761517669588, "user_lei", 2882303761517669588, "10", b"pong", 1598006351955);
+    /// assert_eq!(cb.to_json_string()?, r#"{"msgType":"NORMAL_MSG","fromAppId":"2882303761517669588","fromAccount":"user_lei","toAppId":"2882303761517669588","toAccount":"10","payload":"cG9uZw==","timestamp":"1598006351955"}"#);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn normal_msg(
+        from_app_id: u64,
+        from_account: &'a str,
+        to_app_id: u64,
+        to_account: &'a str,
+        payload: &'a [u8],
+        timestamp: u64,
+    ) -> Self {
+        Callback::NormalMsg(P2pMsg::new(
+            from_app_id,
+            from_account,
+            to_app_id,
+            to_account,
+            payload,
+            timestamp,
+        ))
+    }
+
+    /// An `OFFLINE_MSG` (see [`normal_msg`](Self::normal_msg)).
+    pub fn offline_msg(
+        from_app_id: u64,
+        from_account: &'a str,
+        to_app_id: u64,
+        to_account: &'a str,
+        payload: &'a [u8],
+        timestamp: u64,
+    ) -> Self {
+        Callback::OfflineMsg(P2pMsg::new(
+            from_app_id,
+            from_account,
+            to_app_id,
+            to_account,
+            payload,
+            timestamp,
+        ))
+    }
+
+    /// A `NORMAL_TOPIC_MSG` to `to_accounts`, carrying `payload`; ids and timestamp as strings.
+    ///
+    /// ```
+    /// use mimc_codec::{Accounts, Callback, ToJson};
+    /// let members = ["user_lei", "10"];
+    /// let cb = Callback::normal_topic_msg(2882303761517669588, 30094929200414721, "user_lei",
+    ///     Accounts::from_slice(&members), b"pong", 1598006351955);
+    /// assert_eq!(cb.to_json_string()?, r#"{"msgType":"NORMAL_TOPIC_MSG","appId":"2882303761517669588","topicId":"30094929200414721","fromAccount":"user_lei","toAccounts":["user_lei","10"],"payload":"cG9uZw==","timestamp":"1598006351955"}"#);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn normal_topic_msg(
+        app_id: u64,
+        topic_id: u64,
+        from_account: &'a str,
+        to_accounts: Accounts<'a>,
+        payload: &'a [u8],
+        timestamp: u64,
+    ) -> Self {
+        Callback::NormalTopicMsg(P2tMsg::new(
+            app_id,
+            topic_id,
+            from_account,
+            to_accounts,
+            payload,
+            timestamp,
+        ))
+    }
+
+    /// An `OFFLINE_TOPIC_MSG` (see [`normal_topic_msg`](Self::normal_topic_msg)); `to_accounts` are the
+    /// members not reached.
+    pub fn offline_topic_msg(
+        app_id: u64,
+        topic_id: u64,
+        from_account: &'a str,
+        to_accounts: Accounts<'a>,
+        payload: &'a [u8],
+        timestamp: u64,
+    ) -> Self {
+        Callback::OfflineTopicMsg(P2tMsg::new(
+            app_id,
+            topic_id,
+            from_account,
+            to_accounts,
+            payload,
+            timestamp,
+        ))
+    }
+
+    /// Decodes a callback body with the default limits (payload at most 15 KiB decoded, depth 128).
+    pub fn from_json(input: &'a [u8]) -> Result<Self> {
+        Self::from_json_with(input, &DecodeOptions::new())
+    }
+
+    /// Decodes a callback body with explicit limits. The payload's decoded size is checked against
+    /// [`DecodeOptions::max_payload`] here already (from its length; the base64 itself is checked when
+    /// it is decoded).
+    ///
+    /// Errors name the field: `MissingField` at the closing `}`, `DuplicateKey` at the second key,
+    /// `WrongType`/`InvalidInteger` at the offending value (or `toAccounts` element).
+    pub fn from_json_with(input: &'a [u8], opts: &DecodeOptions) -> Result<Self> {
+        let mut obj = json::top_object(input, opts)?;
+        let mut s = Slots::default();
+        let mut scratch = [0u8; 64];
+        while let Some((key, value)) = obj.next_member()? {
+            let (slot, field) = match key.as_key(&mut scratch) {
+                Some("msgType") => {
+                    let v = value.to_json_str().map_err(|e| e.in_field("msgType"))?;
+                    json::set_once(&mut s.kind, v, &key, "msgType")?;
+                    continue;
+                }
+                Some("fromAppId") => (&mut s.from_app_id, "fromAppId"),
+                Some("fromAccount") => (&mut s.from_account, "fromAccount"),
+                Some("toAppId") => (&mut s.to_app_id, "toAppId"),
+                Some("toAccount") => (&mut s.to_account, "toAccount"),
+                Some("appId") => (&mut s.app_id, "appId"),
+                Some("topicId") => (&mut s.topic_id, "topicId"),
+                Some("toAccounts") => (&mut s.to_accounts, "toAccounts"),
+                Some("payload") => (&mut s.payload, "payload"),
+                Some("timestamp") => (&mut s.timestamp, "timestamp"),
+                _ => continue,
+            };
+            json::set_once(slot, value, &key, field)?;
+        }
+        let end = obj.offset().saturating_sub(1);
+        let kind = json::required(s.kind, "msgType", end)?;
+        let p2p = |s: &Slots<'a>| -> Result<P2pMsg<'a>> {
+            Ok(P2pMsg {
+                from_app_id: id(s.from_app_id, "fromAppId", end)?,
+                from_account: string(s.from_account, "fromAccount", end)?,
+                to_app_id: id(s.to_app_id, "toAppId", end)?,
+                to_account: string(s.to_account, "toAccount", end)?,
+                payload: payload(s.payload, end, opts)?,
+                timestamp: id(s.timestamp, "timestamp", end)?,
+            })
+        };
+        let p2t = |s: &Slots<'a>| -> Result<P2tMsg<'a>> {
+            Ok(P2tMsg {
+                app_id: id(s.app_id, "appId", end)?,
+                topic_id: id(s.topic_id, "topicId", end)?,
+                from_account: string(s.from_account, "fromAccount", end)?,
+                to_accounts: Accounts::from_json(&json::required(
+                    s.to_accounts,
+                    "toAccounts",
+                    end,
+                )?)
+                .map_err(|e| e.in_field("toAccounts"))?,
+                payload: payload(s.payload, end, opts)?,
+                timestamp: id(s.timestamp, "timestamp", end)?,
+            })
+        };
+        Ok(match CallbackKind::from_json_str(kind) {
+            CallbackKind::NormalMsg => Callback::NormalMsg(p2p(&s)?),
+            CallbackKind::OfflineMsg => Callback::OfflineMsg(p2p(&s)?),
+            CallbackKind::NormalTopicMsg => Callback::NormalTopicMsg(p2t(&s)?),
+            CallbackKind::OfflineTopicMsg => Callback::OfflineTopicMsg(p2t(&s)?),
+            CallbackKind::Custom(kind) => Callback::_Custom(custom(input, kind, &s, opts)?),
+        })
+    }
+
+    /// The `msgType`.
+    pub fn kind(&self) -> CallbackKind<'a> {
+        match self {
+            Callback::NormalMsg(_) => CallbackKind::NormalMsg,
+            Callback::OfflineMsg(_) => CallbackKind::OfflineMsg,
+            Callback::NormalTopicMsg(_) => CallbackKind::NormalTopicMsg,
+            Callback::OfflineTopicMsg(_) => CallbackKind::OfflineTopicMsg,
+            Callback::_Custom(c) => CallbackKind::Custom(c.kind),
+        }
+    }
+
+    /// The payload; `None` only for a custom kind without a string `payload`.
+    pub fn payload(&self) -> Option<Payload<'a>> {
+        match self {
+            Callback::NormalMsg(m) | Callback::OfflineMsg(m) => Some(m.payload),
+            Callback::NormalTopicMsg(m) | Callback::OfflineTopicMsg(m) => Some(m.payload),
+            Callback::_Custom(c) => c.payload,
+        }
+    }
+
+    /// `fromAccount`; `None` only for a custom kind without a string `fromAccount`.
+    pub fn from_account(&self) -> Option<JsonStr<'a>> {
+        match self {
+            Callback::NormalMsg(m) | Callback::OfflineMsg(m) => Some(m.from_account),
+            Callback::NormalTopicMsg(m) | Callback::OfflineTopicMsg(m) => Some(m.from_account),
+            Callback::_Custom(c) => c.from_account,
+        }
+    }
+
+    /// `timestamp`; `None` only for a custom kind without a valid `timestamp`.
+    pub fn timestamp(&self) -> Option<JsonU64> {
+        match self {
+            Callback::NormalMsg(m) | Callback::OfflineMsg(m) => Some(m.timestamp),
+            Callback::NormalTopicMsg(m) | Callback::OfflineTopicMsg(m) => Some(m.timestamp),
+            Callback::_Custom(c) => c.timestamp,
+        }
+    }
+
+    /// The whole body of a custom kind as it came (it is written back verbatim); `None` for the known kinds.
+    pub fn raw_json(&self) -> Option<RawJson<'a>> {
+        match self {
+            Callback::_Custom(c) => Some(c.object),
+            _ => None,
+        }
+    }
+
+    /// Decodes the payload into `buf` and reads what it holds: an [`Envelope`] borrowed from `buf`, or
+    /// the raw bytes when they are not one (see [`Message::from_bytes`]). Default limits; the errors are
+    /// those of [`Payload::decode_into`], and `MissingField` for a custom kind without payload.
+    pub fn decode_message<'b>(&self, buf: &'b mut [u8]) -> Result<Message<'b>> {
+        self.decode_message_with(buf, &DecodeOptions::new())
+    }
+
+    /// As [`decode_message`](Self::decode_message), with explicit limits (payload size, and depth for
+    /// the envelope).
+    pub fn decode_message_with<'b>(
+        &self,
+        buf: &'b mut [u8],
+        opts: &DecodeOptions,
+    ) -> Result<Message<'b>> {
+        let Some(payload) = self.payload() else {
+            let end = self.raw_json().map_or(0, |o| {
+                o.offset()
+                    .saturating_add(o.as_str().len().saturating_sub(1))
+            });
+            return Err(Error::new(ErrorKind::MissingField, end).in_field("payload"));
+        };
+        let bytes = payload.decode_into_with(buf, opts)?;
+        Ok(Message::from_bytes_with(bytes, opts))
+    }
+}
+
+/// Builds the custom variant: the whole object kept, the common fields picked up when they are usable.
+fn custom<'a>(
+    input: &'a [u8],
+    kind: JsonStr<'a>,
+    s: &Slots<'a>,
+    opts: &DecodeOptions,
+) -> Result<CustomCallback<'a>> {
+    // Validated already; only custom kinds pay for this second look.
+    let text = json::utf8(input)?;
+    let is_ws = |c: char| matches!(c, ' ' | '\n' | '\r' | '\t');
+    let start = text
+        .len()
+        .saturating_sub(text.trim_start_matches(is_ws).len());
+    let object = text.trim_matches(is_ws);
+    let payload = match s.payload.map(|v| Payload::from_json(&v)) {
+        Some(Ok(p)) => {
+            p.check_limit(opts.max_payload())?;
+            Some(p)
+        }
+        _ => None,
+    };
+    Ok(CustomCallback {
+        kind,
+        object: RawJson::from_parts(object, start, ValueKind::Object),
+        payload,
+        from_account: s.from_account.and_then(|v| v.to_json_str().ok()),
+        timestamp: s.timestamp.and_then(|v| JsonU64::from_json(&v).ok()),
+    })
+}
+
+impl ToJson for Callback<'_> {
+    /// `msgType` first, then the manual's order; a custom kind is written back verbatim.
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        if let Callback::_Custom(c) = self {
+            return sink.put(c.object.as_str().as_bytes());
+        }
+        let name = self.kind().as_str().unwrap_or("");
+        let mut o = ObjectWriter::begin(sink)?;
+        o.with("msgType", |s| {
+            s.put(b"\"")?;
+            s.put(name.as_bytes())?;
+            s.put(b"\"")
+        })?;
+        match self {
+            Callback::NormalMsg(m) | Callback::OfflineMsg(m) => {
+                o.u64("fromAppId", m.from_app_id)?;
+                o.str("fromAccount", &m.from_account)?;
+                o.u64("toAppId", m.to_app_id)?;
+                o.str("toAccount", &m.to_account)?;
+                o.with("payload", |s| m.payload.write_json(s))?;
+                o.u64("timestamp", m.timestamp)?;
+            }
+            Callback::NormalTopicMsg(m) | Callback::OfflineTopicMsg(m) => {
+                o.u64("appId", m.app_id)?;
+                o.u64("topicId", m.topic_id)?;
+                o.str("fromAccount", &m.from_account)?;
+                o.with("toAccounts", |s| m.to_accounts.write_json(s))?;
+                o.with("payload", |s| m.payload.write_json(s))?;
+                o.u64("timestamp", m.timestamp)?;
+            }
+            Callback::_Custom(_) => {}
+        }
+        o.end()
+    }
+}
+
+/// What a payload holds: an [`Envelope`] (the manual's recommended format) or bytes in some other form.
+///
+/// Real clients mix both, so [`from_bytes`](Self::from_bytes) never fails: bytes that do not decode as an
+/// envelope with its kind key (`msgType`/`type`) are [`Message::Raw`]. To learn why some bytes are not an
+/// envelope, call [`Envelope::from_json`] on them.
+///
+/// ```
+/// use mimc_codec::{Kind, Message};
+/// let env = br#"{"version":0,"msgId":"PONG_12345","msgType":"PONG","timestamp":"1516763973000","payload":"10"}"#;
+/// assert!(matches!(Message::from_bytes(env), Message::Envelope(e) if e.kind() == Kind::Pong));
+/// assert_eq!(Message::from_bytes(b"pong"), Message::Raw(b"pong"));
+/// assert_eq!(Message::from_bytes(br#"{"lat":39.9}"#).raw(), Some(&br#"{"lat":39.9}"#[..]));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Message<'b> {
+    /// The payload is an envelope, borrowed from the bytes.
+    Envelope(Envelope<'b>),
+    /// The payload is not an envelope: the bytes as they are.
+    Raw(&'b [u8]),
+}
+
+impl<'b> Message<'b> {
+    /// Reads `bytes` as an envelope if they are one, else keeps them raw. Default limits.
+    pub fn from_bytes(bytes: &'b [u8]) -> Self {
+        Self::from_bytes_with(bytes, &DecodeOptions::new())
+    }
+
+    /// As [`from_bytes`](Self::from_bytes), with explicit limits for the envelope (depth).
+    pub fn from_bytes_with(bytes: &'b [u8], opts: &DecodeOptions) -> Self {
+        // Only a JSON object can be an envelope: skip the attempt for everything else.
+        let first = bytes
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+        if first == Some(&b'{') {
+            if let Ok(env) = Envelope::from_json_with(bytes, None, opts) {
+                return Message::Envelope(env);
+            }
+        }
+        Message::Raw(bytes)
+    }
+
+    /// The envelope, if it is one.
+    pub fn envelope(&self) -> Option<&Envelope<'b>> {
+        match self {
+            Message::Envelope(e) => Some(e),
+            Message::Raw(_) => None,
+        }
+    }
+
+    /// The raw bytes, if they are not an envelope.
+    pub fn raw(&self) -> Option<&'b [u8]> {
+        match self {
+            Message::Raw(b) => Some(b),
+            Message::Envelope(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+
+    #[test]
+    fn kinds_round_trip_their_names() {
+        for name in [
+            "NORMAL_MSG",
+            "OFFLINE_MSG",
+            "NORMAL_TOPIC_MSG",
+            "OFFLINE_TOPIC_MSG",
+            "RECALL_MSG",
+            "",
+        ] {
+            assert_eq!(format!("{}", CallbackKind::parse(name)), name);
+        }
+        let escaped = RawJson::parse(r#""NORMAL\u005fMSG""#).unwrap();
+        assert_eq!(
+            CallbackKind::from_json_str(escaped.to_json_str().unwrap()),
+            CallbackKind::NormalMsg
+        );
+    }
+
+    #[test]
+    fn accounts_iterate_lazily_and_exactly() {
+        let raw = RawJson::parse(r#"[ "a" , "b\u0020c", "" ]"#).unwrap();
+        let acc = Accounts::from_json(&raw).unwrap();
+        assert_eq!(acc.len(), 3);
+        let mut it = acc.iter();
+        assert_eq!(it.len(), 3);
+        let all: Vec<_> = it.by_ref().collect();
+        assert_eq!(all, ["a", "b c", ""]);
+        assert_eq!(it.len(), 0);
+        assert!(it.next().is_none());
+        assert!(acc.contains("b c") && acc.contains("") && !acc.contains("b"));
+        assert_eq!(acc.to_json_string().unwrap(), r#"["a","b c",""]"#);
+        assert_eq!(acc, Accounts::from_slice(&["a", "b c", ""]));
+        assert_ne!(acc, Accounts::from_slice(&["a", "b c"]));
+        let empty = Accounts::from_json(&RawJson::parse("[]").unwrap()).unwrap();
+        assert!(empty.is_empty());
+        assert_eq!(empty.to_json_string().unwrap(), "[]");
+    }
+
+    #[test]
+    fn accounts_reject_non_strings_at_the_element() {
+        let e = Accounts::from_json(&RawJson::parse(r#"["a", 10]"#).unwrap()).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::WrongType("a string"), 6)
+        );
+        let e = Accounts::from_json(&RawJson::parse(r#""a,b""#).unwrap()).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::WrongType("an array"), 0)
+        );
+    }
+
+    #[test]
+    fn accounts_debug_is_bounded() {
+        let names: Vec<String> = (0..20).map(|i| format!("u{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let d = format!("{:?}", Accounts::from_slice(&refs));
+        assert_eq!(
+            d,
+            r#"["u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", … 12 more]"#
+        );
+    }
+
+    #[test]
+    fn custom_kinds_are_kept_verbatim() {
+        let body = br#" {"msgType":"RECALL_MSG","fromAccount":"10","payload":"cG9uZw==","timestamp":"x","extra":[1, 2]} "#;
+        let cb = Callback::from_json(body).unwrap();
+        assert!(matches!(cb.kind(), CallbackKind::Custom(k) if k == "RECALL_MSG"));
+        assert_eq!(cb.from_account().unwrap(), "10");
+        assert_eq!(cb.timestamp(), None);
+        assert_eq!(cb.payload().unwrap(), b"pong"[..]);
+        let raw = cb.raw_json().unwrap();
+        assert_eq!(raw.offset(), 1);
+        assert_eq!(
+            cb.to_json_string().unwrap(),
+            core::str::from_utf8(&body[1..body.len() - 1]).unwrap()
+        );
+        let mut buf = [0u8; 8];
+        assert_eq!(cb.decode_message(&mut buf).unwrap(), Message::Raw(b"pong"));
+        let none = Callback::from_json(br#"{"msgType":"X","payload":1}"#).unwrap();
+        assert_eq!(none.payload(), None);
+        let e = none.decode_message(&mut buf).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset(), e.field()),
+            (ErrorKind::MissingField, 26, Some("payload"))
+        );
+        assert_eq!(
+            none.to_json_string().unwrap(),
+            r#"{"msgType":"X","payload":1}"#
+        );
+    }
+}
