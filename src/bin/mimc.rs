@@ -10,10 +10,14 @@
 //! Exit status: 0 valid, 1 invalid input (with the spot shown on stderr), 2 usage error.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)] // a std binary
 
+#[path = "mimc/callback.rs"]
+mod callback;
 #[path = "mimc/envelope.rs"]
 mod envelope;
 #[path = "mimc/formats.rs"]
 mod formats;
+#[path = "mimc/message.rs"]
+mod message;
 #[path = "mimc/relaxed.rs"]
 mod relaxed;
 #[path = "mimc/report.rs"]

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use mimc_codec::{Envelope, ToJson};
+use mimc_codec::{Callback, Envelope, Message, ToJson};
 
 use crate::{fixture, fixture_path, fixtures_in};
 
@@ -250,6 +250,88 @@ fn long_lines_show_a_window_around_the_spot() {
     assert_report(&report, "<stdin>", &input, offset);
 }
 
+#[test]
+fn every_callback_fixture_json_output_decodes_to_the_same_value() {
+    let all = fixtures_in("callback");
+    assert!(all.len() >= 8);
+    for (name, bytes) in &all {
+        let file = path(&format!("callback/{name}"));
+        let want = Callback::from_json(bytes).unwrap();
+        // Recognised by its msgType without --as, and with it.
+        for args in [
+            &["decode", "--json", &file][..],
+            &["decode", "--json", "--as", "callback", &file][..],
+        ] {
+            let out = mimc(args, None);
+            assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+            assert_clean(&out);
+            let line = out.stdout.strip_suffix(b"\n").unwrap();
+            assert_eq!(Callback::from_json(line).unwrap(), want, "{name}");
+            assert_eq!(line, want.to_json_vec().unwrap(), "{name}");
+        }
+        let view = mimc(&["decode", &file], None);
+        assert_eq!(code(&view), 0, "{name}");
+        let shown = stdout(&view);
+        assert!(
+            shown.starts_with(&format!("callback {}\n", want.kind())),
+            "{shown}"
+        );
+        assert!(shown.contains("--unwrap shows them"), "{shown}");
+
+        // --unwrap follows the base64 payload into the envelope inside.
+        let mut buf = vec![0u8; 16 * 1024];
+        let message = want.decode_message(&mut buf).unwrap();
+        let out = mimc(&["decode", "--unwrap", "--json", &file], None);
+        let view = mimc(&["decode", "--unwrap", &file], None);
+        assert_eq!(code(&view), 0, "{name}");
+        match message {
+            Message::Envelope(env) => {
+                assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+                let line = out.stdout.strip_suffix(b"\n").unwrap();
+                assert_eq!(line, env.to_json_vec().unwrap(), "{name}");
+                assert!(
+                    stdout(&view).contains(&format!("payload      envelope {}\n", env.kind())),
+                    "{}",
+                    stdout(&view)
+                );
+            }
+            Message::Raw(raw) => {
+                // Not an envelope: the view shows the bytes, --json reports where they break.
+                assert_eq!(code(&out), 1, "{name}");
+                let report = stderr(&out);
+                assert!(
+                    report.contains("payload (decoded):1:1 (byte 0)"),
+                    "{report}"
+                );
+                assert_report(&report, &format!("{file} › payload (decoded)"), raw, 0);
+                assert!(
+                    stdout(&view).contains("not an envelope"),
+                    "{}",
+                    stdout(&view)
+                );
+            }
+            _ => unreachable!(),
+        }
+    }
+}
+
+#[test]
+fn bad_base64_in_a_callback_is_reported_in_the_input() {
+    let mut bytes = fixture("callback/offline_msg.json");
+    let at = bytes
+        .windows(11)
+        .position(|w| w == b"\"payload\":\"")
+        .unwrap()
+        + 11
+        + 20;
+    bytes[at] = b'!';
+    let out = mimc(&["decode", "--unwrap"], Some(&bytes));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = stderr(&out);
+    assert!(report.starts_with("error[InvalidBase64]"), "{report}");
+    assert_report(&report, "<stdin>", &bytes, at);
+}
+
 const LITERAL_ENVELOPES: [(&str, &str); 4] = [
     ("ping.jsonc", "ping.json"),
     ("text.jsonc", "text.json"),
@@ -286,6 +368,28 @@ fn manual_literal_samples_decode_with_relaxed_only() {
             "{lit}: the first bare key\n{report}"
         );
     }
+}
+
+#[test]
+fn manual_callback_template_decodes_with_relaxed() {
+    let file = path("literal/normal_topic_msg.jsonc");
+    let out = mimc(&["decode", "--relaxed", "--unwrap", &file], None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(shown.starts_with("callback NORMAL_TOPIC_MSG\n"), "{shown}");
+    assert!(shown.contains("[4 items]"), "{shown}");
+    assert!(
+        shown.contains("Welcome to the Xiaomi instant message cloud (MIMC)"),
+        "{shown}"
+    );
+    let out = mimc(&["decode", "--relaxed", "--unwrap", "--json", &file], None);
+    assert_eq!(
+        out.stdout.strip_suffix(b"\n").unwrap(),
+        fixture("envelope/text.json").as_slice()
+    );
+    let out = mimc(&["decode", &file], None);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("try --relaxed"), "{}", stderr(&out));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 use mimc_codec::{DecodeOptions, ToJson, json};
 
+use crate::callback::CallbackModel;
 use crate::envelope::EnvelopeModel;
 use crate::report::Problem;
 use crate::view::Node;
@@ -66,7 +67,6 @@ pub(crate) struct Ctx<'a> {
     /// `--type`: the envelope kind when the JSON carries none (MIMC's bizType).
     pub(crate) biz_type: Option<&'a str>,
     /// `--unwrap`: follow base64 payloads into the envelope inside.
-    #[allow(dead_code)] // read by the callback and history views once those models land
     pub(crate) unwrap: bool,
     /// Decoding limits.
     pub(crate) opts: DecodeOptions,
@@ -189,7 +189,12 @@ pub(crate) static FORMATS: &[Format] = &[
         decode: Some(run::<EnvelopeModel>),
         postcard: None,
     },
-    pending("callback", "a webhook callback body"),
+    Format {
+        kind: "callback",
+        about: "a webhook callback body",
+        decode: Some(run::<CallbackModel>),
+        postcard: None,
+    },
     pending(
         "response",
         "an HTTP API reply {code, message, data}, data untyped",
