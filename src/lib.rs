@@ -31,6 +31,8 @@
 //! - *(none)*: the core, `#![no_std]`, no allocator.
 //! - `alloc`: `Vec`/`String` outputs (`to_json_vec`), `JsonStr::to_cow`.
 //! - `std` (default): implies `alloc`.
+//! - `http`: [`api`] requests become `http::Request`s (`ApiRequest::to_http_request`) and replies are read
+//!   from `http::Response`s (`ApiRequest::parse_http_response`); implies `std`. No HTTP client is involved.
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
@@ -40,6 +42,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod api;
 mod callback;
 mod envelope;
 mod error;

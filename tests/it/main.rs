@@ -8,6 +8,7 @@
 )]
 
 mod alloc_count;
+mod api;
 mod callback;
 #[cfg(feature = "cli")]
 mod cli;

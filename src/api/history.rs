@@ -1,0 +1,352 @@
+//! Message history: one-to-one and group.
+
+use crate::error::Result;
+use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+
+use super::reply::{end_of, invalid, object_field, str_field, u64_field};
+use super::{ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, typed_reply};
+use crate::payload::Payload;
+
+/// A history query window `[utcFromTime, utcToTime)` in UTC milliseconds: increasing, at most
+/// [`MAX_HISTORY_WINDOW_MS`] (24 hours) long.
+///
+/// Both ends are written as strings unless given as [`JsonU64::number`].
+///
+/// ```
+/// use mimc_codec::api::TimeWindow;
+/// let day = TimeWindow::new(1597968000000u64, 1598054400000u64)?;
+/// assert_eq!(day.len_ms(), 24 * 3600 * 1000);
+/// assert!(TimeWindow::new(1597968000000u64, 1598054400001u64).is_err()); // 24 h + 1 ms
+/// assert!(TimeWindow::new(1598054400000u64, 1598054400000u64).is_err()); // empty
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeWindow {
+    from: JsonU64,
+    to: JsonU64,
+}
+
+impl TimeWindow {
+    /// `[from, to)`; fails unless `from < to` and `to - from` ≤ 24 hours.
+    pub fn new(from: impl Into<JsonU64>, to: impl Into<JsonU64>) -> Result<Self> {
+        let (from, to) = (from.into(), to.into());
+        let Some(len) = to.get().checked_sub(from.get()).filter(|&l| l > 0) else {
+            return Err(invalid(
+                "the window does not increase (utcToTime must be after utcFromTime)",
+                "utcToTime",
+            ));
+        };
+        if len > MAX_HISTORY_WINDOW_MS {
+            return Err(invalid("the window is longer than 24 hours", "utcToTime"));
+        }
+        Ok(TimeWindow { from, to })
+    }
+
+    /// The 24 hours ending at `to` (exclusive); fails when `to` is under 24 hours after the epoch.
+    pub fn day_until(to: impl Into<JsonU64>) -> Result<Self> {
+        let to = to.into();
+        let from = to
+            .get()
+            .checked_sub(MAX_HISTORY_WINDOW_MS)
+            .ok_or(invalid("the window starts before the epoch", "utcFromTime"))?;
+        Self::new(JsonU64::new(from).with_quoted(to.is_quoted()), to)
+    }
+
+    /// `utcFromTime` (inclusive).
+    pub const fn from(&self) -> JsonU64 {
+        self.from
+    }
+
+    /// `utcToTime` (exclusive).
+    pub const fn to(&self) -> JsonU64 {
+        self.to
+    }
+
+    /// The window's length in milliseconds.
+    pub const fn len_ms(&self) -> u64 {
+        self.to.get().saturating_sub(self.from.get())
+    }
+}
+
+/// Reads one-to-one history (call `history-p2p`): `POST /api/msg/p2p/query/` with
+/// `{appId, toAccount, fromAccount, utcFromTime, utcToTime}`.
+///
+/// The manual shows token authentication for the history calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryP2p<'a> {
+    app_id: JsonU64,
+    auth: Auth<'a>,
+    to_account: JsonStr<'a>,
+    from_account: JsonStr<'a>,
+    window: TimeWindow,
+}
+
+impl<'a> HistoryP2p<'a> {
+    /// The messages between `from_account` and `to_account` within `window`.
+    pub fn new(
+        app_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+        to_account: impl Into<JsonStr<'a>>,
+        from_account: impl Into<JsonStr<'a>>,
+        window: TimeWindow,
+    ) -> Self {
+        HistoryP2p {
+            app_id: app_id.into(),
+            auth,
+            to_account: to_account.into(),
+            from_account: from_account.into(),
+            window,
+        }
+    }
+}
+
+impl ToJson for HistoryP2p<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.u64("appId", self.app_id)?;
+        o.str("toAccount", &self.to_account)?;
+        o.str("fromAccount", &self.from_account)?;
+        o.u64("utcFromTime", self.window.from)?;
+        o.u64("utcToTime", self.window.to)?;
+        o.end()
+    }
+}
+
+impl ApiRequest for HistoryP2p<'_> {
+    type Reply<'r> = History<'r>;
+    const CALL: &'static str = "history-p2p";
+
+    fn method(&self) -> Method {
+        Method::Post
+    }
+
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        sink.put(b"/api/msg/p2p/query/")
+    }
+
+    fn headers(&self) -> Headers<'_> {
+        Headers::new(true).with_auth(&self.auth, None)
+    }
+}
+
+/// Reads group history (call `history-p2t`): `POST /api/msg/p2t/query/` with
+/// `{appId, account, topicId, utcFromTime, utcToTime}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryP2t<'a> {
+    app_id: JsonU64,
+    auth: Auth<'a>,
+    account: JsonStr<'a>,
+    topic_id: JsonU64,
+    window: TimeWindow,
+}
+
+impl<'a> HistoryP2t<'a> {
+    /// The messages of the group `topic_id` within `window`, as seen by `account`.
+    pub fn new(
+        app_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+        account: impl Into<JsonStr<'a>>,
+        topic_id: impl Into<JsonU64>,
+        window: TimeWindow,
+    ) -> Self {
+        HistoryP2t {
+            app_id: app_id.into(),
+            auth,
+            account: account.into(),
+            topic_id: topic_id.into(),
+            window,
+        }
+    }
+}
+
+impl ToJson for HistoryP2t<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.u64("appId", self.app_id)?;
+        o.str("account", &self.account)?;
+        o.u64("topicId", self.topic_id)?;
+        o.u64("utcFromTime", self.window.from)?;
+        o.u64("utcToTime", self.window.to)?;
+        o.end()
+    }
+}
+
+impl ApiRequest for HistoryP2t<'_> {
+    type Reply<'r> = History<'r>;
+    const CALL: &'static str = "history-p2t";
+
+    fn method(&self) -> Method {
+        Method::Post
+    }
+
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        sink.put(b"/api/msg/p2t/query/")
+    }
+
+    fn headers(&self) -> Headers<'_> {
+        Headers::new(true).with_auth(&self.auth, None)
+    }
+}
+
+/// The `data` of a history reply: `{appId, topicId?, row, messages: [...]}` (`topicId` in group replies).
+///
+/// ```
+/// use mimc_codec::api::History;
+/// let h = History::from_json(br#"{"code":200,"message":"success","data":{"appId":"2882303761517669588",
+///     "messages":[{"sequence":"15980063519550001","payload":"cG9uZw==","ts":"1598006351955",
+///                  "fromAccount":"user_lei","toAccount":"10"}],"row":1}}"#)?;
+/// let m = h.messages().first().unwrap();
+/// let mut buf = [0u8; 16];
+/// assert_eq!(m.payload_into(&mut buf)?, b"pong");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct History<'a> {
+    app_id: JsonU64,
+    topic_id: Option<JsonU64>,
+    row: JsonU64,
+    messages: List<'a, HistoryMessage<'a>>,
+}
+
+typed_reply!(History);
+
+impl<'a> History<'a> {
+    fn read(data: RawJson<'a>) -> Result<Self> {
+        let mut obj = object_field(&data, "data")?;
+        let mut app_id = None;
+        let mut topic_id = None;
+        let mut row = None;
+        let mut messages = None;
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            match k.as_key(&mut scratch) {
+                Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
+                Some("topicId") => {
+                    json::set_once(&mut topic_id, u64_field(&v, "topicId")?, &k, "topicId")?;
+                }
+                Some("row") => json::set_once(&mut row, u64_field(&v, "row")?, &k, "row")?,
+                Some("messages") => {
+                    let list = List::from_raw(v).map_err(|e| e.in_field("messages"))?;
+                    json::set_once(&mut messages, list, &k, "messages")?;
+                }
+                _ => {}
+            }
+        }
+        let end = end_of(&obj);
+        Ok(History {
+            app_id: json::required(app_id, "appId", end)?,
+            topic_id,
+            row: json::required(row, "row", end)?,
+            messages: json::required(messages, "messages", end)?,
+        })
+    }
+
+    /// `appId`.
+    pub const fn app_id(&self) -> JsonU64 {
+        self.app_id
+    }
+
+    /// `topicId`: present in group history.
+    pub const fn topic_id(&self) -> Option<JsonU64> {
+        self.topic_id
+    }
+
+    /// `row`: the number of messages the server says it returned.
+    pub const fn row(&self) -> JsonU64 {
+        self.row
+    }
+
+    /// `messages`, read lazily.
+    pub const fn messages(&self) -> List<'a, HistoryMessage<'a>> {
+        self.messages
+    }
+}
+
+/// One message of a history reply: `{sequence, payload, ts, fromAccount, toAccount?}` (`toAccount` in
+/// one-to-one history). `sequence` orders and de-duplicates; `payload` is base64 of the message bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryMessage<'a> {
+    sequence: JsonU64,
+    payload: Payload<'a>,
+    ts: JsonU64,
+    from_account: JsonStr<'a>,
+    to_account: Option<JsonStr<'a>>,
+}
+
+typed_reply!(HistoryMessage);
+
+impl<'a> HistoryMessage<'a> {
+    fn read(data: RawJson<'a>) -> Result<Self> {
+        let mut obj = object_field(&data, "messages")?;
+        let mut sequence = None;
+        let mut payload = None;
+        let mut ts = None;
+        let mut from_account = None;
+        let mut to_account = None;
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            match k.as_key(&mut scratch) {
+                Some("sequence") => {
+                    json::set_once(&mut sequence, u64_field(&v, "sequence")?, &k, "sequence")?;
+                }
+                Some("payload") => {
+                    json::set_once(&mut payload, Payload::from_json(&v)?, &k, "payload")?;
+                }
+                Some("ts") => json::set_once(&mut ts, u64_field(&v, "ts")?, &k, "ts")?,
+                Some("fromAccount") => {
+                    let s = str_field(&v, "fromAccount")?;
+                    json::set_once(&mut from_account, s, &k, "fromAccount")?;
+                }
+                Some("toAccount") => {
+                    let s = str_field(&v, "toAccount")?;
+                    json::set_once(&mut to_account, s, &k, "toAccount")?;
+                }
+                _ => {}
+            }
+        }
+        let end = end_of(&obj);
+        Ok(HistoryMessage {
+            sequence: json::required(sequence, "sequence", end)?,
+            payload: json::required(payload, "payload", end)?,
+            ts: json::required(ts, "ts", end)?,
+            from_account: json::required(from_account, "fromAccount", end)?,
+            to_account,
+        })
+    }
+
+    /// `sequence`.
+    pub const fn sequence(&self) -> JsonU64 {
+        self.sequence
+    }
+
+    /// `payload`: the message bytes, base64, decoded only when asked.
+    pub const fn payload(&self) -> Payload<'a> {
+        self.payload
+    }
+
+    /// The number of bytes the payload decodes to ([`Payload::decoded_len`]).
+    pub fn payload_len(&self) -> Result<usize> {
+        self.payload.decoded_len()
+    }
+
+    /// Decodes the payload into `out`, returning the message bytes ([`Payload::decode_into`]: limit
+    /// 15 KiB, `\/` escapes handled).
+    pub fn payload_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
+        self.payload.decode_into(out)
+    }
+
+    /// `ts`: when the server stored it, UTC milliseconds.
+    pub const fn ts(&self) -> JsonU64 {
+        self.ts
+    }
+
+    /// `fromAccount`.
+    pub const fn from_account(&self) -> JsonStr<'a> {
+        self.from_account
+    }
+
+    /// `toAccount`: present in one-to-one history.
+    pub const fn to_account(&self) -> Option<JsonStr<'a>> {
+        self.to_account
+    }
+}

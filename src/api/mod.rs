@@ -1,0 +1,394 @@
+//! MIMC's HTTP API (SPEC section 3), sans-IO: every request and reply of the manual, without a client.
+//!
+//! A request value knows its [method](ApiRequest::method), its [path](ApiRequest::write_path) (ids
+//! filled in), its [headers](ApiRequest::headers) (`Content-Type` and authentication) and its JSON body
+//! ([`ToJson`]); send those with any HTTP client (or, with the `http` feature, turn the request into an
+//! `http::Request` in one call). Its [`Reply`](ApiRequest::Reply) type decodes the body that comes back.
+//!
+//! | call | request | method and path | `data` of the reply |
+//! |---|---|---|---|
+//! | token | [`TokenRequest`] | POST `/api/account/token` | [`TokenData`] |
+//! | push-p2p | [`PushP2p`] | POST `/api/push/p2p/` | [`PacketId`] |
+//! | push-p2p-more | [`PushP2pMore`] | POST `/api/push/p2p/more` | [`PacketIds`] |
+//! | push-p2t | [`PushP2t`] | POST `/api/push/p2t/` | [`PacketId`] |
+//! | push-p2t-more | [`PushP2tMore`] | POST `/api/push/p2t/more` | [`PacketIds`] |
+//! | topic-create | [`TopicCreate`] | POST `/api/topic/{appId}` | [`TopicData`] |
+//! | topic-query | [`TopicQuery`] | GET `/api/topic/{appId}/{topicId}` | [`TopicData`] |
+//! | topic-mine | [`TopicMine`] | GET `/api/topic/{appId}/account` | [`TopicList`] |
+//! | topic-join | [`TopicJoin`] | POST `/api/topic/{appId}/{topicId}/accounts` | [`TopicData`] |
+//! | topic-quit | [`TopicQuit`] | DELETE `/api/topic/{appId}/{topicId}/account` | `Option<TopicData>` (`null`) |
+//! | topic-kick | [`TopicKick`] | DELETE `/api/topic/{appId}/{topicId}/accounts?accounts=d,e` | [`TopicData`] |
+//! | topic-update | [`TopicUpdate`] | PUT `/api/topic/{appId}/{topicId}` | [`TopicData`] |
+//! | topic-dismiss | [`TopicDismiss`] | DELETE `/api/topic/{appId}/{topicId}` | `()` (`null`) |
+//! | history-p2p | [`HistoryP2p`] | POST `/api/msg/p2p/query/` | [`History`] |
+//! | history-p2t | [`HistoryP2t`] | POST `/api/msg/p2t/query/` | [`History`] |
+//! | contacts | [`ContactsRequest`] | GET `/api/contact/` | [`Contacts`] |
+//!
+//! ## Sending
+//!
+//! ```
+//! use mimc_codec::api::{ApiRequest, Auth, Method, TopicCreate};
+//! use mimc_codec::ToJson;
+//!
+//! let auth = Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
+//! let accounts = ["10", "user_jun", "user_bin"];
+//! let req = TopicCreate::new(2882303761517669588, auth, "小米即时消息云开发群", &accounts)?;
+//! assert_eq!(req.method(), Method::Post);
+//! let mut path = [0u8; 64];
+//! assert_eq!(req.path_into(&mut path)?, "/api/topic/2882303761517669588");
+//! let names: Vec<_> = req.headers().map(|(name, _)| name).collect();
+//! assert_eq!(names, ["Content-Type", "appKey", "appSecret", "appAccount"]);
+//! let mut body = [0u8; 128];
+//! let n = req.to_json_slice(&mut body)?;
+//! assert_eq!(&body[..n], r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#.as_bytes());
+//! # Ok::<(), mimc_codec::Error>(())
+//! ```
+//!
+//! Domain rules are checked when a request is built, before anything is sent: an account containing a
+//! comma (accounts travel comma-joined), more than [`MAX_TOPIC_MEMBERS`] accounts in one create or invite,
+//! a history window that is not increasing or longer than [`MAX_HISTORY_WINDOW_MS`], an empty message.
+//! Each is an [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) naming the field.
+//!
+//! ## Receiving
+//!
+//! Three levels, pick the one that fits:
+//!
+//! - `Reply::from_json(body)` (or `request.parse_reply(body)`) gives the typed data or a [`ReplyError`]:
+//!   [`ReplyError::Decode`] for a malformed body, [`ReplyError::Api`] for a non-200 `code`. One `?`.
+//! - [`Response::from_json`] decodes the `{code, message, data}` wrapper only; `into_result()` splits it into
+//!   `Ok(data)` or `Err(ApiError)`; then `Reply::from_raw(data)`.
+//! - `data` is a [`RawJson`](crate::RawJson): read it with the [`json`](crate::json) engine for anything
+//!   not modelled here.
+//!
+//! ```
+//! use mimc_codec::api::{ApiRequest, Auth, ReplyError, TopicQuit};
+//! let quit = TopicQuit::new(2882303761517669588, 30094929200414721, Auth::token("cUyhSzbq"));
+//! assert_eq!(quit.parse_reply(br#"{"code":200,"message":"success","data":null}"#)?, None);
+//! let err = quit.parse_reply(br#"{"code":500,"message":"quit topic fail","data":null}"#).unwrap_err();
+//! assert!(matches!(err, ReplyError::Api(e) if e.code() == 500 && e.message() == "quit topic fail"));
+//! # Ok::<(), ReplyError>(())
+//! ```
+//!
+//! Decoding allocates nothing: strings are borrowed from the body, lists ([`List`]) are checked once
+//! and then read lazily, base64 payloads decode into caller buffers.
+//!
+//! ## Secrets
+//!
+//! `appKey`, `appSecret`, `token` and `miUserSecurityKey` are held as [`Secret`], whose `Debug` prints
+//! `<redacted>`; every type holding one therefore never shows it in `Debug` output.
+
+mod auth;
+mod contact;
+mod history;
+mod push;
+mod reply;
+mod token;
+mod topic;
+
+use core::fmt;
+
+pub use auth::{Auth, Headers, Secret};
+pub use contact::{Contact, Contacts, ContactsRequest, LastMessage, UserType};
+pub use history::{History, HistoryMessage, HistoryP2p, HistoryP2t, TimeWindow};
+pub use push::{
+    PacketId, PacketIds, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
+};
+pub use reply::{
+    API_ERROR_MESSAGE_CAPACITY, ApiError, FromData, List, ListIter, ReplyError, Response, SUCCESS,
+};
+pub use token::{TokenData, TokenRequest};
+pub use topic::{
+    Member, TopicCreate, TopicData, TopicDismiss, TopicInfo, TopicJoin, TopicKick, TopicList,
+    TopicMine, TopicQuery, TopicQuit, TopicUpdate,
+};
+
+use crate::error::Result;
+use crate::json::{JsonStr, JsonU64, Sink, SliceSink, ToJson, write_escaped};
+
+/// The API's base URL.
+pub const BASE_URL: &str = "https://mimc.chat.xiaomi.net";
+
+/// The `Content-Type` of every request body.
+pub const CONTENT_TYPE: &str = "application/json";
+
+/// The most members of a normal group, and so the most accounts one create or invite may add.
+pub const MAX_TOPIC_MEMBERS: usize = 500;
+
+/// The longest history query window: 24 hours, in milliseconds (the window is half-open).
+pub const MAX_HISTORY_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The HTTP methods the API uses.
+///
+/// ```
+/// assert_eq!(mimc_codec::api::Method::Delete.as_str(), "DELETE");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method's name, upper case.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "http")]
+impl From<Method> for http::Method {
+    fn from(m: Method) -> Self {
+        match m {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Delete => http::Method::DELETE,
+        }
+    }
+}
+
+/// One call of the API: everything needed to send it, and the type of its reply.
+///
+/// The body is the request's [`ToJson`] encoding; calls without a body ([`has_body`](Self::has_body) is
+/// `false`: GET and DELETE) encode to zero bytes.
+pub trait ApiRequest: ToJson {
+    /// The typed `data` of this call's reply.
+    type Reply<'r>: FromData<'r>;
+
+    /// The call's name, as in SPEC section 3 and the fixtures (`"topic-create"`).
+    const CALL: &'static str;
+
+    /// The HTTP method.
+    fn method(&self) -> Method;
+
+    /// Writes the path (and query string, for topic-kick) into `sink`.
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()>;
+
+    /// The headers to send: `Content-Type` when there is a body, then authentication.
+    fn headers(&self) -> Headers<'_>;
+
+    /// Does the call send a JSON body?
+    fn has_body(&self) -> bool {
+        matches!(self.method(), Method::Post | Method::Put)
+    }
+
+    /// The exact length of the path.
+    fn path_len(&self) -> usize {
+        let mut c = crate::json::CountSink(0);
+        let _ = self.write_path(&mut c);
+        c.0
+    }
+
+    /// Writes the path into `buf` and returns it.
+    fn path_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
+        let mut sink = SliceSink::new(buf);
+        self.write_path(&mut sink)?;
+        let n = sink.len();
+        let written = buf.get(..n).unwrap_or(&[]);
+        crate::json::utf8(written)
+    }
+
+    /// The path in a new `String`.
+    #[cfg(feature = "alloc")]
+    fn path(&self) -> Result<alloc::string::String> {
+        let mut v = alloc::vec::Vec::with_capacity(self.path_len());
+        self.write_path(&mut v)?;
+        alloc::string::String::from_utf8(v)
+            .map_err(|_| crate::Error::new(crate::ErrorKind::InvalidUtf8, 0))
+    }
+
+    /// Decodes this call's reply body into its typed data (see [`FromData::from_json`]).
+    fn parse_reply<'r>(&self, body: &'r [u8]) -> Result<Self::Reply<'r>, ReplyError> {
+        <Self::Reply<'r> as FromData<'r>>::from_json(body)
+    }
+
+    /// The complete request as an `http::Request`: `base` (normally [`BASE_URL`]; a trailing `/` is
+    /// ignored) followed by the path, the method, the headers and the body bytes.
+    ///
+    /// Fails with `InvalidValue` naming the header when a value cannot travel in an HTTP header (a line
+    /// break in an account, say), or naming `uri` when `base` is not a valid URI.
+    #[cfg(feature = "http")]
+    fn to_http_request(&self, base: &str) -> Result<http::Request<alloc::vec::Vec<u8>>> {
+        http_glue::to_http_request(self, base)
+    }
+
+    /// Decodes this call's reply from an `http::Response`. The body decides: a MIMC reply is read
+    /// whatever the status; a body that is not one gives [`ReplyError::Status`] when the status is not a
+    /// success, and [`ReplyError::Decode`] otherwise.
+    #[cfg(feature = "http")]
+    fn parse_http_response<'r, B: AsRef<[u8]>>(
+        &self,
+        response: &'r http::Response<B>,
+    ) -> Result<Self::Reply<'r>, ReplyError> {
+        http_glue::from_http_response::<Self::Reply<'r>, B>(response)
+    }
+}
+
+#[cfg(feature = "http")]
+mod http_glue {
+    use alloc::vec::Vec;
+
+    use super::{ApiRequest, FromData, ReplyError, Response};
+    use crate::error::{Error, ErrorKind, Result};
+
+    pub(super) fn to_http_request<R: ApiRequest + ?Sized>(
+        req: &R,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>> {
+        let base = base.trim_end_matches('/');
+        let mut uri = Vec::with_capacity(base.len() + req.path_len());
+        uri.extend_from_slice(base.as_bytes());
+        req.write_path(&mut uri)?;
+        let uri = http::Uri::try_from(uri).map_err(|_| {
+            Error::new(ErrorKind::InvalidValue("not a valid URI"), 0).in_field("uri")
+        })?;
+        let mut builder = http::Request::builder()
+            .method(http::Method::from(req.method()))
+            .uri(uri);
+        for (name, value) in req.headers() {
+            let bad = || {
+                Error::new(ErrorKind::InvalidValue("not allowed in an HTTP header"), 0)
+                    .in_field(name)
+            };
+            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+            let value =
+                http::HeaderValue::from_bytes(value.to_cow().as_bytes()).map_err(|_| bad())?;
+            builder = builder.header(name, value);
+        }
+        let body = if req.has_body() {
+            req.to_json_vec()?
+        } else {
+            Vec::new()
+        };
+        builder
+            .body(body)
+            .map_err(|_| Error::new(ErrorKind::InvalidValue("not a valid HTTP request"), 0))
+    }
+
+    pub(super) fn from_http_response<'r, T: FromData<'r>, B: AsRef<[u8]>>(
+        response: &'r http::Response<B>,
+    ) -> Result<T, ReplyError> {
+        match Response::from_json(response.body().as_ref()) {
+            Ok(reply) => reply.data_as(),
+            Err(_) if !response.status().is_success() => {
+                Err(ReplyError::Status(response.status().as_u16()))
+            }
+            Err(e) => Err(ReplyError::Decode(e)),
+        }
+    }
+}
+
+/// Writes the decimal digits of an id.
+fn write_id<S: Sink + ?Sized>(sink: &mut S, id: JsonU64) -> Result<()> {
+    let mut buf = [0u8; 20];
+    sink.put(id.digits(&mut buf).as_bytes())
+}
+
+/// Checks a list of accounts that will travel comma-joined: none empty, none with a comma.
+fn check_accounts(accounts: &[&str], field: &'static str) -> Result<()> {
+    for a in accounts {
+        if a.is_empty() {
+            return Err(reply::invalid("an account is empty", field));
+        }
+        if a.contains(',') {
+            return Err(reply::invalid(
+                "an account contains a comma (accounts travel comma-joined)",
+                field,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes accounts comma-joined, JSON-escaped, without quotes.
+fn write_joined<S: Sink + ?Sized>(sink: &mut S, accounts: &[&str]) -> Result<()> {
+    for (i, a) in accounts.iter().enumerate() {
+        if i > 0 {
+            sink.put(b",")?;
+        }
+        write_escaped(sink, a)?;
+    }
+    Ok(())
+}
+
+/// Writes `s` percent-encoded for a query string: everything but unreserved characters is `%XX`.
+fn write_query_component<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            sink.put(&[b])?;
+        } else {
+            let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+            let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
+            sink.put(&[b'%', hi, lo])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a JSON array of strings.
+fn write_str_array<S: Sink + ?Sized>(sink: &mut S, items: &[&str]) -> Result<()> {
+    sink.put(b"[")?;
+    for (i, s) in items.iter().enumerate() {
+        if i > 0 {
+            sink.put(b",")?;
+        }
+        crate::json::write_str(sink, &JsonStr::new(s))?;
+    }
+    sink.put(b"]")
+}
+
+/// Writes a JSON array of ids, quoted or not.
+fn write_id_array<S: Sink + ?Sized>(sink: &mut S, ids: &[u64], quoted: bool) -> Result<()> {
+    sink.put(b"[")?;
+    for (i, &id) in ids.iter().enumerate() {
+        if i > 0 {
+            sink.put(b",")?;
+        }
+        crate::json::write_u64(sink, JsonU64::new(id).with_quoted(quoted))?;
+    }
+    sink.put(b"]")
+}
+
+/// Implements `from_json`/`from_raw` as inherent methods and [`FromData`] for a typed reply with a
+/// private `fn read(RawJson<'a>) -> Result<Self>`.
+macro_rules! typed_reply {
+    ($ty:ident) => {
+        impl<'a> $ty<'a> {
+            /// Decodes a whole reply body: the `{code, message, data}` wrapper, then `data` when `code`
+            /// is 200. A non-200 `code` is [`ReplyError::Api`](crate::api::ReplyError::Api).
+            pub fn from_json(body: &'a [u8]) -> core::result::Result<Self, crate::api::ReplyError> {
+                <Self as crate::api::FromData<'a>>::from_json(body)
+            }
+
+            /// Reads `data` (from [`Response::into_result`](crate::api::Response::into_result)).
+            pub fn from_raw(data: crate::json::RawJson<'a>) -> crate::error::Result<Self> {
+                Self::read(data)
+            }
+        }
+
+        impl<'a> crate::api::FromData<'a> for $ty<'a> {
+            fn from_raw(data: crate::json::RawJson<'a>) -> crate::error::Result<Self> {
+                Self::read(data)
+            }
+        }
+    };
+}
+use typed_reply;

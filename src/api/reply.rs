@@ -1,0 +1,531 @@
+//! The `{code, message, data}` wrapper every reply comes in, its errors, and lazily read lists.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::{self, DecodeOptions, JsonStr, JsonU64, RawJson, ValueKind};
+
+/// The `code` of a successful reply.
+pub const SUCCESS: u64 = 200;
+
+/// A reply body as MIMC sends it: `{"code": <int>, "message": <string>, "data": <value>}`.
+///
+/// Failures come as a non-200 `code` inside an HTTP 200 body, so a decoded `Response` is not yet a success:
+/// [`into_result`](Self::into_result) separates the two. `data` may be an object, an array or `null`; the
+/// typed replies ([`TokenData`](super::TokenData), [`TopicData`](super::TopicData), ...) read it.
+///
+/// Decoding is lenient where real servers differ and strict about JSON: keys in any order, unknown keys
+/// skipped, `code` as a number or a string of digits, a missing `message` read as `""` and a missing `data`
+/// as `null`; a missing `code` or a known key given twice is an error.
+///
+/// ```
+/// use mimc_codec::api::Response;
+/// let reply = Response::from_json(br#"{"code":500,"message":"quit topic fail","data":null}"#)?;
+/// assert_eq!(reply.code(), 500);
+/// let err = reply.into_result().unwrap_err();
+/// assert_eq!((err.code(), err.message()), (500, "quit topic fail"));
+///
+/// let ok = Response::from_json(br#"{"code":200,"message":"success\uff01","data":null}"#)?;
+/// assert!(ok.into_result()?.is_null());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Response<'a> {
+    code: u64,
+    message: JsonStr<'a>,
+    data: RawJson<'a>,
+}
+
+impl<'a> Response<'a> {
+    /// Decodes a reply body with the default limits.
+    pub fn from_json(body: &'a [u8]) -> Result<Self> {
+        Self::from_json_with(body, &DecodeOptions::new())
+    }
+
+    /// Decodes a reply body with explicit limits (nesting depth of `data`).
+    pub fn from_json_with(body: &'a [u8], opts: &DecodeOptions) -> Result<Self> {
+        let mut obj = json::top_object(body, opts)?;
+        let mut code = None;
+        let mut message = None;
+        let mut data = None;
+        let mut scratch = [0u8; 64];
+        while let Some((key, value)) = obj.next_member()? {
+            match key.as_key(&mut scratch) {
+                Some("code") => {
+                    let v = JsonU64::from_json(&value).map_err(|e| e.in_field("code"))?;
+                    json::set_once(&mut code, v.get(), &key, "code")?;
+                }
+                Some("message") => {
+                    let v = value.to_json_str().map_err(|e| e.in_field("message"))?;
+                    json::set_once(&mut message, v, &key, "message")?;
+                }
+                Some("data") => json::set_once(&mut data, value, &key, "data")?,
+                _ => {}
+            }
+        }
+        let end = obj.offset();
+        let code = json::required(code, "code", end.saturating_sub(1))?;
+        Ok(Response {
+            code,
+            message: message.unwrap_or_default(),
+            data: data.unwrap_or(RawJson::from_parts("null", end, ValueKind::Null)),
+        })
+    }
+
+    /// `code`: 200 on success.
+    pub const fn code(&self) -> u64 {
+        self.code
+    }
+
+    /// `message`: `"success"` (sometimes `"success！"`) or what went wrong.
+    pub const fn message(&self) -> JsonStr<'a> {
+        self.message
+    }
+
+    /// `data`, unread.
+    pub const fn data(&self) -> RawJson<'a> {
+        self.data
+    }
+
+    /// Is `code` 200?
+    pub const fn is_success(&self) -> bool {
+        self.code == SUCCESS
+    }
+
+    /// `data` when `code` is 200, the [`ApiError`] otherwise.
+    pub fn into_result(self) -> Result<RawJson<'a>, ApiError> {
+        if self.is_success() {
+            Ok(self.data)
+        } else {
+            Err(ApiError::from_json_str(self.code, &self.message))
+        }
+    }
+
+    /// Reads `data` as `T` when `code` is 200: the two steps of [`FromData::from_json`] after decoding.
+    pub fn data_as<T: FromData<'a>>(self) -> Result<T, ReplyError> {
+        let raw = self.into_result()?;
+        Ok(T::from_raw(raw)?)
+    }
+}
+
+/// `data` is shown by kind and size only: a token reply's `data` holds secrets.
+impl fmt::Debug for Response<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Data(ValueKind, usize);
+        impl fmt::Debug for Data {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "<{}, {} bytes>", self.0.name(), self.1)
+            }
+        }
+        f.debug_struct("Response")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("data", &Data(self.data.kind(), self.data.as_str().len()))
+            .finish()
+    }
+}
+
+/// Room for an error message kept inside [`ApiError`]; longer messages are cut at a character boundary.
+pub const API_ERROR_MESSAGE_CAPACITY: usize = 96;
+
+/// A failure reported by MIMC: a non-200 `code` with its `message`, e.g.
+/// `{"code":500,"message":"quit topic fail","data":null}` for a group owner trying to leave.
+///
+/// `Copy`, `'static` and allocation-free (the message is copied, unescaped, into an inline buffer of
+/// [`API_ERROR_MESSAGE_CAPACITY`] bytes), so it travels through `?` into any error type.
+///
+/// ```
+/// use mimc_codec::api::ApiError;
+/// let e = ApiError::new(500, "quit topic fail");
+/// assert_eq!(e.to_string(), "MIMC API error 500: quit topic fail");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApiError {
+    code: u64,
+    len: u8,
+    truncated: bool,
+    buf: [u8; API_ERROR_MESSAGE_CAPACITY],
+}
+
+impl ApiError {
+    /// An error with `code` and `message` (cut to [`API_ERROR_MESSAGE_CAPACITY`] bytes if longer).
+    pub fn new(code: u64, message: &str) -> Self {
+        Self::from_json_str(code, &JsonStr::new(message))
+    }
+
+    fn from_json_str(code: u64, message: &JsonStr<'_>) -> Self {
+        let mut e = ApiError {
+            code,
+            len: 0,
+            truncated: false,
+            buf: [0; API_ERROR_MESSAGE_CAPACITY],
+        };
+        let mut len = 0usize;
+        for c in message.chars() {
+            let mut tmp = [0u8; 4];
+            let s = c.encode_utf8(&mut tmp).as_bytes();
+            let Some(dst) = e.buf.get_mut(len..len + s.len()) else {
+                e.truncated = true;
+                break;
+            };
+            dst.copy_from_slice(s);
+            len += s.len();
+        }
+        // `len` is at most the capacity, which fits a `u8`.
+        e.len = u8::try_from(len).unwrap_or(u8::MAX);
+        e
+    }
+
+    /// `code` (never 200).
+    pub const fn code(&self) -> u64 {
+        self.code
+    }
+
+    /// `message`, unescaped.
+    pub fn message(&self) -> &str {
+        let bytes = self.buf.get(..usize::from(self.len)).unwrap_or(&[]);
+        core::str::from_utf8(bytes).unwrap_or("")
+    }
+
+    /// Was the message longer than [`API_ERROR_MESSAGE_CAPACITY`] bytes (and cut)?
+    pub const fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("code", &self.code)
+            .field("message", &self.message())
+            .field("truncated", &self.truncated)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MIMC API error {}: {}", self.code, self.message())?;
+        if self.truncated {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+impl core::error::Error for ApiError {}
+
+/// Why a reply could not be read as the typed data of a call: the body was malformed, or it was a
+/// well-formed failure. What [`FromData::from_json`] and [`ApiRequest::parse_reply`](super::ApiRequest::parse_reply)
+/// return; `?` converts both parts into it.
+///
+/// ```
+/// use mimc_codec::api::{ReplyError, TopicData};
+/// match TopicData::from_json(br#"{"code":500,"message":"quit topic fail","data":null}"#) {
+///     Err(ReplyError::Api(e)) => assert_eq!(e.code(), 500),
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(matches!(TopicData::from_json(b"<html>"), Err(ReplyError::Decode(_))));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReplyError {
+    /// The body is not a well-formed reply of this call (bad JSON, a missing or mistyped field).
+    Decode(Error),
+    /// MIMC answered with a non-200 `code`.
+    Api(ApiError),
+    /// The HTTP status was not a success and the body was not a MIMC reply (e.g. a proxy's error page).
+    #[cfg(feature = "http")]
+    Status(u16),
+}
+
+impl ReplyError {
+    /// The API error, when MIMC reported one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            ReplyError::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for ReplyError {
+    fn from(e: Error) -> Self {
+        ReplyError::Decode(e)
+    }
+}
+
+impl From<ApiError> for ReplyError {
+    fn from(e: ApiError) -> Self {
+        ReplyError::Api(e)
+    }
+}
+
+impl fmt::Display for ReplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplyError::Decode(e) => write!(f, "malformed MIMC reply: {e}"),
+            ReplyError::Api(e) => fmt::Display::fmt(e, f),
+            #[cfg(feature = "http")]
+            ReplyError::Status(s) => write!(f, "HTTP status {s} without a MIMC reply"),
+        }
+    }
+}
+
+impl core::error::Error for ReplyError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            ReplyError::Decode(e) => Some(e),
+            ReplyError::Api(e) => Some(e),
+            #[cfg(feature = "http")]
+            ReplyError::Status(_) => None,
+        }
+    }
+}
+
+/// A type that the `data` of a reply decodes into. Implemented by every typed reply, by [`List`] of
+/// them, by `Option<T>` (`null` → `None`), by `()` (data ignored), and by [`JsonStr`] and [`JsonU64`].
+///
+/// The typed replies also have these two functions as inherent methods, so the trait need not be in scope.
+pub trait FromData<'a>: Sized {
+    /// Reads the (already validated) `data` value.
+    fn from_raw(data: RawJson<'a>) -> Result<Self>;
+
+    /// Decodes a whole reply body: the wrapper, then `data` when `code` is 200.
+    fn from_json(body: &'a [u8]) -> Result<Self, ReplyError> {
+        Response::from_json(body)?.data_as()
+    }
+}
+
+impl<'a> FromData<'a> for JsonStr<'a> {
+    fn from_raw(data: RawJson<'a>) -> Result<Self> {
+        data.to_json_str()
+    }
+}
+
+impl<'a> FromData<'a> for JsonU64 {
+    fn from_raw(data: RawJson<'a>) -> Result<Self> {
+        JsonU64::from_json(&data)
+    }
+}
+
+/// Any `data` (usually `null`) is accepted and ignored.
+impl<'a> FromData<'a> for () {
+    fn from_raw(_: RawJson<'a>) -> Result<Self> {
+        Ok(())
+    }
+}
+
+/// `null` is `None`; anything else must be a `T`.
+impl<'a, T: FromData<'a>> FromData<'a> for Option<T> {
+    fn from_raw(data: RawJson<'a>) -> Result<Self> {
+        if data.is_null() {
+            Ok(None)
+        } else {
+            T::from_raw(data).map(Some)
+        }
+    }
+}
+
+/// A JSON array of `T`, checked element by element once when decoded, then read lazily: no allocation,
+/// no capacity limit. `len()` is known up front; [`iter`](Self::iter) decodes each element again as it goes.
+///
+/// ```
+/// use mimc_codec::api::{List, FromData, Member};
+/// use mimc_codec::RawJson;
+/// let raw = RawJson::parse(r#"[{"uuid":"27331892437057537","account":"user_lei"},
+///                              {"uuid":27332097396178945,"account":"10"}]"#)?;
+/// let members = List::<Member>::from_raw(raw)?;
+/// assert_eq!(members.len(), 2);
+/// let accounts: Vec<_> = members.iter().map(|m| m.account().to_string()).collect();
+/// assert_eq!(accounts, ["user_lei", "10"]);
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+pub struct List<'a, T> {
+    raw: RawJson<'a>,
+    len: usize,
+    _items: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: FromData<'a>> List<'a, T> {
+    /// Reads `data` as a list (each element checked once).
+    pub fn from_raw(data: RawJson<'a>) -> Result<Self> {
+        let mut items = data.array()?;
+        let mut len = 0usize;
+        while let Some(item) = items.next_element()? {
+            T::from_raw(item)?;
+            len += 1;
+        }
+        Ok(List {
+            raw: data,
+            len,
+            _items: PhantomData,
+        })
+    }
+
+    /// Decodes a whole reply whose `data` is this list.
+    pub fn from_json(body: &'a [u8]) -> Result<Self, ReplyError> {
+        <Self as FromData<'a>>::from_json(body)
+    }
+
+    /// The elements, decoded one by one.
+    pub fn iter(&self) -> ListIter<'a, T> {
+        ListIter {
+            // `raw` was checked to be an array when the list was made.
+            items: self.raw.array().ok(),
+            left: self.len,
+            _items: PhantomData,
+        }
+    }
+
+    /// The first element.
+    pub fn first(&self) -> Option<T> {
+        self.iter().next()
+    }
+
+    /// The element at `index`, reading the list up to it.
+    pub fn get(&self, index: usize) -> Option<T> {
+        self.iter().nth(index)
+    }
+}
+
+impl<'a, T> List<'a, T> {
+    /// The number of elements.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// No elements?
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The array's JSON text, as received.
+    pub const fn raw(&self) -> RawJson<'a> {
+        self.raw
+    }
+}
+
+impl<'a, T: FromData<'a>> FromData<'a> for List<'a, T> {
+    fn from_raw(data: RawJson<'a>) -> Result<Self> {
+        List::from_raw(data)
+    }
+}
+
+impl<T> Clone for List<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for List<'_, T> {}
+
+impl<'a, T: FromData<'a> + PartialEq> PartialEq for List<'a, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+impl<'a, T: FromData<'a> + Eq> Eq for List<'a, T> {}
+
+impl<'a, T: FromData<'a> + fmt::Debug> fmt::Debug for List<'a, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a, T: FromData<'a>> IntoIterator for List<'a, T> {
+    type Item = T;
+    type IntoIter = ListIter<'a, T>;
+    fn into_iter(self) -> ListIter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<'a, T: FromData<'a>> IntoIterator for &List<'a, T> {
+    type Item = T;
+    type IntoIter = ListIter<'a, T>;
+    fn into_iter(self) -> ListIter<'a, T> {
+        self.iter()
+    }
+}
+
+/// The iterator of a [`List`]: yields each element decoded, exactly `len()` of them.
+pub struct ListIter<'a, T> {
+    items: Option<json::ArrayIter<'a>>,
+    left: usize,
+    _items: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: FromData<'a>> Iterator for ListIter<'a, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        if self.left == 0 {
+            return None;
+        }
+        // Every element was decoded once already, so neither step can fail; if one did, the list ends.
+        let next = self
+            .items
+            .as_mut()
+            .and_then(|it| it.next_element().ok().flatten())
+            .and_then(|raw| T::from_raw(raw).ok());
+        if next.is_some() {
+            self.left -= 1;
+        } else {
+            self.left = 0;
+        }
+        next
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<'a, T: FromData<'a>> ExactSizeIterator for ListIter<'a, T> {}
+impl<'a, T: FromData<'a>> core::iter::FusedIterator for ListIter<'a, T> {}
+
+impl<T> Clone for ListIter<'_, T> {
+    fn clone(&self) -> Self {
+        ListIter {
+            items: self.items.clone(),
+            left: self.left,
+            _items: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for ListIter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListIter")
+            .field("left", &self.left)
+            .finish()
+    }
+}
+
+/// Field readers shared by the typed replies.
+pub(crate) fn str_field<'a>(v: &RawJson<'a>, field: &'static str) -> Result<JsonStr<'a>> {
+    v.to_json_str().map_err(|e| e.in_field(field))
+}
+
+pub(crate) fn u64_field(v: &RawJson<'_>, field: &'static str) -> Result<JsonU64> {
+    JsonU64::from_json(v).map_err(|e| e.in_field(field))
+}
+
+/// Opens `data` (or a nested value) as an object, naming `field` in the error.
+pub(crate) fn object_field<'a>(
+    v: &RawJson<'a>,
+    field: &'static str,
+) -> Result<json::ObjectIter<'a>> {
+    v.object().map_err(|e| e.in_field(field))
+}
+
+/// A missing-field error at the closing brace of `obj`.
+pub(crate) fn end_of(obj: &json::ObjectIter<'_>) -> usize {
+    obj.offset().saturating_sub(1)
+}
+
+/// An `InvalidValue` error about a request field (no input offset exists for values built in code).
+pub(crate) const fn invalid(why: &'static str, field: &'static str) -> Error {
+    Error::new(ErrorKind::InvalidValue(why), 0).in_field(field)
+}

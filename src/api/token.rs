@@ -1,0 +1,274 @@
+//! The token service: `POST /api/account/token`.
+
+use crate::error::Result;
+use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+
+use super::reply::{end_of, object_field, str_field, u64_field};
+use super::{ApiRequest, Auth, Headers, Method, Secret, typed_reply};
+use crate::error::Error;
+use crate::payload::Payload;
+
+/// Asks the token service for a user's token (call `token`): `POST /api/account/token` with
+/// `{appId, appKey, appSecret, appAccount}`. The credentials travel in the body; no auth headers.
+///
+/// `appId` is written as a string unless given as [`JsonU64::number`] (Go, Android and iOS send a number,
+/// C++, C#, WebJS and Flutter a string; the server accepts both).
+///
+/// ```
+/// use mimc_codec::api::{ApiRequest, TokenRequest};
+/// use mimc_codec::{JsonU64, ToJson};
+/// let req = TokenRequest::new(JsonU64::number(2882303761517669588), "5966086406018",
+///     "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
+/// assert_eq!(req.path()?, "/api/account/token");
+/// assert_eq!(req.to_json_string()?, r#"{"appId":2882303761517669588,"appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A==","appAccount":"user_lei"}"#);
+/// assert!(!format!("{req:?}").contains("gTO8Jb0w"));
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_field_names)] // the wire names all start with `app`
+pub struct TokenRequest<'a> {
+    app_id: JsonU64,
+    app_key: Secret<'a>,
+    app_secret: Secret<'a>,
+    app_account: JsonStr<'a>,
+}
+
+impl<'a> TokenRequest<'a> {
+    /// A token request for `app_account`.
+    pub fn new(
+        app_id: impl Into<JsonU64>,
+        app_key: impl Into<Secret<'a>>,
+        app_secret: impl Into<Secret<'a>>,
+        app_account: impl Into<JsonStr<'a>>,
+    ) -> Self {
+        TokenRequest {
+            app_id: app_id.into(),
+            app_key: app_key.into(),
+            app_secret: app_secret.into(),
+            app_account: app_account.into(),
+        }
+    }
+}
+
+impl ToJson for TokenRequest<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.u64("appId", self.app_id)?;
+        o.str("appKey", &self.app_key.expose())?;
+        o.str("appSecret", &self.app_secret.expose())?;
+        o.str("appAccount", &self.app_account)?;
+        o.end()
+    }
+}
+
+impl ApiRequest for TokenRequest<'_> {
+    type Reply<'r> = TokenData<'r>;
+    const CALL: &'static str = "token";
+
+    fn method(&self) -> Method {
+        Method::Post
+    }
+
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        sink.put(b"/api/account/token")
+    }
+
+    fn headers(&self) -> Headers<'_> {
+        Headers::new(true)
+    }
+}
+
+/// The `data` of a token reply: who the user is and the credentials to act as them.
+///
+/// Real servers send `appId` and `miUserId` as strings (both forms are read), `miChid` as a number, and
+/// undocumented keys (`regionBucket`, `feDomainName`, `relayDomainName`, `ppsMiotDomainName`) that SDKs read:
+/// they are exposed when present; any other key is ignored. `token` and `miUserSecurityKey` are
+/// [`Secret`]s: `Debug` never shows them.
+///
+/// ```
+/// use mimc_codec::api::{Auth, TokenData};
+/// let data = TokenData::from_json(br#"{"code":200,"message":"success","data":{
+///     "appId":"2882303761517669588","appPackage":"com.xiaomi.mimcdemo","appAccount":"user_lei",
+///     "miChid":9,"miUserId":"27331892437057537","miUserSecurityKey":"gl8D/DIg8f3zl1iFiKtSOg==",
+///     "token":"cUyhSzbqwAwKD4GG","regionBucket":153}}"#)?;
+/// assert_eq!(data.mi_user_id().get(), 27331892437057537);
+/// let mut key = [0u8; 16];
+/// assert_eq!(data.security_key_into(&mut key)?.len(), 16);
+/// assert!(matches!(data.auth(), Auth::Token(_)));
+/// assert!(!format!("{data:?}").contains("cUyhSzbq"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenData<'a> {
+    app_id: JsonU64,
+    app_package: JsonStr<'a>,
+    app_account: JsonStr<'a>,
+    mi_chid: JsonU64,
+    mi_user_id: JsonU64,
+    mi_user_security_key: Secret<'a>,
+    token: Secret<'a>,
+    region_bucket: Option<JsonU64>,
+    fe_domain_name: Option<JsonStr<'a>>,
+    relay_domain_name: Option<JsonStr<'a>>,
+    pps_miot_domain_name: Option<JsonStr<'a>>,
+}
+
+typed_reply!(TokenData);
+
+impl<'a> TokenData<'a> {
+    fn read(data: RawJson<'a>) -> Result<Self> {
+        let mut obj = object_field(&data, "data")?;
+        let mut app_id = None;
+        let mut app_package = None;
+        let mut app_account = None;
+        let mut mi_chid = None;
+        let mut mi_user_id = None;
+        let mut key = None;
+        let mut token = None;
+        let mut region_bucket = None;
+        let mut fe = None;
+        let mut relay = None;
+        let mut pps = None;
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            match k.as_key(&mut scratch) {
+                Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
+                Some("appPackage") => {
+                    let s = str_field(&v, "appPackage")?;
+                    json::set_once(&mut app_package, s, &k, "appPackage")?;
+                }
+                Some("appAccount") => {
+                    let s = str_field(&v, "appAccount")?;
+                    json::set_once(&mut app_account, s, &k, "appAccount")?;
+                }
+                Some("miChid") => {
+                    json::set_once(&mut mi_chid, u64_field(&v, "miChid")?, &k, "miChid")?;
+                }
+                Some("miUserId") => {
+                    json::set_once(&mut mi_user_id, u64_field(&v, "miUserId")?, &k, "miUserId")?;
+                }
+                Some("miUserSecurityKey") => {
+                    let s = str_field(&v, "miUserSecurityKey")?;
+                    json::set_once(&mut key, Secret::from(s), &k, "miUserSecurityKey")?;
+                }
+                Some("token") => {
+                    let s = str_field(&v, "token")?;
+                    json::set_once(&mut token, Secret::from(s), &k, "token")?;
+                }
+                Some("regionBucket") => {
+                    let n = u64_field(&v, "regionBucket")?;
+                    json::set_once(&mut region_bucket, n, &k, "regionBucket")?;
+                }
+                Some("feDomainName") => {
+                    json::set_once(&mut fe, str_field(&v, "feDomainName")?, &k, "feDomainName")?;
+                }
+                Some("relayDomainName") => {
+                    let s = str_field(&v, "relayDomainName")?;
+                    json::set_once(&mut relay, s, &k, "relayDomainName")?;
+                }
+                Some("ppsMiotDomainName") => {
+                    let s = str_field(&v, "ppsMiotDomainName")?;
+                    json::set_once(&mut pps, s, &k, "ppsMiotDomainName")?;
+                }
+                _ => {}
+            }
+        }
+        let end = end_of(&obj);
+        Ok(TokenData {
+            app_id: json::required(app_id, "appId", end)?,
+            app_package: json::required(app_package, "appPackage", end)?,
+            app_account: json::required(app_account, "appAccount", end)?,
+            mi_chid: json::required(mi_chid, "miChid", end)?,
+            mi_user_id: json::required(mi_user_id, "miUserId", end)?,
+            mi_user_security_key: json::required(key, "miUserSecurityKey", end)?,
+            token: json::required(token, "token", end)?,
+            region_bucket,
+            fe_domain_name: fe,
+            relay_domain_name: relay,
+            pps_miot_domain_name: pps,
+        })
+    }
+
+    /// `appId`.
+    pub const fn app_id(&self) -> JsonU64 {
+        self.app_id
+    }
+
+    /// `appPackage`: the app's package name.
+    pub const fn app_package(&self) -> JsonStr<'a> {
+        self.app_package
+    }
+
+    /// `appAccount`: the account the token is for.
+    pub const fn app_account(&self) -> JsonStr<'a> {
+        self.app_account
+    }
+
+    /// `miChid`: the channel id, always 9.
+    pub const fn mi_chid(&self) -> JsonU64 {
+        self.mi_chid
+    }
+
+    /// `miUserId`: the user's uuid.
+    pub const fn mi_user_id(&self) -> JsonU64 {
+        self.mi_user_id
+    }
+
+    /// `miUserSecurityKey`: the per-user key as base64 text (see
+    /// [`security_key_into`](Self::security_key_into) for its bytes).
+    ///
+    /// It is deliberately not handed out as a [`Payload`], whose `Debug` shows the first decoded bytes:
+    /// for a 16-byte key, all of it.
+    pub const fn security_key(&self) -> Secret<'a> {
+        self.mi_user_security_key
+    }
+
+    fn security_payload(&self) -> Payload<'a> {
+        Payload::from_json_str(self.mi_user_security_key.expose())
+    }
+
+    /// The number of bytes `miUserSecurityKey` decodes to.
+    pub fn security_key_len(&self) -> Result<usize> {
+        self.security_payload().decoded_len().map_err(rename_key)
+    }
+
+    /// Decodes `miUserSecurityKey` (base64, as [`Payload::decode_into`]) into `out`, returning the key.
+    pub fn security_key_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
+        self.security_payload().decode_into(out).map_err(rename_key)
+    }
+
+    /// `token`: send it as the `token` header ([`auth`](Self::auth)).
+    pub const fn token(&self) -> Secret<'a> {
+        self.token
+    }
+
+    /// Token authentication with this token.
+    pub const fn auth(&self) -> Auth<'a> {
+        Auth::Token(self.token)
+    }
+
+    /// `regionBucket` (undocumented), when sent.
+    pub const fn region_bucket(&self) -> Option<JsonU64> {
+        self.region_bucket
+    }
+
+    /// `feDomainName` (undocumented): the front-end host of the binary protocol, when sent.
+    pub const fn fe_domain_name(&self) -> Option<JsonStr<'a>> {
+        self.fe_domain_name
+    }
+
+    /// `relayDomainName` (undocumented), when sent.
+    pub const fn relay_domain_name(&self) -> Option<JsonStr<'a>> {
+        self.relay_domain_name
+    }
+
+    /// `ppsMiotDomainName` (undocumented), when sent.
+    pub const fn pps_miot_domain_name(&self) -> Option<JsonStr<'a>> {
+        self.pps_miot_domain_name
+    }
+}
+
+/// A payload error, about the key field instead of `payload`.
+fn rename_key(e: Error) -> Error {
+    Error::new(e.kind(), e.offset()).in_field("miUserSecurityKey")
+}

@@ -1,0 +1,619 @@
+//! Normal groups ("topics"): create, query, list mine, invite, leave, kick, update, dismiss.
+
+use crate::error::Result;
+use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+
+use super::reply::{end_of, invalid, object_field, str_field, u64_field};
+use super::{
+    ApiRequest, Auth, Headers, List, MAX_TOPIC_MEMBERS, Method, check_accounts, typed_reply,
+    write_id, write_joined, write_query_component,
+};
+
+/// Writes `/api/topic/{appId}`, then `/{topicId}` when given.
+fn write_topic_path<S: Sink + ?Sized>(
+    sink: &mut S,
+    app_id: JsonU64,
+    topic_id: Option<JsonU64>,
+) -> Result<()> {
+    sink.put(b"/api/topic/")?;
+    write_id(sink, app_id)?;
+    if let Some(t) = topic_id {
+        sink.put(b"/")?;
+        write_id(sink, t)?;
+    }
+    Ok(())
+}
+
+/// Checks the accounts of a create/invite/kick: no comma, none empty, at most 500; at least one unless
+/// `allow_empty`.
+fn check_members(accounts: &[&str], allow_empty: bool) -> Result<()> {
+    check_accounts(accounts, "accounts")?;
+    if accounts.len() > MAX_TOPIC_MEMBERS {
+        return Err(invalid(
+            "more than 500 accounts (a normal group holds at most 500 members)",
+            "accounts",
+        ));
+    }
+    if accounts.is_empty() && !allow_empty {
+        return Err(invalid("no accounts given", "accounts"));
+    }
+    Ok(())
+}
+
+/// A topic call without a body: its fields and `ApiRequest` impl.
+macro_rules! bodiless_topic_call {
+    (
+        $(#[$doc:meta])*
+        $ty:ident, $call:literal, $method:ident, suffix = $suffix:literal, topic = $topic:tt, reply = $reply:ty
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $ty<'a> {
+            app_id: JsonU64,
+            topic_id: Option<JsonU64>,
+            auth: Auth<'a>,
+        }
+
+        impl ToJson for $ty<'_> {
+            /// No body: writes nothing.
+            fn write_json<S: Sink + ?Sized>(&self, _: &mut S) -> Result<()> {
+                Ok(())
+            }
+        }
+
+        impl ApiRequest for $ty<'_> {
+            type Reply<'r> = $reply;
+            const CALL: &'static str = $call;
+
+            fn method(&self) -> Method {
+                Method::$method
+            }
+
+            fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+                write_topic_path(sink, self.app_id, self.topic_id)?;
+                sink.put($suffix)
+            }
+
+            fn headers(&self) -> Headers<'_> {
+                Headers::new(false).with_auth(&self.auth, None)
+            }
+        }
+
+        bodiless_topic_call!(@new $ty, $topic);
+    };
+    (@new $ty:ident, true) => {
+        impl<'a> $ty<'a> {
+            /// The call on the group `topic_id` of app `app_id`, authenticated by `auth`.
+            pub fn new(app_id: impl Into<JsonU64>, topic_id: impl Into<JsonU64>, auth: Auth<'a>) -> Self {
+                $ty {
+                    app_id: app_id.into(),
+                    topic_id: Some(topic_id.into()),
+                    auth,
+                }
+            }
+        }
+    };
+    (@new $ty:ident, false) => {
+        impl<'a> $ty<'a> {
+            /// The call for app `app_id`, authenticated by `auth` (whose account is the one asking).
+            pub fn new(app_id: impl Into<JsonU64>, auth: Auth<'a>) -> Self {
+                $ty {
+                    app_id: app_id.into(),
+                    topic_id: None,
+                    auth,
+                }
+            }
+        }
+    };
+}
+
+/// Creates a group (call `topic-create`): `POST /api/topic/{appId}` with
+/// `{"topicName": ..., "accounts": "a,b,c"}`; the authenticated account becomes the owner.
+///
+/// Fails when an account is empty or contains a comma, or when there are more than
+/// [`MAX_TOPIC_MEMBERS`] accounts.
+///
+/// ```
+/// use mimc_codec::api::{Auth, TopicCreate};
+/// let auth = Auth::token("cUyhSzbq");
+/// let err = TopicCreate::new(2882303761517669588u64, auth, "g", &["a,b"]).unwrap_err();
+/// assert_eq!(err.field(), Some("accounts"));
+/// assert_eq!(err.to_string(),
+///     "invalid value: an account contains a comma (accounts travel comma-joined) in `accounts` at byte 0");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicCreate<'a> {
+    app_id: JsonU64,
+    auth: Auth<'a>,
+    topic_name: JsonStr<'a>,
+    accounts: &'a [&'a str],
+}
+
+impl<'a> TopicCreate<'a> {
+    /// A group named `topic_name` with the members `accounts` (the owner need not be listed).
+    pub fn new(
+        app_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+        topic_name: impl Into<JsonStr<'a>>,
+        accounts: &'a [&'a str],
+    ) -> Result<Self> {
+        check_members(accounts, true)?;
+        Ok(TopicCreate {
+            app_id: app_id.into(),
+            auth,
+            topic_name: topic_name.into(),
+            accounts,
+        })
+    }
+}
+
+impl ToJson for TopicCreate<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.str("topicName", &self.topic_name)?;
+        o.with("accounts", |s| {
+            s.put(b"\"")?;
+            write_joined(s, self.accounts)?;
+            s.put(b"\"")
+        })?;
+        o.end()
+    }
+}
+
+impl ApiRequest for TopicCreate<'_> {
+    type Reply<'r> = TopicData<'r>;
+    const CALL: &'static str = "topic-create";
+
+    fn method(&self) -> Method {
+        Method::Post
+    }
+
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        write_topic_path(sink, self.app_id, None)
+    }
+
+    fn headers(&self) -> Headers<'_> {
+        Headers::new(true).with_auth(&self.auth, None)
+    }
+}
+
+bodiless_topic_call! {
+    /// Reads a group and its members (call `topic-query`): `GET /api/topic/{appId}/{topicId}`.
+    TopicQuery, "topic-query", Get, suffix = b"", topic = true, reply = TopicData<'r>
+}
+
+bodiless_topic_call! {
+    /// Lists the groups the authenticated account belongs to (call `topic-mine`):
+    /// `GET /api/topic/{appId}/account`.
+    TopicMine, "topic-mine", Get, suffix = b"/account", topic = false, reply = TopicList<'r>
+}
+
+bodiless_topic_call! {
+    /// Leaves a group (call `topic-quit`, not for the owner): `DELETE /api/topic/{appId}/{topicId}/account`.
+    ///
+    /// The reply's `data` is `null` (older manuals: the group as [`TopicData`]), hence
+    /// `Option<TopicData>`; the owner gets `{"code":500,"message":"quit topic fail","data":null}`.
+    TopicQuit, "topic-quit", Delete, suffix = b"/account", topic = true, reply = Option<TopicData<'r>>
+}
+
+bodiless_topic_call! {
+    /// Dismisses a group (call `topic-dismiss`, owner only): `DELETE /api/topic/{appId}/{topicId}`.
+    /// The reply's `data` is `null` (read as `()`).
+    TopicDismiss, "topic-dismiss", Delete, suffix = b"", topic = true, reply = ()
+}
+
+/// Invites accounts into a group (call `topic-join`): `POST /api/topic/{appId}/{topicId}/accounts` with
+/// `{"accounts": "d,e"}`.
+///
+/// Fails when an account is empty or contains a comma, when none are given, or when there are more than
+/// [`MAX_TOPIC_MEMBERS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicJoin<'a> {
+    app_id: JsonU64,
+    topic_id: JsonU64,
+    auth: Auth<'a>,
+    accounts: &'a [&'a str],
+}
+
+impl<'a> TopicJoin<'a> {
+    /// Adds `accounts` to the group `topic_id`.
+    pub fn new(
+        app_id: impl Into<JsonU64>,
+        topic_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+        accounts: &'a [&'a str],
+    ) -> Result<Self> {
+        check_members(accounts, false)?;
+        Ok(TopicJoin {
+            app_id: app_id.into(),
+            topic_id: topic_id.into(),
+            auth,
+            accounts,
+        })
+    }
+}
+
+impl ToJson for TopicJoin<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.with("accounts", |s| {
+            s.put(b"\"")?;
+            write_joined(s, self.accounts)?;
+            s.put(b"\"")
+        })?;
+        o.end()
+    }
+}
+
+impl ApiRequest for TopicJoin<'_> {
+    type Reply<'r> = TopicData<'r>;
+    const CALL: &'static str = "topic-join";
+
+    fn method(&self) -> Method {
+        Method::Post
+    }
+
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        write_topic_path(sink, self.app_id, Some(self.topic_id))?;
+        sink.put(b"/accounts")
+    }
+
+    fn headers(&self) -> Headers<'_> {
+        Headers::new(true).with_auth(&self.auth, None)
+    }
+}
+
+/// Removes accounts from a group (call `topic-kick`, owner only):
+/// `DELETE /api/topic/{appId}/{topicId}/accounts?accounts=d,e`, no body.
+///
+/// The accounts travel comma-joined in the query string. The manual does not encode them; here each
+/// account is percent-encoded except the unreserved characters `A-Z a-z 0-9 - . _ ~`, so plain accounts
+/// come out exactly as in the manual and others still form a valid URI. Fails like [`TopicJoin::new`].
+///
+/// ```
+/// use mimc_codec::api::{ApiRequest, Auth, TopicKick};
+/// let kick = TopicKick::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t"),
+///     &["user_wen", "张三"])?;
+/// assert_eq!(kick.path()?,
+///     "/api/topic/2882303761517669588/30094929200414721/accounts?accounts=user_wen,%E5%BC%A0%E4%B8%89");
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicKick<'a> {
+    app_id: JsonU64,
+    topic_id: JsonU64,
+    auth: Auth<'a>,
+    accounts: &'a [&'a str],
+}
+
+impl<'a> TopicKick<'a> {
+    /// Removes `accounts` from the group `topic_id`.
+    pub fn new(
+        app_id: impl Into<JsonU64>,
+        topic_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+        accounts: &'a [&'a str],
+    ) -> Result<Self> {
+        check_members(accounts, false)?;
+        Ok(TopicKick {
+            app_id: app_id.into(),
+            topic_id: topic_id.into(),
+            auth,
+            accounts,
+        })
+    }
+}
+
+impl ToJson for TopicKick<'_> {
+    /// No body: writes nothing.
+    fn write_json<S: Sink + ?Sized>(&self, _: &mut S) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl ApiRequest for TopicKick<'_> {
+    type Reply<'r> = TopicData<'r>;
+    const CALL: &'static str = "topic-kick";
+
+    fn method(&self) -> Method {
+        Method::Delete
+    }
+
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        write_topic_path(sink, self.app_id, Some(self.topic_id))?;
+        sink.put(b"/accounts?accounts=")?;
+        for (i, a) in self.accounts.iter().enumerate() {
+            if i > 0 {
+                sink.put(b",")?;
+            }
+            write_query_component(sink, a)?;
+        }
+        Ok(())
+    }
+
+    fn headers(&self) -> Headers<'_> {
+        Headers::new(false).with_auth(&self.auth, None)
+    }
+}
+
+/// Changes a group (call `topic-update`, owner only): `PUT /api/topic/{appId}/{topicId}` with
+/// `{ownerAccount?, topicName?, bulletin?}`: only the fields set are sent.
+///
+/// ```
+/// use mimc_codec::api::{Auth, TopicUpdate};
+/// use mimc_codec::ToJson;
+/// let req = TopicUpdate::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t"))
+///     .with_bulletin("欢迎加入！");
+/// assert_eq!(req.to_json_string()?, r#"{"bulletin":"欢迎加入！"}"#);
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicUpdate<'a> {
+    app_id: JsonU64,
+    topic_id: JsonU64,
+    auth: Auth<'a>,
+    owner_account: Option<JsonStr<'a>>,
+    topic_name: Option<JsonStr<'a>>,
+    bulletin: Option<JsonStr<'a>>,
+}
+
+impl<'a> TopicUpdate<'a> {
+    /// An update of the group `topic_id` that changes nothing yet.
+    pub fn new(app_id: impl Into<JsonU64>, topic_id: impl Into<JsonU64>, auth: Auth<'a>) -> Self {
+        TopicUpdate {
+            app_id: app_id.into(),
+            topic_id: topic_id.into(),
+            auth,
+            owner_account: None,
+            topic_name: None,
+            bulletin: None,
+        }
+    }
+
+    /// Hands the group over to `account` (`ownerAccount`).
+    #[must_use]
+    pub fn with_owner_account(mut self, account: impl Into<JsonStr<'a>>) -> Self {
+        self.owner_account = Some(account.into());
+        self
+    }
+
+    /// Renames the group (`topicName`).
+    #[must_use]
+    pub fn with_topic_name(mut self, name: impl Into<JsonStr<'a>>) -> Self {
+        self.topic_name = Some(name.into());
+        self
+    }
+
+    /// Sets the notice board (`bulletin`).
+    #[must_use]
+    pub fn with_bulletin(mut self, bulletin: impl Into<JsonStr<'a>>) -> Self {
+        self.bulletin = Some(bulletin.into());
+        self
+    }
+}
+
+impl ToJson for TopicUpdate<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        if let Some(v) = &self.owner_account {
+            o.str("ownerAccount", v)?;
+        }
+        if let Some(v) = &self.topic_name {
+            o.str("topicName", v)?;
+        }
+        if let Some(v) = &self.bulletin {
+            o.str("bulletin", v)?;
+        }
+        o.end()
+    }
+}
+
+impl ApiRequest for TopicUpdate<'_> {
+    type Reply<'r> = TopicData<'r>;
+    const CALL: &'static str = "topic-update";
+
+    fn method(&self) -> Method {
+        Method::Put
+    }
+
+    fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        write_topic_path(sink, self.app_id, Some(self.topic_id))
+    }
+
+    fn headers(&self) -> Headers<'_> {
+        Headers::new(true).with_auth(&self.auth, None)
+    }
+}
+
+/// A group's description (`topicInfo`): `{topicId, ownerUuid, ownerAccount, topicName, bulletin}`.
+///
+/// `ownerAccount` is absent in the oldest manual, so optional; ids are read from numbers or strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicInfo<'a> {
+    topic_id: JsonU64,
+    owner_uuid: JsonU64,
+    owner_account: Option<JsonStr<'a>>,
+    topic_name: JsonStr<'a>,
+    bulletin: JsonStr<'a>,
+}
+
+typed_reply!(TopicInfo);
+
+impl<'a> TopicInfo<'a> {
+    fn read(data: RawJson<'a>) -> Result<Self> {
+        let mut obj = object_field(&data, "topicInfo")?;
+        let mut topic_id = None;
+        let mut owner_uuid = None;
+        let mut owner_account = None;
+        let mut topic_name = None;
+        let mut bulletin = None;
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            match k.as_key(&mut scratch) {
+                Some("topicId") => {
+                    json::set_once(&mut topic_id, u64_field(&v, "topicId")?, &k, "topicId")?;
+                }
+                Some("ownerUuid") => {
+                    json::set_once(
+                        &mut owner_uuid,
+                        u64_field(&v, "ownerUuid")?,
+                        &k,
+                        "ownerUuid",
+                    )?;
+                }
+                Some("ownerAccount") => {
+                    let s = str_field(&v, "ownerAccount")?;
+                    json::set_once(&mut owner_account, s, &k, "ownerAccount")?;
+                }
+                Some("topicName") => {
+                    let s = str_field(&v, "topicName")?;
+                    json::set_once(&mut topic_name, s, &k, "topicName")?;
+                }
+                Some("bulletin") => {
+                    json::set_once(&mut bulletin, str_field(&v, "bulletin")?, &k, "bulletin")?;
+                }
+                _ => {}
+            }
+        }
+        let end = end_of(&obj);
+        Ok(TopicInfo {
+            topic_id: json::required(topic_id, "topicId", end)?,
+            owner_uuid: json::required(owner_uuid, "ownerUuid", end)?,
+            owner_account,
+            topic_name: json::required(topic_name, "topicName", end)?,
+            bulletin: json::required(bulletin, "bulletin", end)?,
+        })
+    }
+
+    /// `topicId`.
+    pub const fn topic_id(&self) -> JsonU64 {
+        self.topic_id
+    }
+
+    /// `ownerUuid`: the owner's uuid.
+    pub const fn owner_uuid(&self) -> JsonU64 {
+        self.owner_uuid
+    }
+
+    /// `ownerAccount`, when sent.
+    pub const fn owner_account(&self) -> Option<JsonStr<'a>> {
+        self.owner_account
+    }
+
+    /// `topicName`.
+    pub const fn topic_name(&self) -> JsonStr<'a> {
+        self.topic_name
+    }
+
+    /// `bulletin` (may be empty).
+    pub const fn bulletin(&self) -> JsonStr<'a> {
+        self.bulletin
+    }
+}
+
+/// A group member: `{uuid, account}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member<'a> {
+    uuid: JsonU64,
+    account: JsonStr<'a>,
+}
+
+typed_reply!(Member);
+
+impl<'a> Member<'a> {
+    fn read(data: RawJson<'a>) -> Result<Self> {
+        let mut obj = object_field(&data, "members")?;
+        let mut uuid = None;
+        let mut account = None;
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            match k.as_key(&mut scratch) {
+                Some("uuid") => json::set_once(&mut uuid, u64_field(&v, "uuid")?, &k, "uuid")?,
+                Some("account") => {
+                    json::set_once(&mut account, str_field(&v, "account")?, &k, "account")?;
+                }
+                _ => {}
+            }
+        }
+        let end = end_of(&obj);
+        Ok(Member {
+            uuid: json::required(uuid, "uuid", end)?,
+            account: json::required(account, "account", end)?,
+        })
+    }
+
+    /// `uuid`: the member's user id.
+    pub const fn uuid(&self) -> JsonU64 {
+        self.uuid
+    }
+
+    /// `account`.
+    pub const fn account(&self) -> JsonStr<'a> {
+        self.account
+    }
+}
+
+/// The `data` of most group replies: `{topicInfo, members}`.
+///
+/// ```
+/// use mimc_codec::api::TopicData;
+/// let data = TopicData::from_json(br#"{"code":200,"message":"success","data":{
+///     "topicInfo":{"topicId":"30094929200414721","ownerUuid":"27331892437057537",
+///                  "ownerAccount":"user_lei","topicName":"MIMC","bulletin":""},
+///     "members":[{"uuid":"27331892437057537","account":"user_lei"}]}}"#)?;
+/// assert_eq!(data.topic_info().topic_id().get(), 30094929200414721);
+/// assert!(data.contains_account("user_lei"));
+/// # Ok::<(), mimc_codec::api::ReplyError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicData<'a> {
+    topic_info: TopicInfo<'a>,
+    members: List<'a, Member<'a>>,
+}
+
+typed_reply!(TopicData);
+
+impl<'a> TopicData<'a> {
+    fn read(data: RawJson<'a>) -> Result<Self> {
+        let mut obj = object_field(&data, "data")?;
+        let mut topic_info = None;
+        let mut members = None;
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            match k.as_key(&mut scratch) {
+                Some("topicInfo") => {
+                    let info = TopicInfo::read(v).map_err(|e| e.in_field("topicInfo"))?;
+                    json::set_once(&mut topic_info, info, &k, "topicInfo")?;
+                }
+                Some("members") => {
+                    let list = List::from_raw(v).map_err(|e| e.in_field("members"))?;
+                    json::set_once(&mut members, list, &k, "members")?;
+                }
+                _ => {}
+            }
+        }
+        let end = end_of(&obj);
+        Ok(TopicData {
+            topic_info: json::required(topic_info, "topicInfo", end)?,
+            members: json::required(members, "members", end)?,
+        })
+    }
+
+    /// `topicInfo`.
+    pub const fn topic_info(&self) -> TopicInfo<'a> {
+        self.topic_info
+    }
+
+    /// `members`, read lazily.
+    pub const fn members(&self) -> List<'a, Member<'a>> {
+        self.members
+    }
+
+    /// Is `account` a member?
+    pub fn contains_account(&self, account: &str) -> bool {
+        self.members.iter().any(|m| m.account() == account)
+    }
+}
+
+/// The `data` of topic-mine: the groups, as a lazily read list of [`TopicInfo`].
+pub type TopicList<'a> = List<'a, TopicInfo<'a>>;
