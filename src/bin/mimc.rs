@@ -10,6 +10,8 @@
 //! Exit status: 0 valid, 1 invalid input (with the spot shown on stderr), 2 usage error.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)] // a std binary
 
+#[path = "mimc/api.rs"]
+mod api;
 #[path = "mimc/callback.rs"]
 mod callback;
 #[path = "mimc/envelope.rs"]

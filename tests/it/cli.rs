@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use mimc_codec::{Callback, Envelope, Message, ToJson};
+use mimc_codec::api::Response;
+use mimc_codec::{Callback, Envelope, JsonStr, Message, Payload, ToJson};
 
 use crate::{fixture, fixture_path, fixtures_in};
 
@@ -330,6 +331,146 @@ fn bad_base64_in_a_callback_is_reported_in_the_input() {
     let report = stderr(&out);
     assert!(report.starts_with("error[InvalidBase64]"), "{report}");
     assert_report(&report, "<stdin>", &bytes, at);
+}
+
+/// The API call a reply fixture belongs to: `topic-query.response_numbers.json` -> `topic-query`.
+fn reply_call(name: &str) -> Option<&str> {
+    let call = name.split_once(".response")?.0;
+    let call = call.strip_suffix("-100").unwrap_or(call);
+    (call != "error").then_some(call)
+}
+
+#[test]
+fn every_api_reply_fixture_json_output_decodes_to_the_same_value() {
+    let all: Vec<_> = fixtures_in("api")
+        .into_iter()
+        .filter(|(n, _)| n.contains(".response"))
+        .collect();
+    assert!(all.len() >= 20);
+    for (name, bytes) in &all {
+        let file = path(&format!("api/{name}"));
+        let want = Response::from_json(bytes).unwrap();
+        let want_data: serde_json::Value = serde_json::from_str(want.data().as_str()).unwrap();
+        let typed = reply_call(name).map(|c| format!("response:{c}"));
+        let mut runs = vec![vec!["decode", "--json", file.as_str()]];
+        if let Some(kind) = &typed {
+            runs.push(vec!["decode", "--json", "--as", kind, &file]);
+        }
+        for args in runs {
+            let out = mimc(&args, None);
+            assert_eq!(code(&out), 0, "{name} {args:?}: {}", stderr(&out));
+            assert_clean(&out);
+            let line = out.stdout.strip_suffix(b"\n").unwrap();
+            assert!(!line.contains(&b'\n'), "{name}: one line");
+            let got = Response::from_json(line).unwrap();
+            assert_eq!(
+                (got.code(), got.message()),
+                (want.code(), want.message()),
+                "{name}"
+            );
+            let got_data: serde_json::Value = serde_json::from_str(got.data().as_str()).unwrap();
+            assert_eq!(got_data, want_data, "{name}");
+        }
+        // The view: typed title, secrets redacted.
+        let mut args = vec!["decode"];
+        if let Some(kind) = &typed {
+            args.extend(["--as", kind]);
+        }
+        args.push(&file);
+        let out = mimc(&args, None);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        let shown = stdout(&out);
+        let title = typed.clone().unwrap_or_else(|| "response".to_owned());
+        assert!(shown.starts_with(&format!("{title}\n")), "{shown}");
+        if let Some(token) = want_data.get("token").and_then(|t| t.as_str()) {
+            assert!(!shown.contains(token), "secret shown");
+            assert!(shown.contains("<redacted>"));
+            assert!(stdout(&mimc(&["decode", "--json", &file], None)).contains(token));
+        }
+    }
+}
+
+#[test]
+fn a_reply_read_as_the_wrong_call_is_invalid() {
+    let file = path("api/topic-query.response.json");
+    let out = mimc(&["decode", "--as", "response:token", &file], None);
+    assert_eq!(code(&out), 1);
+    let report = stderr(&out);
+    assert!(report.starts_with("error[MissingField]"), "{report}");
+    assert!(report.contains("reply of `token`"), "{report}");
+    // A failed call is a valid reply whatever the call.
+    let out = mimc(
+        &[
+            "decode",
+            "--as",
+            "response:topic-quit",
+            &path("api/error.response.json"),
+        ],
+        None,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("500  (MIMC API error)"));
+}
+
+#[test]
+fn history_unwrap_json_gives_one_envelope_per_message() {
+    for (call, file) in [
+        ("history-p2p", "api/history-p2p-100.response.json"),
+        ("history-p2t", "api/history-p2t.response.json"),
+    ] {
+        let bytes = fixture(file);
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let messages = doc["data"]["messages"].as_array().unwrap();
+        let kind = format!("response:{call}");
+        let out = mimc(
+            &[
+                "decode",
+                "--unwrap",
+                "--json",
+                "--type",
+                "TEXT",
+                "--as",
+                &kind,
+                &path(file),
+            ],
+            None,
+        );
+        assert_eq!(code(&out), 0, "{file}: {}", stderr(&out));
+        let text = stdout(&out);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), messages.len(), "{file}");
+        for (line, m) in lines.iter().zip(messages) {
+            let b64 = m["payload"].as_str().unwrap();
+            let inner = Payload::from_json_str(JsonStr::new(b64))
+                .decode_vec()
+                .unwrap();
+            let env = Envelope::from_json_with_kind(&inner, "TEXT").unwrap();
+            assert_eq!(
+                line.as_bytes(),
+                env.to_json_vec().unwrap().as_slice(),
+                "{file}"
+            );
+        }
+        // The view follows them too.
+        let out = mimc(
+            &[
+                "decode",
+                "--unwrap",
+                "--type",
+                "TEXT",
+                "--as",
+                &kind,
+                &path(file),
+            ],
+            None,
+        );
+        assert_eq!(code(&out), 0);
+        assert!(
+            stdout(&out).contains("payload      envelope "),
+            "{}",
+            stdout(&out)
+        );
+    }
 }
 
 const LITERAL_ENVELOPES: [(&str, &str); 4] = [

@@ -6,6 +6,9 @@
 
 use mimc_codec::{DecodeOptions, ToJson, json};
 
+use mimc_codec::api;
+
+use crate::api::{AnyReply, TypedReply};
 use crate::callback::CallbackModel;
 use crate::envelope::EnvelopeModel;
 use crate::report::Problem;
@@ -181,57 +184,66 @@ const fn pending(kind: &'static str, about: &'static str) -> Format {
     }
 }
 
-/// Every KIND. API calls come as `request:<call>` then `response:<call>`, in [`CALLS`] order.
-pub(crate) static FORMATS: &[Format] = &[
-    Format {
-        kind: "envelope",
-        about: "the recommended message envelope",
-        decode: Some(run::<EnvelopeModel>),
-        postcard: None,
-    },
-    Format {
-        kind: "callback",
-        about: "a webhook callback body",
-        decode: Some(run::<CallbackModel>),
-        postcard: None,
-    },
-    pending(
-        "response",
-        "an HTTP API reply {code, message, data}, data untyped",
-    ),
-    pending("request:token", "token request"),
-    pending("response:token", "token reply"),
-    pending("request:push-p2p", "one-to-one push request"),
-    pending("response:push-p2p", "one-to-one push reply"),
-    pending("request:push-p2p-more", "push-to-many-users request"),
-    pending("response:push-p2p-more", "push-to-many-users reply"),
-    pending("request:push-p2t", "group push request"),
-    pending("response:push-p2t", "group push reply"),
-    pending("request:push-p2t-more", "push-to-many-groups request"),
-    pending("response:push-p2t-more", "push-to-many-groups reply"),
-    pending("request:topic-create", "create-group request"),
-    pending("response:topic-create", "create-group reply"),
-    pending("request:topic-query", "query-group request (no body)"),
-    pending("response:topic-query", "query-group reply"),
-    pending("request:topic-mine", "my-groups request (no body)"),
-    pending("response:topic-mine", "my-groups reply"),
-    pending("request:topic-join", "invite request"),
-    pending("response:topic-join", "invite reply"),
-    pending("request:topic-quit", "leave request (no body)"),
-    pending("response:topic-quit", "leave reply"),
-    pending("request:topic-kick", "kick request (query string)"),
-    pending("response:topic-kick", "kick reply"),
-    pending("request:topic-update", "update-group request"),
-    pending("response:topic-update", "update-group reply"),
-    pending("request:topic-dismiss", "dismiss request (no body)"),
-    pending("response:topic-dismiss", "dismiss reply"),
-    pending("request:history-p2p", "one-to-one history request"),
-    pending("response:history-p2p", "one-to-one history reply"),
-    pending("request:history-p2t", "group history request"),
-    pending("response:history-p2t", "group history reply"),
-    pending("request:contacts", "recent contacts request (no body)"),
-    pending("response:contacts", "recent contacts reply"),
-];
+/// Builds [`FORMATS`]: the envelope, callbacks, the untyped reply, then for every API call its request
+/// (pending: the library builds request bodies but has no decoder for them) and its typed reply.
+macro_rules! table {
+    ($( $call:literal => $req:ident, $req_about:literal, $resp_about:literal; )*) => {
+        /// Every KIND. API calls come as `request:<call>` then `response:<call>`, in [`CALLS`] order.
+        pub(crate) static FORMATS: &[Format] = &[
+            Format {
+                kind: "envelope",
+                about: "the recommended message envelope",
+                decode: Some(run::<EnvelopeModel>),
+                postcard: None,
+            },
+            Format {
+                kind: "callback",
+                about: "a webhook callback body",
+                decode: Some(run::<CallbackModel>),
+                postcard: None,
+            },
+            Format {
+                kind: "response",
+                about: "an HTTP API reply {code, message, data}, data untyped",
+                decode: Some(run::<AnyReply>),
+                postcard: None,
+            },
+            $(
+                pending(concat!("request:", $call), $req_about),
+                Format {
+                    kind: concat!("response:", $call),
+                    about: $resp_about,
+                    decode: Some(run::<TypedReply<api::$req<'static>>>),
+                    postcard: None,
+                },
+            )*
+        ];
+
+        /// `(KIND call name, the request type's own CALL)` for every row, to check they agree.
+        #[cfg(test)]
+        const CALL_NAMES: &[(&str, &str)] =
+            &[$( ($call, <api::$req<'static> as api::ApiRequest>::CALL), )*];
+    };
+}
+
+table! {
+    "token" => TokenRequest, "token request body", "token reply";
+    "push-p2p" => PushP2p, "one-to-one push request body", "one-to-one push reply";
+    "push-p2p-more" => PushP2pMore, "push-to-many-users request body", "push-to-many-users reply";
+    "push-p2t" => PushP2t, "group push request body", "group push reply";
+    "push-p2t-more" => PushP2tMore, "push-to-many-groups request body", "push-to-many-groups reply";
+    "topic-create" => TopicCreate, "create-group request body", "create-group reply";
+    "topic-query" => TopicQuery, "query-group request (GET, no body)", "query-group reply";
+    "topic-mine" => TopicMine, "my-groups request (GET, no body)", "my-groups reply";
+    "topic-join" => TopicJoin, "invite request body", "invite reply";
+    "topic-quit" => TopicQuit, "leave request (DELETE, no body)", "leave reply";
+    "topic-kick" => TopicKick, "kick request (DELETE, query string)", "kick reply";
+    "topic-update" => TopicUpdate, "update-group request body", "update-group reply";
+    "topic-dismiss" => TopicDismiss, "dismiss request (DELETE, no body)", "dismiss reply";
+    "history-p2p" => HistoryP2p, "one-to-one history request body", "one-to-one history reply";
+    "history-p2t" => HistoryP2t, "group history request body", "group history reply";
+    "contacts" => ContactsRequest, "recent contacts request (GET, no body)", "recent contacts reply";
+}
 
 /// The table row of `kind`.
 pub(crate) fn format(kind: &str) -> Option<&'static Format> {
@@ -241,7 +253,7 @@ pub(crate) fn format(kind: &str) -> Option<&'static Format> {
 /// The message for a KIND whose model has not landed.
 pub(crate) fn not_supported(f: &Format, what: &str) -> Failure {
     Failure::Usage(format!(
-        "{what} `{}` ({}) is not supported yet: this build of mimc-codec has no model for it",
+        "{what} `{}` ({}) is not supported yet: this build of mimc-codec has no decoder for it",
         f.kind, f.about
     ))
 }
@@ -327,6 +339,15 @@ mod tests {
             assert!(format(&format!("response:{call}")).is_some(), "{call}");
         }
         assert_eq!(FORMATS.len(), 3 + 2 * CALLS.len());
+    }
+
+    #[test]
+    fn reply_rows_name_their_request_types_call() {
+        assert_eq!(CALL_NAMES.len(), CALLS.len());
+        for ((kind, call), listed) in CALL_NAMES.iter().zip(CALLS) {
+            assert_eq!(kind, call);
+            assert_eq!(*kind, listed);
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Base64 payloads (callbacks, history messages): shown as a summary, or with `--unwrap` followed into the
 //! bytes they carry, usually an envelope.
 
-use mimc_codec::{Envelope, Payload};
+use mimc_codec::{Envelope, ErrorKind, Payload};
 
 use crate::envelope;
 use crate::formats::{Ctx, Failure, Invalid};
@@ -69,13 +69,21 @@ pub(crate) fn unwrapped_json(
     let bytes = bytes(payload, ctx)?;
     match Envelope::from_json_with(&bytes, ctx.biz_type, &ctx.opts) {
         Ok(env) => Ok(mimc_codec::ToJson::to_json_vec(&env)?),
-        Err(e) => Err(Failure::Invalid(Box::new(Invalid {
-            problem: e.into(),
-            notes: vec![format!(
+        Err(e) => {
+            let mut notes = vec![format!(
                 "--unwrap: the base64 {what} ({} bytes decoded) does not hold an envelope",
                 bytes.len()
-            )],
-            nested: Some((format!("{what} (decoded)"), bytes)),
-        }))),
+            )];
+            if e.kind() == ErrorKind::MissingField && e.field() == Some("msgType") {
+                notes.push(
+                    "it has no `msgType`/`type` key: give the kind with --type BIZTYPE".to_owned(),
+                );
+            }
+            Err(Failure::Invalid(Box::new(Invalid {
+                problem: e.into(),
+                notes,
+                nested: Some((format!("{what} (decoded)"), bytes)),
+            })))
+        }
     }
 }

@@ -21,7 +21,7 @@ use crate::style::Style;
 use crate::time::utc_millis;
 
 /// Items of a list shown before the rest is summarised.
-const LIST_SHOWN: usize = 10;
+pub(crate) const LIST_SHOWN: usize = 10;
 /// Nesting shown as a tree before a value is shown as compact JSON.
 const TREE_DEPTH: usize = 16;
 /// Bytes of a binary payload shown in hex.
