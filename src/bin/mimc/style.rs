@@ -1,6 +1,7 @@
 //! Colour with plain ANSI escapes: only on a terminal, never when `NO_COLOR` is set (<https://no-color.org>)
 //! or `TERM=dumb`.
 
+use std::ffi::OsStr;
 use std::io::IsTerminal;
 
 /// Whether to colour, and how. `Copy`; the methods return the text unchanged when colour is off.
@@ -16,8 +17,17 @@ impl Style {
 
     /// Colour for a stream that is (or is not) a terminal, honouring the environment.
     pub(crate) fn for_terminal(is_terminal: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var_os("TERM").is_some_and(|v| v == "dumb");
+        Self::decide(
+            is_terminal,
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        )
+    }
+
+    /// The rule: a terminal, `NO_COLOR` unset or empty, `TERM` not `dumb`.
+    fn decide(is_terminal: bool, no_color: Option<&OsStr>, term: Option<&OsStr>) -> Self {
+        let no_color = no_color.is_some_and(|v| !v.is_empty());
+        let dumb = term.is_some_and(|v| v == "dumb");
         Style {
             on: is_terminal && !no_color && !dumb,
         }
@@ -77,5 +87,18 @@ mod tests {
         assert_eq!(Style { on: true }.error("^"), "\x1b[1;31m^\x1b[0m");
         assert_eq!(Style { on: true }.dim(""), "");
         assert_eq!(Style::for_terminal(false), Style::PLAIN);
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        assert!(Style::decide(true, None, os("xterm-256color")).on);
+        assert!(
+            Style::decide(true, os(""), None).on,
+            "empty NO_COLOR is unset"
+        );
+        assert!(!Style::decide(true, os("1"), os("xterm")).on);
+        assert!(!Style::decide(true, None, os("dumb")).on);
+        assert!(!Style::decide(false, None, os("xterm")).on);
     }
 }
