@@ -85,9 +85,15 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct InputArgs {
-    /// What the input is: auto, envelope, callback, request:<call> or response:<call>
-    /// (`mimc kinds` lists them).
-    #[arg(long = "as", value_name = "KIND", default_value = "auto", value_parser = Target::parse)]
+    /// What the input is (`mimc kinds` lists the KINDs).
+    #[arg(
+        long = "as",
+        value_name = "KIND",
+        default_value = "auto",
+        value_parser = Target::parse,
+        help = "What the input is: auto, envelope, callback, response, response:<call> or \
+                request:<call> (`mimc kinds` lists them)"
+    )]
     kind: Target,
     /// The envelope's kind when the JSON has no msgType/type key (MIMC's bizType), e.g. TEXT.
     #[arg(long = "type", value_name = "BIZTYPE")]
