@@ -127,24 +127,24 @@ impl<'a> Kind<'a> {
         }
     }
 
-    /// Writes the kind's name, unquoted and JSON-escaped.
-    fn write_name<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+    /// Writes the kind's name, unquoted; JSON-escaped when `escape`, plain text otherwise.
+    pub(crate) fn write_name<S: Sink + ?Sized>(&self, sink: &mut S, escape: bool) -> Result<()> {
         match self {
             Kind::Ping => sink.put(b"PING"),
             Kind::Pong => sink.put(b"PONG"),
             Kind::Text => sink.put(b"TEXT"),
             Kind::AddFriendRequest => sink.put(b"ADD_FRIEND_REQUEST"),
             Kind::AddFriendResponse => sink.put(b"ADD_FRIEND_RESPONSE"),
-            Kind::File(f) => write_file(sink, f),
+            Kind::File(f) => write_file(sink, f, escape),
             Kind::Recall(c) => {
-                write_content(sink, c)?;
+                write_content(sink, c, escape)?;
                 sink.put(b"_RECALL")
             }
             Kind::Read(c) => {
-                write_content(sink, c)?;
+                write_content(sink, c, escape)?;
                 sink.put(b"_READ")
             }
-            Kind::Custom(s) => write_unquoted(sink, s),
+            Kind::Custom(s) => write_unquoted(sink, s, escape),
         }
     }
 }
@@ -161,6 +161,42 @@ fn fixed_content<'a>(c: ContentKind<'_>) -> ContentKind<'a> {
     match c {
         ContentKind::Text | ContentKind::Other(_) => ContentKind::Text,
         ContentKind::File(f) => ContentKind::File(fixed_file(f)),
+    }
+}
+
+/// Is `Other(x)` what classifying `<x>_FILE` gives (and not `Pic`/`Audio`/`Bin` or no kind at all)?
+#[cfg(feature = "serde")]
+pub(crate) fn file_other_is_canonical(x: &str) -> bool {
+    !x.is_empty() && !matches!(x, "PIC" | "AUDIO" | "BIN")
+}
+
+/// Is `Other(x)` what classifying `<x>_RECALL` gives (and not `Text`, a file kind, or no kind at all)?
+#[cfg(feature = "serde")]
+pub(crate) fn content_other_is_canonical(x: &str) -> bool {
+    !x.is_empty() && x != "TEXT" && x.strip_suffix("_FILE").is_none_or(str::is_empty)
+}
+
+#[cfg(feature = "serde")]
+impl Kind<'_> {
+    /// A kind without open parts: its name alone says everything (`TEXT`, `PIC_FILE_RECALL`, ...).
+    /// [`Kind::Custom`] never holds such a name (decoding classifies it), so compact decoding rejects one.
+    pub(crate) fn is_fixed(&self) -> bool {
+        let file = |f: &FileKind<'_>| !matches!(f, FileKind::Other(_));
+        let content = |c: &ContentKind<'_>| match c {
+            ContentKind::Text => true,
+            ContentKind::File(f) => file(f),
+            ContentKind::Other(_) => false,
+        };
+        match self {
+            Kind::Ping
+            | Kind::Pong
+            | Kind::Text
+            | Kind::AddFriendRequest
+            | Kind::AddFriendResponse => true,
+            Kind::File(f) => file(f),
+            Kind::Recall(c) | Kind::Read(c) => content(c),
+            Kind::Custom(_) => false,
+        }
     }
 }
 
@@ -206,29 +242,34 @@ fn classify<'n, 'a>(name: &'n str, mut open: impl FnMut(&'n str) -> JsonStr<'a>)
     Kind::Custom(open(name))
 }
 
-fn write_unquoted<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>) -> Result<()> {
+fn write_unquoted<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>, escape: bool) -> Result<()> {
     for chunk in s.chunks() {
         let mut tmp = [0u8; 4];
-        json::write_escaped(sink, chunk.as_str(&mut tmp))?;
+        let text = chunk.as_str(&mut tmp);
+        if escape {
+            json::write_escaped(sink, text)?;
+        } else {
+            sink.put(text.as_bytes())?;
+        }
     }
     Ok(())
 }
 
-fn write_file<S: Sink + ?Sized>(sink: &mut S, f: &FileKind<'_>) -> Result<()> {
+fn write_file<S: Sink + ?Sized>(sink: &mut S, f: &FileKind<'_>, escape: bool) -> Result<()> {
     match f {
         FileKind::Pic => sink.put(b"PIC"),
         FileKind::Audio => sink.put(b"AUDIO"),
         FileKind::Bin => sink.put(b"BIN"),
-        FileKind::Other(x) => write_unquoted(sink, x),
+        FileKind::Other(x) => write_unquoted(sink, x, escape),
     }?;
     sink.put(b"_FILE")
 }
 
-fn write_content<S: Sink + ?Sized>(sink: &mut S, c: &ContentKind<'_>) -> Result<()> {
+fn write_content<S: Sink + ?Sized>(sink: &mut S, c: &ContentKind<'_>, escape: bool) -> Result<()> {
     match c {
         ContentKind::Text => sink.put(b"TEXT"),
-        ContentKind::File(f) => write_file(sink, f),
-        ContentKind::Other(x) => write_unquoted(sink, x),
+        ContentKind::File(f) => write_file(sink, f, escape),
+        ContentKind::Other(x) => write_unquoted(sink, x, escape),
     }
 }
 
@@ -246,10 +287,8 @@ impl Sink for FmtSink<'_, '_> {
 impl fmt::Display for Kind<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Display shows the unescaped name.
-        if let Kind::Custom(s) = self {
-            return fmt::Display::fmt(s, f);
-        }
-        self.write_name(&mut FmtSink(f)).map_err(|_| fmt::Error)
+        self.write_name(&mut FmtSink(f), false)
+            .map_err(|_| fmt::Error)
     }
 }
 
@@ -307,8 +346,8 @@ pub enum Body<'a> {
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CustomBody<'a> {
-    kind: JsonStr<'a>,
-    payload: Option<RawJson<'a>>,
+    pub(crate) kind: JsonStr<'a>,
+    pub(crate) payload: Option<RawJson<'a>>,
 }
 
 impl<'a> Body<'a> {
@@ -499,6 +538,26 @@ impl<'a> Envelope<'a> {
         }
     }
 
+    /// Assembles an envelope from decoded parts (the serde and compact decoders).
+    #[cfg(feature = "serde")]
+    pub(crate) const fn from_parts(
+        version: JsonU64,
+        msg_id: Option<JsonStr<'a>>,
+        timestamp: JsonU64,
+        body: Body<'a>,
+        kind_key: KindKey,
+        payload_key: PayloadKey,
+    ) -> Self {
+        Envelope {
+            version,
+            msg_id,
+            timestamp,
+            body,
+            kind_key,
+            payload_key,
+        }
+    }
+
     /// Sets `version` (and its representation).
     #[must_use]
     pub fn with_version(mut self, version: JsonU64) -> Self {
@@ -625,6 +684,15 @@ impl<'a> Envelope<'a> {
         biz_type: Option<&'a str>,
         opts: &DecodeOptions,
     ) -> Result<Self> {
+        Self::from_json_outside(input, biz_type.map(Kind::parse), opts)
+    }
+
+    /// As [`from_json_with`](Self::from_json_with), with the outside kind already classified.
+    pub(crate) fn from_json_outside(
+        input: &'a [u8],
+        outside: Option<Kind<'a>>,
+        opts: &DecodeOptions,
+    ) -> Result<Self> {
         let mut obj = json::top_object(input, opts)?;
         let mut version = None;
         let mut msg_id = None;
@@ -673,13 +741,13 @@ impl<'a> Envelope<'a> {
         let end = obj.offset().saturating_sub(1);
         let version = json::required(version, "version", end)?;
         let timestamp = json::required(timestamp, "timestamp", end)?;
-        let (kind, kind_key) = match (kind, biz_type) {
+        let (kind, kind_key) = match (kind, outside) {
             (Some((s, k)), _) => {
                 // The manual's dialects always carry msgId; only bizType dialects may omit it.
                 json::required(msg_id, "msgId", end)?;
                 (Kind::from_json_str(s), k)
             }
-            (None, Some(b)) => (Kind::parse(b), KindKey::Absent),
+            (None, Some(b)) => (b, KindKey::Absent),
             (None, None) => {
                 return Err(Error::new(ErrorKind::MissingField, end).in_field("msgType"));
             }
@@ -698,7 +766,11 @@ impl<'a> Envelope<'a> {
 }
 
 /// Decodes the payload the kind calls for.
-fn body_for<'a>(kind: Kind<'a>, payload: Option<RawJson<'a>>, end: usize) -> Result<Body<'a>> {
+pub(crate) fn body_for<'a>(
+    kind: Kind<'a>,
+    payload: Option<RawJson<'a>>,
+    end: usize,
+) -> Result<Body<'a>> {
     if let Kind::Custom(kind) = kind {
         return Ok(Body::_Custom(CustomBody { kind, payload }));
     }
@@ -789,7 +861,7 @@ impl ToJson for Envelope<'_> {
             let kind = self.body.kind();
             o.with(k, |s| {
                 s.put(b"\"")?;
-                kind.write_name(s)?;
+                kind.write_name(s, true)?;
                 s.put(b"\"")
             })?;
         }

@@ -54,6 +54,15 @@ pub enum ErrorKind {
     InvalidBase64,
     /// Decoded payload larger than the configured maximum.
     PayloadTooLarge,
+    /// A value does not fit a fixed-capacity container (`heapless` owned copies and outputs).
+    CapacityExceeded {
+        /// Bytes the value needs.
+        needed: usize,
+        /// Bytes the container holds.
+        capacity: usize,
+    },
+    /// Bytes that are not the compact (postcard) form of the expected value; the payload says how.
+    Postcard(&'static str),
 }
 
 impl ErrorKind {
@@ -85,6 +94,8 @@ impl ErrorKind {
             ErrorKind::BufferTooSmall => "output buffer too small",
             ErrorKind::InvalidBase64 => "invalid base64",
             ErrorKind::PayloadTooLarge => "payload larger than the limit",
+            ErrorKind::CapacityExceeded { .. } => "value larger than the fixed capacity",
+            ErrorKind::Postcard(_) => "invalid compact (postcard) bytes",
         }
     }
 }
@@ -153,6 +164,11 @@ impl fmt::Display for Error {
         match self.kind {
             ErrorKind::WrongType(expected) => write!(f, "wrong type: expected {expected}")?,
             ErrorKind::InvalidValue(why) => write!(f, "invalid value: {why}")?,
+            ErrorKind::CapacityExceeded { needed, capacity } => write!(
+                f,
+                "value needs {needed} bytes, more than the fixed capacity of {capacity}"
+            )?,
+            ErrorKind::Postcard(why) => write!(f, "invalid compact (postcard) bytes: {why}")?,
             kind => f.write_str(kind.description())?,
         }
         if let Some(field) = self.field {

@@ -29,8 +29,17 @@
 //! ## Features
 //!
 //! - *(none)*: the core, `#![no_std]`, no allocator.
-//! - `alloc`: `Vec`/`String` outputs (`to_json_vec`), `JsonStr::to_cow`.
+//! - `alloc`: `Vec`/`String` outputs (`to_json_vec`), `JsonStr::to_cow`, owned copies of models
+//!   ([`owned::Owned`], `into_owned`).
 //! - `std` (default): implies `alloc`.
+//! - `serde`: `Serialize`/`Deserialize` for every model: the JSON shape for human-readable formats, the
+//!   compact shape otherwise. Works without an allocator where the format does.
+//! - `serde_json` (implies `serde` and `alloc`): makes the serde impls byte-exact with serde_json: raw
+//!   payloads travel as serde_json raw values, escaped strings are borrowed, and `serde_json::from_slice`
+//!   accepts exactly what `from_json` accepts.
+//! - `postcard` (implies `serde`): the compact binary form, [`wire`]: `to_postcard_slice`, `from_postcard`,
+//!   `to_postcard_vec` (with `alloc`). No allocator needed.
+//! - `heapless`: fixed-capacity owned copies ([`owned::Fixed`]) and `ToJson::to_json_heapless`, no allocator.
 //! - `http`: [`api`] requests become `http::Request`s (`ApiRequest::to_http_request`) and replies are read
 //!   from `http::Response`s (`ApiRequest::parse_http_response`); implies `std`. No HTTP client is involved.
 #![no_std]
@@ -47,13 +56,27 @@ mod callback;
 mod envelope;
 mod error;
 pub mod json;
+#[cfg(any(feature = "alloc", feature = "heapless"))]
+pub mod owned;
 mod payload;
+#[cfg(feature = "serde")]
+mod serde_impl;
+#[cfg(feature = "serde")]
+pub mod wire;
 
 pub use callback::{Accounts, AccountsIter, Callback, CallbackKind, Message, P2pMsg, P2tMsg};
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};
 pub use payload::{Payload, write_base64};
+#[cfg(feature = "serde")]
+pub use serde_impl::envelope::EnvelopeSeed;
+#[cfg(all(feature = "postcard", feature = "heapless"))]
+pub use wire::to_postcard_heapless;
+#[cfg(all(feature = "postcard", feature = "alloc"))]
+pub use wire::to_postcard_vec;
+#[cfg(feature = "postcard")]
+pub use wire::{from_postcard, postcard_len, to_postcard_slice};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

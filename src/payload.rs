@@ -301,6 +301,42 @@ impl<'a> Payload<'a> {
             Form::Json(s) => Stream::Json(Batches::new(&s)),
         }
     }
+
+    /// The bytes of a payload made from bytes; `None` for text read from JSON.
+    #[cfg(feature = "serde")]
+    pub(crate) fn as_bytes(&self) -> Option<&'a [u8]> {
+        match self.0 {
+            Inner::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The decoded bytes, a piece (at most 192 bytes) at a time (the compact form streams them out).
+    #[cfg(feature = "serde")]
+    pub(crate) fn pieces(&self) -> Pieces<'a> {
+        Pieces {
+            stream: self.stream(),
+            tmp: [0u8; BATCH_OUT],
+        }
+    }
+}
+
+/// See [`Payload::pieces`].
+#[cfg(feature = "serde")]
+pub(crate) struct Pieces<'a> {
+    stream: Stream<'a>,
+    tmp: [u8; BATCH_OUT],
+}
+
+#[cfg(feature = "serde")]
+impl Pieces<'_> {
+    /// The next decoded piece; `InvalidBase64` when the text is not base64.
+    pub(crate) fn next_piece(&mut self) -> Option<Result<&[u8]>> {
+        match self.stream.next_piece(&mut self.tmp)? {
+            Ok(n) => Some(Ok(self.tmp.get(..n).unwrap_or(&[]))),
+            Err(()) => Some(Err(Error::new(ErrorKind::InvalidBase64, 0).in_field(FIELD))),
+        }
+    }
 }
 
 impl<'a> From<JsonStr<'a>> for Payload<'a> {

@@ -132,11 +132,11 @@ impl fmt::Display for UserType<'_> {
 /// The manual's sample quotes every value; numbers are read too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Contact<'a> {
-    user_type: UserType<'a>,
-    id: JsonU64,
-    name: JsonStr<'a>,
-    timestamp: JsonU64,
-    last_message: LastMessage<'a>,
+    pub(crate) user_type: UserType<'a>,
+    pub(crate) id: JsonU64,
+    pub(crate) name: JsonStr<'a>,
+    pub(crate) timestamp: JsonU64,
+    pub(crate) last_message: LastMessage<'a>,
 }
 
 typed_reply!(Contact);
@@ -208,10 +208,10 @@ impl<'a> Contact<'a> {
 /// The last message of a conversation: `{fromUuid, fromAccount, payload, sequence?}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LastMessage<'a> {
-    from_uuid: JsonU64,
-    from_account: JsonStr<'a>,
-    payload: Payload<'a>,
-    sequence: Option<JsonU64>,
+    pub(crate) from_uuid: JsonU64,
+    pub(crate) from_account: JsonStr<'a>,
+    pub(crate) payload: Payload<'a>,
+    pub(crate) sequence: Option<JsonU64>,
 }
 
 typed_reply!(LastMessage);

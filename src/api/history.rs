@@ -202,10 +202,10 @@ impl ApiRequest for HistoryP2t<'_> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct History<'a> {
-    app_id: JsonU64,
-    topic_id: Option<JsonU64>,
-    row: JsonU64,
-    messages: List<'a, HistoryMessage<'a>>,
+    pub(crate) app_id: JsonU64,
+    pub(crate) topic_id: Option<JsonU64>,
+    pub(crate) row: JsonU64,
+    pub(crate) messages: List<'a, HistoryMessage<'a>>,
 }
 
 typed_reply!(History);
@@ -266,11 +266,11 @@ impl<'a> History<'a> {
 /// one-to-one history). `sequence` orders and de-duplicates; `payload` is base64 of the message bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryMessage<'a> {
-    sequence: JsonU64,
-    payload: Payload<'a>,
-    ts: JsonU64,
-    from_account: JsonStr<'a>,
-    to_account: Option<JsonStr<'a>>,
+    pub(crate) sequence: JsonU64,
+    pub(crate) payload: Payload<'a>,
+    pub(crate) ts: JsonU64,
+    pub(crate) from_account: JsonStr<'a>,
+    pub(crate) to_account: Option<JsonStr<'a>>,
 }
 
 typed_reply!(HistoryMessage);

@@ -334,7 +334,7 @@ push_call!(
 /// The `data` of a push reply: `{"packetId": "..."}`, the id MIMC gave the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketId<'a> {
-    packet_id: JsonStr<'a>,
+    pub(crate) packet_id: JsonStr<'a>,
 }
 
 typed_reply!(PacketId);
@@ -363,7 +363,7 @@ impl<'a> PacketId<'a> {
 /// The `data` of a push-to-many reply: `{"packetIds": [...]}`, one id per target, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketIds<'a> {
-    packet_ids: List<'a, JsonStr<'a>>,
+    pub(crate) packet_ids: List<'a, JsonStr<'a>>,
 }
 
 typed_reply!(PacketIds);

@@ -32,9 +32,9 @@ pub const SUCCESS: u64 = 200;
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Response<'a> {
-    code: u64,
-    message: JsonStr<'a>,
-    data: RawJson<'a>,
+    pub(crate) code: u64,
+    pub(crate) message: JsonStr<'a>,
+    pub(crate) data: RawJson<'a>,
 }
 
 impl<'a> Response<'a> {

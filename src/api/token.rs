@@ -100,17 +100,17 @@ impl ApiRequest for TokenRequest<'_> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenData<'a> {
-    app_id: JsonU64,
-    app_package: JsonStr<'a>,
-    app_account: JsonStr<'a>,
-    mi_chid: JsonU64,
-    mi_user_id: JsonU64,
-    mi_user_security_key: Secret<'a>,
-    token: Secret<'a>,
-    region_bucket: Option<JsonU64>,
-    fe_domain_name: Option<JsonStr<'a>>,
-    relay_domain_name: Option<JsonStr<'a>>,
-    pps_miot_domain_name: Option<JsonStr<'a>>,
+    pub(crate) app_id: JsonU64,
+    pub(crate) app_package: JsonStr<'a>,
+    pub(crate) app_account: JsonStr<'a>,
+    pub(crate) mi_chid: JsonU64,
+    pub(crate) mi_user_id: JsonU64,
+    pub(crate) mi_user_security_key: Secret<'a>,
+    pub(crate) token: Secret<'a>,
+    pub(crate) region_bucket: Option<JsonU64>,
+    pub(crate) fe_domain_name: Option<JsonStr<'a>>,
+    pub(crate) relay_domain_name: Option<JsonStr<'a>>,
+    pub(crate) pps_miot_domain_name: Option<JsonStr<'a>>,
 }
 
 typed_reply!(TokenData);

@@ -430,11 +430,11 @@ impl ApiRequest for TopicUpdate<'_> {
 /// `ownerAccount` is absent in the oldest manual, so optional; ids are read from numbers or strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopicInfo<'a> {
-    topic_id: JsonU64,
-    owner_uuid: JsonU64,
-    owner_account: Option<JsonStr<'a>>,
-    topic_name: JsonStr<'a>,
-    bulletin: JsonStr<'a>,
+    pub(crate) topic_id: JsonU64,
+    pub(crate) owner_uuid: JsonU64,
+    pub(crate) owner_account: Option<JsonStr<'a>>,
+    pub(crate) topic_name: JsonStr<'a>,
+    pub(crate) bulletin: JsonStr<'a>,
 }
 
 typed_reply!(TopicInfo);
@@ -514,8 +514,8 @@ impl<'a> TopicInfo<'a> {
 /// A group member: `{uuid, account}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Member<'a> {
-    uuid: JsonU64,
-    account: JsonStr<'a>,
+    pub(crate) uuid: JsonU64,
+    pub(crate) account: JsonStr<'a>,
 }
 
 typed_reply!(Member);
@@ -567,8 +567,8 @@ impl<'a> Member<'a> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopicData<'a> {
-    topic_info: TopicInfo<'a>,
-    members: List<'a, Member<'a>>,
+    pub(crate) topic_info: TopicInfo<'a>,
+    pub(crate) members: List<'a, Member<'a>>,
 }
 
 typed_reply!(TopicData);

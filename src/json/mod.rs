@@ -23,6 +23,8 @@ mod read;
 mod str;
 mod write;
 
+#[cfg(feature = "serde")]
+pub use crate::serde_impl::Structured;
 pub use number::JsonU64;
 #[allow(unused_imports)]
 pub(crate) use number::parse_u64;

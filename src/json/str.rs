@@ -145,6 +145,19 @@ impl<'a> JsonStr<'a> {
         s
     }
 
+    /// The unescaped text as an owned `String`, free of the input's lifetime (the owned form of a
+    /// `JsonStr`; whole models have `into_owned` too, see [`crate::owned`]).
+    ///
+    /// ```
+    /// let s = mimc_codec::json::RawJson::parse(r#""TEXT\/12345""#).unwrap().to_json_str().unwrap();
+    /// let owned: String = s.into_owned();
+    /// assert_eq!(owned, "TEXT/12345");
+    /// ```
+    #[cfg(feature = "alloc")]
+    pub fn into_owned(self) -> alloc::string::String {
+        self.to_unescaped_string()
+    }
+
     /// Compares the unescaped text with `other` without allocating.
     pub fn eq_str(&self, other: &str) -> bool {
         if !self.escaped {

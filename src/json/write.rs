@@ -73,6 +73,16 @@ impl Sink for alloc::vec::Vec<u8> {
     }
 }
 
+/// A sink over a fixed-capacity `heapless::Vec` (feature `heapless`); `BufferTooSmall` when full.
+#[cfg(feature = "heapless")]
+impl<const N: usize> Sink for heapless::Vec<u8, N> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        self.extend_from_slice(bytes)
+            .map_err(|_| Error::new(ErrorKind::BufferTooSmall, self.len()))
+    }
+}
+
 /// A type that encodes itself as compact JSON.
 ///
 /// Implemented by every model in the crate. The provided methods size, fill a slice, or allocate:
@@ -111,6 +121,36 @@ pub trait ToJson {
         let mut v = alloc::vec::Vec::with_capacity(self.json_len());
         self.write_json(&mut v)?;
         Ok(v)
+    }
+
+    /// Encodes into a fixed-capacity `heapless::Vec` (no allocator). `CapacityExceeded` (with the size
+    /// needed) when the JSON is longer than `N`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "heapless")] {
+    /// use mimc_codec::{Envelope, ErrorKind, ToJson};
+    /// let env = Envelope::ping("PING_12345", 1516763973000, "$fromAccount");
+    /// let json = env.to_json_heapless::<128>()?;
+    /// assert_eq!(json.len(), env.json_len());
+    /// let err = env.to_json_heapless::<16>().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::CapacityExceeded { needed: env.json_len(), capacity: 16 });
+    /// # }
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    #[cfg(feature = "heapless")]
+    fn to_json_heapless<const N: usize>(&self) -> Result<heapless::Vec<u8, N>> {
+        let mut v = heapless::Vec::new();
+        match self.write_json(&mut v) {
+            Ok(()) => Ok(v),
+            Err(e) if e.kind() == ErrorKind::BufferTooSmall => Err(Error::new(
+                ErrorKind::CapacityExceeded {
+                    needed: self.json_len(),
+                    capacity: N,
+                },
+                N,
+            )),
+            Err(e) => Err(e),
+        }
     }
 
     /// Encodes into a new `String`.

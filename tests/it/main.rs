@@ -9,12 +9,20 @@
 
 mod alloc_count;
 mod api;
+#[allow(dead_code)]
+mod arb;
 mod callback;
 #[cfg(feature = "cli")]
 mod cli;
 mod envelope;
 mod json_suite;
+#[cfg(all(feature = "alloc", feature = "heapless"))]
+mod owned;
 mod payload;
+#[cfg(feature = "serde_json")]
+mod serde;
+#[cfg(all(feature = "postcard", feature = "alloc", feature = "heapless"))]
+mod wire;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,335 @@
+//! The compact binary form: postcard bytes of the same typed values (SPEC section 5).
+//!
+//! For firmware and internal queues the models also travel as [postcard](https://docs.rs/postcard/1) bytes. Decoding borrows every
+//! string from the bytes and allocates nothing, like the JSON decoder. Kinds are small discriminants,
+//! ids varints, payloads raw bytes, and there are no keys and no escapes: envelopes and callbacks take
+//! 25-60% of their compact JSON (the manual's TEXT sample: 72 bytes for 142); replies made mostly of
+//! lists shrink little, since lists keep their JSON text.
+//!
+//! ```
+//! # #[cfg(feature = "postcard")] {
+//! use mimc_codec::{Envelope, wire};
+//! let env = Envelope::text("TEXT_12345", 1516763973000, "Welcome to the Xiaomi instant message cloud (MIMC)");
+//! let mut buf = [0u8; 128];
+//! let bytes = wire::to_postcard_slice(&env, &mut buf)?;
+//! assert_eq!(bytes.len(), wire::postcard_len(&env)?);
+//! let back: Envelope = wire::from_postcard(bytes)?;
+//! assert_eq!(back, env);
+//! # }
+//! # Ok::<(), mimc_codec::Error>(())
+//! ```
+//!
+//! # Format stability
+//!
+//! The layout below is part of the public contract: within a major version of this crate the bytes of a
+//! value never change, and bytes that decode keep decoding to the same value. Tests pin the bytes of the
+//! fixtures in `tests/fixtures/wire/`. Additions (new kinds, new models) only use discriminants and flag
+//! bits that earlier versions reject, so old decoders fail cleanly on new data instead of misreading it.
+//!
+//! # Layout
+//!
+//! In postcard terms (`varint` is LEB128 of an unsigned integer, `str` is `varint(len)` then UTF-8 bytes,
+//! `option<T>` is `0x00` or `0x01` then `T`, an enum is `varint(discriminant)` then its fields, a tuple is
+//! its fields in order):
+//!
+//! **Envelope** = `flags: u8`, `version: varint`, `msgId: option<str>`, `timestamp: varint`, `body: Body`.
+//!
+//! | `flags` bit | meaning |
+//! |---|---|
+//! | 0 | `version` is written as a JSON string |
+//! | 1 | `timestamp` is written as a JSON string |
+//! | 2-3 | kind key: 0 `msgType`, 1 `type`, 2 absent (bizType); 3 is invalid |
+//! | 4 | payload key is `content` (else `payload`) |
+//! | 5-7 | reserved, must be 0 |
+//!
+//! **Body** (discriminant: fields) = 0 `PING`: `str` · 1 `PONG`: `str` · 2 `TEXT`: `str` ·
+//! 3 `<X>_FILE`: `FileKind`, url `str` · 4 `<X>_RECALL`: `ContentKind`, `recall_msgId` `str` ·
+//! 5 `<X>_READ`: `ContentKind`, `read_msgId` `str` · 6 `ADD_FRIEND_REQUEST`: `add_requester` `str` ·
+//! 7 `ADD_FRIEND_RESPONSE`: `add_responser` `str`, `accepted` `bool` · 8 custom: name `str`, payload
+//! `option<str>` (the payload's JSON text, verbatim).
+//!
+//! **FileKind** = 0 `PIC` · 1 `AUDIO` · 2 `BIN` · 3 other: `X` as `str`.
+//! **ContentKind** = 0 `TEXT` · 1 file: `FileKind` · 2 other: the name as `str`.
+//!
+//! **Callback** (discriminant: fields) = 0 `NORMAL_MSG` / 1 `OFFLINE_MSG`: `flags: u8` (bit 0 `fromAppId`,
+//! 1 `toAppId`, 2 `timestamp` written as JSON strings; others reserved), `fromAppId` varint, `fromAccount`
+//! `str`, `toAppId` varint, `toAccount` `str`, `payload` bytes (`varint(len)` then the **decoded** bytes,
+//! not base64), `timestamp` varint · 2 `NORMAL_TOPIC_MSG` / 3 `OFFLINE_TOPIC_MSG`: `flags` (bit 0 `appId`,
+//! 1 `topicId`, 2 `timestamp`), `appId`, `topicId`, `fromAccount` `str`, `toAccounts` `str` (the member
+//! list's JSON text, so that it stays a lazily read, borrowed list), `payload` bytes, `timestamp` ·
+//! 4 custom kind: the whole JSON object, verbatim, as `str`.
+//!
+//! **API replies**: [`Response`](crate::api::Response) = `code` varint, `message` `str`, `data` `str`
+//! (its JSON text). Typed data, ids as varints with a leading `flags: u8` saying which were JSON strings
+//! (bit `i` for the `i`-th id field), lists as their JSON text, payloads as decoded bytes:
+//! `TokenData` = flags (appId, miChid, miUserId, regionBucket), appId, appPackage, appAccount, miChid,
+//! miUserId, miUserSecurityKey, token, `option<regionBucket>`, `option<feDomainName>`,
+//! `option<relayDomainName>`, `option<ppsMiotDomainName>` · `PacketId` = packetId · `PacketIds` = list ·
+//! `TopicInfo` = flags (topicId, ownerUuid), topicId, ownerUuid, `option<ownerAccount>`, topicName,
+//! bulletin · `Member` = flags (uuid), uuid, account · `TopicData` = `TopicInfo`, members list ·
+//! `History` = flags (appId, topicId, row), appId, `option<topicId>`, row, messages list ·
+//! `HistoryMessage` = flags (sequence, ts), sequence, payload bytes, ts, fromAccount,
+//! `option<toAccount>` · `Contact` = flags (id, timestamp), userType (enum 0 `TOPIC`, 1 `USER`, 2 other
+//! `str`), id, name, timestamp, `LastMessage` · `LastMessage` = flags (fromUuid, sequence), fromUuid,
+//! fromAccount, payload bytes, `option<sequence>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
+//!
+//! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
+//! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
+//! kind named `TEXT`); trailing bytes are an error.
+//!
+//! The standalone serde forms of the pieces, for compact formats: `JsonStr` = `str`; `JsonU64` =
+//! (`value` varint, `quoted` bool); `RawJson` = its text as `str`; `Kind` = enum 0 `PING`, 1 `PONG`,
+//! 2 `TEXT`, 3 file(`FileKind`), 4 recall(`ContentKind`), 5 read(`ContentKind`), 6 `ADD_FRIEND_REQUEST`,
+//! 7 `ADD_FRIEND_RESPONSE`, 8 custom(`str`).
+
+use serde::{Deserializer, Serialize};
+
+use crate::error::Result;
+
+mod sealed {
+    #[allow(unreachable_pub)]
+    pub trait Sealed {}
+}
+
+/// A model with a compact form: [`Envelope`](crate::Envelope), [`Callback`](crate::Callback), the API's
+/// [`Response`](crate::api::Response) and typed reply data. Sealed: the layout of each implementor is
+/// specified in this module.
+pub trait Compact<'a>: Serialize + Sized + sealed::Sealed {
+    /// Reads the compact form from `d`: the outer error is the data format's, the inner one the crate's
+    /// checks (with offsets into `input` when it is known).
+    #[doc(hidden)]
+    fn decode_compact<D: Deserializer<'a>>(
+        d: D,
+        input: Option<&'a [u8]>,
+    ) -> core::result::Result<Result<Self>, D::Error>;
+}
+
+impl sealed::Sealed for crate::Envelope<'_> {}
+
+impl<'a> Compact<'a> for crate::Envelope<'a> {
+    fn decode_compact<D: Deserializer<'a>>(
+        d: D,
+        input: Option<&'a [u8]>,
+    ) -> core::result::Result<Result<Self>, D::Error> {
+        let wire: crate::serde_impl::envelope::WireEnvelope<'a> =
+            serde::Deserialize::deserialize(d)?;
+        Ok(wire.into_envelope(input))
+    }
+}
+
+impl sealed::Sealed for crate::Callback<'_> {}
+
+impl<'a> Compact<'a> for crate::Callback<'a> {
+    fn decode_compact<D: Deserializer<'a>>(
+        d: D,
+        input: Option<&'a [u8]>,
+    ) -> core::result::Result<Result<Self>, D::Error> {
+        let wire: crate::serde_impl::callback::WireCallback<'a> =
+            serde::Deserialize::deserialize(d)?;
+        Ok(wire.into_callback(input))
+    }
+}
+
+/// API replies: read through their compact model.
+macro_rules! compact_api {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl sealed::Sealed for crate::api::$ty<'_> {}
+
+        impl<'a> Compact<'a> for crate::api::$ty<'a> {
+            fn decode_compact<D: Deserializer<'a>>(
+                d: D,
+                input: Option<&'a [u8]>,
+            ) -> core::result::Result<Result<Self>, D::Error> {
+                serde::de::DeserializeSeed::deserialize(
+                    crate::serde_impl::api::Compact::<Self>::new(input),
+                    d,
+                )
+            }
+        }
+    )+};
+}
+
+compact_api!(
+    Response,
+    TokenData,
+    PacketId,
+    PacketIds,
+    TopicInfo,
+    Member,
+    TopicData,
+    History,
+    HistoryMessage,
+    Contact,
+    LastMessage,
+);
+
+impl<T> sealed::Sealed for crate::api::List<'_, T> {}
+
+/// Lists (`TopicList`, `Contacts`, ...): their JSON text.
+impl<'a, T: crate::api::FromData<'a> + Serialize> Compact<'a> for crate::api::List<'a, T> {
+    fn decode_compact<D: Deserializer<'a>>(
+        d: D,
+        input: Option<&'a [u8]>,
+    ) -> core::result::Result<Result<Self>, D::Error> {
+        serde::de::DeserializeSeed::deserialize(
+            crate::serde_impl::api::Compact::<Self>::new(input),
+            d,
+        )
+    }
+}
+
+#[cfg(feature = "postcard")]
+pub use self::postcard_io::*;
+
+#[cfg(feature = "postcard")]
+mod postcard_io {
+    use super::{Compact, Result};
+    use crate::error::{Error, ErrorKind};
+
+    /// Encodes `value` into `buf`, returning the used front of `buf`. `BufferTooSmall` when it does not fit
+    /// ([`postcard_len`] gives the exact size).
+    pub fn to_postcard_slice<'b, 'a, T: Compact<'a>>(
+        value: &T,
+        buf: &'b mut [u8],
+    ) -> Result<&'b mut [u8]> {
+        let cap = buf.len();
+        postcard::to_slice(value, buf).map_err(|e| postcard_error(e, cap))
+    }
+
+    /// Encodes `value` into a new `Vec`.
+    #[cfg(feature = "alloc")]
+    pub fn to_postcard_vec<'a, T: Compact<'a>>(value: &T) -> Result<alloc::vec::Vec<u8>> {
+        postcard::to_allocvec(value).map_err(|e| postcard_error(e, 0))
+    }
+
+    /// Encodes `value` into a fixed-capacity `heapless::Vec` (no allocator). `CapacityExceeded` when it
+    /// does not fit.
+    #[cfg(feature = "heapless")]
+    pub fn to_postcard_heapless<'a, T: Compact<'a>, const N: usize>(
+        value: &T,
+    ) -> Result<heapless::Vec<u8, N>> {
+        struct Fill<const N: usize>(heapless::Vec<u8, N>);
+        impl<const N: usize> postcard::ser_flavors::Flavor for Fill<N> {
+            type Output = heapless::Vec<u8, N>;
+            fn try_push(&mut self, b: u8) -> postcard::Result<()> {
+                self.0
+                    .push(b)
+                    .map_err(|_| postcard::Error::SerializeBufferFull)
+            }
+            fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+                self.0
+                    .extend_from_slice(data)
+                    .map_err(|_| postcard::Error::SerializeBufferFull)
+            }
+            fn finalize(self) -> postcard::Result<Self::Output> {
+                Ok(self.0)
+            }
+        }
+        postcard::serialize_with_flavor(value, Fill(heapless::Vec::new())).map_err(|e| {
+            match (e, postcard_len(value)) {
+                (postcard::Error::SerializeBufferFull, Ok(needed)) => Error::new(
+                    ErrorKind::CapacityExceeded {
+                        needed,
+                        capacity: N,
+                    },
+                    N,
+                ),
+                (e, _) => postcard_error(e, N),
+            }
+        })
+    }
+
+    /// The exact number of bytes the compact form of `value` takes.
+    pub fn postcard_len<'a, T: Compact<'a>>(value: &T) -> Result<usize> {
+        postcard::serialize_with_flavor(value, postcard::ser_flavors::Size::default())
+            .map_err(|e| postcard_error(e, 0))
+    }
+
+    /// Decodes a model from its compact form, borrowing every string from `bytes`. The whole of `bytes`
+    /// must be one value.
+    ///
+    /// Errors carry the offset where decoding stopped: for malformed bytes, just past the bad field; for
+    /// a string that breaks a rule (a custom payload that is not JSON, a non-canonical kind name), the
+    /// offset of that string.
+    pub fn from_postcard<'a, T: Compact<'a>>(bytes: &'a [u8]) -> Result<T> {
+        let mut de = postcard::Deserializer::from_flavor(Counting {
+            input: bytes,
+            pos: 0,
+        });
+        let r = T::decode_compact(&mut de, Some(bytes));
+        let rest = de.finalize().unwrap_or(&[]);
+        let pos = bytes.len().saturating_sub(rest.len());
+        match r {
+            Err(e) => Err(postcard_error(e, pos)),
+            Ok(Err(e)) => Err(e),
+            Ok(Ok(_)) if !rest.is_empty() => Err(Error::new(ErrorKind::TrailingCharacters, pos)),
+            Ok(Ok(v)) => Ok(v),
+        }
+    }
+
+    /// A slice reader that remembers how far it got, for error offsets.
+    struct Counting<'de> {
+        input: &'de [u8],
+        pos: usize,
+    }
+
+    impl<'de> postcard::de_flavors::Flavor<'de> for Counting<'de> {
+        type Remainder = &'de [u8];
+        type Source = &'de [u8];
+
+        fn pop(&mut self) -> postcard::Result<u8> {
+            let b = *self
+                .input
+                .get(self.pos)
+                .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+            self.pos += 1;
+            Ok(b)
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            Some(self.input.len().saturating_sub(self.pos))
+        }
+
+        fn try_take_n(&mut self, ct: usize) -> postcard::Result<&'de [u8]> {
+            let end = self
+                .pos
+                .checked_add(ct)
+                .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+            let s = self
+                .input
+                .get(self.pos..end)
+                .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+            self.pos = end;
+            Ok(s)
+        }
+
+        fn finalize(self) -> postcard::Result<&'de [u8]> {
+            Ok(self.input.get(self.pos..).unwrap_or(&[]))
+        }
+    }
+
+    /// Maps postcard's error to the crate's, at byte `at`.
+    #[allow(clippy::needless_pass_by_value)] // postcard's error is not `Copy`; taking it matches `map_err`
+    fn postcard_error(e: postcard::Error, at: usize) -> Error {
+        use postcard::Error as P;
+        let kind = match e {
+            P::SerializeBufferFull => ErrorKind::BufferTooSmall,
+            P::DeserializeUnexpectedEnd => ErrorKind::UnexpectedEnd,
+            P::DeserializeBadUtf8 => ErrorKind::InvalidUtf8,
+            P::DeserializeBadVarint => ErrorKind::Postcard("varint too long or out of range"),
+            P::DeserializeBadBool => ErrorKind::Postcard("boolean byte that is not 0 or 1"),
+            P::DeserializeBadOption => ErrorKind::Postcard("option tag that is not 0 or 1"),
+            P::DeserializeBadEnum => ErrorKind::Postcard("enum discriminant out of range"),
+            P::DeserializeBadChar => ErrorKind::Postcard("invalid char"),
+            P::DeserializeBadEncoding | P::DeserializeBadCrc => ErrorKind::Postcard("bad encoding"),
+            P::SerdeDeCustom => {
+                ErrorKind::Postcard("unknown discriminant or a value that does not fit the model")
+            }
+            P::SerdeSerCustom | P::CollectStrError => {
+                ErrorKind::Postcard("value could not be encoded")
+            }
+            _ => ErrorKind::Postcard("unsupported by the compact form"),
+        };
+        Error::new(kind, at)
+    }
+}

@@ -1,0 +1,140 @@
+//! Owned copies: on the heap (`into_owned`) and in fixed capacity (`to_heapless`), independent of the input.
+
+use mimc_codec::owned::{Fixed, Owned, OwnedEnvelope};
+use mimc_codec::{Envelope, ErrorKind, ToJson};
+use proptest::prelude::*;
+
+use crate::arb::{biz_of, decode_like, env_spec};
+use crate::{alloc_count, fixtures_in};
+
+fn biz_type(name: &str) -> Option<&str> {
+    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
+}
+
+#[test]
+fn every_envelope_fixture_outlives_its_input() {
+    let mut owned: Vec<(String, OwnedEnvelope, Vec<u8>)> = Vec::new();
+    for (name, json) in fixtures_in("envelope") {
+        let env = decode_like(&json, biz_type(&name)).unwrap();
+        let want = env.to_json_vec().unwrap();
+        let (allocs, copy) = alloc_count::count(|| env.into_owned().unwrap());
+        assert_eq!(allocs, 1, "{name}: one exactly sized allocation");
+        owned.push((name, copy, want));
+        // `json` (the input) is dropped here.
+    }
+    for (name, copy, want) in &owned {
+        let (allocs, view) = alloc_count::count(|| copy.get());
+        assert_eq!(allocs, 0, "{name}");
+        assert_eq!(&view.to_json_vec().unwrap(), want, "{name}");
+        let biz = biz_of(&view);
+        let again = decode_like(want, biz.as_deref()).unwrap();
+        assert_eq!(view, again, "{name}");
+        assert_eq!(copy.clone(), *copy);
+    }
+}
+
+#[test]
+fn fixed_capacity_copies_without_an_allocator() {
+    for (name, json) in fixtures_in("envelope") {
+        let env = decode_like(&json, biz_type(&name)).unwrap();
+        let (allocs, copy) = alloc_count::count(|| env.to_heapless::<512>().unwrap());
+        assert_eq!(allocs, 0, "{name}");
+        assert_eq!(copy.get(), env, "{name}");
+        assert!(copy.len() <= 512);
+        // Just too small: the error says how much is needed.
+        let need = copy.len();
+        let e = Fixed::<Envelope<'static>, 64>::new(&env).map(|_| ()).err();
+        if need > 64 {
+            assert_eq!(
+                e.unwrap().kind(),
+                ErrorKind::CapacityExceeded {
+                    needed: need,
+                    capacity: 64
+                },
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn json_straight_into_fixed_capacity() {
+    let env = Envelope::text("TEXT_12345", 1_516_763_973_000, "你好 😀");
+    let (allocs, v) = alloc_count::count(|| env.to_json_heapless::<128>().unwrap());
+    assert_eq!(allocs, 0);
+    assert_eq!(&v[..], &env.to_json_vec().unwrap()[..]);
+    let e = env.to_json_heapless::<32>().unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::CapacityExceeded {
+            needed: env.json_len(),
+            capacity: 32
+        }
+    );
+}
+
+#[test]
+fn debug_and_equality_show_the_value() {
+    let env = Envelope::ping("PING_12345", 1_516_763_973_000, "$fromAccount");
+    let copy: Owned<Envelope<'static>> = env.into_owned().unwrap();
+    assert_eq!(format!("{copy:?}"), format!("Owned({env:?})"));
+    assert_eq!(copy.get(), env);
+    let fixed = env.to_heapless::<128>().unwrap();
+    assert_eq!(format!("{fixed:?}"), format!("Fixed({env:?})"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_envelopes_are_kept_exactly(spec in env_spec()) {
+        let env = spec.build();
+        let copy = env.into_owned().unwrap();
+        prop_assert_eq!(copy.get(), env);
+        let fixed = env.to_heapless::<2048>().unwrap();
+        prop_assert_eq!(fixed.get(), env);
+        prop_assert_eq!(fixed.as_json(), copy.as_json());
+    }
+}
+
+#[test]
+fn callbacks_outlive_their_input() {
+    let mut kept = Vec::new();
+    for (name, json) in fixtures_in("callback") {
+        let cb = mimc_codec::Callback::from_json(&json).unwrap();
+        let want = cb.to_json_vec().unwrap();
+        let (allocs, copy) = alloc_count::count(|| cb.into_owned().unwrap());
+        assert_eq!(allocs, 1, "{name}");
+        let fixed = cb.to_heapless::<8192>().unwrap();
+        assert_eq!(fixed.get(), cb, "{name}");
+        kept.push((name, copy, want));
+    }
+    for (name, copy, want) in kept {
+        assert_eq!(copy.get().to_json_vec().unwrap(), want, "{name}");
+    }
+}
+
+#[test]
+fn api_replies_outlive_their_body() {
+    use mimc_codec::api::{Response, TopicData};
+    let mut kept = Vec::new();
+    for (name, body) in fixtures_in("api") {
+        if !name.contains(".response") {
+            continue;
+        }
+        let reply = Response::from_json(&body).unwrap();
+        let (allocs, copy) = alloc_count::count(|| reply.into_owned().unwrap());
+        assert_eq!(allocs, 1, "{name}");
+        assert_eq!(copy.get(), reply, "{name}");
+        let fixed = reply.to_heapless::<32768>().unwrap();
+        assert_eq!(fixed.get(), reply, "{name}");
+        kept.push((name, copy, body.clone()));
+    }
+    for (name, copy, body) in kept {
+        assert_eq!(copy.get(), Response::from_json(&body).unwrap(), "{name}");
+        if name.starts_with("topic-query") {
+            let data: TopicData<'_> = copy.get().data_as().unwrap();
+            assert_eq!(data, TopicData::from_json(&body).unwrap());
+        }
+    }
+}
