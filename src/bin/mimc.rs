@@ -363,7 +363,7 @@ fn kinds_table() -> String {
     let mut out = format!("{:width$}  decode   postcard  what\n", "KIND");
     let _ = writeln!(
         out,
-        "{:width$}  yes      -         recognise envelope, callback or API reply by its keys",
+        "{:width$}  yes      yes       recognise envelope, callback or API reply by its keys",
         "auto"
     );
     for f in FORMATS {

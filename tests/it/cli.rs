@@ -473,6 +473,51 @@ fn history_unwrap_json_gives_one_envelope_per_message() {
     }
 }
 
+/// The pinned compact vector `tests/fixtures/wire/<rel>.hex` as bytes.
+fn pinned(rel: &str) -> Vec<u8> {
+    let hex: String = String::from_utf8(fixture(&format!("wire/{rel}.hex")))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// `encode --to postcard` writes raw bytes into a pipe: exactly the pinned vector of every envelope,
+/// callback and reply fixture (KIND recognised, or named).
+#[test]
+fn encode_to_postcard_matches_the_pinned_vectors() {
+    let mut checked = 0;
+    for dir in ["envelope", "callback", "api"] {
+        for (name, _) in fixtures_in(dir) {
+            if dir == "api" && !name.contains(".response") {
+                continue;
+            }
+            let stem = name.strip_suffix(".json").unwrap();
+            let file = path(&format!("{dir}/{name}"));
+            let mut args = vec!["encode", "--to", "postcard"];
+            if let Some(k) = biz_type(&name) {
+                args.extend(["--type", k]);
+            }
+            let typed = reply_call(&name).map(|c| format!("response:{c}"));
+            if let Some(kind) = &typed {
+                args.extend(["--as", kind]);
+            }
+            args.push(&file);
+            let out = mimc(&args, None);
+            assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+            assert_eq!(out.stdout, pinned(&format!("{dir}/{stem}")), "{dir}/{name}");
+            // --raw changes nothing in a pipe.
+            args.insert(1, "--raw");
+            assert_eq!(mimc(&args, None).stdout, out.stdout, "{name} --raw");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "{checked}");
+}
+
 const LITERAL_ENVELOPES: [(&str, &str); 4] = [
     ("ping.jsonc", "ping.json"),
     ("text.jsonc", "text.json"),

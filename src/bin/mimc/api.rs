@@ -83,6 +83,10 @@ impl Model for AnyReply {
     fn json(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
         json(reply, ctx)
     }
+
+    fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
+        postcard(reply)
+    }
 }
 
 /// `--as response:<call>`: the reply of the call `R` (a request type of `mimc_codec::api`).
@@ -114,6 +118,16 @@ impl<R: ApiRequest> Model for TypedReply<R> {
     fn json(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
         json(reply, ctx)
     }
+
+    fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
+        postcard(reply)
+    }
+}
+
+/// The compact form of the whole reply (`{code, message, data}`, `data` as its JSON text): the same for
+/// every call, as `data`'s typed forms differ per call and some (`null` replies) have none.
+fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
+    Ok(mimc_codec::to_postcard_vec(&reply.response)?)
 }
 
 fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {

@@ -26,6 +26,10 @@ impl Model for CallbackModel {
             _ => Ok(mimc_codec::ToJson::to_json_vec(cb)?),
         }
     }
+
+    fn postcard(cb: &Callback<'_>) -> Result<Vec<u8>, Failure> {
+        Ok(mimc_codec::to_postcard_vec(cb)?)
+    }
 }
 
 fn about(kind: &CallbackKind<'_>) -> &'static str {

@@ -28,6 +28,10 @@ impl Model for EnvelopeModel {
     fn view(env: &Envelope<'_>, _ctx: &Ctx<'_>) -> Result<Node, Failure> {
         Ok(view(env))
     }
+
+    fn postcard(env: &Envelope<'_>) -> Result<Vec<u8>, Failure> {
+        Ok(mimc_codec::to_postcard_vec(env)?)
+    }
 }
 
 /// What a kind is, in a few words.

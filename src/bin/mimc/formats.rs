@@ -145,6 +145,9 @@ pub(crate) trait Model {
     fn json(value: &Self::Value<'_>, _ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
         Ok(value.to_json_vec()?)
     }
+
+    /// The compact form (`mimc_codec::to_postcard_vec`).
+    fn postcard(value: &Self::Value<'_>) -> Result<Vec<u8>, Failure>;
 }
 
 /// `decode` entry of a table row.
@@ -160,6 +163,12 @@ pub(crate) fn run<M: Model>(input: &[u8], ctx: &Ctx<'_>, json: bool) -> Result<R
     } else {
         Ok(Rendered::View(M::view(&value, ctx)?))
     }
+}
+
+/// Decodes with `M` and encodes the value in the compact form.
+pub(crate) fn run_postcard<M: Model>(input: &[u8], ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
+    let value = M::decode(input, ctx)?;
+    M::postcard(&value)
 }
 
 /// One KIND and what this build can do with it.
@@ -194,19 +203,19 @@ macro_rules! table {
                 kind: "envelope",
                 about: "the recommended message envelope",
                 decode: Some(run::<EnvelopeModel>),
-                postcard: None,
+                postcard: Some(run_postcard::<EnvelopeModel>),
             },
             Format {
                 kind: "callback",
                 about: "a webhook callback body",
                 decode: Some(run::<CallbackModel>),
-                postcard: None,
+                postcard: Some(run_postcard::<CallbackModel>),
             },
             Format {
                 kind: "response",
                 about: "an HTTP API reply {code, message, data}, data untyped",
                 decode: Some(run::<AnyReply>),
-                postcard: None,
+                postcard: Some(run_postcard::<AnyReply>),
             },
             $(
                 pending(concat!("request:", $call), $req_about),
@@ -214,7 +223,7 @@ macro_rules! table {
                     kind: concat!("response:", $call),
                     about: $resp_about,
                     decode: Some(run::<TypedReply<api::$req<'static>>>),
-                    postcard: None,
+                    postcard: Some(run_postcard::<TypedReply<api::$req<'static>>>),
                 },
             )*
         ];
