@@ -24,6 +24,8 @@ mod message;
 mod relaxed;
 #[path = "mimc/report.rs"]
 mod report;
+#[path = "mimc/request.rs"]
+mod request;
 #[path = "mimc/style.rs"]
 mod style;
 #[path = "mimc/time.rs"]
@@ -359,7 +361,17 @@ fn write_out(bytes: &[u8]) -> Result<(), Failure> {
 fn kinds_table() -> String {
     use std::fmt::Write as _;
     let width = FORMATS.iter().map(|f| f.kind.len()).max().unwrap_or(0);
-    let yes = |b: bool| if b { "yes" } else { "not yet" };
+    let decode = |f: &formats::Format| match (f.decode.is_some(), f.no_body.is_some()) {
+        (true, _) => "yes",
+        (false, true) => "no body",
+        (false, false) => "not yet",
+    };
+    let postcard =
+        |f: &formats::Format| match (f.postcard.is_some(), f.kind.starts_with("request:")) {
+            (true, _) => "yes",
+            (false, true) => "no",
+            (false, false) => "not yet",
+        };
     let mut out = format!("{:width$}  decode   postcard  what\n", "KIND");
     let _ = writeln!(
         out,
@@ -371,8 +383,8 @@ fn kinds_table() -> String {
             out,
             "{:width$}  {:7}  {:8}  {}",
             f.kind,
-            yes(f.decode.is_some()),
-            yes(f.postcard.is_some()),
+            decode(f),
+            postcard(f),
             f.about
         );
     }

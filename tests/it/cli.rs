@@ -726,3 +726,126 @@ fn garbage_never_panics() {
         }
     }
 }
+
+/// The call a request fixture is for (`push-p2p.base64.request.json` is push-p2p).
+fn request_call(name: &str) -> &str {
+    let call = name.strip_suffix(".request.json").unwrap();
+    call.strip_suffix(".base64").unwrap_or(call)
+}
+
+/// Do `a` and `b` decode, as the body of `call`, to the same request?
+fn same_request(call: &str, a: &[u8], b: &[u8]) -> bool {
+    use mimc_codec::api::{
+        Auth, HistoryP2p, HistoryP2t, PushP2p, PushP2pMore, PushP2t, PushP2tMore, TokenRequest,
+        TopicCreate, TopicJoin, TopicUpdate,
+    };
+    let auth = Auth::token("t");
+    match call {
+        "token" => TokenRequest::from_json(a).unwrap() == TokenRequest::from_json(b).unwrap(),
+        "push-p2p" => PushP2p::from_json(a).unwrap() == PushP2p::from_json(b).unwrap(),
+        "push-p2p-more" => PushP2pMore::from_json(a).unwrap() == PushP2pMore::from_json(b).unwrap(),
+        "push-p2t" => PushP2t::from_json(a).unwrap() == PushP2t::from_json(b).unwrap(),
+        "push-p2t-more" => PushP2tMore::from_json(a).unwrap() == PushP2tMore::from_json(b).unwrap(),
+        "topic-create" => {
+            TopicCreate::from_json(a, 1u64, auth).unwrap()
+                == TopicCreate::from_json(b, 1u64, auth).unwrap()
+        }
+        "topic-join" => {
+            TopicJoin::from_json(a, 1u64, 2u64, auth).unwrap()
+                == TopicJoin::from_json(b, 1u64, 2u64, auth).unwrap()
+        }
+        "topic-update" => {
+            TopicUpdate::from_json(a, 1u64, 2u64, auth).unwrap()
+                == TopicUpdate::from_json(b, 1u64, 2u64, auth).unwrap()
+        }
+        "history-p2p" => {
+            HistoryP2p::from_json(a, auth).unwrap() == HistoryP2p::from_json(b, auth).unwrap()
+        }
+        "history-p2t" => {
+            HistoryP2t::from_json(a, auth).unwrap() == HistoryP2t::from_json(b, auth).unwrap()
+        }
+        other => panic!("no request body for {other}"),
+    }
+}
+
+#[test]
+fn every_request_fixture_json_output_decodes_to_the_same_value() {
+    let fixtures: Vec<_> = fixtures_in("api")
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".request.json"))
+        .collect();
+    assert_eq!(fixtures.len(), 11);
+    for (name, bytes) in fixtures {
+        let call = request_call(&name);
+        let kind = format!("request:{call}");
+        let file = path(&format!("api/{name}"));
+        let out = mimc(&["decode", "--as", &kind, "--json", &file], None);
+        assert_clean(&out);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        let json = out.stdout.strip_suffix(b"\n").unwrap();
+        assert!(same_request(call, json, &bytes), "{name}");
+        // Canonical: decoding the output again and re-encoding gives the same line.
+        let again = mimc(&["encode", "--to", "json", "--as", &kind, "-"], Some(json));
+        assert_eq!(code(&again), 0, "{name}: {}", stderr(&again));
+        assert_eq!(again.stdout.strip_suffix(b"\n").unwrap(), json, "{name}");
+        // The view names the call and never shows a secret.
+        let view = mimc(&["decode", "--as", &kind, &file], None);
+        assert_eq!(code(&view), 0, "{name}");
+        let text = stdout(&view);
+        assert!(text.starts_with(&kind), "{text}");
+        assert!(!text.contains("gTO8Jb0wbLaxIzAcRc+O3A=="), "{text}");
+        if matches!(call, "topic-create" | "topic-join" | "topic-update") {
+            assert!(text.contains("not in the body"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn a_bad_request_body_is_reported_at_the_value() {
+    let input = br#"{"topicName":"g","accounts":"a,,b"}"#;
+    let out = mimc(
+        &["decode", "--as", "request:topic-create", "-"],
+        Some(input),
+    );
+    assert_clean(&out);
+    assert_eq!(code(&out), 1);
+    assert_report(&stderr(&out), "<stdin>", input, 31);
+    assert!(stderr(&out).contains("an account is empty"));
+}
+
+#[test]
+fn requests_without_a_body_are_usage_errors_showing_the_route() {
+    let routes = [
+        ("topic-query", "GET /api/topic/{appId}/{topicId}"),
+        ("topic-mine", "GET /api/topic/{appId}/account"),
+        ("topic-quit", "DELETE /api/topic/{appId}/{topicId}/account"),
+        (
+            "topic-kick",
+            "DELETE /api/topic/{appId}/{topicId}/accounts?accounts=",
+        ),
+        ("topic-dismiss", "DELETE /api/topic/{appId}/{topicId}`"),
+        ("contacts", "GET /api/contact/"),
+    ];
+    let body = path("api/topic-join.request.json");
+    for (call, route) in routes {
+        let kind = format!("request:{call}");
+        for args in [
+            vec!["decode", "--as", &kind, &body],
+            vec!["encode", "--to", "json", "--as", &kind, &body],
+        ] {
+            let out = mimc(&args, None);
+            assert_clean(&out);
+            assert_eq!(code(&out), 2, "{args:?}");
+            let e = stderr(&out);
+            assert!(e.contains("has no body") && e.contains(route), "{e}");
+            assert!(out.stdout.is_empty());
+        }
+    }
+    let table = stdout(&mimc(&["kinds"], None));
+    for row in table.lines().filter(|l| l.starts_with("request:")) {
+        let call = row.split_whitespace().next().unwrap();
+        let no_body = routes.iter().any(|(c, _)| call == format!("request:{c}"));
+        let decode = row.split_whitespace().nth(1).unwrap();
+        assert_eq!(decode, if no_body { "no" } else { "yes" }, "{row}");
+    }
+}

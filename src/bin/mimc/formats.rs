@@ -12,6 +12,9 @@ use crate::api::{AnyReply, TypedReply};
 use crate::callback::CallbackModel;
 use crate::envelope::EnvelopeModel;
 use crate::report::Problem;
+use crate::request::{
+    Create, HistP2p, HistP2t, Join, P2p, P2pMore, P2t, P2tMore, RequestBody, Token, Update,
+};
 use crate::view::Node;
 
 /// The HTTP API calls, as named in `request:<call>` and `response:<call>`.
@@ -182,21 +185,36 @@ pub(crate) struct Format {
     pub(crate) decode: Option<DecodeFn>,
     /// `encode --to postcard`; `None` until the library has a postcard form for it.
     pub(crate) postcard: Option<PostcardFn>,
+    /// For the request of a call that sends no body: its method and path template.
+    pub(crate) no_body: Option<&'static str>,
 }
 
-const fn pending(kind: &'static str, about: &'static str) -> Format {
-    Format {
-        kind,
-        about,
-        decode: None,
-        postcard: None,
-    }
+/// The `request:<call>` row: decoded by `body(Model)`, or `none("METHOD /path")` for calls without a body.
+macro_rules! request_row {
+    (body, $call:literal, $about:literal, $model:ident) => {
+        Format {
+            kind: concat!("request:", $call),
+            about: $about,
+            decode: Some(run::<RequestBody<$model>>),
+            postcard: None,
+            no_body: None,
+        }
+    };
+    (none, $call:literal, $about:literal, $route:literal) => {
+        Format {
+            kind: concat!("request:", $call),
+            about: $about,
+            decode: None,
+            postcard: None,
+            no_body: Some($route),
+        }
+    };
 }
 
 /// Builds [`FORMATS`]: the envelope, callbacks, the untyped reply, then for every API call its request
-/// (pending: the library builds request bodies but has no decoder for them) and its typed reply.
+/// (its body, or a row saying the call sends none) and its typed reply.
 macro_rules! table {
-    ($( $call:literal => $req:ident, $req_about:literal, $resp_about:literal; )*) => {
+    ($( $call:literal => $req:ident, $how:ident($arg:tt), $req_about:literal, $resp_about:literal; )*) => {
         /// Every KIND. API calls come as `request:<call>` then `response:<call>`, in [`CALLS`] order.
         pub(crate) static FORMATS: &[Format] = &[
             Format {
@@ -204,26 +222,30 @@ macro_rules! table {
                 about: "the recommended message envelope",
                 decode: Some(run::<EnvelopeModel>),
                 postcard: Some(run_postcard::<EnvelopeModel>),
+                no_body: None,
             },
             Format {
                 kind: "callback",
                 about: "a webhook callback body",
                 decode: Some(run::<CallbackModel>),
                 postcard: Some(run_postcard::<CallbackModel>),
+                no_body: None,
             },
             Format {
                 kind: "response",
                 about: "an HTTP API reply {code, message, data}, data untyped",
                 decode: Some(run::<AnyReply>),
                 postcard: Some(run_postcard::<AnyReply>),
+                no_body: None,
             },
             $(
-                pending(concat!("request:", $call), $req_about),
+                request_row!($how, $call, $req_about, $arg),
                 Format {
                     kind: concat!("response:", $call),
                     about: $resp_about,
                     decode: Some(run::<TypedReply<api::$req<'static>>>),
                     postcard: Some(run_postcard::<TypedReply<api::$req<'static>>>),
+                    no_body: None,
                 },
             )*
         ];
@@ -236,22 +258,22 @@ macro_rules! table {
 }
 
 table! {
-    "token" => TokenRequest, "token request body", "token reply";
-    "push-p2p" => PushP2p, "one-to-one push request body", "one-to-one push reply";
-    "push-p2p-more" => PushP2pMore, "push-to-many-users request body", "push-to-many-users reply";
-    "push-p2t" => PushP2t, "group push request body", "group push reply";
-    "push-p2t-more" => PushP2tMore, "push-to-many-groups request body", "push-to-many-groups reply";
-    "topic-create" => TopicCreate, "create-group request body", "create-group reply";
-    "topic-query" => TopicQuery, "query-group request (GET, no body)", "query-group reply";
-    "topic-mine" => TopicMine, "my-groups request (GET, no body)", "my-groups reply";
-    "topic-join" => TopicJoin, "invite request body", "invite reply";
-    "topic-quit" => TopicQuit, "leave request (DELETE, no body)", "leave reply";
-    "topic-kick" => TopicKick, "kick request (DELETE, query string)", "kick reply";
-    "topic-update" => TopicUpdate, "update-group request body", "update-group reply";
-    "topic-dismiss" => TopicDismiss, "dismiss request (DELETE, no body)", "dismiss reply";
-    "history-p2p" => HistoryP2p, "one-to-one history request body", "one-to-one history reply";
-    "history-p2t" => HistoryP2t, "group history request body", "group history reply";
-    "contacts" => ContactsRequest, "recent contacts request (GET, no body)", "recent contacts reply";
+    "token" => TokenRequest, body(Token), "token request body", "token reply";
+    "push-p2p" => PushP2p, body(P2p), "one-to-one push request body", "one-to-one push reply";
+    "push-p2p-more" => PushP2pMore, body(P2pMore), "push-to-many-users request body", "push-to-many-users reply";
+    "push-p2t" => PushP2t, body(P2t), "group push request body", "group push reply";
+    "push-p2t-more" => PushP2tMore, body(P2tMore), "push-to-many-groups request body", "push-to-many-groups reply";
+    "topic-create" => TopicCreate, body(Create), "create-group request body", "create-group reply";
+    "topic-query" => TopicQuery, none("GET /api/topic/{appId}/{topicId}"), "query-group request (GET, no body)", "query-group reply";
+    "topic-mine" => TopicMine, none("GET /api/topic/{appId}/account"), "my-groups request (GET, no body)", "my-groups reply";
+    "topic-join" => TopicJoin, body(Join), "invite request body", "invite reply";
+    "topic-quit" => TopicQuit, none("DELETE /api/topic/{appId}/{topicId}/account"), "leave request (DELETE, no body)", "leave reply";
+    "topic-kick" => TopicKick, none("DELETE /api/topic/{appId}/{topicId}/accounts?accounts={account},{account}"), "kick request (DELETE, query string)", "kick reply";
+    "topic-update" => TopicUpdate, body(Update), "update-group request body", "update-group reply";
+    "topic-dismiss" => TopicDismiss, none("DELETE /api/topic/{appId}/{topicId}"), "dismiss request (DELETE, no body)", "dismiss reply";
+    "history-p2p" => HistoryP2p, body(HistP2p), "one-to-one history request body", "one-to-one history reply";
+    "history-p2t" => HistoryP2t, body(HistP2t), "group history request body", "group history reply";
+    "contacts" => ContactsRequest, none("GET /api/contact/"), "recent contacts request (GET, no body)", "recent contacts reply";
 }
 
 /// The table row of `kind`.
@@ -259,8 +281,22 @@ pub(crate) fn format(kind: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.kind == kind)
 }
 
-/// The message for a KIND whose model has not landed.
+/// The message for a KIND this build cannot handle in the way asked: a call that sends no body, a
+/// format without a compact form, or one whose model has not landed.
 pub(crate) fn not_supported(f: &Format, what: &str) -> Failure {
+    if let Some(route) = f.no_body {
+        return Failure::Usage(format!(
+            "`{}` has no body: the call is `{route}`, its parameters travel in the path (and query) \
+             and its authentication in headers, so there is nothing to decode",
+            f.kind
+        ));
+    }
+    if f.decode.is_some() {
+        return Failure::Usage(format!(
+            "{what} `{}` ({}) is not supported: it has no compact (postcard) form",
+            f.kind, f.about
+        ));
+    }
     Failure::Usage(format!(
         "{what} `{}` ({}) is not supported yet: this build of mimc-codec has no decoder for it",
         f.kind, f.about
