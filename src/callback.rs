@@ -123,8 +123,16 @@ pub struct Accounts<'a>(AccountsInner<'a>);
 
 #[derive(Clone, Copy)]
 enum AccountsInner<'a> {
-    Json { array: RawJson<'a>, len: usize },
+    Json {
+        array: RawJson<'a>,
+        len: usize,
+    },
     Slice(&'a [&'a str]),
+    /// One JSON string holding the accounts comma-joined (the API's `"accounts": "a,b,c"`).
+    Joined {
+        text: JsonStr<'a>,
+        len: usize,
+    },
 }
 
 impl<'a> Accounts<'a> {
@@ -144,10 +152,38 @@ impl<'a> Accounts<'a> {
         Ok(Accounts(AccountsInner::Json { array: *value, len }))
     }
 
+    /// Reads a JSON string of comma-joined accounts (`"10,user_jun,user_bin"`, the HTTP API's form):
+    /// `WrongType("a string")` at the value otherwise. A comma separates accounts whether written as is
+    /// or escaped (`\u002c`), as the server splits the unescaped text; `""` is no account at all. Empty
+    /// accounts (`"a,,b"`) are kept for the caller to judge ([`iter`](Self::iter) yields them with their
+    /// offsets).
+    ///
+    /// ```
+    /// use mimc_codec::{Accounts, RawJson};
+    /// let json = RawJson::parse(r#""10,user_jun,user_bin""#)?;
+    /// let members = Accounts::from_joined_json(&json)?;
+    /// assert_eq!(members, Accounts::from_slice(&["10", "user_jun", "user_bin"]));
+    /// assert_eq!(members.iter().nth(1).unwrap().offset(), 4);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_joined_json(value: &RawJson<'a>) -> Result<Self> {
+        let text = value.to_json_str()?;
+        let len = JoinedScan::new(text).count();
+        Ok(Accounts(AccountsInner::Joined { text, len }))
+    }
+
+    /// The comma-joined JSON string the list was read from, if it came that way.
+    pub(crate) const fn joined_text(&self) -> Option<JsonStr<'a>> {
+        match self.0 {
+            AccountsInner::Joined { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
     /// The number of accounts (counted when the list was read).
     pub const fn len(&self) -> usize {
         match self.0 {
-            AccountsInner::Json { len, .. } => len,
+            AccountsInner::Json { len, .. } | AccountsInner::Joined { len, .. } => len,
             AccountsInner::Slice(s) => s.len(),
         }
     }
@@ -168,6 +204,10 @@ impl<'a> Accounts<'a> {
                 Err(_) => IterInner::Slice([].iter()),
             },
             AccountsInner::Slice(s) => IterInner::Slice(s.iter()),
+            AccountsInner::Joined { text, len } => IterInner::Joined {
+                items: JoinedScan::new(text),
+                remaining: len,
+            },
         })
     }
 
@@ -175,7 +215,9 @@ impl<'a> Accounts<'a> {
     pub fn contains(&self, account: &str) -> bool {
         match self.0 {
             AccountsInner::Slice(s) => s.contains(&account),
-            AccountsInner::Json { .. } => self.iter().any(|a| a.eq_str(account)),
+            AccountsInner::Json { .. } | AccountsInner::Joined { .. } => {
+                self.iter().any(|a| a.eq_str(account))
+            }
         }
     }
 }
@@ -299,6 +341,8 @@ impl<'a> StrScan<'a> {
         let mut i = start;
         let mut escaped = false;
         loop {
+            // Runs of plain characters 16 bytes per step (the engine's string scan).
+            i = json::skip_plain(b, i);
             match b.get(i) {
                 Some(b'"') | None => break,
                 // The character after a backslash cannot end the string; `\uXXXX` digits are harmless.
@@ -319,6 +363,74 @@ impl<'a> StrScan<'a> {
     }
 }
 
+/// Walks the accounts of a comma-joined JSON string in its raw text: a raw `,` or an escaped one
+/// (`\u002c`) ends an account; other escapes stay inside the account they belong to.
+#[derive(Debug, Clone)]
+struct JoinedScan<'a> {
+    raw: &'a str,
+    pos: usize,
+    base: usize,
+    done: bool,
+}
+
+impl<'a> JoinedScan<'a> {
+    fn new(text: JsonStr<'a>) -> Self {
+        JoinedScan {
+            raw: text.raw(),
+            pos: 0,
+            base: text.offset(),
+            done: text.raw().is_empty(),
+        }
+    }
+}
+
+/// Is the escape at `i` of `b` a comma (`\u002c` or `\u002C`)?
+fn escaped_comma(b: &[u8], i: usize) -> bool {
+    b.get(i..i.saturating_add(6))
+        .is_some_and(|e| e.eq_ignore_ascii_case(b"\\u002c"))
+}
+
+impl<'a> Iterator for JoinedScan<'a> {
+    type Item = JsonStr<'a>;
+
+    fn next(&mut self) -> Option<JsonStr<'a>> {
+        if self.done {
+            return None;
+        }
+        let b = self.raw.as_bytes();
+        let start = self.pos;
+        let mut i = start;
+        let mut escaped = false;
+        let (end, next) = loop {
+            match b.get(i) {
+                None => {
+                    self.done = true;
+                    break (i.min(b.len()), i);
+                }
+                Some(b',') => break (i, i.saturating_add(1)),
+                Some(b'\\') if escaped_comma(b, i) => break (i, i.saturating_add(6)),
+                Some(b'\\') => {
+                    escaped = true;
+                    let step = if b.get(i.saturating_add(1)) == Some(&b'u') {
+                        6
+                    } else {
+                        2
+                    };
+                    i = i.saturating_add(step);
+                }
+                Some(_) => i = i.saturating_add(1),
+            }
+        };
+        self.pos = next;
+        let raw = self.raw.get(start..end).unwrap_or("");
+        Some(JsonStr::from_raw_parts(
+            raw,
+            escaped,
+            self.base.saturating_add(start),
+        ))
+    }
+}
+
 /// Iterator over [`Accounts`].
 #[derive(Debug, Clone)]
 pub struct AccountsIter<'a>(IterInner<'a>);
@@ -330,6 +442,10 @@ enum IterInner<'a> {
         remaining: usize,
     },
     Slice(core::slice::Iter<'a, &'a str>),
+    Joined {
+        items: JoinedScan<'a>,
+        remaining: usize,
+    },
 }
 
 impl<'a> Iterator for AccountsIter<'a> {
@@ -344,12 +460,17 @@ impl<'a> Iterator for AccountsIter<'a> {
                 Some(s)
             }
             IterInner::Slice(it) => it.next().map(|s| JsonStr::new(s)),
+            IterInner::Joined { items, remaining } => {
+                let s = items.next()?;
+                *remaining = remaining.saturating_sub(1);
+                Some(s)
+            }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = match &self.0 {
-            IterInner::Json { remaining, .. } => *remaining,
+            IterInner::Json { remaining, .. } | IterInner::Joined { remaining, .. } => *remaining,
             IterInner::Slice(it) => it.len(),
         };
         (n, Some(n))

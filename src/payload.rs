@@ -131,6 +131,15 @@ impl<'a> Payload<'a> {
         }))
     }
 
+    /// Nothing at all (no text, no bytes)?
+    pub(crate) const fn is_blank(&self) -> bool {
+        match self.0 {
+            Inner::Unscanned { raw, .. } => raw.is_empty(),
+            Inner::Json(s) => s.is_empty(),
+            Inner::Bytes(b) => b.is_empty(),
+        }
+    }
+
     /// The JSON string as it came (for plain-text payloads); `None` for a payload made from bytes.
     pub fn text(&self) -> Option<JsonStr<'a>> {
         match self.form() {
@@ -292,6 +301,23 @@ impl<'a> Payload<'a> {
             Inner::Json(s) => s.offset().saturating_sub(1),
             Inner::Bytes(_) => 0,
         }
+    }
+
+    /// Checks that the text is valid base64 without keeping the bytes (decodes through a stack buffer):
+    /// `InvalidBase64` at the first bad character otherwise (field `payload`; rename as needed).
+    pub(crate) fn validate(&self) -> Result<()> {
+        let Form::Json(s) = self.form() else {
+            return Ok(());
+        };
+        exact_len(&s, layout(&s))?;
+        let mut stream = self.stream();
+        let mut tmp = [0u8; BATCH_OUT];
+        while let Some(piece) = stream.next_piece(&mut tmp) {
+            if piece.is_err() {
+                return Err(locate_error(&s));
+            }
+        }
+        Ok(())
     }
 
     /// The decoded bytes, piece by piece (for comparisons and `Debug`).

@@ -4,7 +4,10 @@ use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 
 use super::reply::{end_of, invalid, object_field, str_field, u64_field};
-use super::{ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, typed_reply};
+use super::{
+    ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, body_object, typed_reply,
+};
+use crate::error::Error;
 use crate::payload::Payload;
 
 /// A history query window `[utcFromTime, utcToTime)` in UTC milliseconds: increasing, at most
@@ -68,6 +71,68 @@ impl TimeWindow {
     }
 }
 
+/// The fields of a history body: `appId`, the two account/topic fields, the window.
+struct HistoryFields<'a> {
+    app_id: JsonU64,
+    first: JsonStr<'a>,
+    second: Second<'a>,
+    window: TimeWindow,
+}
+
+/// The third field of a history body: `fromAccount` (one-to-one) or `topicId` (group).
+enum Second<'a> {
+    Account(JsonStr<'a>),
+    Topic(JsonU64),
+}
+
+/// Reads a history body: `appId`, `first` (a string), `second` (`fromAccount` string or `topicId` id),
+/// `utcFromTime`, `utcToTime`; the window rules apply, with the error at `utcToTime`'s value.
+fn read_history<'a>(
+    body: &'a [u8],
+    first: &'static str,
+    second: &'static str,
+) -> Result<HistoryFields<'a>> {
+    let mut obj = body_object(body)?;
+    let (mut app_id, mut a, mut b, mut from, mut to) = (None, None, None, None, None);
+    let mut scratch = [0u8; 64];
+    while let Some((k, v)) = obj.next_member()? {
+        match k.as_key(&mut scratch) {
+            Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
+            Some("utcFromTime") => {
+                json::set_once(&mut from, u64_field(&v, "utcFromTime")?, &k, "utcFromTime")?;
+            }
+            Some("utcToTime") => {
+                let t = (u64_field(&v, "utcToTime")?, v.offset());
+                json::set_once(&mut to, t, &k, "utcToTime")?;
+            }
+            Some(key) if key == first => json::set_once(&mut a, str_field(&v, first)?, &k, first)?,
+            Some(key) if key == second => {
+                let s = if second == "topicId" {
+                    Second::Topic(u64_field(&v, second)?)
+                } else {
+                    Second::Account(str_field(&v, second)?)
+                };
+                json::set_once(&mut b, s, &k, second)?;
+            }
+            _ => {}
+        }
+    }
+    let end = end_of(&obj);
+    let app_id = json::required(app_id, "appId", end)?;
+    let first = json::required(a, first, end)?;
+    let second = json::required(b, second, end)?;
+    let from = json::required(from, "utcFromTime", end)?;
+    let (to, to_at) = json::required(to, "utcToTime", end)?;
+    let window =
+        TimeWindow::new(from, to).map_err(|e| Error::new(e.kind(), to_at).in_field("utcToTime"))?;
+    Ok(HistoryFields {
+        app_id,
+        first,
+        second,
+        window,
+    })
+}
+
 /// Reads one-to-one history (call `history-p2p`): `POST /api/msg/p2p/query/` with
 /// `{appId, toAccount, fromAccount, utcFromTime, utcToTime}`.
 ///
@@ -97,6 +162,53 @@ impl<'a> HistoryP2p<'a> {
             from_account: from_account.into(),
             window,
         }
+    }
+
+    /// Decodes a request body (`{appId, toAccount, fromAccount, utcFromTime, utcToTime}`); `auth`
+    /// comes from the headers. Keys may come in any order, unknown keys are ignored, ids and times may
+    /// be numbers or strings (kept as they came); a window that does not increase or is longer than 24
+    /// hours is an error at `utcToTime`'s value.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, HistoryP2p};
+    /// let body = br#"{"appId":"2882303761517669588","toAccount":"10","fromAccount":"user_lei",
+    ///     "utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#;
+    /// let req = HistoryP2p::from_json(body, Auth::token("t"))?;
+    /// assert_eq!(req.window().len_ms(), 24 * 3600 * 1000);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json(body: &'a [u8], auth: Auth<'a>) -> Result<Self> {
+        let f = read_history(body, "toAccount", "fromAccount")?;
+        let Second::Account(from_account) = f.second else {
+            return Err(invalid("not an account", "fromAccount"));
+        };
+        Ok(HistoryP2p {
+            app_id: f.app_id,
+            auth,
+            to_account: f.first,
+            from_account,
+            window: f.window,
+        })
+    }
+
+    /// `appId`.
+    pub const fn app_id(&self) -> JsonU64 {
+        self.app_id
+    }
+
+    /// `toAccount`.
+    pub const fn to_account(&self) -> JsonStr<'a> {
+        self.to_account
+    }
+
+    /// `fromAccount`.
+    pub const fn from_account(&self) -> JsonStr<'a> {
+        self.from_account
+    }
+
+    /// `utcFromTime` and `utcToTime`.
+    pub const fn window(&self) -> TimeWindow {
+        self.window
     }
 }
 
@@ -156,6 +268,42 @@ impl<'a> HistoryP2t<'a> {
             topic_id: topic_id.into(),
             window,
         }
+    }
+
+    /// Decodes a request body (`{appId, account, topicId, utcFromTime, utcToTime}`), as
+    /// [`HistoryP2p::from_json`]; `auth` comes from the headers.
+    pub fn from_json(body: &'a [u8], auth: Auth<'a>) -> Result<Self> {
+        let f = read_history(body, "account", "topicId")?;
+        let Second::Topic(topic_id) = f.second else {
+            return Err(invalid("not a group id", "topicId"));
+        };
+        Ok(HistoryP2t {
+            app_id: f.app_id,
+            auth,
+            account: f.first,
+            topic_id,
+            window: f.window,
+        })
+    }
+
+    /// `appId`.
+    pub const fn app_id(&self) -> JsonU64 {
+        self.app_id
+    }
+
+    /// `account`: who asks.
+    pub const fn account(&self) -> JsonStr<'a> {
+        self.account
+    }
+
+    /// `topicId`.
+    pub const fn topic_id(&self) -> JsonU64 {
+        self.topic_id
+    }
+
+    /// `utcFromTime` and `utcToTime`.
+    pub const fn window(&self) -> TimeWindow {
+        self.window
     }
 }
 

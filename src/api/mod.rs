@@ -57,7 +57,7 @@
 //!   [`ReplyError::Decode`] for a malformed body, [`ReplyError::Api`] for a non-200 `code`. One `?`.
 //! - [`Response::from_json`] decodes the `{code, message, data}` wrapper only; `into_result()` splits it into
 //!   `Ok(data)` or `Err(ApiError)`; then `Reply::from_raw(data)`.
-//! - `data` is a [`RawJson`](crate::RawJson): read it with the [`json`](crate::json) engine for anything
+//! - `data` is a [`RawJson`]: read it with the [`json`](crate::json) engine for anything
 //!   not modelled here.
 //!
 //! ```
@@ -102,8 +102,9 @@ pub use topic::{
     TopicMine, TopicQuery, TopicQuit, TopicUpdate,
 };
 
+use crate::Accounts;
 use crate::error::Result;
-use crate::json::{JsonStr, JsonU64, Sink, SliceSink, ToJson, write_escaped};
+use crate::json::{JsonU64, RawJson, Sink, SliceSink, ToJson, write_escaped};
 
 /// The API's base URL.
 pub const BASE_URL: &str = "https://mimc.chat.xiaomi.net";
@@ -317,16 +318,196 @@ fn check_accounts(accounts: &[&str], field: &'static str) -> Result<()> {
     Ok(())
 }
 
-/// Writes accounts comma-joined, JSON-escaped, without quotes.
-fn write_joined<S: Sink + ?Sized>(sink: &mut S, accounts: &[&str]) -> Result<()> {
+/// Writes accounts as one JSON string, comma-joined: the text they were read from (canonically
+/// escaped), or each account JSON-escaped.
+fn write_joined<S: Sink + ?Sized>(sink: &mut S, accounts: &Accounts<'_>) -> Result<()> {
+    if let Some(text) = accounts.joined_text() {
+        return crate::json::write_str(sink, &text);
+    }
+    sink.put(b"\"")?;
     for (i, a) in accounts.iter().enumerate() {
         if i > 0 {
             sink.put(b",")?;
         }
-        write_escaped(sink, a)?;
+        let mut tmp = [0u8; 4];
+        for chunk in a.chunks() {
+            write_escaped(sink, chunk.as_str(&mut tmp))?;
+        }
     }
-    Ok(())
+    sink.put(b"\"")
 }
+
+/// An `InvalidValue` error about a decoded request field, at the offending value.
+const fn invalid_at(why: &'static str, field: &'static str, offset: usize) -> crate::Error {
+    crate::Error::new(crate::ErrorKind::InvalidValue(why), offset).in_field(field)
+}
+
+/// Opens a request body as a JSON object (default limits).
+fn body_object(body: &[u8]) -> Result<crate::json::ObjectIter<'_>> {
+    crate::json::top_object(body, &crate::DecodeOptions::new())
+}
+
+/// A list of 64-bit ids (`topicIds` of [`PushP2tMore`]): built from a slice in code, or read from a JSON
+/// array of numbers and/or digit strings, validated once and then read lazily (no allocation, no cap).
+///
+/// Ids read from JSON keep the representation each came in (string or number) unless
+/// [`PushP2tMore::with_numeric_ids`] chose one for all.
+#[derive(Clone, Copy)]
+pub struct IdList<'a> {
+    inner: IdsInner<'a>,
+    /// `Some(quoted)` writes every id in that form; `None` keeps each id's own.
+    quoted: Option<bool>,
+}
+
+#[derive(Clone, Copy)]
+enum IdsInner<'a> {
+    Slice(&'a [u64]),
+    Json { array: RawJson<'a>, len: usize },
+}
+
+impl<'a> IdList<'a> {
+    const fn from_slice(ids: &'a [u64], quoted: bool) -> Self {
+        IdList {
+            inner: IdsInner::Slice(ids),
+            quoted: Some(quoted),
+        }
+    }
+
+    /// Reads a JSON array of ids: `WrongType("an array")` at the value, or the first bad id's error.
+    fn from_json(value: &RawJson<'a>, field: &'static str) -> Result<Self> {
+        let mut items = value.array().map_err(|e| e.in_field(field))?;
+        let mut len = 0usize;
+        while let Some(item) = items.next_element()? {
+            JsonU64::from_json(&item).map_err(|e| e.in_field(field))?;
+            len = len.saturating_add(1);
+        }
+        Ok(IdList {
+            inner: IdsInner::Json { array: *value, len },
+            quoted: None,
+        })
+    }
+
+    /// The number of ids.
+    pub const fn len(&self) -> usize {
+        match self.inner {
+            IdsInner::Slice(s) => s.len(),
+            IdsInner::Json { len, .. } => len,
+        }
+    }
+
+    /// No ids?
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The ids in order, each in the form it is written in.
+    pub fn iter(&self) -> IdIter<'a> {
+        let inner = match self.inner {
+            IdsInner::Slice(s) => IdIterInner::Slice(s.iter()),
+            IdsInner::Json { array, .. } => match array.array() {
+                Ok(items) => IdIterInner::Json(items),
+                Err(_) => IdIterInner::Slice([].iter()),
+            },
+        };
+        IdIter {
+            inner,
+            quoted: self.quoted,
+            remaining: self.len(),
+        }
+    }
+
+    /// Is `id` in the list?
+    pub fn contains(&self, id: u64) -> bool {
+        self.iter().any(|v| v.get() == id)
+    }
+
+    #[must_use]
+    const fn with_quoted(mut self, quoted: bool) -> Self {
+        self.quoted = Some(quoted);
+        self
+    }
+}
+
+impl PartialEq for IdList<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+impl Eq for IdList<'_> {}
+
+impl fmt::Debug for IdList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl ToJson for IdList<'_> {
+    /// A JSON array of the ids.
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        sink.put(b"[")?;
+        for (i, id) in self.iter().enumerate() {
+            if i > 0 {
+                sink.put(b",")?;
+            }
+            crate::json::write_u64(sink, id)?;
+        }
+        sink.put(b"]")
+    }
+}
+
+impl<'a> IntoIterator for IdList<'a> {
+    type Item = JsonU64;
+    type IntoIter = IdIter<'a>;
+    fn into_iter(self) -> IdIter<'a> {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &IdList<'a> {
+    type Item = JsonU64;
+    type IntoIter = IdIter<'a>;
+    fn into_iter(self) -> IdIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over an [`IdList`].
+#[derive(Debug, Clone)]
+pub struct IdIter<'a> {
+    inner: IdIterInner<'a>,
+    quoted: Option<bool>,
+    remaining: usize,
+}
+
+#[derive(Debug, Clone)]
+enum IdIterInner<'a> {
+    Slice(core::slice::Iter<'a, u64>),
+    Json(crate::json::ArrayIter<'a>),
+}
+
+impl Iterator for IdIter<'_> {
+    type Item = JsonU64;
+
+    fn next(&mut self) -> Option<JsonU64> {
+        let id = match &mut self.inner {
+            IdIterInner::Slice(it) => JsonU64::new(*it.next()?),
+            // Validated when the list was read: an error cannot happen; it ends the iteration.
+            IdIterInner::Json(items) => JsonU64::from_json(&items.next_element().ok()??).ok()?,
+        };
+        self.remaining = self.remaining.saturating_sub(1);
+        Some(match self.quoted {
+            Some(q) => id.with_quoted(q),
+            None => id,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl ExactSizeIterator for IdIter<'_> {}
+impl core::iter::FusedIterator for IdIter<'_> {}
 
 /// Writes `s` percent-encoded for a query string: everything but unreserved characters is `%XX`.
 fn write_query_component<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
@@ -341,30 +522,6 @@ fn write_query_component<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> 
         }
     }
     Ok(())
-}
-
-/// Writes a JSON array of strings.
-fn write_str_array<S: Sink + ?Sized>(sink: &mut S, items: &[&str]) -> Result<()> {
-    sink.put(b"[")?;
-    for (i, s) in items.iter().enumerate() {
-        if i > 0 {
-            sink.put(b",")?;
-        }
-        crate::json::write_str(sink, &JsonStr::new(s))?;
-    }
-    sink.put(b"]")
-}
-
-/// Writes a JSON array of ids, quoted or not.
-fn write_id_array<S: Sink + ?Sized>(sink: &mut S, ids: &[u64], quoted: bool) -> Result<()> {
-    sink.put(b"[")?;
-    for (i, &id) in ids.iter().enumerate() {
-        if i > 0 {
-            sink.put(b",")?;
-        }
-        crate::json::write_u64(sink, JsonU64::new(id).with_quoted(quoted))?;
-    }
-    sink.put(b"]")
 }
 
 /// Implements `from_json`/`from_raw` as inherent methods and [`FromData`] for a typed reply with a

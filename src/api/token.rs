@@ -48,6 +48,68 @@ impl<'a> TokenRequest<'a> {
             app_account: app_account.into(),
         }
     }
+
+    /// Decodes a request body (the whole request: the credentials travel in it). Keys may come in any
+    /// order, unknown keys are ignored, `appId` may be a number or a string (kept as it came).
+    ///
+    /// ```
+    /// use mimc_codec::api::TokenRequest;
+    /// let req = TokenRequest::from_json(br#"{"appAccount":"user_lei","appId":"2882303761517669588",
+    ///     "appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A=="}"#)?;
+    /// assert_eq!(req.app_account(), "user_lei");
+    /// assert!(req.app_id().is_quoted());
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json(body: &'a [u8]) -> Result<Self> {
+        let mut obj = super::body_object(body)?;
+        let (mut app_id, mut app_key, mut app_secret, mut app_account) = (None, None, None, None);
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            match k.as_key(&mut scratch) {
+                Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
+                Some("appKey") => {
+                    let s = Secret::from(str_field(&v, "appKey")?);
+                    json::set_once(&mut app_key, s, &k, "appKey")?;
+                }
+                Some("appSecret") => {
+                    let s = Secret::from(str_field(&v, "appSecret")?);
+                    json::set_once(&mut app_secret, s, &k, "appSecret")?;
+                }
+                Some("appAccount") => {
+                    let s = str_field(&v, "appAccount")?;
+                    json::set_once(&mut app_account, s, &k, "appAccount")?;
+                }
+                _ => {}
+            }
+        }
+        let end = end_of(&obj);
+        Ok(TokenRequest {
+            app_id: json::required(app_id, "appId", end)?,
+            app_key: json::required(app_key, "appKey", end)?,
+            app_secret: json::required(app_secret, "appSecret", end)?,
+            app_account: json::required(app_account, "appAccount", end)?,
+        })
+    }
+
+    /// `appId`.
+    pub const fn app_id(&self) -> JsonU64 {
+        self.app_id
+    }
+
+    /// `appKey`.
+    pub const fn app_key(&self) -> Secret<'a> {
+        self.app_key
+    }
+
+    /// `appSecret`.
+    pub const fn app_secret(&self) -> Secret<'a> {
+        self.app_secret
+    }
+
+    /// `appAccount`: the account the token is for.
+    pub const fn app_account(&self) -> JsonStr<'a> {
+        self.app_account
+    }
 }
 
 impl ToJson for TokenRequest<'_> {

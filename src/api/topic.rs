@@ -5,9 +5,10 @@ use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 
 use super::reply::{end_of, invalid, object_field, str_field, u64_field};
 use super::{
-    ApiRequest, Auth, Headers, List, MAX_TOPIC_MEMBERS, Method, check_accounts, typed_reply,
-    write_id, write_joined, write_query_component,
+    ApiRequest, Auth, Headers, List, MAX_TOPIC_MEMBERS, Method, body_object, check_accounts,
+    invalid_at, typed_reply, write_id, write_joined, write_query_component,
 };
+use crate::Accounts;
 
 /// Writes `/api/topic/{appId}`, then `/{topicId}` when given.
 fn write_topic_path<S: Sink + ?Sized>(
@@ -38,6 +39,55 @@ fn check_members(accounts: &[&str], allow_empty: bool) -> Result<()> {
         return Err(invalid("no accounts given", "accounts"));
     }
     Ok(())
+}
+
+/// Reads the comma-joined `accounts` of a create/invite body with the build rules: none empty, at most
+/// 500, at least one unless `allow_empty`; errors at the empty account, or at the value.
+fn read_members<'a>(v: &RawJson<'a>, allow_empty: bool) -> Result<Accounts<'a>> {
+    let accounts = Accounts::from_joined_json(v).map_err(|e| e.in_field("accounts"))?;
+    if let Some(empty) = accounts.iter().find(JsonStr::is_empty) {
+        return Err(invalid_at(
+            "an account is empty",
+            "accounts",
+            empty.offset(),
+        ));
+    }
+    if accounts.len() > MAX_TOPIC_MEMBERS {
+        return Err(invalid_at(
+            "more than 500 accounts (a normal group holds at most 500 members)",
+            "accounts",
+            v.offset(),
+        ));
+    }
+    if accounts.is_empty() && !allow_empty {
+        return Err(invalid_at("no accounts given", "accounts", v.offset()));
+    }
+    Ok(accounts)
+}
+
+/// Reads a create/invite body: `accounts`, and `topicName` when `name` (any order, unknown keys
+/// ignored, known keys once).
+fn read_members_body(body: &[u8], name: bool) -> Result<(Option<JsonStr<'_>>, Accounts<'_>)> {
+    let mut obj = body_object(body)?;
+    let (mut topic_name, mut accounts) = (None, None);
+    let mut scratch = [0u8; 64];
+    while let Some((k, v)) = obj.next_member()? {
+        match k.as_key(&mut scratch) {
+            Some("topicName") if name => {
+                let s = str_field(&v, "topicName")?;
+                json::set_once(&mut topic_name, s, &k, "topicName")?;
+            }
+            Some("accounts") => {
+                json::set_once(&mut accounts, read_members(&v, name)?, &k, "accounts")?;
+            }
+            _ => {}
+        }
+    }
+    let end = end_of(&obj);
+    if name {
+        json::required(topic_name, "topicName", end)?;
+    }
+    Ok((topic_name, json::required(accounts, "accounts", end)?))
 }
 
 /// A topic call without a body: its fields and `ApiRequest` impl.
@@ -126,7 +176,7 @@ pub struct TopicCreate<'a> {
     app_id: JsonU64,
     auth: Auth<'a>,
     topic_name: JsonStr<'a>,
-    accounts: &'a [&'a str],
+    accounts: Accounts<'a>,
 }
 
 impl<'a> TopicCreate<'a> {
@@ -142,8 +192,43 @@ impl<'a> TopicCreate<'a> {
             app_id: app_id.into(),
             auth,
             topic_name: topic_name.into(),
+            accounts: Accounts::from_slice(accounts),
+        })
+    }
+
+    /// Decodes a request body (`{topicName, accounts: "a,b,c"}`); `app_id` (from the path) and `auth`
+    /// (from the headers) are not in it. Keys may come in any order, unknown keys are ignored; the
+    /// build rules apply, with the error at the offending value (an empty account, or `accounts` when
+    /// there are more than [`MAX_TOPIC_MEMBERS`]). A comma always separates accounts here.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicCreate};
+    /// let body = r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#;
+    /// let req = TopicCreate::from_json(body.as_bytes(), 2882303761517669588u64, Auth::token("t"))?;
+    /// assert_eq!(req.accounts().len(), 3);
+    /// let err = TopicCreate::from_json(br#"{"topicName":"g","accounts":"a,,b"}"#, 1u64, Auth::token("t"))
+    ///     .unwrap_err();
+    /// assert_eq!(err.offset(), 31);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json(body: &'a [u8], app_id: impl Into<JsonU64>, auth: Auth<'a>) -> Result<Self> {
+        let (topic_name, accounts) = read_members_body(body, true)?;
+        Ok(TopicCreate {
+            app_id: app_id.into(),
+            auth,
+            topic_name: topic_name.unwrap_or_default(),
             accounts,
         })
+    }
+
+    /// `topicName`.
+    pub const fn topic_name(&self) -> JsonStr<'a> {
+        self.topic_name
+    }
+
+    /// `accounts`: the members to add, in order.
+    pub const fn accounts(&self) -> Accounts<'a> {
+        self.accounts
     }
 }
 
@@ -151,11 +236,7 @@ impl ToJson for TopicCreate<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
         let mut o = ObjectWriter::begin(sink)?;
         o.str("topicName", &self.topic_name)?;
-        o.with("accounts", |s| {
-            s.put(b"\"")?;
-            write_joined(s, self.accounts)?;
-            s.put(b"\"")
-        })?;
+        o.with("accounts", |s| write_joined(s, &self.accounts))?;
         o.end()
     }
 }
@@ -212,7 +293,7 @@ pub struct TopicJoin<'a> {
     app_id: JsonU64,
     topic_id: JsonU64,
     auth: Auth<'a>,
-    accounts: &'a [&'a str],
+    accounts: Accounts<'a>,
 }
 
 impl<'a> TopicJoin<'a> {
@@ -228,19 +309,37 @@ impl<'a> TopicJoin<'a> {
             app_id: app_id.into(),
             topic_id: topic_id.into(),
             auth,
+            accounts: Accounts::from_slice(accounts),
+        })
+    }
+
+    /// Decodes a request body (`{accounts: "d,e"}`), as [`TopicCreate::from_json`]; `app_id` and
+    /// `topic_id` come from the path, `auth` from the headers. At least one account is required.
+    pub fn from_json(
+        body: &'a [u8],
+        app_id: impl Into<JsonU64>,
+        topic_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+    ) -> Result<Self> {
+        let (_, accounts) = read_members_body(body, false)?;
+        Ok(TopicJoin {
+            app_id: app_id.into(),
+            topic_id: topic_id.into(),
+            auth,
             accounts,
         })
+    }
+
+    /// `accounts`: the accounts to invite, in order.
+    pub const fn accounts(&self) -> Accounts<'a> {
+        self.accounts
     }
 }
 
 impl ToJson for TopicJoin<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
         let mut o = ObjectWriter::begin(sink)?;
-        o.with("accounts", |s| {
-            s.put(b"\"")?;
-            write_joined(s, self.accounts)?;
-            s.put(b"\"")
-        })?;
+        o.with("accounts", |s| write_joined(s, &self.accounts))?;
         o.end()
     }
 }
@@ -389,6 +488,53 @@ impl<'a> TopicUpdate<'a> {
     pub fn with_bulletin(mut self, bulletin: impl Into<JsonStr<'a>>) -> Self {
         self.bulletin = Some(bulletin.into());
         self
+    }
+
+    /// Decodes a request body (`{ownerAccount?, topicName?, bulletin?}`, each optional); `app_id` and
+    /// `topic_id` come from the path, `auth` from the headers. Keys may come in any order; unknown keys
+    /// (the older manual's `topicId` and `ownerUuid` among them) are ignored.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicUpdate};
+    /// let req = TopicUpdate::from_json(br#"{"bulletin":"hi"}"#, 1u64, 2u64, Auth::token("t"))?;
+    /// assert_eq!(req.bulletin().unwrap(), "hi");
+    /// assert_eq!(req.topic_name(), None);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json(
+        body: &'a [u8],
+        app_id: impl Into<JsonU64>,
+        topic_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+    ) -> Result<Self> {
+        let mut obj = body_object(body)?;
+        let mut req = TopicUpdate::new(app_id, topic_id, auth);
+        let mut scratch = [0u8; 64];
+        while let Some((k, v)) = obj.next_member()? {
+            let (slot, field) = match k.as_key(&mut scratch) {
+                Some("ownerAccount") => (&mut req.owner_account, "ownerAccount"),
+                Some("topicName") => (&mut req.topic_name, "topicName"),
+                Some("bulletin") => (&mut req.bulletin, "bulletin"),
+                _ => continue,
+            };
+            json::set_once(slot, str_field(&v, field)?, &k, field)?;
+        }
+        Ok(req)
+    }
+
+    /// `ownerAccount`: the new owner, when changed.
+    pub const fn owner_account(&self) -> Option<JsonStr<'a>> {
+        self.owner_account
+    }
+
+    /// `topicName`: the new name, when changed.
+    pub const fn topic_name(&self) -> Option<JsonStr<'a>> {
+        self.topic_name
+    }
+
+    /// `bulletin`: the new notice, when changed.
+    pub const fn bulletin(&self) -> Option<JsonStr<'a>> {
+        self.bulletin
     }
 }
 

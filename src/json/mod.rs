@@ -34,6 +34,8 @@ pub use read::{
     ArrayIter, DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD, DecodeOptions, MAX_DEPTH_LIMIT, ObjectIter,
     RawJson, ValueKind, top_object,
 };
+#[allow(unused_imports)]
+pub(crate) use read::{skip_plain, skip_validated_string};
 pub use str::{Chunk, Chunks, JsonStr};
 pub use write::{
     CountSink, ObjectWriter, Sink, SliceSink, ToJson, write_escaped, write_str, write_u64,

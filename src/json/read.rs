@@ -3,6 +3,9 @@
 //! The whole input is checked for UTF-8 once up front; after that every span the reader hands out is a
 //! `&'a str` borrowed from the input with no further checks. Containers are skipped iteratively (a bit stack,
 //! no recursion), so hostile nesting costs neither stack nor time beyond one linear pass.
+// The hot paths are inlined on purpose: each `#[inline(always)]` was measured (benches/, BENCHMARKS.md).
+// On bare-metal targets (`target_os = "none"`) code size matters more, so they are only hints there.
+#![allow(clippy::inline_always)]
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::JsonStr;
@@ -120,6 +123,8 @@ pub struct RawJson<'a> {
     text: &'a str,
     offset: usize,
     kind: ValueKind,
+    /// For strings: does the text contain a backslash? Known from the scan, so never looked for twice.
+    escaped: bool,
 }
 
 impl<'a> RawJson<'a> {
@@ -136,8 +141,16 @@ impl<'a> RawJson<'a> {
         Ok(v)
     }
 
-    pub(crate) const fn from_parts(text: &'a str, offset: usize, kind: ValueKind) -> Self {
-        RawJson { text, offset, kind }
+    /// A value from its validated text (the scanner builds its values directly, knowing `escaped`).
+    #[allow(dead_code)]
+    pub(crate) fn from_parts(text: &'a str, offset: usize, kind: ValueKind) -> Self {
+        let escaped = matches!(kind, ValueKind::String) && text.as_bytes().contains(&b'\\');
+        RawJson {
+            text,
+            offset,
+            kind,
+            escaped,
+        }
     }
 
     /// The JSON text of the value, exactly as it appeared.
@@ -156,16 +169,22 @@ impl<'a> RawJson<'a> {
     }
 
     /// The value as a string, or a `WrongType` error at its offset.
+    #[inline]
     pub fn to_json_str(&self) -> Result<JsonStr<'a>> {
         if self.kind != ValueKind::String {
             return Err(self.wrong_type("a string"));
         }
+        // The quotes are ASCII, so stripping them needs no char-boundary checks.
         let inner = self
             .text
-            .get(1..self.text.len().saturating_sub(1))
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
             .unwrap_or("");
-        let escaped = inner.as_bytes().contains(&b'\\');
-        Ok(JsonStr::from_raw_parts(inner, escaped, self.offset + 1))
+        Ok(JsonStr::from_raw_parts(
+            inner,
+            self.escaped,
+            self.offset + 1,
+        ))
     }
 
     /// The value as a boolean.
@@ -189,6 +208,7 @@ impl<'a> RawJson<'a> {
         }
         let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
         p.pos = 1;
+        p.trusted = true;
         Ok(ObjectIter {
             p,
             first: true,
@@ -204,6 +224,7 @@ impl<'a> RawJson<'a> {
         }
         let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
         p.pos = 1;
+        p.trusted = true;
         Ok(ArrayIter {
             p,
             first: true,
@@ -282,6 +303,7 @@ pub struct ObjectIter<'a> {
 
 impl<'a> ObjectIter<'a> {
     /// The next `(key, value)`, `None` after the closing `}` (and, for a document, only whitespace after it).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn next_member(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
         if self.done {
             return Ok(None);
@@ -394,13 +416,101 @@ const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Non-zero when any byte of `w` is `"`, `\` or below 0x20 (exact for existence; SWAR).
 #[inline]
-const fn string_special(w: u64) -> u64 {
+pub(crate) const fn string_special(w: u64) -> u64 {
     let q = w ^ (LO * b'"' as u64);
     let b = w ^ (LO * b'\\' as u64);
     let has_q = q.wrapping_sub(LO) & !q;
     let has_b = b.wrapping_sub(LO) & !b;
     let has_ctl = w.wrapping_sub(LO * 0x20) & !w;
     (has_q | has_b | has_ctl) & HI
+}
+
+/// Index of the first `"`, `\\` or control byte at or after `i`, 16 bytes per step; near the end of the
+/// input, where fewer than 16 bytes remain, it may stop early and the caller goes on byte by byte.
+#[cfg(target_pointer_width = "64")]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
+pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        // Most strings (keys, ids) end within their first 16 bytes: SWAR finds the position directly.
+        if let Some(k) = first_special16(chunk) {
+            return i + k;
+        }
+        i += 16;
+        // A long string: only ask whether 32 bytes hold a special byte (a form the compiler turns into
+        // vector compares where the target has them), and locate it with SWAR once one does.
+        while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<32>) {
+            if any_special(block) {
+                break;
+            }
+            i += 32;
+        }
+        while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+            if let Some(k) = first_special16(chunk) {
+                return i + k;
+            }
+            i += 16;
+        }
+    }
+    if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let m = string_special(u64::from_le_bytes(*chunk));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// On 32-bit targets (microcontrollers) 64-bit words cost pairs of instructions and much code: one byte
+/// per step there, exact.
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+pub(crate) fn skip_plain(bytes: &[u8], i: usize) -> usize {
+    skip_plain_bytewise(bytes, i)
+}
+
+/// The byte-by-byte [`skip_plain`] of 32-bit targets (compiled everywhere so that it is tested).
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[inline]
+fn skip_plain_bytewise(bytes: &[u8], i: usize) -> usize {
+    let tail = bytes.get(i..).unwrap_or(&[]);
+    i + tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(tail.len())
+}
+
+/// Does any byte of `block` need attention in a string (`"`, `\\`, control)? Written as an OR-reduction
+/// of independent byte tests, which LLVM vectorizes (SSE2 on x86-64: compares and one `pmovmskb`).
+#[cfg(target_pointer_width = "64")]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
+fn any_special(block: &[u8; 32]) -> bool {
+    block.iter().fold(0u8, |acc, &b| {
+        acc | (u8::from(b == b'"') | u8::from(b == b'\\') | u8::from(b < 0x20))
+    }) != 0
+}
+
+/// Position of the first `"`, `\\` or control byte among 16 (SWAR on two words). The lowest flagged byte
+/// of a word is exact (borrows only run upwards), which is the one taken.
+#[cfg(target_pointer_width = "64")]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
+fn first_special16(chunk: &[u8; 16]) -> Option<usize> {
+    let w = u128::from_le_bytes(*chunk);
+    // Truncations on purpose: the low and the high eight bytes.
+    #[allow(clippy::cast_possible_truncation)]
+    let (lo, hi) = (w as u64, (w >> 64) as u64);
+    let m = string_special(lo);
+    if m != 0 {
+        return Some((m.trailing_zeros() / 8) as usize);
+    }
+    let m = string_special(hi);
+    if m != 0 {
+        return Some(8 + (m.trailing_zeros() / 8) as usize);
+    }
+    None
 }
 
 /// The scanner. `text` is known-good UTF-8; `base` is the offset of `text` in the original input.
@@ -410,6 +520,9 @@ pub(crate) struct Parser<'a> {
     pos: usize,
     base: usize,
     max_depth: usize,
+    /// Walking the text of a value that was validated already (a [`RawJson`]'s): nested containers are
+    /// skipped by matching brackets instead of being validated again.
+    trusted: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -419,6 +532,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             base,
             max_depth,
+            trusted: false,
         }
     }
 
@@ -466,7 +580,8 @@ impl<'a> Parser<'a> {
     }
 
     /// `"key"` then `:`; leaves the position after the colon.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn key(&mut self) -> Result<JsonStr<'a>> {
         if self.peek() != Some(b'"') {
             return Err(self.err_here(if self.pos >= self.bytes().len() {
@@ -488,14 +603,20 @@ impl<'a> Parser<'a> {
     }
 
     /// One value at nesting level `depth` (the containing object's level); whitespace before it is skipped.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub(crate) fn value(&mut self, depth: usize) -> Result<RawJson<'a>> {
         self.ws();
         let start = self.pos;
         let kind = match self.peek() {
             Some(b'"') => {
-                self.string()?;
-                ValueKind::String
+                let (_, end, escaped) = self.scan_string()?;
+                return Ok(RawJson {
+                    text: self.span(start, end + 1),
+                    offset: self.base + start,
+                    kind: ValueKind::String,
+                    escaped,
+                });
             }
             Some(b'{' | b'[') => {
                 let kind = if self.peek() == Some(b'{') {
@@ -525,11 +646,12 @@ impl<'a> Parser<'a> {
             Some(_) => return Err(self.err_here(ErrorKind::ExpectedValue)),
             None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
         };
-        Ok(RawJson::from_parts(
-            self.span(start, self.pos),
-            self.base + start,
+        Ok(RawJson {
+            text: self.span(start, self.pos),
+            offset: self.base + start,
             kind,
-        ))
+            escaped: false,
+        })
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<()> {
@@ -589,40 +711,51 @@ impl<'a> Parser<'a> {
     }
 
     /// A string starting at the current `"`; returns its content (between the quotes) as a [`JsonStr`].
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     fn string(&mut self) -> Result<JsonStr<'a>> {
+        let (start, end, escaped) = self.scan_string()?;
+        Ok(JsonStr::from_raw_parts(
+            self.span(start, end),
+            escaped,
+            self.base + start,
+        ))
+    }
+
+    /// Validates the string whose opening quote is at the current position and moves past its closing
+    /// quote. Returns the content's bounds (between the quotes) and whether it contains escapes.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
+    fn scan_string(&mut self) -> Result<(usize, usize, bool)> {
         let bytes = self.bytes();
-        self.pos += 1; // opening quote
-        let start = self.pos;
+        let start = self.pos + 1; // after the opening quote
         let mut escaped = false;
-        let mut i = self.pos;
+        let mut i = skip_plain(bytes, start);
         loop {
-            // Fast path: eight bytes at a time while none is special.
-            while let Some(chunk) = bytes.get(i..i + 8) {
-                let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
-                    break;
-                };
-                let special = string_special(u64::from_le_bytes(arr));
-                if special != 0 {
-                    i += (special.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
-            }
             match bytes.get(i) {
                 Some(b'"') => {
                     self.pos = i + 1;
-                    return Ok(JsonStr::from_raw_parts(
-                        self.span(start, i),
-                        escaped,
-                        self.base + start,
-                    ));
+                    return Ok((start, i, escaped));
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    i = self.escape(i)?;
+                    // The common escapes inline; surrogates and every error in `escape`.
+                    let next = match bytes.get(i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i + 2,
+                        Some(b'u') => match bytes
+                            .get(i + 2..)
+                            .and_then(<[u8]>::first_chunk::<4>)
+                            .and_then(hex4)
+                        {
+                            Some(cp) if !(0xD800..=0xDFFF).contains(&cp) => i + 6,
+                            _ => self.escape(i)?,
+                        },
+                        _ => self.escape(i)?,
+                    };
+                    i = skip_plain(bytes, next);
                 }
                 Some(&b) if b < 0x20 => return Err(self.err_at(ErrorKind::ControlCharacter, i)),
+                // Only the last few bytes of the input, which the word-wise scan leaves to this loop.
                 Some(_) => i += 1,
                 None => return Err(self.err_at(ErrorKind::UnexpectedEnd, i)),
             }
@@ -630,6 +763,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Validates the escape at `i` (the backslash); returns the index after it.
+    #[inline]
     fn escape(&self, i: usize) -> Result<usize> {
         let bytes = self.bytes();
         match bytes.get(i + 1) {
@@ -663,7 +797,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn hex4(&self, at: usize) -> Result<u32> {
+        if let Some(v) = self
+            .bytes()
+            .get(at..)
+            .and_then(<[u8]>::first_chunk::<4>)
+            .and_then(hex4)
+        {
+            return Ok(v);
+        }
+        self.hex4_error(at)
+    }
+
+    /// The slow path of [`hex4`](Self::hex4), which finds the offending byte.
+    #[cold]
+    fn hex4_error(&self, at: usize) -> Result<u32> {
         let mut v = 0u32;
         for k in 0..4 {
             let d = match self.bytes().get(at + k) {
@@ -680,10 +829,13 @@ impl<'a> Parser<'a> {
     /// Skips the container at the current `[` or `{` with full validation, iteratively.
     /// `depth` is the nesting level of whatever contains it.
     fn container(&mut self, depth: usize) -> Result<()> {
+        if self.trusted {
+            return self.skip_validated();
+        }
         // One bit per open container: 1 = object, 0 = array.
         let mut stack = [0u64; MAX_DEPTH_LIMIT / 64];
         let mut level = 0usize; // containers open inside this call
-        // Enter the first container.
+        let mut top_is_obj; // is the innermost open container an object?
         'open: loop {
             // At `{` or `[`.
             let is_obj = self.peek() == Some(b'{');
@@ -701,23 +853,23 @@ impl<'a> Parser<'a> {
                 return Err(self.err_here(ErrorKind::DepthLimitExceeded));
             }
             level += 1;
+            top_is_obj = is_obj;
             self.pos += 1;
             self.ws();
             let close = if is_obj { b'}' } else { b']' };
             if self.peek() == Some(close) {
                 self.pos += 1;
                 level -= 1;
+                top_is_obj = level > 0 && Self::bit(&stack, level - 1);
             } else {
                 if is_obj {
-                    self.key()?;
+                    self.skip_key()?;
+                    self.ws();
                 }
                 // A value: scalars inline, containers by looping back to 'open.
-                self.ws();
                 match self.peek() {
                     Some(b'{' | b'[') => continue 'open,
-                    _ => {
-                        self.value(depth + level)?;
-                    }
+                    _ => self.skip_scalar()?,
                 }
             }
             // After a value (or a closed container): commas and closes until another container opens.
@@ -725,33 +877,29 @@ impl<'a> Parser<'a> {
                 if level == 0 {
                     return Ok(());
                 }
-                let idx = level - 1;
-                let top_is_obj = stack
-                    .get(idx / 64)
-                    .is_some_and(|w| w & (1 << (idx % 64)) != 0);
                 self.ws();
                 match self.peek() {
                     Some(b',') => {
                         self.pos += 1;
                         self.ws();
                         if top_is_obj {
-                            self.key()?;
+                            self.skip_key()?;
                             self.ws();
                         }
                         match self.peek() {
                             Some(b'{' | b'[') => continue 'open,
-                            _ => {
-                                self.value(depth + level)?;
-                            }
+                            _ => self.skip_scalar()?,
                         }
                     }
                     Some(b'}') if top_is_obj => {
                         self.pos += 1;
                         level -= 1;
+                        top_is_obj = level > 0 && Self::bit(&stack, level - 1);
                     }
                     Some(b']') if !top_is_obj => {
                         self.pos += 1;
                         level -= 1;
+                        top_is_obj = level > 0 && Self::bit(&stack, level - 1);
                     }
                     Some(_) => {
                         return Err(self.err_here(if top_is_obj {
@@ -763,6 +911,127 @@ impl<'a> Parser<'a> {
                     None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
                 }
             }
+        }
+    }
+
+    /// Is container `idx` of the bit stack an object?
+    #[inline]
+    fn bit(stack: &[u64; MAX_DEPTH_LIMIT / 64], idx: usize) -> bool {
+        stack
+            .get(idx / 64)
+            .is_some_and(|w| w & (1 << (idx % 64)) != 0)
+    }
+
+    /// As [`key`](Self::key), without building the key (inside skipped containers).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
+    fn skip_key(&mut self) -> Result<()> {
+        if self.peek() != Some(b'"') {
+            return Err(self.err_here(if self.pos >= self.bytes().len() {
+                ErrorKind::UnexpectedEnd
+            } else {
+                ErrorKind::ExpectedKey
+            }));
+        }
+        self.scan_string()?;
+        self.ws();
+        match self.peek() {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(_) => Err(self.err_here(ErrorKind::ExpectedColon)),
+            None => Err(self.err_here(ErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// A scalar value at the current position (no leading whitespace), validated and skipped; the same
+    /// errors as [`value`](Self::value) gives there. Containers are the caller's business.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
+    fn skip_scalar(&mut self) -> Result<()> {
+        match self.peek() {
+            Some(b'"') => {
+                self.scan_string()?;
+                Ok(())
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(_) => Err(self.err_here(ErrorKind::ExpectedValue)),
+            None => Err(self.err_here(ErrorKind::UnexpectedEnd)),
+        }
+    }
+}
+
+/// Value of each byte as a hex digit, 0xFF for bytes that are not one.
+static HEX_TABLE: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b` is below 256.
+        #[allow(clippy::cast_possible_truncation)]
+        if let Some(v) = hex_val(b as u8) {
+            t[b] = v;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The value of four hex digits (a `\u` escape's), or `None` if one is not a hex digit.
+#[inline]
+#[allow(clippy::trivially_copy_pass_by_ref)] // called on `first_chunk` results
+pub(crate) fn hex4(digits: &[u8; 4]) -> Option<u32> {
+    let [d0, d1, d2, d3] = digits.map(|x| HEX_TABLE[usize::from(x)]);
+    if (d0 | d1 | d2 | d3) & 0xF0 != 0 {
+        return None;
+    }
+    Some(u32::from(d0) << 12 | u32::from(d1) << 8 | u32::from(d2) << 4 | u32::from(d3))
+}
+
+impl Parser<'_> {
+    /// Skips the container at the current `[` or `{` of text that was validated before: only brackets
+    /// and strings matter (strings are skipped 16 or 32 bytes per step). Never fails on such text; on
+    /// anything else it stops with `UnexpectedEnd` at the end of the input.
+    fn skip_validated(&mut self) -> Result<()> {
+        let bytes = self.bytes();
+        let mut depth = 0usize;
+        let mut i = self.pos;
+        loop {
+            match bytes.get(i) {
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    i += 1;
+                }
+                Some(b'}' | b']') => {
+                    i += 1;
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        self.pos = i;
+                        return Ok(());
+                    }
+                }
+                Some(b'"') => i = skip_validated_string(bytes, i + 1),
+                Some(_) => i += 1,
+                None => return Err(self.err_at(ErrorKind::UnexpectedEnd, i)),
+            }
+        }
+    }
+}
+
+/// Index just past the closing quote of a validated string whose content starts at `i`.
+#[inline]
+pub(crate) fn skip_validated_string(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        i = skip_plain(bytes, i);
+        match bytes.get(i) {
+            Some(b'"') => return i + 1,
+            // The byte after a backslash cannot end the string; `\uXXXX` digits are harmless.
+            Some(b'\\') => i += 2,
+            Some(_) => i += 1,
+            None => return i,
         }
     }
 }
@@ -844,6 +1113,41 @@ mod tests {
             RawJson::parse_with(&deeper, &opts).unwrap_err().kind(),
             ErrorKind::DepthLimitExceeded
         );
+    }
+
+    #[test]
+    fn word_wise_and_byte_wise_scans_agree() {
+        // skip_plain may stop early near the end (the caller goes on byte by byte); where it stops on a
+        // byte, that byte is the first special one, as the byte-wise scan finds.
+        let alphabet = [b'a', b'"', b'\\', 0x1f, 0x20, 0x7f, 0xc3, 0xa9, b'\n'];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..80 {
+            for _ in 0..40 {
+                let bytes: std::vec::Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly plain bytes, so that runs are long enough for the word paths.
+                        if seed.is_multiple_of(8) {
+                            alphabet[(seed >> 8) as usize % alphabet.len()]
+                        } else {
+                            b'a'
+                        }
+                    })
+                    .collect();
+                for start in 0..=len {
+                    let exact = skip_plain_bytewise(&bytes, start);
+                    let fast = skip_plain(&bytes, start);
+                    let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+                    match bytes.get(fast) {
+                        Some(&b) if special(b) => assert_eq!(fast, exact, "{bytes:?} from {start}"),
+                        // Stopped early: fewer than 8 bytes left, none skipped was special.
+                        _ => assert!(len - fast < 8 && fast <= exact, "{bytes:?} from {start}"),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

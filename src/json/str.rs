@@ -3,7 +3,7 @@
 use core::fmt;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::read::hex_val;
+use crate::json::read;
 
 /// A string borrowed from JSON input, escapes still in place, unescaped only when asked.
 ///
@@ -89,15 +89,40 @@ impl<'a> JsonStr<'a> {
     /// Unescapes into `buf`, returning the text written there. `BufferTooSmall` (offset: bytes that fit)
     /// when `buf` is shorter than [`unescaped_len`](Self::unescaped_len).
     pub fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
+        let src = self.raw.as_bytes();
         let mut n = 0usize;
-        for chunk in self.chunks() {
-            let mut tmp = [0u8; 4];
-            let s = chunk.as_str(&mut tmp);
-            let Some(dst) = buf.get_mut(n..n + s.len()) else {
+        let mut i = 0usize;
+        loop {
+            // A run without escapes, then (unless at the end) one escape.
+            let j = if self.escaped {
+                find_backslash(src, i)
+            } else {
+                src.len()
+            };
+            let len = j - i;
+            // Short runs (the text between escapes) are copied as one fixed 16-byte block when both
+            // sides have room; the bytes past the run are overwritten next or left outside the result.
+            match (buf.get_mut(n..n + 16), src.get(i..i + 16)) {
+                (Some(dst), Some(run)) if len <= 16 => dst.copy_from_slice(run),
+                _ => {
+                    let run = src.get(i..j).unwrap_or(&[]);
+                    let Some(dst) = buf.get_mut(n..n + len) else {
+                        return Err(Error::new(ErrorKind::BufferTooSmall, n));
+                    };
+                    dst.copy_from_slice(run);
+                }
+            }
+            n += len;
+            let Some(esc) = src.get(j..).filter(|e| !e.is_empty()) else {
+                break;
+            };
+            let (c, used) = decode_escape(esc).unwrap_or(('\u{FFFD}', esc.len()));
+            let Some(dst) = buf.get_mut(n..n + c.len_utf8()) else {
                 return Err(Error::new(ErrorKind::BufferTooSmall, n));
             };
-            dst.copy_from_slice(s.as_bytes());
-            n += s.len();
+            c.encode_utf8(dst);
+            n += c.len_utf8();
+            i = j + used;
         }
         let out = buf.get(..n).unwrap_or(&[]);
         // Only whole UTF-8 sequences were copied.
@@ -306,8 +331,9 @@ impl<'a> Iterator for Chunks<'a> {
             return Some(Chunk::Text(all));
         }
         let bytes = self.rest.as_bytes();
-        // `str::find` with a char searches with core's word-at-a-time memchr: escapes are sparse.
-        match self.rest.find('\\') {
+        // Word-at-a-time search: escapes are sparse.
+        let at = find_backslash(bytes, 0);
+        match (at < bytes.len()).then_some(at) {
             Some(0) => {
                 let (c, used) = decode_escape(bytes).unwrap_or(('\u{FFFD}', bytes.len()));
                 self.rest = self.rest.get(used..).unwrap_or("");
@@ -327,7 +353,42 @@ impl<'a> Iterator for Chunks<'a> {
     }
 }
 
+/// Index of the first `\\` at or after `i` (or `bytes.len()`), eight bytes per step.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+fn find_backslash(bytes: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*chunk) ^ (LO * u64::from(b'\\'));
+        // The lowest flagged byte is exact (borrows only run upwards).
+        let m = x.wrapping_sub(LO) & !x & HI;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..).unwrap_or(&[]);
+    i + tail.iter().position(|&b| b == b'\\').unwrap_or(tail.len())
+}
+
+/// Index of the first `\\` at or after `i` (or `bytes.len()`); byte by byte on 32-bit targets (small code).
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+fn find_backslash(bytes: &[u8], i: usize) -> usize {
+    find_backslash_bytewise(bytes, i)
+}
+
+/// The byte-by-byte [`find_backslash`] of 32-bit targets (compiled everywhere so that it is tested).
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[inline]
+fn find_backslash_bytewise(bytes: &[u8], i: usize) -> usize {
+    let tail = bytes.get(i..).unwrap_or(&[]);
+    i + tail.iter().position(|&b| b == b'\\').unwrap_or(tail.len())
+}
+
 /// Decodes the escape at the start of `b` (validated by the reader). Returns the char and bytes used.
+#[inline]
 fn decode_escape(b: &[u8]) -> Option<(char, usize)> {
     let c = match b.get(1)? {
         b'"' => '"',
@@ -359,8 +420,7 @@ fn decode_escape(b: &[u8]) -> Option<(char, usize)> {
 }
 
 fn hex4(b: &[u8]) -> Option<u32> {
-    b.iter()
-        .try_fold(0u32, |acc, &d| Some((acc << 4) | u32::from(hex_val(d)?)))
+    read::hex4(b.first_chunk::<4>()?)
 }
 
 impl PartialEq for JsonStr<'_> {
@@ -455,6 +515,24 @@ mod tests {
         let e = s.unescape_into(&mut small).unwrap_err();
         assert_eq!((e.kind(), e.offset()), (ErrorKind::BufferTooSmall, 5));
         assert!(s.chars().eq(want.chars()));
+    }
+
+    #[test]
+    fn backslash_search_word_and_byte_wise_agree() {
+        for len in 0..40 {
+            for pos in 0..=len {
+                let mut b = std::vec![b'x'; len];
+                if pos < len {
+                    b[pos] = b'\\';
+                }
+                for start in 0..=len {
+                    assert_eq!(
+                        find_backslash(&b, start),
+                        find_backslash_bytewise(&b, start)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,8 +3,12 @@
 //! Escaping matches `serde_json` byte for byte: `"` and `\` get a backslash, `\b \f \n \r \t` their short
 //! forms, other control characters `\u00XX` (lowercase hex); everything else, `/` and non-ASCII included,
 //! is written as UTF-8.
+// The hot paths are inlined on purpose: each `#[inline(always)]` was measured (benches/, BENCHMARKS.md).
+// On bare-metal targets (`target_os = "none"`) code size matters more, so they are only hints there.
+#![allow(clippy::inline_always)]
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::read::{skip_plain, string_special};
 use crate::json::{Chunk, JsonStr, JsonU64, RawJson};
 
 /// Where encoded bytes go.
@@ -43,11 +47,39 @@ impl Sink for SliceSink<'_> {
         let end = self.len + bytes.len();
         match self.buf.get_mut(self.len..end) {
             Some(dst) => {
-                dst.copy_from_slice(bytes);
+                copy_short(dst, bytes);
                 self.len = end;
                 Ok(())
             }
             None => Err(Error::new(ErrorKind::BufferTooSmall, self.buf.len())),
+        }
+    }
+}
+
+/// `dst.copy_from_slice(src)` (same lengths), with pieces of up to 16 bytes (keys, ids, digits, the text
+/// between escapes) copied inline as two overlapping fixed-size moves instead of a `memcpy` call.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n > 16 || dst.len() != n {
+        dst.copy_from_slice(src);
+    } else if n >= 8 {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<8>(), src.first_chunk::<8>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<8>(), src.last_chunk::<8>()) {
+            *d = *s;
+        }
+    } else if n >= 4 {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<4>(), src.first_chunk::<4>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<4>(), src.last_chunk::<4>()) {
+            *d = *s;
+        }
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
         }
     }
 }
@@ -165,68 +197,195 @@ pub trait ToJson {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Writes `s` as a JSON string body (no quotes), escaping what JSON requires.
+///
+/// Runs without anything to escape are found 16 bytes at a time (the reader's SWAR scan: `"`, `\` and
+/// control bytes are exactly what needs escaping) and written with one `put`.
 #[inline]
 pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let short: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0x00..=0x1f => &[],
-            _ => continue,
+    let mut i = 0;
+    loop {
+        i = skip_plain_exact(bytes, i);
+        let Some(&b) = bytes.get(i) else {
+            break;
         };
         sink.put(bytes.get(start..i).unwrap_or(&[]))?;
-        if short.is_empty() {
-            sink.put(&[
+        write_escape_byte(sink, b)?;
+        i += 1;
+        start = i;
+    }
+    sink.put(bytes.get(start..).unwrap_or(&[]))
+}
+
+/// Index of the first `"`, `\\` or control byte at or after `i`, or `bytes.len()`.
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline)]
+fn skip_plain_exact(bytes: &[u8], i: usize) -> usize {
+    let i = skip_plain(bytes, i);
+    match bytes.get(i) {
+        None => bytes.len(),
+        Some(&b) if b == b'"' || b == b'\\' || b < 0x20 => i,
+        Some(_) => {
+            // Fewer than 8 bytes remain. Read the last 8 when there are that many, ignoring the bytes
+            // before `i` (at most 7 of them): the lowest flagged byte left is the answer.
+            if let Some(last) = bytes.last_chunk::<8>() {
+                let before = i + 8 - bytes.len(); // 1..=7
+                // Overwrite those bytes with a plain one ('a') rather than masking the result: a special
+                // byte there would borrow into the next and flag it falsely.
+                let keep = u64::MAX << (8 * before);
+                let w = (u64::from_le_bytes(*last) & keep) | (0x6161_6161_6161_6161 & !keep);
+                let m = string_special(w);
+                if m == 0 {
+                    bytes.len()
+                } else {
+                    bytes.len() - 8 + (m.trailing_zeros() / 8) as usize
+                }
+            } else {
+                let tail = bytes.get(i..).unwrap_or(&[]);
+                i + tail
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                    .unwrap_or(tail.len())
+            }
+        }
+    }
+}
+
+/// The escape of one byte that needs it (`"`, `\`, or a control character), as serde_json writes it.
+#[cold]
+fn write_escape_byte<S: Sink + ?Sized>(sink: &mut S, b: u8) -> Result<()> {
+    let short: &[u8] = match b {
+        b'"' => b"\\\"",
+        b'\\' => b"\\\\",
+        b'\n' => b"\\n",
+        b'\r' => b"\\r",
+        b'\t' => b"\\t",
+        0x08 => b"\\b",
+        0x0c => b"\\f",
+        _ => {
+            return sink.put(&[
                 b'\\',
                 b'u',
                 b'0',
                 b'0',
                 HEX[usize::from(b >> 4)],
                 HEX[usize::from(b & 0xf)],
-            ])?;
-        } else {
-            sink.put(short)?;
+            ]);
         }
-        start = i + 1;
-    }
-    sink.put(bytes.get(start..).unwrap_or(&[]))
+    };
+    sink.put(short)
 }
 
 /// Writes a [`JsonStr`] as a quoted JSON string in canonical form (unescaped, then escaped as serde_json does).
 #[inline]
 pub fn write_str<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>) -> Result<()> {
     sink.put(b"\"")?;
-    for chunk in s.chunks() {
-        match chunk {
-            Chunk::Text(t) => write_escaped(sink, t)?,
-            Chunk::Char(c) => {
-                let mut tmp = [0u8; 4];
-                write_escaped(sink, c.encode_utf8(&mut tmp))?;
+    if let Some(text) = s.as_str() {
+        write_escaped(sink, text)?;
+    } else {
+        for chunk in s.chunks() {
+            match chunk {
+                Chunk::Text(t) => write_escaped(sink, t)?,
+                Chunk::Char(c) => {
+                    let mut tmp = [0u8; 4];
+                    write_escaped(sink, c.encode_utf8(&mut tmp))?;
+                }
             }
         }
     }
     sink.put(b"\"")
 }
 
+/// Two decimal digits per entry, "00" to "99".
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Decimal digits of `v` ending just before `buf[end]`; returns where they start. Two digits per division.
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
+#[inline]
+fn format_u64(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
+    let mut i = end;
+    while v >= 100 {
+        // `v % 100` is below 100, so the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation)]
+        let pair = 2 * (v % 100) as usize;
+        v /= 100;
+        i -= 2;
+        if let (Some(dst), Some(src)) = (buf.get_mut(i..i + 2), DIGIT_PAIRS.get(pair..pair + 2)) {
+            dst.copy_from_slice(src);
+        }
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let v = v as usize; // below 100
+    if v >= 10 {
+        i -= 2;
+        if let (Some(dst), Some(src)) = (buf.get_mut(i..i + 2), DIGIT_PAIRS.get(2 * v..2 * v + 2)) {
+            dst.copy_from_slice(src);
+        }
+    } else {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            // `v` is below 10.
+            #[allow(clippy::cast_possible_truncation)]
+            let digit = b'0' + v as u8;
+            *d = digit;
+        }
+    }
+    i
+}
+
+/// As [`format_u64`] without 64-bit division, which 32-bit targets do with a large library routine:
+/// each digit by repeated subtraction of its power of ten (at most 9 per digit), small code.
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+fn format_u64_small(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
+    const POW10: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut k = 19;
+        while k > 0 {
+            t[k - 1] = t[k] * 10;
+            k -= 1;
+        }
+        t
+    };
+    // Count the digits first, then write them in place.
+    let digits = POW10.iter().position(|&p| v >= p).map_or(1, |k| 20 - k);
+    let start = end - digits;
+    for (slot, &p) in buf
+        .get_mut(start..end)
+        .unwrap_or_default()
+        .iter_mut()
+        .zip(POW10.get(20 - digits..).unwrap_or_default())
+    {
+        let mut d = b'0';
+        while v >= p {
+            v -= p;
+            d += 1;
+        }
+        *slot = d;
+    }
+    start
+}
+
 /// Writes a [`JsonU64`] as a number or a quoted string, as it asks.
 #[inline]
 pub fn write_u64<S: Sink + ?Sized>(sink: &mut S, v: JsonU64) -> Result<()> {
-    let mut buf = [0u8; 20];
-    let digits = v.digits(&mut buf).as_bytes();
-    if v.is_quoted() {
-        sink.put(b"\"")?;
-        sink.put(digits)?;
-        sink.put(b"\"")
+    // `"` + up to 20 digits + `"`: the digits end at 21, the closing quote sits there; one `put`.
+    let mut buf = [b'"'; 22];
+    #[cfg(target_pointer_width = "64")]
+    let start = format_u64(v.get(), &mut buf, 21);
+    #[cfg(not(target_pointer_width = "64"))]
+    let start = format_u64_small(v.get(), &mut buf, 21);
+    let out = if v.is_quoted() {
+        buf.get(start.saturating_sub(1)..22)
     } else {
-        sink.put(digits)
-    }
+        buf.get(start..21)
+    };
+    sink.put(out.unwrap_or(&[]))
 }
 
 /// Builds one JSON object, handling the commas.
@@ -249,13 +408,15 @@ pub struct ObjectWriter<'s, S: Sink + ?Sized> {
 
 impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     /// Writes `{`.
+    #[inline]
     pub fn begin(sink: &'s mut S) -> Result<Self> {
         sink.put(b"{")?;
         Ok(ObjectWriter { sink, first: true })
     }
 
     /// Writes `,"key":` (the comma only after the first member). `key` must need no escaping.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn key(&mut self, key: &str) -> Result<&mut S> {
         if self.first {
             self.first = false;
@@ -269,36 +430,46 @@ impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     }
 
     /// A string member.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn str(&mut self, key: &str, v: &JsonStr<'_>) -> Result<()> {
         let s = self.key(key)?;
         write_str(s, v)
     }
 
     /// A 64-bit number-or-string member.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn u64(&mut self, key: &str, v: JsonU64) -> Result<()> {
         let s = self.key(key)?;
         write_u64(s, v)
     }
 
     /// A boolean member.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn bool(&mut self, key: &str, v: bool) -> Result<()> {
         let s = self.key(key)?;
         s.put(if v { b"true" } else { b"false" })
     }
 
     /// A member whose value is already JSON, written verbatim.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub fn raw(&mut self, key: &str, v: &RawJson<'_>) -> Result<()> {
         let s = self.key(key)?;
         s.put(v.as_str().as_bytes())
     }
 
     /// A member whose value `f` writes.
+    #[inline]
     pub fn with(&mut self, key: &str, f: impl FnOnce(&mut S) -> Result<()>) -> Result<()> {
         let s = self.key(key)?;
         f(s)
     }
 
     /// Writes `}`.
+    #[inline]
     pub fn end(self) -> Result<()> {
         self.sink.put(b"}")
     }
@@ -331,6 +502,119 @@ mod tests {
                 serde_json::to_string(s).unwrap().as_bytes(),
                 "{s:?}"
             );
+        }
+    }
+
+    #[test]
+    fn u64_digits_and_quotes() {
+        for v in [
+            0,
+            7,
+            9,
+            10,
+            42,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            1_516_763_973_000,
+            2_882_303_761_517_669_588,
+            u64::MAX,
+        ] {
+            for quoted in [false, true] {
+                let j = if quoted {
+                    JsonU64::new(v)
+                } else {
+                    JsonU64::number(v)
+                };
+                let mut buf = [0u8; 32];
+                let mut sink = SliceSink::new(&mut buf);
+                write_u64(&mut sink, j).unwrap();
+                let n = sink.len();
+                let want = if quoted {
+                    std::format!("\"{v}\"")
+                } else {
+                    std::format!("{v}")
+                };
+                assert_eq!(&buf[..n], want.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn both_digit_formatters_agree() {
+        let mut v = 1u64;
+        let mut cases = std::vec![0u64, u64::MAX, u64::MAX - 1];
+        for _ in 0..20 {
+            cases.extend([v - 1, v, v.saturating_add(1), v.saturating_mul(9)]);
+            v = v.saturating_mul(10);
+        }
+        for v in cases {
+            let (mut a, mut b) = ([0u8; 22], [0u8; 22]);
+            let (sa, sb) = (format_u64(v, &mut a, 21), format_u64_small(v, &mut b, 21));
+            assert_eq!(&a[sa..21], std::format!("{v}").as_bytes());
+            assert_eq!(&b[sb..21], std::format!("{v}").as_bytes());
+        }
+    }
+
+    #[test]
+    fn escapes_next_to_each_other_near_the_end() {
+        // A special byte just before the word-wise tail must not make its neighbour look special.
+        for s in [
+            "\"#",
+            "a\"#",
+            "\u{7f}\"#aaaaaaaa",
+            "¡\"#𐀀",
+            "\\]",
+            "x\"\"\"\"\"\"\"\"\"#\u{1}#",
+        ] {
+            for pad in 0..10 {
+                let s = "b".repeat(pad) + s;
+                let mut buf = [0u8; 128];
+                let mut sink = SliceSink::new(&mut buf);
+                write_str(&mut sink, &JsonStr::new(&s)).unwrap();
+                let n = sink.len();
+                assert_eq!(
+                    &buf[..n],
+                    serde_json::to_string(&s).unwrap().as_bytes(),
+                    "{s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_strings_escape_at_every_position() {
+        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}'] {
+            for len in [0usize, 1, 7, 8, 9, 15, 16, 17, 31, 40] {
+                for pos in 0..=len {
+                    let mut s: std::string::String = "é".repeat(len / 2) + &"a".repeat(len % 2);
+                    s.insert(
+                        s.char_indices().nth(pos).map_or(s.len(), |(i, _)| i),
+                        special,
+                    );
+                    let mut buf = [0u8; 128];
+                    let mut sink = SliceSink::new(&mut buf);
+                    write_str(&mut sink, &JsonStr::new(&s)).unwrap();
+                    let n = sink.len();
+                    assert_eq!(&buf[..n], serde_json::to_string(&s).unwrap().as_bytes());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_copies_of_every_length() {
+        let src: std::vec::Vec<u8> = (0u8..40).collect();
+        for n in 0..=40 {
+            let mut buf = [0xAAu8; 48];
+            let mut sink = SliceSink::new(&mut buf);
+            sink.put(b"x").unwrap();
+            sink.put(&src[..n]).unwrap();
+            assert_eq!(sink.len(), n + 1);
+            assert_eq!(&buf[1..=n], &src[..n]);
+            assert!(buf[n + 1..].iter().all(|&b| b == 0xAA), "{n}");
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod props;
 mod replies;
+mod request_decode;
 mod requests;
 mod rules;
 

@@ -12,6 +12,8 @@ mod api;
 #[allow(dead_code)]
 mod arb;
 mod callback;
+#[cfg(feature = "cli")]
+mod cli;
 mod envelope;
 mod hostile;
 mod json_suite;

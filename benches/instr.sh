@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Instructions per message and per input byte under callgrind (exact, noise-free).
+# Runs examples/decode_loop.rs with N and 2N iterations and divides the difference, so process start-up
+# and fixture loading cancel out.
+#   benches/instr.sh                       # the TEXT envelope decode, every candidate
+#   benches/instr.sh "decode custom_1k"    # another case
+#   N=20000 benches/instr.sh ...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case_name=${1:-"decode text_150 (kind first)"}
+n=${N:-5000}
+cargo build --quiet --profile bench --example decode_loop
+bin=target/release/examples/decode_loop
+count() { # case candidate n -> instructions
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" "$3" 2>&1 |
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+echo "| case | candidate | instructions/msg | instructions/byte |"
+echo "|---|---|--:|--:|"
+"$bin" | awk -F'\t' -v c="$case_name" '$1 == c' | while IFS=$'\t' read -r c cand bytes; do
+  bytes=${bytes% bytes}
+  a=$(count "$c" "$cand" "$n")
+  b=$(count "$c" "$cand" $((2 * n)))
+  awk -v a="$a" -v b="$b" -v n="$n" -v by="$bytes" -v c="$c" -v k="$cand" \
+    'BEGIN { per = (b - a) / n; printf "| %s | %s | %.0f | %.2f |\n", c, k, per, per / by }'
+done

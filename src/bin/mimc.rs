@@ -1,0 +1,392 @@
+//! `mimc`: inspect, validate and convert Xiaomi MIMC messages from the shell.
+//!
+//! ```sh
+//! mimc decode tests/fixtures/envelope/text.json            # readable view
+//! mimc decode --json --type TEXT android_message.json      # canonical JSON, kind given as bizType
+//! mimc decode --relaxed manual_sample.jsonc                # the manual's JavaScript-literal style
+//! curl ... | mimc decode --as response:topic-query         # stdin
+//! ```
+//!
+//! Exit status: 0 valid, 1 invalid input (with the spot shown on stderr), 2 usage error.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)] // a std binary
+
+#[path = "mimc/api.rs"]
+mod api;
+#[path = "mimc/callback.rs"]
+mod callback;
+#[path = "mimc/envelope.rs"]
+mod envelope;
+#[path = "mimc/formats.rs"]
+mod formats;
+#[path = "mimc/message.rs"]
+mod message;
+#[path = "mimc/relaxed.rs"]
+mod relaxed;
+#[path = "mimc/report.rs"]
+mod report;
+#[path = "mimc/request.rs"]
+mod request;
+#[path = "mimc/style.rs"]
+mod style;
+#[path = "mimc/time.rs"]
+mod time;
+#[path = "mimc/view.rs"]
+mod view;
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mimc_codec::DecodeOptions;
+
+use crate::formats::{Ctx, FORMATS, Failure, Invalid, Rendered, Target};
+use crate::report::Problem;
+use crate::style::Style;
+
+/// Inspect, validate and convert Xiaomi MIMC messages: envelopes, webhook callbacks, HTTP API bodies.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mimc",
+    version,
+    after_help = "Exit status: 0 valid, 1 invalid input (the spot is shown on stderr), \
+                  2 usage error (bad arguments, unreadable FILE, KIND not supported by this build)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode and validate one message; print a readable view, or canonical JSON with --json.
+    Decode {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Print the canonical JSON re-encoding of the decoded value on one line.
+        #[arg(long)]
+        json: bool,
+        /// Follow base64 payloads (callbacks, history messages) into the envelope inside.
+        #[arg(long)]
+        unwrap: bool,
+    },
+    /// Re-encode one message as canonical JSON or as postcard bytes.
+    Encode {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output form.
+        #[arg(long, value_name = "FORM")]
+        to: Form,
+        /// Write postcard bytes raw even on a terminal (they are raw whenever stdout is not one).
+        #[arg(long)]
+        raw: bool,
+    },
+    /// List the KINDs that --as takes and what this build can do with each.
+    Kinds,
+}
+
+#[derive(Debug, Args)]
+struct InputArgs {
+    /// What the input is (`mimc kinds` lists the KINDs).
+    #[arg(
+        long = "as",
+        value_name = "KIND",
+        default_value = "auto",
+        value_parser = Target::parse,
+        help = "What the input is: auto, envelope, callback, response, response:<call> or \
+                request:<call> (`mimc kinds` lists them)"
+    )]
+    kind: Target,
+    /// The envelope's kind when the JSON has no msgType/type key (MIMC's bizType), e.g. TEXT.
+    #[arg(long = "type", value_name = "BIZTYPE")]
+    biz_type: Option<String>,
+    /// Accept the manual's JavaScript-literal style: unquoted keys, // and /* */ comments, trailing
+    /// commas, no-break and full-width spaces, full-width commas between items.
+    #[arg(long)]
+    relaxed: bool,
+    /// The input file; `-` or none reads stdin.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Form {
+    /// Canonical compact JSON.
+    Json,
+    /// The compact binary form (hex on a terminal).
+    Postcard,
+}
+
+/// Prints one line instead of a panic trace, and exits 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            io::stderr(),
+            "mimc: internal error{at}: {what} (this is a bug in mimc; please report it)"
+        );
+        std::process::exit(101);
+    }));
+}
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// The input as read, and the strict JSON to decode (converted when `--relaxed`).
+struct Input {
+    origin: String,
+    bytes: Vec<u8>,
+    relaxed: Option<relaxed::Converted>,
+}
+
+impl Input {
+    fn json(&self) -> &[u8] {
+        self.relaxed
+            .as_ref()
+            .map_or(&self.bytes, |c| c.json.as_bytes())
+    }
+}
+
+fn read_input(args: &InputArgs) -> Result<Input, Failure> {
+    let from_stdin = args.file.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    let (origin, bytes) = if from_stdin {
+        let stdin = io::stdin();
+        if stdin.is_terminal() {
+            return Err(Failure::Usage(
+                "no input: give a FILE, or pipe the JSON into stdin (`-`)".to_owned(),
+            ));
+        }
+        let mut bytes = Vec::new();
+        stdin
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
+        ("<stdin>".to_owned(), bytes)
+    } else {
+        let path = args.file.clone().unwrap_or_default();
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+        (path.display().to_string(), bytes)
+    };
+    let relaxed = if args.relaxed {
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", e.valid_up_to()))?;
+        Some(relaxed::to_strict(text)?)
+    } else {
+        None
+    };
+    Ok(Input {
+        origin,
+        bytes,
+        relaxed,
+    })
+}
+
+/// Looks up the table row for the input, recognising it when `--as auto`.
+fn resolve(args: &InputArgs, json: &[u8], opts: &DecodeOptions) -> Result<&'static str, Failure> {
+    match &args.kind {
+        Target::Kind(k) => Ok(*k),
+        Target::Auto => formats::detect(json, opts),
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), ExitCode> {
+    let stderr_style = Style::stderr();
+    let mut input = None;
+    let result = (|| match &cli.command {
+        Command::Kinds => {
+            write_out(kinds_table().as_bytes())?;
+            Ok(())
+        }
+        Command::Decode {
+            input: args,
+            json,
+            unwrap,
+        } => {
+            let inp = input.insert(read_input(args)?);
+            emit(decode(args, inp, *json, *unwrap)?)
+        }
+        Command::Encode {
+            input: args,
+            to,
+            raw,
+        } => {
+            let inp = input.insert(read_input(args)?);
+            match to {
+                Form::Json => emit(decode(args, inp, true, false)?),
+                Form::Postcard => {
+                    let bytes = postcard(args, inp)?;
+                    if *raw || !io::stdout().is_terminal() {
+                        write_out(&bytes)
+                    } else {
+                        let mut hex = view::hex_plain(&bytes);
+                        hex.push('\n');
+                        write_out(hex.as_bytes())
+                    }
+                }
+            }
+        }
+    })();
+    match result {
+        Ok(()) => Ok(()),
+        Err(Failure::Usage(msg)) => {
+            let _ = writeln!(io::stderr(), "{}: {msg}", stderr_style.error("error"));
+            Err(ExitCode::from(2))
+        }
+        Err(Failure::Invalid(invalid)) => {
+            let Invalid {
+                problem,
+                mut notes,
+                nested,
+            } = *invalid;
+            let text = match (&input, nested) {
+                (_, Some((what, bytes))) => {
+                    let origin = input.as_ref().map_or("<input>", |i| i.origin.as_str());
+                    report::render(
+                        stderr_style,
+                        &format!("{origin} › {what}"),
+                        &bytes,
+                        &problem,
+                        &notes,
+                    )
+                }
+                (Some(inp), None) => {
+                    let mut problem = problem;
+                    if let Some(conv) = &inp.relaxed {
+                        problem.offset = conv.original_offset(problem.offset);
+                        notes.push(
+                            "read with --relaxed; the position is in the original text".into(),
+                        );
+                    } else if looks_relaxed(&inp.bytes, problem.offset) {
+                        notes.push(
+                            "this looks like the manual's JavaScript-literal style; try --relaxed"
+                                .into(),
+                        );
+                    }
+                    report::render(stderr_style, &inp.origin, &inp.bytes, &problem, &notes)
+                }
+                (None, None) => format!("error[{}]: {}\n", problem.name, problem.message),
+            };
+            let _ = io::stderr().write_all(text.as_bytes());
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// Does the strict decoder stop at a bare key or a comment, as in the manual's samples?
+fn looks_relaxed(input: &[u8], offset: usize) -> bool {
+    match input.get(offset) {
+        Some(b'/') => matches!(input.get(offset + 1), Some(b'/' | b'*')),
+        Some(&b) => b.is_ascii_alphabetic() || b == b'_' || b == b'$',
+        None => false,
+    }
+}
+
+fn decode(args: &InputArgs, inp: &Input, json: bool, unwrap: bool) -> Result<Rendered, Failure> {
+    let opts = DecodeOptions::new();
+    let data = inp.json();
+    let kind = resolve(args, data, &opts)?;
+    let format =
+        formats::format(kind).ok_or_else(|| Failure::Usage(format!("unknown KIND {kind}")))?;
+    let Some(decode) = format.decode else {
+        return Err(formats::not_supported(format, "decoding"));
+    };
+    let ctx = Ctx {
+        biz_type: args.biz_type.as_deref(),
+        unwrap,
+        opts,
+    };
+    decode(data, &ctx, json)
+}
+
+fn postcard(args: &InputArgs, inp: &Input) -> Result<Vec<u8>, Failure> {
+    let opts = DecodeOptions::new();
+    let data = inp.json();
+    let kind = resolve(args, data, &opts)?;
+    let format =
+        formats::format(kind).ok_or_else(|| Failure::Usage(format!("unknown KIND {kind}")))?;
+    let Some(encode) = format.postcard else {
+        return Err(formats::not_supported(format, "postcard encoding of"));
+    };
+    let ctx = Ctx {
+        biz_type: args.biz_type.as_deref(),
+        unwrap: false,
+        opts,
+    };
+    encode(data, &ctx)
+}
+
+/// Prints a decode result: the view (coloured on a terminal) or the JSON line.
+fn emit(out: Rendered) -> Result<(), Failure> {
+    match out {
+        Rendered::View(node) => write_out(node.render(Style::stdout()).as_bytes()),
+        Rendered::Json(mut bytes) => {
+            bytes.push(b'\n');
+            write_out(&bytes)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`mimc decode ... | head`) ends quietly.
+fn write_out(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Usage(format!("cannot write the output: {e}"))),
+    }
+}
+
+fn kinds_table() -> String {
+    use std::fmt::Write as _;
+    let width = FORMATS.iter().map(|f| f.kind.len()).max().unwrap_or(0);
+    let decode = |f: &formats::Format| match (f.decode.is_some(), f.no_body.is_some()) {
+        (true, _) => "yes",
+        (false, true) => "no body",
+        (false, false) => "not yet",
+    };
+    let postcard =
+        |f: &formats::Format| match (f.postcard.is_some(), f.kind.starts_with("request:")) {
+            (true, _) => "yes",
+            (false, true) => "no",
+            (false, false) => "not yet",
+        };
+    let mut out = format!("{:width$}  decode   postcard  what\n", "KIND");
+    let _ = writeln!(
+        out,
+        "{:width$}  yes      yes       recognise envelope, callback or API reply by its keys",
+        "auto"
+    );
+    for f in FORMATS {
+        let _ = writeln!(
+            out,
+            "{:width$}  {:7}  {:8}  {}",
+            f.kind,
+            decode(f),
+            postcard(f),
+            f.about
+        );
+    }
+    out
+}

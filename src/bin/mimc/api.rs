@@ -1,0 +1,289 @@
+//! `--as response` and `--as response:<call>`: HTTP API replies `{code, message, data}`.
+//!
+//! The wrapper is decoded with [`Response`]; for `response:<call>` the `data` of a successful reply is
+//! then read as that call's typed reply (`<R as ApiRequest>::Reply`), which validates every field it
+//! models. The view shows `data` as a tree, with ids, timestamps as UTC date-times, secrets redacted, and
+//! (`--unwrap`) base64 `payload`s followed into the envelope inside.
+
+use std::marker::PhantomData;
+
+use mimc_codec::api::{ApiRequest, FromData, Response};
+use mimc_codec::json::{ObjectWriter, Sink, ValueKind};
+use mimc_codec::{JsonU64, Payload, RawJson, ToJson};
+
+use crate::formats::{Ctx, Failure, Model};
+use crate::message;
+use crate::view::{self, Node, Value};
+
+/// Keys whose values are credentials: shown redacted in the view (the `--json` output keeps them).
+const SECRETS: [&str; 4] = ["token", "miUserSecurityKey", "appSecret", "appKey"];
+
+/// Nesting followed when looking for payloads (`data.messages[].payload`, `data[].lastMessage.payload`).
+const PAYLOAD_DEPTH: usize = 4;
+
+/// A decoded reply: the wrapper (its `data` validated as the call's typed reply when one was named).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reply<'a> {
+    response: Response<'a>,
+    call: Option<&'static str>,
+}
+
+impl ToJson for Reply<'_> {
+    /// The wrapper in the order `code, message, data`, `data` as it came (validated).
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> mimc_codec::Result<()> {
+        let r = &self.response;
+        let mut o = ObjectWriter::begin(sink)?;
+        o.u64("code", JsonU64::number(r.code()))?;
+        o.str("message", &r.message())?;
+        o.with("data", |s| write_compact(s, r.data().as_str()))?;
+        o.end()
+    }
+}
+
+/// Writes validated JSON without the whitespace between tokens (replies are often pretty-printed);
+/// strings and numbers are copied as they are.
+fn write_compact<S: Sink + ?Sized>(sink: &mut S, json: &str) -> mimc_codec::Result<()> {
+    let bytes = json.as_bytes();
+    let (mut start, mut in_string, mut escaped) = (0, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            sink.put(bytes.get(start..i).unwrap_or_default())?;
+            start = i + 1;
+        }
+    }
+    sink.put(bytes.get(start..).unwrap_or_default())
+}
+
+/// `--as response`: the wrapper only, `data` untyped.
+pub(crate) struct AnyReply;
+
+impl Model for AnyReply {
+    type Value<'a> = Reply<'a>;
+
+    fn decode<'a>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<Reply<'a>, Failure> {
+        Ok(Reply {
+            response: Response::from_json_with(input, &ctx.opts)?,
+            call: None,
+        })
+    }
+
+    fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
+        view(reply, ctx)
+    }
+
+    fn json(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
+        json(reply, ctx)
+    }
+
+    fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
+        postcard(reply)
+    }
+}
+
+/// `--as response:<call>`: the reply of the call `R` (a request type of `mimc_codec::api`).
+pub(crate) struct TypedReply<R>(PhantomData<R>);
+
+impl<R: ApiRequest> Model for TypedReply<R> {
+    type Value<'a> = Reply<'a>;
+
+    fn decode<'a>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<Reply<'a>, Failure> {
+        let response = Response::from_json_with(input, &ctx.opts)?;
+        if response.is_success() {
+            // Validation only: the view reads the same (validated) data as a tree.
+            <R::Reply<'a> as FromData<'a>>::from_raw(response.data()).map_err(|e| {
+                let mut failure = Failure::from(e);
+                failure.note(format!("`data` read as the reply of `{}`", R::CALL));
+                failure
+            })?;
+        }
+        Ok(Reply {
+            response,
+            call: Some(R::CALL),
+        })
+    }
+
+    fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
+        view(reply, ctx)
+    }
+
+    fn json(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
+        json(reply, ctx)
+    }
+
+    fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
+        postcard(reply)
+    }
+}
+
+/// The compact form of the whole reply (`{code, message, data}`, `data` as its JSON text): the same for
+/// every call, as `data`'s typed forms differ per call and some (`null` replies) have none.
+fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
+    Ok(mimc_codec::to_postcard_vec(&reply.response)?)
+}
+
+fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
+    let r = &reply.response;
+    let title = match reply.call {
+        Some(call) => format!("response:{call}"),
+        None => "response".to_owned(),
+    };
+    let mut n = Node::new(title);
+    let (code_note, data_note) = match (r.is_success(), reply.call) {
+        (true, Some(_)) => ("success", None),
+        (true, None) => (
+            "success",
+            Some("untyped; --as response:<call> reads it as that call's reply"),
+        ),
+        (false, _) => ("MIMC API error", Some("not read: the call failed")),
+    };
+    n.field("code", Value::noted(r.code().to_string(), code_note));
+    n.field("message", view::string(&r.message()));
+    let data = r.data();
+    let shown = tree(&data, "data", ctx, 0)?;
+    n.field(
+        "data",
+        match (shown, data_note) {
+            (Value::Scalar { text, note: None }, Some(why)) => Value::noted(text, why),
+            (other, _) => other,
+        },
+    );
+    Ok(n)
+}
+
+/// `data` as a tree: like [`view::raw`], plus redacted secrets and followed payloads.
+fn tree(v: &RawJson<'_>, key: &str, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Failure> {
+    if SECRETS.contains(&key) && v.kind() == ValueKind::String {
+        let len = v.to_json_str().map_or(0, |s| s.chars().count());
+        return Ok(Value::noted(
+            "<redacted>",
+            format!("secret, {len} characters; --json shows it"),
+        ));
+    }
+    if key == "payload" && v.kind() == ValueKind::String {
+        let p = Payload::from_json(v)?;
+        return if ctx.unwrap {
+            message::unwrapped(&p, ctx)
+        } else {
+            Ok(message::summary(&p))
+        };
+    }
+    if depth >= PAYLOAD_DEPTH + 2 {
+        return Ok(view::raw(v, key));
+    }
+    match v.kind() {
+        ValueKind::Object => {
+            let mut node = Node::new("");
+            let mut any = false;
+            for m in v.object()? {
+                let (k, value) = m?;
+                let label = k.to_cow();
+                node.field(
+                    view::display_text(&label),
+                    tree(&value, &label, ctx, depth + 1)?,
+                );
+                any = true;
+            }
+            Ok(if any {
+                Value::Node(node)
+            } else {
+                Value::text("{}")
+            })
+        }
+        ValueKind::Array => {
+            let mut items = Vec::new();
+            let mut total = 0;
+            for item in v.array()? {
+                let item = item?;
+                if items.len() < view::LIST_SHOWN {
+                    items.push(tree(&item, "", ctx, depth + 1)?);
+                }
+                total += 1;
+            }
+            Ok(if total == 0 {
+                Value::text("[]")
+            } else {
+                view::list(items, total)
+            })
+        }
+        _ => Ok(view::raw(v, key)),
+    }
+}
+
+/// The `--json` output: the wrapper; with `--unwrap`, the envelope of every base64 `payload` in `data`
+/// (history messages, contacts' last messages), one per line, or the wrapper when there is none.
+fn json(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
+    if ctx.unwrap {
+        let mut payloads = Vec::new();
+        collect_payloads(&reply.response.data(), "data", 0, &mut payloads)?;
+        if !payloads.is_empty() {
+            let mut out = Vec::new();
+            for (i, p) in payloads.iter().enumerate() {
+                if i > 0 {
+                    out.push(b'\n');
+                }
+                out.extend(message::unwrapped_json(p, ctx, "payload")?);
+            }
+            return Ok(out);
+        }
+    }
+    Ok(reply.to_json_vec()?)
+}
+
+fn collect_payloads<'a>(
+    v: &RawJson<'a>,
+    key: &str,
+    depth: usize,
+    out: &mut Vec<Payload<'a>>,
+) -> Result<(), Failure> {
+    if key == "payload" && v.kind() == ValueKind::String {
+        out.push(Payload::from_json(v)?);
+        return Ok(());
+    }
+    if depth > PAYLOAD_DEPTH {
+        return Ok(());
+    }
+    match v.kind() {
+        ValueKind::Object => {
+            for m in v.object()? {
+                let (k, value) = m?;
+                collect_payloads(&value, &k.to_cow(), depth + 1, out)?;
+            }
+        }
+        ValueKind::Array => {
+            for item in v.array()? {
+                collect_payloads(&item?, "", depth + 1, out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compact(s: &str) -> String {
+        let mut v = Vec::new();
+        write_compact(&mut v, s).unwrap();
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn compacts_outside_strings_only() {
+        assert_eq!(
+            compact("{\n  \"a b\": [ 1, \"x \\\" y\" ],\n\t\"c\" : null }"),
+            r#"{"a b":[1,"x \" y"],"c":null}"#
+        );
+        assert_eq!(compact(r#""\\" "#), r#""\\""#);
+    }
+}
