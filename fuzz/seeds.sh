@@ -61,6 +61,30 @@ seed_responses() {
     done
 }
 
+# decode_request: the call byte (CALLS in fuzz_targets/decode_request.rs), then the request body.
+seed_requests() {
+    local dir=$here/corpus/decode_request f name call
+    mkdir -p "$dir"
+    for f in "$fx"/api/*.request*.json; do
+        small "$f" || continue
+        name=$(basename "$f")
+        case $name in
+            token.*) call=0 ;;
+            push-p2p.*) call=1 ;;
+            push-p2p-more.*) call=2 ;;
+            push-p2t.*) call=3 ;;
+            push-p2t-more.*) call=4 ;;
+            topic-create.*) call=5 ;;
+            topic-join.*) call=6 ;;
+            topic-update.*) call=7 ;;
+            history-p2p.*) call=8 ;;
+            history-p2t.*) call=9 ;;
+            *) continue ;;
+        esac
+        { byte "$call"; cat "$f"; } >"$dir/seed-$name"
+    done
+}
+
 # roundtrip_postcard: a mode byte, then
 #   mode 2: a model byte (MODELS in fuzz_targets/roundtrip_postcard.rs) and a pinned compact vector
 #           from tests/fixtures/wire/ (hex);
@@ -106,12 +130,13 @@ seed_postcard() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode_envelope decode_callback decode_response json_differential
+[ ${#targets[@]} -gt 0 ] || targets=(decode_envelope decode_callback decode_request decode_response json_differential
     roundtrip_json roundtrip_postcard writer_small_buffers payload_base64)
 for t in "${targets[@]}"; do
     case $t in
         decode_envelope) seed "$t" "${envelopes[@]}" ;;
         decode_callback) seed "$t" "${callbacks[@]}" ;;
+        decode_request) seed_requests ;;
         decode_response) seed_responses ;;
         json_differential) seed "$t" "${all_json[@]}" ;;
         roundtrip_postcard) seed_postcard ;;
