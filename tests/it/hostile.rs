@@ -7,8 +7,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use mimc_codec::api::{
-    Contacts, FromData, History, PacketId, PacketIds, ReplyError, Response, TokenData, TopicData,
-    TopicList,
+    Auth, Contacts, FromData, History, HistoryP2p, HistoryP2t, PacketId, PacketIds, PushP2p,
+    PushP2pMore, PushP2t, PushP2tMore, ReplyError, Response, TokenData, TokenRequest, TopicCreate,
+    TopicData, TopicJoin, TopicList, TopicUpdate,
 };
 use mimc_codec::json::{self, JsonStr, RawJson};
 use mimc_codec::{
@@ -320,6 +321,8 @@ fn decode_all(rel: &str, bytes: &[u8]) -> Vec<(&'static str, Result<(), Error>)>
     let mut out = Vec::new();
     if let Some(r) = decode_reply(rel, bytes) {
         out.push(("reply", r));
+    } else if let Some(r) = decode_request(rel, bytes) {
+        out.push(("request", r));
     } else if !is_envelope(rel) && !is_callback(rel) {
         out.push(("document", read_document(bytes)));
     }
@@ -362,6 +365,28 @@ fn decode_reply(rel: &str, bytes: &[u8]) -> Option<Result<(), Error>> {
         "history-p2p" | "history-p2p-100" | "history-p2t" => typed::<History>(bytes),
         "contacts" => typed::<Contacts>(bytes),
         _ => Response::from_json(bytes).map(|_| ()),
+    })
+}
+
+/// An API request fixture decoded as its call's request.
+fn decode_request(rel: &str, bytes: &[u8]) -> Option<Result<(), Error>> {
+    const APP_ID: u64 = 2_882_303_761_517_669_588;
+    const TOPIC_ID: u64 = 30_094_929_200_414_721;
+    let auth = || Auth::token("cUyhSzbq");
+    let name = rel.strip_prefix("api/")?;
+    let call = name.split_once(".request")?.0.trim_end_matches(".base64");
+    Some(match call {
+        "token" => TokenRequest::from_json(bytes).map(|_| ()),
+        "push-p2p" => PushP2p::from_json(bytes).map(|_| ()),
+        "push-p2p-more" => PushP2pMore::from_json(bytes).map(|_| ()),
+        "push-p2t" => PushP2t::from_json(bytes).map(|_| ()),
+        "push-p2t-more" => PushP2tMore::from_json(bytes).map(|_| ()),
+        "topic-create" => TopicCreate::from_json(bytes, APP_ID, auth()).map(|_| ()),
+        "topic-join" => TopicJoin::from_json(bytes, APP_ID, TOPIC_ID, auth()).map(|_| ()),
+        "topic-update" => TopicUpdate::from_json(bytes, APP_ID, TOPIC_ID, auth()).map(|_| ()),
+        "history-p2p" => HistoryP2p::from_json(bytes, auth()).map(|_| ()),
+        "history-p2t" => HistoryP2t::from_json(bytes, auth()).map(|_| ()),
+        _ => return None,
     })
 }
 
