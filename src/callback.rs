@@ -144,6 +144,10 @@ impl<'a> Accounts<'a> {
     /// Reads a JSON array of strings: `WrongType("an array")` at the value, or `WrongType("a string")` at
     /// the first element that is not a string (the caller names the field).
     pub fn from_json(value: &RawJson<'a>) -> Result<Self> {
+        // The document scan found an array of strings and counted it: nothing to read again.
+        if let (ValueKind::Array, Some((len, _))) = (value.kind(), value.string_count()) {
+            return Ok(Accounts(AccountsInner::Json { array: *value, len }));
+        }
         let mut items = StrScan::new(value)?;
         let mut len = 0usize;
         while items.next_str()?.is_some() {
@@ -289,6 +293,29 @@ struct StrScan<'a> {
     base: usize,
     first: bool,
     done: bool,
+    /// Counted by the document scan as an array of strings none of which holds an escape.
+    plain: bool,
+}
+
+/// Index of the first `"` at or after `i` (the end of `b` if none), eight bytes per step.
+#[inline]
+fn find_quote(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let q = u64::from_le_bytes(*chunk) ^ (LO * u64::from(b'"'));
+        let m = q.wrapping_sub(LO) & !q & (LO << 7);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 impl<'a> StrScan<'a> {
@@ -302,6 +329,7 @@ impl<'a> StrScan<'a> {
             base: array.offset(),
             first: true,
             done: false,
+            plain: matches!(array.string_count(), Some((_, false))),
         })
     }
 
@@ -309,6 +337,42 @@ impl<'a> StrScan<'a> {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(self.pos) {
             self.pos += 1;
         }
+    }
+
+    /// The next string of an array known to hold only strings (checked by [`next_str`](Self::next_str) or
+    /// by the document scan): finds the opening quote (only `[`, `,` and whitespace come before it) and
+    /// the closing one, nothing else. `None` at the end of the text.
+    #[inline]
+    fn next_validated(&mut self) -> Option<JsonStr<'a>> {
+        let b = self.text.as_bytes();
+        let mut i = self.pos;
+        while *b.get(i)? != b'"' {
+            i += 1;
+        }
+        let start = i + 1;
+        if self.plain {
+            // No element has an escape: the string ends at the next quote.
+            let end = find_quote(b, start);
+            self.pos = end + 1;
+            let raw = self.text.get(start..end).unwrap_or("");
+            return Some(JsonStr::from_raw_parts(raw, false, self.base + start));
+        }
+        let mut i = start;
+        let mut escaped = false;
+        loop {
+            i = json::skip_plain(b, i);
+            match b.get(i) {
+                Some(b'"') | None => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    i += 2;
+                }
+                Some(_) => i += 1,
+            }
+        }
+        self.pos = i + 1;
+        let raw = self.text.get(start..i).unwrap_or("");
+        Some(JsonStr::from_raw_parts(raw, escaped, self.base + start))
     }
 
     /// The next string; `None` after the last; `WrongType("a string")` at an element of another type.
@@ -454,10 +518,12 @@ impl<'a> Iterator for AccountsIter<'a> {
     fn next(&mut self) -> Option<JsonStr<'a>> {
         match &mut self.0 {
             IterInner::Json { items, remaining } => {
-                // Validated when the list was read: neither error can happen; they end the iteration.
-                let s = items.next_str().ok()??;
-                *remaining = remaining.saturating_sub(1);
-                Some(s)
+                // Validated and counted when the list was read: `remaining` strings follow.
+                if *remaining == 0 {
+                    return None;
+                }
+                *remaining -= 1;
+                items.next_validated()
             }
             IterInner::Slice(it) => it.next().map(|s| JsonStr::new(s)),
             IterInner::Joined { items, remaining } => {

@@ -124,8 +124,16 @@ pub struct RawJson<'a> {
     offset: usize,
     kind: ValueKind,
     /// For strings: does the text contain a backslash? Known from the scan, so never looked for twice.
+    /// For counted arrays of strings ([`strings`](Self::strings)): does any element contain one?
     escaped: bool,
+    /// For arrays validated by the document scan: the number of elements when every one is a string
+    /// ([`NOT_COUNTED`] otherwise, or when not known), so that lists of strings are not read again to be
+    /// checked and counted.
+    strings: u32,
 }
+
+/// [`RawJson::strings`] for values that are not arrays of strings, or were not counted.
+const NOT_COUNTED: u32 = u32::MAX;
 
 impl<'a> RawJson<'a> {
     /// Validates `text` as exactly one JSON value (surrounding whitespace is trimmed) with the default depth limit.
@@ -150,6 +158,20 @@ impl<'a> RawJson<'a> {
             offset,
             kind,
             escaped,
+            strings: NOT_COUNTED,
+        }
+    }
+
+    /// For an array whose elements were all found to be strings by the validating scan: their number, and
+    /// whether any of them holds an escape.
+    /// `None` when some element is not a string, or when the value did not come from that scan (a
+    /// re-walk of a validated value does not count).
+    #[inline]
+    pub(crate) const fn string_count(&self) -> Option<(usize, bool)> {
+        if self.strings == NOT_COUNTED {
+            None
+        } else {
+            Some((self.strings as usize, self.escaped))
         }
     }
 
@@ -616,7 +638,25 @@ impl<'a> Parser<'a> {
                     offset: self.base + start,
                     kind: ValueKind::String,
                     escaped,
+                    strings: NOT_COUNTED,
                 });
+            }
+            #[cfg(not(target_os = "none"))]
+            Some(b'[') if !self.trusted => {
+                // Lists of strings (group members) are validated and counted in one tight loop; anything
+                // else is validated from the start again by the general skip, which reports any error.
+                if let Some((n, escaped)) = self.string_array(depth) {
+                    return Ok(RawJson {
+                        text: self.span(start, self.pos),
+                        offset: self.base + start,
+                        kind: ValueKind::Array,
+                        escaped,
+                        strings: n,
+                    });
+                }
+                self.pos = start;
+                self.container(depth)?;
+                ValueKind::Array
             }
             Some(b'{' | b'[') => {
                 let kind = if self.peek() == Some(b'{') {
@@ -651,7 +691,47 @@ impl<'a> Parser<'a> {
             offset: self.base + start,
             kind,
             escaped: false,
+            strings: NOT_COUNTED,
         })
+    }
+
+    /// The array at the current `[` (at nesting level `depth + 1`) if it holds only strings: validates
+    /// it, moves past it and returns the number of elements and whether any has an escape. `None`, with the position somewhere inside,
+    /// at the first thing that is not a valid string element (or its error): the caller starts again.
+    #[cfg(not(target_os = "none"))]
+    #[inline(never)]
+    fn string_array(&mut self, depth: usize) -> Option<(u32, bool)> {
+        if depth + 1 > self.max_depth {
+            return None;
+        }
+        self.pos += 1;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Some((0, false));
+        }
+        let mut n = 0u32;
+        let mut any_escaped = false;
+        loop {
+            if self.peek() != Some(b'"') {
+                return None;
+            }
+            let (_, _, escaped) = self.scan_string().ok()?;
+            any_escaped |= escaped;
+            n = n.checked_add(1).filter(|&n| n != NOT_COUNTED)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Some((n, any_escaped));
+                }
+                _ => return None,
+            }
+        }
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<()> {
@@ -1096,6 +1176,45 @@ mod tests {
             let e = check(s).unwrap_err();
             assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
         }
+    }
+
+    #[test]
+    fn string_arrays_are_counted_and_errors_unchanged() {
+        for (s, n) in [
+            ("[]", Some(0)),
+            ("[ ]", Some(0)),
+            ("[\"a\"]", Some(1)),
+            (" [ \"a\" , \"b\\n\",\"\"\n] ", Some(3)),
+            ("[\"a\",1]", None),
+            ("[1,\"a\"]", None),
+            ("[[\"a\"]]", None),
+        ] {
+            assert_eq!(check(s).unwrap().string_count().map(|c| c.0), n, "{s}");
+        }
+        assert_eq!(check("\"a\"").unwrap().string_count(), None);
+        let cases: &[(&str, ErrorKind, usize)] = &[
+            ("[\"a\",\"\\x\"]", ErrorKind::InvalidEscape, 6),
+            ("[\"a\" \"b\"]", ErrorKind::ExpectedCommaOrBracket, 5),
+            ("[\"a\",]", ErrorKind::ExpectedValue, 5),
+            ("[\"a\",", ErrorKind::UnexpectedEnd, 5),
+            ("[\"a", ErrorKind::UnexpectedEnd, 3),
+            ("[\"a\u{1}\"]", ErrorKind::ControlCharacter, 3),
+            ("[\"a\",{]", ErrorKind::ExpectedKey, 6),
+        ];
+        for &(s, kind, off) in cases {
+            let e = check(s).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
+        }
+        let opts = DecodeOptions::new().with_max_depth(1);
+        let r = RawJson::parse_with("[\"a\"]", &opts).unwrap();
+        assert_eq!(r.string_count(), Some((1, false)));
+        assert_eq!(
+            check("[\"a\",\"\\u00e9\"]").unwrap().string_count(),
+            Some((2, true))
+        );
+        let mut obj = top_object(br#"{"a":["x"]}"#, &opts).unwrap();
+        let e = obj.next_member().unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimitExceeded, 5));
     }
 
     #[test]
