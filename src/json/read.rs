@@ -719,6 +719,12 @@ impl<'a> Parser<'a> {
             let (_, _, escaped) = self.scan_string().ok()?;
             any_escaped |= escaped;
             n = n.checked_add(1).filter(|&n| n != NOT_COUNTED)?;
+            // Compact lists (`","`): straight to the next string.
+            let b = self.bytes();
+            if b.get(self.pos) == Some(&b',') && b.get(self.pos + 1) == Some(&b'"') {
+                self.pos += 1;
+                continue;
+            }
             self.ws();
             match self.peek() {
                 Some(b',') => {
