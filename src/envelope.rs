@@ -93,7 +93,7 @@ pub enum Kind<'a> {
 impl<'a> Kind<'a> {
     /// Classifies a kind name.
     pub fn parse(name: &'a str) -> Self {
-        classify(name, JsonStr::new)
+        classify(name, &mut JsonStr::new)
     }
 
     /// Classifies a kind read from JSON. A name written with escapes is unescaped to classify it; if it then
@@ -107,7 +107,7 @@ impl<'a> Kind<'a> {
             return Kind::Custom(s);
         };
         let mut open = false;
-        let kind = classify(text, |_| {
+        let kind = classify(text, &mut |_| {
             open = true;
             JsonStr::new("")
         });
@@ -201,8 +201,10 @@ impl Kind<'_> {
 }
 
 /// Classifies `name`; `open` turns an unrecognised part into the string kept by the open variants.
-fn classify<'n, 'a>(name: &'n str, mut open: impl FnMut(&'n str) -> JsonStr<'a>) -> Kind<'a> {
-    fn file<'n, 'a>(x: &'n str, open: &mut impl FnMut(&'n str) -> JsonStr<'a>) -> FileKind<'a> {
+/// (`open` is a trait object: one copy of the classifier serves both callers, which matters on
+/// microcontrollers; it is called only for unknown names.)
+fn classify<'n, 'a>(name: &'n str, open: &mut dyn FnMut(&'n str) -> JsonStr<'a>) -> Kind<'a> {
+    fn file<'n, 'a>(x: &'n str, open: &mut dyn FnMut(&'n str) -> JsonStr<'a>) -> FileKind<'a> {
         match x {
             "PIC" => FileKind::Pic,
             "AUDIO" => FileKind::Audio,
@@ -212,7 +214,7 @@ fn classify<'n, 'a>(name: &'n str, mut open: impl FnMut(&'n str) -> JsonStr<'a>)
     }
     fn content<'n, 'a>(
         x: &'n str,
-        open: &mut impl FnMut(&'n str) -> JsonStr<'a>,
+        open: &mut dyn FnMut(&'n str) -> JsonStr<'a>,
     ) -> ContentKind<'a> {
         if x == "TEXT" {
             return ContentKind::Text;
@@ -231,13 +233,13 @@ fn classify<'n, 'a>(name: &'n str, mut open: impl FnMut(&'n str) -> JsonStr<'a>)
         _ => {}
     }
     if let Some(x) = name.strip_suffix("_RECALL").filter(|x| !x.is_empty()) {
-        return Kind::Recall(content(x, &mut open));
+        return Kind::Recall(content(x, open));
     }
     if let Some(x) = name.strip_suffix("_READ").filter(|x| !x.is_empty()) {
-        return Kind::Read(content(x, &mut open));
+        return Kind::Read(content(x, open));
     }
     if let Some(x) = name.strip_suffix("_FILE").filter(|x| !x.is_empty()) {
-        return Kind::File(file(x, &mut open));
+        return Kind::File(file(x, open));
     }
     Kind::Custom(open(name))
 }

@@ -433,10 +433,13 @@ impl<'a> Iterator for ArrayIter<'a> {
     }
 }
 
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
 const LO: u64 = 0x0101_0101_0101_0101;
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
 const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Non-zero when any byte of `w` is `"`, `\` or below 0x20 (exact for existence; SWAR).
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
 #[inline]
 pub(crate) const fn string_special(w: u64) -> u64 {
     let q = w ^ (LO * b'"' as u64);
