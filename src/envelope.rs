@@ -245,16 +245,7 @@ fn classify<'n, 'a>(name: &'n str, open: &mut dyn FnMut(&'n str) -> JsonStr<'a>)
 }
 
 fn write_unquoted<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>, escape: bool) -> Result<()> {
-    for chunk in s.chunks() {
-        let mut tmp = [0u8; 4];
-        let text = chunk.as_str(&mut tmp);
-        if escape {
-            json::write_escaped(sink, text)?;
-        } else {
-            sink.put(text.as_bytes())?;
-        }
-    }
-    Ok(())
+    json::write_str_body(sink, s, escape)
 }
 
 fn write_file<S: Sink + ?Sized>(sink: &mut S, f: &FileKind<'_>, escape: bool) -> Result<()> {

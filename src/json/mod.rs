@@ -37,6 +37,7 @@ pub use read::{
 #[allow(unused_imports)]
 pub(crate) use read::{skip_plain, skip_validated_string};
 pub use str::{Chunk, Chunks, JsonStr};
+pub(crate) use write::write_str_body;
 pub use write::{
     CountSink, ObjectWriter, Sink, SliceSink, ToJson, write_escaped, write_str, write_u64,
 };

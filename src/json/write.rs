@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::json::read::skip_plain;
 #[cfg(target_pointer_width = "64")]
 use crate::json::read::string_special;
-use crate::json::{Chunk, JsonStr, JsonU64, RawJson};
+use crate::json::{JsonStr, JsonU64, RawJson};
 
 /// Where encoded bytes go.
 pub trait Sink {
@@ -300,20 +300,35 @@ fn write_escape_byte<S: Sink + ?Sized>(sink: &mut S, b: u8) -> Result<()> {
 #[inline]
 pub fn write_str<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>) -> Result<()> {
     sink.put(b"\"")?;
+    write_str_body(sink, s, true)?;
+    sink.put(b"\"")
+}
+
+/// The text of a [`JsonStr`] without quotes: unescaped, then JSON-escaped again when `escape` (canonical
+/// form) or written as plain text otherwise. The one string writer that every model shares.
+#[inline]
+pub(crate) fn write_str_body<S: Sink + ?Sized>(
+    sink: &mut S,
+    s: &JsonStr<'_>,
+    escape: bool,
+) -> Result<()> {
     if let Some(text) = s.as_str() {
-        write_escaped(sink, text)?;
-    } else {
-        for chunk in s.chunks() {
-            match chunk {
-                Chunk::Text(t) => write_escaped(sink, t)?,
-                Chunk::Char(c) => {
-                    let mut tmp = [0u8; 4];
-                    write_escaped(sink, c.encode_utf8(&mut tmp))?;
-                }
-            }
+        return if escape {
+            write_escaped(sink, text)
+        } else {
+            sink.put(text.as_bytes())
+        };
+    }
+    for chunk in s.chunks() {
+        let mut tmp = [0u8; 4];
+        let text = chunk.as_str(&mut tmp);
+        if escape {
+            write_escaped(sink, text)?;
+        } else {
+            sink.put(text.as_bytes())?;
         }
     }
-    sink.put(b"\"")
+    Ok(())
 }
 
 /// Two decimal digits per entry, "00" to "99".
