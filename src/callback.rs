@@ -293,7 +293,7 @@ struct StrScan<'a> {
     base: usize,
     first: bool,
     done: bool,
-    /// Counted by the document scan as an array of strings none of which holds an escape.
+    /// Counted by the document scan as a compact array (`["a","b"]`) of strings with no escapes.
     plain: bool,
 }
 
@@ -329,7 +329,7 @@ impl<'a> StrScan<'a> {
             base: array.offset(),
             first: true,
             done: false,
-            plain: matches!(array.string_count(), Some((_, false))),
+            plain: matches!(array.string_count(), Some((_, true))),
         })
     }
 
@@ -345,18 +345,20 @@ impl<'a> StrScan<'a> {
     #[inline]
     fn next_validated(&mut self) -> Option<JsonStr<'a>> {
         let b = self.text.as_bytes();
+        if self.plain {
+            // Compact, no escapes: `pos` is at an opening quote, the string ends at the next quote, and
+            // the next one opens two bytes later (after `,`).
+            let start = self.pos + 1;
+            let end = find_quote(b, start);
+            self.pos = end + 2;
+            let raw = self.text.get(start..end)?;
+            return Some(JsonStr::from_raw_parts(raw, false, self.base + start));
+        }
         let mut i = self.pos;
         while *b.get(i)? != b'"' {
             i += 1;
         }
         let start = i + 1;
-        if self.plain {
-            // No element has an escape: the string ends at the next quote.
-            let end = find_quote(b, start);
-            self.pos = end + 1;
-            let raw = self.text.get(start..end).unwrap_or("");
-            return Some(JsonStr::from_raw_parts(raw, false, self.base + start));
-        }
         let mut i = start;
         let mut escaped = false;
         loop {
@@ -1099,6 +1101,35 @@ mod tests {
     use super::*;
     use std::format;
     use std::string::String;
+
+    #[test]
+    fn counted_lists_iterate_like_checked_ones() {
+        // Compact, loose, escaped, empty: the scan's count and the element-by-element reading agree,
+        // offsets included.
+        for text in [
+            r#"["user_lei","10","13800000042"]"#,
+            r#"[ "user_lei" , "10","13800000042" ]"#,
+            r#"["user_lei","1\u0030","a\"b\\","13800000042"]"#,
+            r#"["","x",""]"#,
+            "[]",
+            "[ ]",
+        ] {
+            let raw = RawJson::parse(text).unwrap();
+            assert!(raw.string_count().is_some(), "{text}");
+            let counted = Accounts::from_json(&raw).unwrap();
+            let mut scan = StrScan::new(&raw).unwrap();
+            let mut checked = std::vec::Vec::new();
+            while let Some(s) = scan.next_str().unwrap() {
+                checked.push((s.raw(), s.offset(), s.is_escaped()));
+            }
+            let got: std::vec::Vec<_> = counted
+                .iter()
+                .map(|s| (s.raw(), s.offset(), s.is_escaped()))
+                .collect();
+            assert_eq!(got, checked, "{text}");
+            assert_eq!(counted.len(), checked.len(), "{text}");
+        }
+    }
     use std::vec::Vec;
 
     #[test]

@@ -124,7 +124,8 @@ pub struct RawJson<'a> {
     offset: usize,
     kind: ValueKind,
     /// For strings: does the text contain a backslash? Known from the scan, so never looked for twice.
-    /// For counted arrays of strings ([`strings`](Self::strings)): does any element contain one?
+    /// For counted arrays of strings ([`strings`](Self::strings)): `false` only when the array is written
+    /// compactly (`["a","b"]`: no whitespace) and no element has an escape.
     escaped: bool,
     /// For arrays validated by the document scan: the number of elements when every one is a string
     /// ([`NOT_COUNTED`] otherwise, or when not known), so that lists of strings are not read again to be
@@ -163,7 +164,8 @@ impl<'a> RawJson<'a> {
     }
 
     /// For an array whose elements were all found to be strings by the validating scan: their number, and
-    /// whether any of them holds an escape.
+    /// whether it is written compactly (`["a","b"]`: no whitespace) with no escape in any element, so
+    /// that each string ends at the next quote and the next one starts two bytes later.
     /// `None` when some element is not a string, or when the value did not come from that scan (a
     /// re-walk of a validated value does not count).
     #[inline]
@@ -171,7 +173,7 @@ impl<'a> RawJson<'a> {
         if self.strings == NOT_COUNTED {
             None
         } else {
-            Some((self.strings as usize, self.escaped))
+            Some((self.strings as usize, !self.escaped))
         }
     }
 
@@ -699,8 +701,9 @@ impl<'a> Parser<'a> {
     }
 
     /// The array at the current `[` (at nesting level `depth + 1`) if it holds only strings: validates
-    /// it, moves past it and returns the number of elements and whether any has an escape. `None`, with the position somewhere inside,
-    /// at the first thing that is not a valid string element (or its error): the caller starts again.
+    /// it, moves past it and returns the number of elements and whether the array is anything but compact
+    /// with no escapes (see [`RawJson::string_count`]). `None`, with the position somewhere inside, at the
+    /// first thing that is not a valid string element (or its error): the caller starts again.
     #[cfg(not(target_os = "none"))]
     #[inline(never)]
     fn string_array(&mut self, depth: usize) -> Option<(u32, bool)> {
@@ -708,10 +711,12 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.pos += 1;
+        // Whitespace anywhere outside the strings makes the list loose.
+        let mut loose = self.peek() != Some(b'"');
         self.ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Some((0, false));
+            return Some((0, loose));
         }
         let mut n = 0u32;
         let mut any_escaped = false;
@@ -728,6 +733,11 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 continue;
             }
+            if b.get(self.pos) == Some(&b']') {
+                self.pos += 1;
+                return Some((n, any_escaped || loose));
+            }
+            loose = true;
             self.ws();
             match self.peek() {
                 Some(b',') => {
@@ -736,7 +746,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Some((n, any_escaped));
+                    return Some((n, true));
                 }
                 _ => return None,
             }
@@ -1216,11 +1226,17 @@ mod tests {
         }
         let opts = DecodeOptions::new().with_max_depth(1);
         let r = RawJson::parse_with("[\"a\"]", &opts).unwrap();
-        assert_eq!(r.string_count(), Some((1, false)));
-        assert_eq!(
-            check("[\"a\",\"\\u00e9\"]").unwrap().string_count(),
-            Some((2, true))
-        );
+        assert_eq!(r.string_count(), Some((1, true)));
+        for (s, compact) in [
+            ("[\"a\",\"b\"]", true),
+            ("[\"a\",\"\\u00e9\"]", false),
+            ("[ \"a\",\"b\"]", false),
+            ("[\"a\", \"b\"]", false),
+            ("[\"a\" ,\"b\"]", false),
+            ("[\"a\",\"b\" ]", false),
+        ] {
+            assert_eq!(check(s).unwrap().string_count(), Some((2, compact)), "{s}");
+        }
         let mut obj = top_object(br#"{"a":["x"]}"#, &opts).unwrap();
         let e = obj.next_member().unwrap_err();
         assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimitExceeded, 5));
