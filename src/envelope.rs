@@ -786,29 +786,11 @@ pub(crate) fn body_for<'a>(
             requester: one_string(&payload, "add_requester")?,
         },
         Kind::AddFriendResponse => {
-            let mut responser = None;
-            let mut accepted = None;
-            let mut members = payload.object().map_err(|e| e.in_field("payload"))?;
-            let mut scratch = [0u8; 64];
-            while let Some((key, value)) = members.next_member()? {
-                match key.as_key(&mut scratch) {
-                    Some("add_responser") => {
-                        let v = value
-                            .to_json_str()
-                            .map_err(|e| e.in_field("add_responser"))?;
-                        json::set_once(&mut responser, v, &key, "add_responser")?;
-                    }
-                    Some("accepted") => {
-                        let v = value.to_bool().map_err(|e| e.in_field("accepted"))?;
-                        json::set_once(&mut accepted, v, &key, "accepted")?;
-                    }
-                    _ => {}
-                }
-            }
-            let end = members.offset().saturating_sub(1);
+            let (responser, accepted) =
+                payload_fields(&payload, "add_responser", Some("accepted"))?;
             Body::AddFriendResponse {
-                responser: json::required(responser, "add_responser", end)?,
-                accepted: json::required(accepted, "accepted", end)?,
+                responser,
+                accepted: accepted.unwrap_or(false),
             }
         }
         Kind::Custom(_) => unreachable_custom(),
@@ -826,16 +808,38 @@ fn unreachable_custom() -> Body<'static> {
 
 /// Reads `{"<field>": "<string>"}` (other keys ignored).
 fn one_string<'a>(payload: &RawJson<'a>, field: &'static str) -> Result<JsonStr<'a>> {
+    payload_fields(payload, field, None).map(|(s, _)| s)
+}
+
+/// Reads a payload object with a required string member `field` and, when `flag` names one, a required
+/// boolean member (other keys ignored): the one reader of every small payload object, so that
+/// microcontrollers carry one copy. The boolean is `Some` exactly when `flag` is.
+fn payload_fields<'a>(
+    payload: &RawJson<'a>,
+    field: &'static str,
+    flag: Option<&'static str>,
+) -> Result<(JsonStr<'a>, Option<bool>)> {
     let mut members = payload.object().map_err(|e| e.in_field("payload"))?;
     let mut found = None;
+    let mut flag_value = None;
     let mut scratch = [0u8; 64];
     while let Some((key, value)) = members.next_member()? {
-        if key.as_key(&mut scratch) == Some(field) {
+        let name = key.as_key(&mut scratch);
+        if name == Some(field) {
             let v = value.to_json_str().map_err(|e| e.in_field(field))?;
             json::set_once(&mut found, v, &key, field)?;
+        } else if let Some(f) = flag.filter(|&f| name == Some(f)) {
+            let v = value.to_bool().map_err(|e| e.in_field(f))?;
+            json::set_once(&mut flag_value, v, &key, f)?;
         }
     }
-    json::required(found, field, members.offset().saturating_sub(1))
+    let end = members.offset().saturating_sub(1);
+    let found = json::required(found, field, end)?;
+    let flag_value = match flag {
+        Some(f) => Some(json::required(flag_value, f, end)?),
+        None => None,
+    };
+    Ok((found, flag_value))
 }
 
 impl ToJson for Envelope<'_> {
@@ -901,6 +905,67 @@ fn one_member<S: Sink + ?Sized>(s: &mut S, key: &str, v: &JsonStr<'_>) -> Result
 mod tests {
     use super::*;
     use std::string::ToString;
+
+    #[test]
+    fn payload_object_errors_name_the_member() {
+        let head = r#"{"version":0,"msgId":"m","msgType":"ADD_FRIEND_RESPONSE","timestamp":"1","payload":"#;
+        let cases: [(&str, ErrorKind, usize, &str); 6] = [
+            (
+                r#"{"add_responser":"a"}"#,
+                ErrorKind::MissingField,
+                103,
+                "accepted",
+            ),
+            (
+                r#"{"accepted":true}"#,
+                ErrorKind::MissingField,
+                99,
+                "add_responser",
+            ),
+            (
+                r#"{"add_responser":1,"accepted":true}"#,
+                ErrorKind::WrongType("a string"),
+                100,
+                "add_responser",
+            ),
+            (
+                r#"{"add_responser":"a","accepted":"yes"}"#,
+                ErrorKind::WrongType("a boolean"),
+                115,
+                "accepted",
+            ),
+            (
+                r#"{"add_responser":"a","accepted":true,"accepted":false}"#,
+                ErrorKind::DuplicateKey,
+                120,
+                "accepted",
+            ),
+            (
+                r#"{"accepted":1}"#,
+                ErrorKind::WrongType("a boolean"),
+                95,
+                "accepted",
+            ),
+        ];
+        for (payload, kind, offset, field) in cases {
+            let text = std::format!("{head}{payload}}}");
+            let e = Envelope::from_json(text.as_bytes()).unwrap_err();
+            assert_eq!(
+                (e.kind(), e.offset(), e.field()),
+                (kind, offset, Some(field)),
+                "{payload}"
+            );
+        }
+        let ok = std::format!(r#"{head}{{"accepted":false,"x":1,"add_responser":"a"}}}}"#);
+        let env = Envelope::from_json(ok.as_bytes()).unwrap();
+        assert_eq!(
+            env.body(),
+            &Body::AddFriendResponse {
+                responser: JsonStr::new("a"),
+                accepted: false
+            }
+        );
+    }
 
     #[test]
     fn kinds_round_trip_their_names() {
