@@ -1120,11 +1120,66 @@ impl Parser<'_> {
     }
 }
 
+/// Non-zero when any byte of `w` is `"` or `\\` (SWAR; the lowest flagged byte is exact).
+#[cfg(target_pointer_width = "64")]
+#[inline]
+const fn quote_or_backslash(w: u64) -> u64 {
+    let q = w ^ (LO * b'"' as u64);
+    let b = w ^ (LO * b'\\' as u64);
+    ((q.wrapping_sub(LO) & !q) | (b.wrapping_sub(LO) & !b)) & HI
+}
+
+/// As [`skip_plain`], for text validated already: only `"` and `\\` can stop a string there (control
+/// bytes were rejected), so one test fewer per word. May stop early near the end of the input.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+fn skip_unquoted(bytes: &[u8], mut i: usize) -> usize {
+    if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let w = u128::from_le_bytes(*chunk);
+        // Truncations on purpose: the low and the high eight bytes.
+        #[allow(clippy::cast_possible_truncation)]
+        let (lo, hi) = (w as u64, (w >> 64) as u64);
+        let m = quote_or_backslash(lo);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        let m = quote_or_backslash(hi);
+        if m != 0 {
+            return i + 8 + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+        while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<32>) {
+            let any = block.iter().fold(0u8, |acc, &b| {
+                acc | u8::from(b == b'"') | u8::from(b == b'\\')
+            });
+            if any != 0 {
+                break;
+            }
+            i += 32;
+        }
+    }
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let m = quote_or_backslash(u64::from_le_bytes(*chunk));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// On 32-bit targets: [`skip_plain`] (byte by byte).
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+fn skip_unquoted(bytes: &[u8], i: usize) -> usize {
+    skip_plain(bytes, i)
+}
+
 /// Index just past the closing quote of a validated string whose content starts at `i`.
 #[inline]
 pub(crate) fn skip_validated_string(bytes: &[u8], mut i: usize) -> usize {
     loop {
-        i = skip_plain(bytes, i);
+        i = skip_unquoted(bytes, i);
         match bytes.get(i) {
             Some(b'"') => return i + 1,
             // The byte after a backslash cannot end the string; `\uXXXX` digits are harmless.
@@ -1194,6 +1249,26 @@ mod tests {
         for &(s, kind, off) in cases {
             let e = check(s).unwrap_err();
             assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
+        }
+    }
+
+    #[test]
+    fn validated_string_skip_finds_the_closing_quote() {
+        let pieces: [&str; 7] = ["a", "é", "\\\"", "\\\\", "\\n", "\\u00e9", "xyzxyzxyzxyz"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for len in 0..60 {
+            let mut text = std::string::String::from("\"");
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % 7) as usize]);
+            }
+            text.push('"');
+            let end = text.len();
+            text.push_str(",\"tail\"]");
+            assert!(RawJson::parse(&text[..end]).is_ok(), "{text}");
+            assert_eq!(skip_validated_string(text.as_bytes(), 1), end, "{text}");
         }
     }
 
