@@ -785,12 +785,43 @@ pub(crate) fn body_for<'a>(
         Kind::AddFriendRequest => Body::AddFriendRequest {
             requester: one_string(&payload, "add_requester")?,
         },
+        // Bare metal: the shared reader (one copy of the member loop). Elsewhere the loop is written
+        // out here: sharing it measured 1.4% more instructions on the TEXT decode path (code layout
+        // of the inlined decoder), for no gain off microcontrollers.
+        #[cfg(target_os = "none")]
         Kind::AddFriendResponse => {
             let (responser, accepted) =
                 payload_fields(&payload, "add_responser", Some("accepted"))?;
             Body::AddFriendResponse {
                 responser,
                 accepted: accepted.unwrap_or(false),
+            }
+        }
+        #[cfg(not(target_os = "none"))]
+        Kind::AddFriendResponse => {
+            let mut responser = None;
+            let mut accepted = None;
+            let mut members = payload.object().map_err(|e| e.in_field("payload"))?;
+            let mut scratch = [0u8; 64];
+            while let Some((key, value)) = members.next_member()? {
+                match key.as_key(&mut scratch) {
+                    Some("add_responser") => {
+                        let v = value
+                            .to_json_str()
+                            .map_err(|e| e.in_field("add_responser"))?;
+                        json::set_once(&mut responser, v, &key, "add_responser")?;
+                    }
+                    Some("accepted") => {
+                        let v = value.to_bool().map_err(|e| e.in_field("accepted"))?;
+                        json::set_once(&mut accepted, v, &key, "accepted")?;
+                    }
+                    _ => {}
+                }
+            }
+            let end = members.offset().saturating_sub(1);
+            Body::AddFriendResponse {
+                responser: json::required(responser, "add_responser", end)?,
+                accepted: json::required(accepted, "accepted", end)?,
             }
         }
         Kind::Custom(_) => unreachable_custom(),
@@ -955,7 +986,19 @@ mod tests {
                 (kind, offset, Some(field)),
                 "{payload}"
             );
+            // The shared reader (what bare-metal builds use for this payload) agrees.
+            let raw = RawJson::parse(payload).unwrap();
+            let e = payload_fields(&raw, "add_responser", Some("accepted")).unwrap_err();
+            let at = offset - head.len();
+            assert_eq!(
+                (e.kind(), e.offset(), e.field()),
+                (kind, at, Some(field)),
+                "{payload}"
+            );
         }
+        let raw = RawJson::parse(r#"{"accepted":false,"x":1,"add_responser":"a"}"#).unwrap();
+        let (who, accepted) = payload_fields(&raw, "add_responser", Some("accepted")).unwrap();
+        assert_eq!((who, accepted), (JsonStr::new("a"), Some(false)));
         let ok = std::format!(r#"{head}{{"accepted":false,"x":1,"add_responser":"a"}}}}"#);
         let env = Envelope::from_json(ok.as_bytes()).unwrap();
         assert_eq!(
