@@ -14,6 +14,7 @@ use core::fmt;
 
 use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::StrScan;
 use crate::json::{
     self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson, ValueKind,
 };
@@ -144,6 +145,10 @@ impl<'a> Accounts<'a> {
     /// Reads a JSON array of strings: `WrongType("an array")` at the value, or `WrongType("a string")` at
     /// the first element that is not a string (the caller names the field).
     pub fn from_json(value: &RawJson<'a>) -> Result<Self> {
+        // The document scan found an array of strings and counted it: nothing to read again.
+        if let (ValueKind::Array, Some((len, _))) = (value.kind(), value.string_count()) {
+            return Ok(Accounts(AccountsInner::Json { array: *value, len }));
+        }
         let mut items = StrScan::new(value)?;
         let mut len = 0usize;
         while items.next_str()?.is_some() {
@@ -279,90 +284,6 @@ impl ToJson for Accounts<'_> {
     }
 }
 
-/// Walks the elements of an array that the reader has validated, expecting strings. Because the text is
-/// known-good JSON, finding each string's end needs only its quotes and backslashes (no re-validation of
-/// escapes or control characters), which makes validating and iterating a 500-member list cheap.
-#[derive(Debug, Clone)]
-struct StrScan<'a> {
-    text: &'a str,
-    pos: usize,
-    base: usize,
-    first: bool,
-    done: bool,
-}
-
-impl<'a> StrScan<'a> {
-    fn new(array: &RawJson<'a>) -> Result<Self> {
-        if array.kind() != ValueKind::Array {
-            return Err(array.wrong_type("an array"));
-        }
-        Ok(StrScan {
-            text: array.as_str(),
-            pos: 1,
-            base: array.offset(),
-            first: true,
-            done: false,
-        })
-    }
-
-    fn skip_ws(&mut self, b: &[u8]) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(self.pos) {
-            self.pos += 1;
-        }
-    }
-
-    /// The next string; `None` after the last; `WrongType("a string")` at an element of another type.
-    fn next_str(&mut self) -> Result<Option<JsonStr<'a>>> {
-        if self.done {
-            return Ok(None);
-        }
-        let b = self.text.as_bytes();
-        self.skip_ws(b);
-        if !self.first && b.get(self.pos) == Some(&b',') {
-            self.pos += 1;
-            self.skip_ws(b);
-        }
-        self.first = false;
-        match b.get(self.pos) {
-            Some(b'"') => {}
-            Some(b']') | None => {
-                self.done = true;
-                return Ok(None);
-            }
-            Some(_) => {
-                self.done = true;
-                return Err(Error::new(
-                    ErrorKind::WrongType("a string"),
-                    self.base + self.pos,
-                ));
-            }
-        }
-        let start = self.pos + 1;
-        let mut i = start;
-        let mut escaped = false;
-        loop {
-            // Runs of plain characters 16 bytes per step (the engine's string scan).
-            i = json::skip_plain(b, i);
-            match b.get(i) {
-                Some(b'"') | None => break,
-                // The character after a backslash cannot end the string; `\uXXXX` digits are harmless.
-                Some(b'\\') => {
-                    escaped = true;
-                    i += 2;
-                }
-                Some(_) => i += 1,
-            }
-        }
-        self.pos = i + 1;
-        let raw = self.text.get(start..i).unwrap_or("");
-        Ok(Some(JsonStr::from_raw_parts(
-            raw,
-            escaped,
-            self.base + start,
-        )))
-    }
-}
-
 /// Walks the accounts of a comma-joined JSON string in its raw text: a raw `,` or an escaped one
 /// (`\u002c`) ends an account; other escapes stay inside the account they belong to.
 #[derive(Debug, Clone)]
@@ -454,10 +375,12 @@ impl<'a> Iterator for AccountsIter<'a> {
     fn next(&mut self) -> Option<JsonStr<'a>> {
         match &mut self.0 {
             IterInner::Json { items, remaining } => {
-                // Validated when the list was read: neither error can happen; they end the iteration.
-                let s = items.next_str().ok()??;
-                *remaining = remaining.saturating_sub(1);
-                Some(s)
+                // Validated and counted when the list was read: `remaining` strings follow.
+                if *remaining == 0 {
+                    return None;
+                }
+                *remaining -= 1;
+                items.next_validated()
             }
             IterInner::Slice(it) => it.next().map(|s| JsonStr::new(s)),
             IterInner::Joined { items, remaining } => {
@@ -1033,6 +956,35 @@ mod tests {
     use super::*;
     use std::format;
     use std::string::String;
+
+    #[test]
+    fn counted_lists_iterate_like_checked_ones() {
+        // Compact, loose, escaped, empty: the scan's count and the element-by-element reading agree,
+        // offsets included.
+        for text in [
+            r#"["user_lei","10","13800000042"]"#,
+            r#"[ "user_lei" , "10","13800000042" ]"#,
+            r#"["user_lei","1\u0030","a\"b\\","13800000042"]"#,
+            r#"["","x",""]"#,
+            "[]",
+            "[ ]",
+        ] {
+            let raw = RawJson::parse(text).unwrap();
+            assert!(raw.string_count().is_some(), "{text}");
+            let counted = Accounts::from_json(&raw).unwrap();
+            let mut scan = StrScan::new(&raw).unwrap();
+            let mut checked = std::vec::Vec::new();
+            while let Some(s) = scan.next_str().unwrap() {
+                checked.push((s.raw(), s.offset(), s.is_escaped()));
+            }
+            let got: std::vec::Vec<_> = counted
+                .iter()
+                .map(|s| (s.raw(), s.offset(), s.is_escaped()))
+                .collect();
+            assert_eq!(got, checked, "{text}");
+            assert_eq!(counted.len(), checked.len(), "{text}");
+        }
+    }
     use std::vec::Vec;
 
     #[test]

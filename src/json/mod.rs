@@ -21,6 +21,7 @@
 mod number;
 mod read;
 mod str;
+mod strs;
 mod write;
 
 #[cfg(feature = "serde")]
@@ -37,6 +38,8 @@ pub use read::{
 #[allow(unused_imports)]
 pub(crate) use read::{skip_plain, skip_validated_string};
 pub use str::{Chunk, Chunks, JsonStr};
+pub(crate) use strs::StrScan;
+pub(crate) use write::write_str_body;
 pub use write::{
     CountSink, ObjectWriter, Sink, SliceSink, ToJson, write_escaped, write_str, write_u64,
 };

@@ -124,8 +124,17 @@ pub struct RawJson<'a> {
     offset: usize,
     kind: ValueKind,
     /// For strings: does the text contain a backslash? Known from the scan, so never looked for twice.
+    /// For counted arrays of strings ([`strings`](Self::strings)): `false` only when the array is written
+    /// compactly (`["a","b"]`: no whitespace) and no element has an escape.
     escaped: bool,
+    /// For arrays validated by the document scan: the number of elements when every one is a string
+    /// ([`NOT_COUNTED`] otherwise, or when not known), so that lists of strings are not read again to be
+    /// checked and counted.
+    strings: u32,
 }
+
+/// [`RawJson::strings`] for values that are not arrays of strings, or were not counted.
+const NOT_COUNTED: u32 = u32::MAX;
 
 impl<'a> RawJson<'a> {
     /// Validates `text` as exactly one JSON value (surrounding whitespace is trimmed) with the default depth limit.
@@ -150,6 +159,21 @@ impl<'a> RawJson<'a> {
             offset,
             kind,
             escaped,
+            strings: NOT_COUNTED,
+        }
+    }
+
+    /// For an array whose elements were all found to be strings by the validating scan: their number, and
+    /// whether it is written compactly (`["a","b"]`: no whitespace) with no escape in any element, so
+    /// that each string ends at the next quote and the next one starts two bytes later.
+    /// `None` when some element is not a string, or when the value did not come from that scan (a
+    /// re-walk of a validated value does not count).
+    #[inline]
+    pub(crate) const fn string_count(&self) -> Option<(usize, bool)> {
+        if self.strings == NOT_COUNTED {
+            None
+        } else {
+            Some((self.strings as usize, !self.escaped))
         }
     }
 
@@ -411,10 +435,13 @@ impl<'a> Iterator for ArrayIter<'a> {
     }
 }
 
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
 const LO: u64 = 0x0101_0101_0101_0101;
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
 const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Non-zero when any byte of `w` is `"`, `\` or below 0x20 (exact for existence; SWAR).
+#[cfg_attr(not(target_pointer_width = "64"), allow(dead_code))]
 #[inline]
 pub(crate) const fn string_special(w: u64) -> u64 {
     let q = w ^ (LO * b'"' as u64);
@@ -616,7 +643,25 @@ impl<'a> Parser<'a> {
                     offset: self.base + start,
                     kind: ValueKind::String,
                     escaped,
+                    strings: NOT_COUNTED,
                 });
+            }
+            #[cfg(not(target_os = "none"))]
+            Some(b'[') if !self.trusted => {
+                // Lists of strings (group members) are validated and counted in one tight loop; anything
+                // else is validated from the start again by the general skip, which reports any error.
+                if let Some((n, escaped)) = self.string_array(depth) {
+                    return Ok(RawJson {
+                        text: self.span(start, self.pos),
+                        offset: self.base + start,
+                        kind: ValueKind::Array,
+                        escaped,
+                        strings: n,
+                    });
+                }
+                self.pos = start;
+                self.container(depth)?;
+                ValueKind::Array
             }
             Some(b'{' | b'[') => {
                 let kind = if self.peek() == Some(b'{') {
@@ -651,7 +696,61 @@ impl<'a> Parser<'a> {
             offset: self.base + start,
             kind,
             escaped: false,
+            strings: NOT_COUNTED,
         })
+    }
+
+    /// The array at the current `[` (at nesting level `depth + 1`) if it holds only strings: validates
+    /// it, moves past it and returns the number of elements and whether the array is anything but compact
+    /// with no escapes (see [`RawJson::string_count`]). `None`, with the position somewhere inside, at the
+    /// first thing that is not a valid string element (or its error): the caller starts again.
+    #[cfg(not(target_os = "none"))]
+    #[inline(never)]
+    fn string_array(&mut self, depth: usize) -> Option<(u32, bool)> {
+        if depth + 1 > self.max_depth {
+            return None;
+        }
+        self.pos += 1;
+        // Whitespace anywhere outside the strings makes the list loose.
+        let mut loose = self.peek() != Some(b'"');
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Some((0, loose));
+        }
+        let mut n = 0u32;
+        let mut any_escaped = false;
+        loop {
+            if self.peek() != Some(b'"') {
+                return None;
+            }
+            let (_, _, escaped) = self.scan_string().ok()?;
+            any_escaped |= escaped;
+            n = n.checked_add(1).filter(|&n| n != NOT_COUNTED)?;
+            // Compact lists (`","`): straight to the next string.
+            let b = self.bytes();
+            if b.get(self.pos) == Some(&b',') && b.get(self.pos + 1) == Some(&b'"') {
+                self.pos += 1;
+                continue;
+            }
+            if b.get(self.pos) == Some(&b']') {
+                self.pos += 1;
+                return Some((n, any_escaped || loose));
+            }
+            loose = true;
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Some((n, true));
+                }
+                _ => return None,
+            }
+        }
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<()> {
@@ -1021,11 +1120,66 @@ impl Parser<'_> {
     }
 }
 
+/// Non-zero when any byte of `w` is `"` or `\\` (SWAR; the lowest flagged byte is exact).
+#[cfg(target_pointer_width = "64")]
+#[inline]
+const fn quote_or_backslash(w: u64) -> u64 {
+    let q = w ^ (LO * b'"' as u64);
+    let b = w ^ (LO * b'\\' as u64);
+    ((q.wrapping_sub(LO) & !q) | (b.wrapping_sub(LO) & !b)) & HI
+}
+
+/// As [`skip_plain`], for text validated already: only `"` and `\\` can stop a string there (control
+/// bytes were rejected), so one test fewer per word. May stop early near the end of the input.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+fn skip_unquoted(bytes: &[u8], mut i: usize) -> usize {
+    if let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let w = u128::from_le_bytes(*chunk);
+        // Truncations on purpose: the low and the high eight bytes.
+        #[allow(clippy::cast_possible_truncation)]
+        let (lo, hi) = (w as u64, (w >> 64) as u64);
+        let m = quote_or_backslash(lo);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        let m = quote_or_backslash(hi);
+        if m != 0 {
+            return i + 8 + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+        while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<32>) {
+            let any = block.iter().fold(0u8, |acc, &b| {
+                acc | u8::from(b == b'"') | u8::from(b == b'\\')
+            });
+            if any != 0 {
+                break;
+            }
+            i += 32;
+        }
+    }
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let m = quote_or_backslash(u64::from_le_bytes(*chunk));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// On 32-bit targets: [`skip_plain`] (byte by byte).
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+fn skip_unquoted(bytes: &[u8], i: usize) -> usize {
+    skip_plain(bytes, i)
+}
+
 /// Index just past the closing quote of a validated string whose content starts at `i`.
 #[inline]
 pub(crate) fn skip_validated_string(bytes: &[u8], mut i: usize) -> usize {
     loop {
-        i = skip_plain(bytes, i);
+        i = skip_unquoted(bytes, i);
         match bytes.get(i) {
             Some(b'"') => return i + 1,
             // The byte after a backslash cannot end the string; `\uXXXX` digits are harmless.
@@ -1096,6 +1250,71 @@ mod tests {
             let e = check(s).unwrap_err();
             assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
         }
+    }
+
+    #[test]
+    fn validated_string_skip_finds_the_closing_quote() {
+        let pieces: [&str; 7] = ["a", "é", "\\\"", "\\\\", "\\n", "\\u00e9", "xyzxyzxyzxyz"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for len in 0..60 {
+            let mut text = std::string::String::from("\"");
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % 7) as usize]);
+            }
+            text.push('"');
+            let end = text.len();
+            text.push_str(",\"tail\"]");
+            assert!(RawJson::parse(&text[..end]).is_ok(), "{text}");
+            assert_eq!(skip_validated_string(text.as_bytes(), 1), end, "{text}");
+        }
+    }
+
+    #[test]
+    fn string_arrays_are_counted_and_errors_unchanged() {
+        for (s, n) in [
+            ("[]", Some(0)),
+            ("[ ]", Some(0)),
+            ("[\"a\"]", Some(1)),
+            (" [ \"a\" , \"b\\n\",\"\"\n] ", Some(3)),
+            ("[\"a\",1]", None),
+            ("[1,\"a\"]", None),
+            ("[[\"a\"]]", None),
+        ] {
+            assert_eq!(check(s).unwrap().string_count().map(|c| c.0), n, "{s}");
+        }
+        assert_eq!(check("\"a\"").unwrap().string_count(), None);
+        let cases: &[(&str, ErrorKind, usize)] = &[
+            ("[\"a\",\"\\x\"]", ErrorKind::InvalidEscape, 6),
+            ("[\"a\" \"b\"]", ErrorKind::ExpectedCommaOrBracket, 5),
+            ("[\"a\",]", ErrorKind::ExpectedValue, 5),
+            ("[\"a\",", ErrorKind::UnexpectedEnd, 5),
+            ("[\"a", ErrorKind::UnexpectedEnd, 3),
+            ("[\"a\u{1}\"]", ErrorKind::ControlCharacter, 3),
+            ("[\"a\",{]", ErrorKind::ExpectedKey, 6),
+        ];
+        for &(s, kind, off) in cases {
+            let e = check(s).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
+        }
+        let opts = DecodeOptions::new().with_max_depth(1);
+        let r = RawJson::parse_with("[\"a\"]", &opts).unwrap();
+        assert_eq!(r.string_count(), Some((1, true)));
+        for (s, compact) in [
+            ("[\"a\",\"b\"]", true),
+            ("[\"a\",\"\\u00e9\"]", false),
+            ("[ \"a\",\"b\"]", false),
+            ("[\"a\", \"b\"]", false),
+            ("[\"a\" ,\"b\"]", false),
+            ("[\"a\",\"b\" ]", false),
+        ] {
+            assert_eq!(check(s).unwrap().string_count(), Some((2, compact)), "{s}");
+        }
+        let mut obj = top_object(br#"{"a":["x"]}"#, &opts).unwrap();
+        let e = obj.next_member().unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimitExceeded, 5));
     }
 
     #[test]

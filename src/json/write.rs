@@ -8,8 +8,10 @@
 #![allow(clippy::inline_always)]
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::read::{skip_plain, string_special};
-use crate::json::{Chunk, JsonStr, JsonU64, RawJson};
+use crate::json::read::skip_plain;
+#[cfg(target_pointer_width = "64")]
+use crate::json::read::string_special;
+use crate::json::{JsonStr, JsonU64, RawJson};
 
 /// Where encoded bytes go.
 pub trait Sink {
@@ -56,8 +58,16 @@ impl Sink for SliceSink<'_> {
     }
 }
 
+/// Bare-metal targets copy with the `memcpy` they link anyway (code size first).
+#[cfg(target_os = "none")]
+#[inline]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    dst.copy_from_slice(src);
+}
+
 /// `dst.copy_from_slice(src)` (same lengths), with pieces of up to 16 bytes (keys, ids, digits, the text
 /// between escapes) copied inline as two overlapping fixed-size moves instead of a `memcpy` call.
+#[cfg(not(target_os = "none"))]
 #[inline(always)]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
@@ -218,7 +228,16 @@ pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
     sink.put(bytes.get(start..).unwrap_or(&[]))
 }
 
+/// Index of the first `"`, `\\` or control byte at or after `i`, or `bytes.len()`. On 32-bit targets
+/// [`skip_plain`] goes byte by byte and is exact already.
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+fn skip_plain_exact(bytes: &[u8], i: usize) -> usize {
+    skip_plain(bytes, i).min(bytes.len())
+}
+
 /// Index of the first `"`, `\\` or control byte at or after `i`, or `bytes.len()`.
+#[cfg(target_pointer_width = "64")]
 #[cfg_attr(not(target_os = "none"), inline(always))]
 #[cfg_attr(target_os = "none", inline)]
 fn skip_plain_exact(bytes: &[u8], i: usize) -> usize {
@@ -281,20 +300,35 @@ fn write_escape_byte<S: Sink + ?Sized>(sink: &mut S, b: u8) -> Result<()> {
 #[inline]
 pub fn write_str<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>) -> Result<()> {
     sink.put(b"\"")?;
+    write_str_body(sink, s, true)?;
+    sink.put(b"\"")
+}
+
+/// The text of a [`JsonStr`] without quotes: unescaped, then JSON-escaped again when `escape` (canonical
+/// form) or written as plain text otherwise. The one string writer that every model shares.
+#[inline]
+pub(crate) fn write_str_body<S: Sink + ?Sized>(
+    sink: &mut S,
+    s: &JsonStr<'_>,
+    escape: bool,
+) -> Result<()> {
     if let Some(text) = s.as_str() {
-        write_escaped(sink, text)?;
-    } else {
-        for chunk in s.chunks() {
-            match chunk {
-                Chunk::Text(t) => write_escaped(sink, t)?,
-                Chunk::Char(c) => {
-                    let mut tmp = [0u8; 4];
-                    write_escaped(sink, c.encode_utf8(&mut tmp))?;
-                }
-            }
+        return if escape {
+            write_escaped(sink, text)
+        } else {
+            sink.put(text.as_bytes())
+        };
+    }
+    for chunk in s.chunks() {
+        let mut tmp = [0u8; 4];
+        let text = chunk.as_str(&mut tmp);
+        if escape {
+            write_escaped(sink, text)?;
+        } else {
+            sink.put(text.as_bytes())?;
         }
     }
-    sink.put(b"\"")
+    Ok(())
 }
 
 /// Two decimal digits per entry, "00" to "99".
