@@ -1,6 +1,7 @@
 //! The `mimc` command, run as a built binary: exit codes, `--json` round trips on every fixture, the caret
 //! report on invalid input, `--relaxed` on the manual's literal samples, stdin.
 
+use crate::biz_type;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -53,11 +54,6 @@ fn assert_clean(out: &Output) {
         !o.contains('\x1b') && !e.contains('\x1b'),
         "colour in a pipe"
     );
-}
-
-/// The bizType a dialect fixture's file name carries after `__`.
-fn biz_type(name: &str) -> Option<&str> {
-    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
 }
 
 fn decode_envelope<'a>(bytes: &'a [u8], biz: Option<&'a str>) -> Envelope<'a> {

@@ -1,5 +1,6 @@
 //! The recommended envelope: every manual sample and dialect, errors with offsets, round trips.
 
+use crate::biz_type;
 use mimc_codec::{
     Body, ContentKind, DecodeOptions, Envelope, ErrorKind, FileKind, JsonU64, Kind, KindKey,
     PayloadKey, RawJson, ToJson,
@@ -7,11 +8,6 @@ use mimc_codec::{
 use proptest::prelude::*;
 
 use crate::{alloc_count, fixture, fixtures_in};
-
-/// The bizType a dialect fixture's file name carries after `__`.
-fn biz_type(name: &str) -> Option<&str> {
-    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
-}
 
 fn decode<'a>(name: &'a str, bytes: &'a [u8]) -> Envelope<'a> {
     let r = match biz_type(name) {

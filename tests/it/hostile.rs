@@ -2,6 +2,7 @@
 //! whose offset lies inside the input, in one linear pass, without allocating (so in memory that does not
 //! grow with nesting or size), and never panics. Also the regression cases of fuzz findings.
 
+use crate::biz_type;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -303,12 +304,6 @@ fn read_document(bytes: &[u8]) -> Result<(), Error> {
     let mut obj = json::top_object(bytes, &DecodeOptions::new())?;
     while obj.next_member()?.is_some() {}
     Ok(())
-}
-
-/// The bizType a dialect fixture's name carries after `__`.
-fn biz_type(rel: &str) -> Option<&str> {
-    let name = rel.rsplit('/').next()?;
-    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
 }
 
 fn is_envelope(rel: &str) -> bool {

@@ -27,6 +27,13 @@ mod wire;
 
 use std::path::{Path, PathBuf};
 
+/// The bizType a dialect fixture carries in its file name after `__` (`dialect_android__TEXT.json` →
+/// `TEXT`); accepts a bare name or a path.
+pub fn biz_type(name: &str) -> Option<&str> {
+    let name = name.rsplit('/').next()?;
+    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
+}
+
 /// Path of a fixture under `tests/fixtures/`.
 pub fn fixture_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

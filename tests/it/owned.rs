@@ -1,15 +1,12 @@
 //! Owned copies: on the heap (`into_owned`) and in fixed capacity (`to_heapless`), independent of the input.
 
+use crate::biz_type;
 use mimc_codec::owned::{Fixed, Owned, OwnedEnvelope};
 use mimc_codec::{Envelope, ErrorKind, ToJson};
 use proptest::prelude::*;
 
 use crate::arb::{biz_of, decode_like, env_spec};
 use crate::{alloc_count, fixtures_in};
-
-fn biz_type(name: &str) -> Option<&str> {
-    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
-}
 
 #[test]
 fn every_envelope_fixture_outlives_its_input() {

@@ -1,6 +1,7 @@
 //! serde interop, differential against our own reader and writer: for every fixture and for arbitrary
 //! values, `serde_json::from_slice` equals `from_json` and `serde_json::to_vec` equals `to_json_vec`.
 
+use crate::biz_type;
 use ::serde::de::DeserializeSeed;
 use mimc_codec::json::ValueKind;
 use mimc_codec::owned::OwnedEnvelope;
@@ -12,11 +13,6 @@ use proptest::prelude::*;
 
 use crate::arb::{self, biz_of, decode_like, env_spec, reescape, shuffle_members};
 use crate::{alloc_count, fixture, fixtures_in};
-
-/// The bizType a dialect fixture's file name carries after `__`.
-pub fn biz_type(name: &str) -> Option<&str> {
-    name.strip_suffix(".json")?.split_once("__").map(|(_, k)| k)
-}
 
 /// serde_json's reading of an envelope, with the kind from outside when given; the whole input must be used.
 pub fn serde_envelope<'a>(json: &'a [u8], biz: Option<&'a str>) -> Result<Envelope<'a>, String> {

@@ -1,5 +1,6 @@
 //! The compact form: round trips, pinned bytes (format stability), malformed bytes, sizes.
 
+use crate::biz_type;
 use mimc_codec::wire::{
     from_postcard, postcard_len, to_postcard_heapless, to_postcard_slice, to_postcard_vec,
 };
@@ -49,10 +50,6 @@ pub fn check_pinned(rel: &str, bytes: &[u8]) {
 
 fn stem(name: &str) -> &str {
     name.strip_suffix(".json").unwrap()
-}
-
-fn biz_type(name: &str) -> Option<&str> {
-    stem(name).split_once("__").map(|(_, k)| k)
 }
 
 /// Values built in code that the fixtures do not cover, pinned too.
