@@ -5,7 +5,6 @@
 use crate::biz_type;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use mimc_codec::api::{
     Auth, Contacts, FromData, History, HistoryP2p, HistoryP2t, PacketId, PacketIds, PushP2p,
@@ -19,16 +18,11 @@ use mimc_codec::{
 
 use crate::{alloc_count, fixture, fixture_path};
 
-/// Generous bound that only a super-linear path (or a hang) can break, even in a loaded debug build.
-const SLOW: Duration = Duration::from_secs(20);
-
-/// Runs `f`, asserting it allocates nothing and finishes within [`SLOW`].
+/// Runs `f`, asserting it allocates nothing. (No timed assertion: machines are noisy; a hang would stop
+/// the test run, and the inputs are sized so that a super-linear path would be obvious there.)
 fn no_alloc<R>(what: &str, f: impl FnOnce() -> R) -> R {
-    let start = Instant::now();
     let (allocs, r) = alloc_count::count(f);
-    let took = start.elapsed();
     assert_eq!(allocs, 0, "{what}: decoding allocated");
-    assert!(took < SLOW, "{what}: took {took:?}");
     r
 }
 
