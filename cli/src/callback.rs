@@ -2,7 +2,7 @@
 
 use mimc_codec::{Callback, CallbackKind, Payload};
 
-use crate::formats::{Ctx, Failure, Model};
+use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::message;
 use crate::view::{self, Node, Value};
 
@@ -23,7 +23,7 @@ impl Model for CallbackModel {
     fn json(cb: &Callback<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
         match (ctx.unwrap, cb.payload()) {
             (true, Some(p)) => message::unwrapped_json(&p, ctx, "payload"),
-            _ => Ok(mimc_codec::ToJson::to_json_vec(cb)?),
+            _ => json_line(cb),
         }
     }
 

@@ -8,10 +8,10 @@
 use std::marker::PhantomData;
 
 use mimc_codec::api::{ApiRequest, FromData, Response};
-use mimc_codec::json::{ObjectWriter, Sink, ValueKind};
-use mimc_codec::{JsonU64, Payload, RawJson, ToJson};
+use mimc_codec::json::ValueKind;
+use mimc_codec::{Payload, RawJson};
 
-use crate::formats::{Ctx, Failure, Model};
+use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::message;
 use crate::view::{self, Node, Value};
 
@@ -26,41 +26,6 @@ const PAYLOAD_DEPTH: usize = 4;
 pub(crate) struct Reply<'a> {
     response: Response<'a>,
     call: Option<&'static str>,
-}
-
-impl ToJson for Reply<'_> {
-    /// The wrapper in the order `code, message, data`, `data` as it came (validated).
-    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> mimc_codec::Result<()> {
-        let r = &self.response;
-        let mut o = ObjectWriter::begin(sink)?;
-        o.u64("code", JsonU64::number(r.code()))?;
-        o.str("message", &r.message())?;
-        o.with("data", |s| write_compact(s, r.data().as_str()))?;
-        o.end()
-    }
-}
-
-/// Writes validated JSON without the whitespace between tokens (replies are often pretty-printed);
-/// strings and numbers are copied as they are.
-fn write_compact<S: Sink + ?Sized>(sink: &mut S, json: &str) -> mimc_codec::Result<()> {
-    let bytes = json.as_bytes();
-    let (mut start, mut in_string, mut escaped) = (0, false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            sink.put(bytes.get(start..i).unwrap_or_default())?;
-            start = i + 1;
-        }
-    }
-    sink.put(bytes.get(start..).unwrap_or_default())
 }
 
 /// `--as response`: the wrapper only, `data` untyped.
@@ -235,7 +200,7 @@ fn json(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
             return Ok(out);
         }
     }
-    Ok(reply.to_json_vec()?)
+    json_line(&reply.response)
 }
 
 fn collect_payloads<'a>(
@@ -266,24 +231,4 @@ fn collect_payloads<'a>(
         _ => {}
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn compact(s: &str) -> String {
-        let mut v = Vec::new();
-        write_compact(&mut v, s).unwrap();
-        String::from_utf8(v).unwrap()
-    }
-
-    #[test]
-    fn compacts_outside_strings_only() {
-        assert_eq!(
-            compact("{\n  \"a b\": [ 1, \"x \\\" y\" ],\n\t\"c\" : null }"),
-            r#"{"a b":[1,"x \" y"],"c":null}"#
-        );
-        assert_eq!(compact(r#""\\" "#), r#""\\""#);
-    }
 }

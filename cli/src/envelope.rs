@@ -2,7 +2,7 @@
 
 use mimc_codec::{Body, ContentKind, Envelope, ErrorKind, Kind, KindKey, Payload, PayloadKey};
 
-use crate::formats::{Ctx, Failure, Model};
+use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::view::{self, Node, Value};
 
 /// The envelope format.
@@ -27,6 +27,10 @@ impl Model for EnvelopeModel {
 
     fn view(env: &Envelope<'_>, _ctx: &Ctx<'_>) -> Result<Node, Failure> {
         Ok(view(env))
+    }
+
+    fn json(env: &Envelope<'_>, _ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
+        json_line(env)
     }
 
     fn postcard(env: &Envelope<'_>) -> Result<Vec<u8>, Failure> {

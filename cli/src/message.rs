@@ -4,7 +4,7 @@
 use mimc_codec::{Envelope, ErrorKind, Payload};
 
 use crate::envelope;
-use crate::formats::{Ctx, Failure, Invalid};
+use crate::formats::{Ctx, Failure, Invalid, json_line};
 use crate::report::Problem;
 use crate::view::{self, Value};
 
@@ -68,7 +68,7 @@ pub(crate) fn unwrapped_json(
 ) -> Result<Vec<u8>, Failure> {
     let bytes = bytes(payload, ctx)?;
     match Envelope::from_json_with(&bytes, ctx.biz_type, &ctx.opts) {
-        Ok(env) => Ok(mimc_codec::ToJson::to_json_vec(&env)?),
+        Ok(env) => json_line(&env),
         Err(e) => {
             let mut notes = vec![format!(
                 "--unwrap: the base64 {what} ({} bytes decoded) does not hold an envelope",

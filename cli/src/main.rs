@@ -10,27 +10,16 @@
 //! Exit status: 0 valid, 1 invalid input (with the spot shown on stderr), 2 usage error.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)] // a std binary
 
-#[path = "mimc/api.rs"]
 mod api;
-#[path = "mimc/callback.rs"]
 mod callback;
-#[path = "mimc/envelope.rs"]
 mod envelope;
-#[path = "mimc/formats.rs"]
 mod formats;
-#[path = "mimc/message.rs"]
 mod message;
-#[path = "mimc/relaxed.rs"]
 mod relaxed;
-#[path = "mimc/report.rs"]
 mod report;
-#[path = "mimc/request.rs"]
 mod request;
-#[path = "mimc/style.rs"]
 mod style;
-#[path = "mimc/time.rs"]
 mod time;
-#[path = "mimc/view.rs"]
 mod view;
 
 use std::io::{self, IsTerminal, Read, Write};
@@ -361,7 +350,7 @@ fn write_out(bytes: &[u8]) -> Result<(), Failure> {
 fn kinds_table() -> String {
     use std::fmt::Write as _;
     let width = FORMATS.iter().map(|f| f.kind.len()).max().unwrap_or(0);
-    let decode = |f: &formats::Format| match (f.decode.is_some(), f.no_body.is_some()) {
+    let decode = |f: &formats::Format| match (f.decode.is_some(), f.no_body().is_some()) {
         (true, _) => "yes",
         (false, true) => "no body",
         (false, false) => "not yet",
