@@ -15,9 +15,6 @@ use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::message;
 use crate::view::{self, Node, Value};
 
-/// Keys whose values are credentials: shown redacted in the view (the `--json` output keeps them).
-const SECRETS: [&str; 4] = ["token", "miUserSecurityKey", "appSecret", "appKey"];
-
 /// Nesting followed when looking for payloads (`data.messages[].payload`, `data[].lastMessage.payload`).
 const PAYLOAD_DEPTH: usize = 4;
 
@@ -113,7 +110,7 @@ fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
     n.field("code", Value::noted(r.code().to_string(), code_note));
     n.field("message", view::string(&r.message()));
     let data = r.data();
-    let shown = tree(&data, "data", ctx, 0)?;
+    let shown = tree(&data, "data", ctx)?;
     n.field(
         "data",
         match (shown, data_note) {
@@ -124,63 +121,20 @@ fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
     Ok(n)
 }
 
-/// `data` as a tree: like [`view::raw`], plus redacted secrets and followed payloads.
-fn tree(v: &RawJson<'_>, key: &str, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Failure> {
-    if SECRETS.contains(&key) && v.kind() == ValueKind::String {
-        let len = v.to_json_str().map_or(0, |s| s.chars().count());
-        return Ok(Value::noted(
-            "<redacted>",
-            format!("secret, {len} characters; --json shows it"),
-        ));
-    }
-    if key == "payload" && v.kind() == ValueKind::String {
+/// `data` as a tree ([`view::tree`]: secrets redacted at any depth), with base64 `payload`s summarised or
+/// (`--unwrap`) followed into the envelope inside.
+fn tree(v: &RawJson<'_>, key: &str, ctx: &Ctx<'_>) -> Result<Value, Failure> {
+    view::tree(v, key, 0, &mut |v, key, depth| {
+        if key != "payload" || v.kind() != ValueKind::String || depth > PAYLOAD_DEPTH + 1 {
+            return Ok(None);
+        }
         let p = Payload::from_json(v)?;
-        return if ctx.unwrap {
-            message::unwrapped(&p, ctx)
+        Ok(Some(if ctx.unwrap {
+            message::unwrapped(&p, ctx)?
         } else {
-            Ok(message::summary(&p))
-        };
-    }
-    if depth >= PAYLOAD_DEPTH + 2 {
-        return Ok(view::raw(v, key));
-    }
-    match v.kind() {
-        ValueKind::Object => {
-            let mut node = Node::new("");
-            let mut any = false;
-            for m in v.object()? {
-                let (k, value) = m?;
-                let label = k.to_cow();
-                node.field(
-                    view::display_text(&label),
-                    tree(&value, &label, ctx, depth + 1)?,
-                );
-                any = true;
-            }
-            Ok(if any {
-                Value::Node(node)
-            } else {
-                Value::text("{}")
-            })
-        }
-        ValueKind::Array => {
-            let mut items = Vec::new();
-            let mut total = 0;
-            for item in v.array()? {
-                let item = item?;
-                if items.len() < view::LIST_SHOWN {
-                    items.push(tree(&item, "", ctx, depth + 1)?);
-                }
-                total += 1;
-            }
-            Ok(if total == 0 {
-                Value::text("[]")
-            } else {
-                view::list(items, total)
-            })
-        }
-        _ => Ok(view::raw(v, key)),
-    }
+            message::summary(&p)
+        }))
+    })
 }
 
 /// The `--json` output: the wrapper; with `--unwrap`, the envelope of every base64 `payload` in `data`

@@ -14,6 +14,7 @@ mod api;
 mod callback;
 mod envelope;
 mod formats;
+mod inert;
 mod message;
 mod relaxed;
 mod report;
@@ -93,9 +94,42 @@ struct InputArgs {
     /// commas, no-break and full-width spaces, full-width commas between items.
     #[arg(long)]
     relaxed: bool,
+    /// The largest input read, in bytes (suffixes K, M, G: KiB, MiB, GiB); larger input is refused
+    /// (exit 1) before it is read whole.
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    max_size: u64,
     /// The input file; `-` or none reads stdin.
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
+}
+
+/// Parses a size: digits, optionally followed by K, M or G (powers of 1024; `KiB`, `MB`... also read).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = s.get(digits.len()..).unwrap_or("");
+    let scale: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("unknown unit `{unit}`: use K, M or G")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "expected a positive number of bytes, such as 16M or 1048576".to_owned())
+}
+
+/// `n` bytes for a message: `16 MiB (16777216 bytes)`.
+fn size_text(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 && n % (1 << 30) == 0 => format!("{} GiB ({n} bytes)", n >> 30),
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB ({n} bytes)", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB ({n} bytes)", n >> 10),
+        n => format!("{n} bytes"),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,7 +166,15 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // clap quotes the arguments it rejects: made inert like everything else printed.
+            let text = e.render().to_string();
+            let safe: Vec<_> = text.split('\n').map(inert::inert).collect();
+            let safe = safe.join("\n");
+            let _ = if e.use_stderr() {
+                io::stderr().write_all(safe.as_bytes())
+            } else {
+                io::stdout().write_all(safe.as_bytes())
+            };
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
@@ -146,6 +188,8 @@ fn main() -> ExitCode {
 struct Input {
     origin: String,
     bytes: Vec<u8>,
+    /// `--relaxed` was given.
+    relaxed_asked: bool,
     relaxed: Option<relaxed::Converted>,
 }
 
@@ -155,6 +199,44 @@ impl Input {
             .as_ref()
             .map_or(&self.bytes, |c| c.json.as_bytes())
     }
+
+    /// Converts the relaxed dialect (`--relaxed`); its errors point into `bytes`.
+    fn prepare(&mut self) -> Result<(), Failure> {
+        if self.relaxed_asked {
+            let text = std::str::from_utf8(&self.bytes)
+                .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", e.valid_up_to()))?;
+            self.relaxed = Some(relaxed::to_strict(text)?);
+        }
+        Ok(())
+    }
+}
+
+/// Reads at most `limit` bytes from `reader`: more is an `InputTooLarge` error, found after reading one
+/// byte past the limit (so `/dev/zero` stops there).
+fn read_bounded(reader: impl Read, limit: u64, origin: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Usage(format!("cannot read {origin}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(limit: u64) -> Failure {
+    Problem::new(
+        "InputTooLarge",
+        format!(
+            "the input is larger than {}, the most --max-size lets mimc read; give a larger \
+             --max-size (such as --max-size {}M) to read it",
+            size_text(limit),
+            (limit >> 20).saturating_mul(4).max(64)
+        ),
+        0,
+    )
+    .into()
 }
 
 fn read_input(args: &InputArgs) -> Result<Input, Failure> {
@@ -166,29 +248,28 @@ fn read_input(args: &InputArgs) -> Result<Input, Failure> {
                 "no input: give a FILE, or pipe the JSON into stdin (`-`)".to_owned(),
             ));
         }
-        let mut bytes = Vec::new();
-        stdin
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
+        let bytes = read_bounded(stdin.lock(), args.max_size, "stdin")?;
         ("<stdin>".to_owned(), bytes)
     } else {
         let path = args.file.clone().unwrap_or_default();
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-        (path.display().to_string(), bytes)
-    };
-    let relaxed = if args.relaxed {
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", e.valid_up_to()))?;
-        Some(relaxed::to_strict(text)?)
-    } else {
-        None
+        let origin = path.display().to_string();
+        let file = std::fs::File::open(&path)
+            .map_err(|e| Failure::Usage(format!("cannot read {origin}: {e}")))?;
+        // A regular file says its size: refuse a large one without reading it.
+        if file
+            .metadata()
+            .is_ok_and(|m| m.is_file() && m.len() > args.max_size)
+        {
+            return Err(too_large(args.max_size));
+        }
+        let bytes = read_bounded(file, args.max_size, &origin)?;
+        (origin, bytes)
     };
     Ok(Input {
         origin,
         bytes,
-        relaxed,
+        relaxed_asked: args.relaxed,
+        relaxed: None,
     })
 }
 
@@ -214,6 +295,7 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
             unwrap,
         } => {
             let inp = input.insert(read_input(args)?);
+            inp.prepare()?;
             emit(decode(args, inp, *json, *unwrap)?)
         }
         Command::Encode {
@@ -222,6 +304,7 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
             raw,
         } => {
             let inp = input.insert(read_input(args)?);
+            inp.prepare()?;
             match to {
                 Form::Json => emit(decode(args, inp, true, false)?),
                 Form::Postcard => {
@@ -240,7 +323,12 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
     match result {
         Ok(()) => Ok(()),
         Err(Failure::Usage(msg)) => {
-            let _ = writeln!(io::stderr(), "{}: {msg}", stderr_style.error("error"));
+            let _ = writeln!(
+                io::stderr(),
+                "{}: {}",
+                stderr_style.error("error"),
+                inert::inert(&msg)
+            );
             Err(ExitCode::from(2))
         }
         Err(Failure::Invalid(invalid)) => {
@@ -267,6 +355,8 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
                         notes.push(
                             "read with --relaxed; the position is in the original text".into(),
                         );
+                    } else if inp.relaxed_asked {
+                        // A conversion error: its offset is in the original text already.
                     } else if looks_relaxed(&inp.bytes, problem.offset) {
                         notes.push(
                             "this looks like the manual's JavaScript-literal style; try --relaxed"
@@ -275,7 +365,11 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
                     }
                     report::render(stderr_style, &inp.origin, &inp.bytes, &problem, &notes)
                 }
-                (None, None) => format!("error[{}]: {}\n", problem.name, problem.message),
+                (None, None) => format!(
+                    "{}: {}\n",
+                    stderr_style.error(&format!("error[{}]", problem.name)),
+                    stderr_style.bold(&inert::inert(&problem.message))
+                ),
             };
             let _ = io::stderr().write_all(text.as_bytes());
             Err(ExitCode::from(1))
@@ -330,7 +424,14 @@ fn postcard(args: &InputArgs, inp: &Input) -> Result<Vec<u8>, Failure> {
 fn emit(out: Rendered) -> Result<(), Failure> {
     match out {
         Rendered::View(node) => write_out(node.render(Style::stdout()).as_bytes()),
-        Rendered::Json(mut bytes) => {
+        Rendered::Json(bytes) => {
+            // In a pipe the bytes are the library's, exactly; on a terminal, C1 controls, DEL, bidi
+            // controls and invisible characters inside strings are written as `\uXXXX` (same value).
+            let mut bytes = if io::stdout().is_terminal() {
+                inert::json_inert(&bytes).into_owned()
+            } else {
+                bytes
+            };
             bytes.push(b'\n');
             write_out(&bytes)
         }

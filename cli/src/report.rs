@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::style::Style;
+use crate::{inert, view};
 
 /// One thing wrong with the input: a short kind name, a sentence, and the byte offset it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +62,10 @@ impl From<mimc_codec::Error> for Problem {
     }
 }
 
-/// Where a problem is: 1-based line and column (in characters), and the line's text.
+/// Where a problem is: 1-based line and column (in characters), and the part of the line shown.
+///
+/// Found without copying the line: a report on a 100 MB single-line input costs a window of characters,
+/// not the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Position {
     /// Byte offset, clamped to the input's length.
@@ -70,8 +74,28 @@ pub(crate) struct Position {
     pub(crate) line: usize,
     /// 1-based column, counting characters (an invalid UTF-8 sequence counts as one).
     pub(crate) column: usize,
-    /// The line's characters (lossy for invalid UTF-8), without its line break.
-    pub(crate) text: Vec<char>,
+    /// The characters of the line shown (a window around the spot when the line is long; lossy for
+    /// invalid UTF-8; secret values masked), each with its byte offset in the input.
+    pub(crate) text: Vec<(usize, char)>,
+    /// Is the line cut before (after) the window?
+    cut_before: bool,
+    cut_after: bool,
+}
+
+/// The characters of `bytes` as `from_utf8_lossy` gives them (one U+FFFD per invalid sequence), with
+/// their offsets from the start of `bytes`; without copying.
+fn lossy_chars(bytes: &[u8]) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut at = 0;
+    bytes.utf8_chunks().flat_map(move |chunk| {
+        let start = at;
+        let valid = chunk.valid();
+        at += valid.len() + chunk.invalid().len();
+        let bad = (!chunk.invalid().is_empty()).then_some((start + valid.len(), '\u{FFFD}'));
+        valid
+            .char_indices()
+            .map(move |(i, c)| (start + i, c))
+            .chain(bad)
+    })
 }
 
 impl Position {
@@ -92,55 +116,41 @@ impl Position {
         if line_end > line_start && input.get(line_end - 1) == Some(&b'\r') && line_end > offset {
             line_end -= 1;
         }
+        let line_bytes = input.get(line_start..line_end).unwrap_or(&[]);
         let prefix = input.get(line_start..offset).unwrap_or(&[]);
-        let column = String::from_utf8_lossy(prefix).chars().count() + 1;
-        let text = String::from_utf8_lossy(input.get(line_start..line_end).unwrap_or(&[]))
-            .chars()
+        let at = lossy_chars(prefix).count();
+        let line_chars = lossy_chars(line_bytes).count();
+        let (first, last) = if line_chars > MAX_SHOWN {
+            let first = at.saturating_sub(BEFORE);
+            (first, (first + WINDOW).min(line_chars))
+        } else {
+            (0, line_chars)
+        };
+        let secrets = secret_spans(input, line_start, line_end);
+        let masked = |at: usize| secrets.iter().any(|&(a, b)| a <= at && at < b);
+        let text = lossy_chars(line_bytes)
+            .skip(first)
+            .take(last - first)
+            .map(|(i, c)| {
+                let i = line_start + i;
+                (i, if masked(i) { '*' } else { c })
+            })
             .collect();
         Position {
             offset,
             line,
-            column,
+            column: at + 1,
             text,
+            cut_before: first > 0,
+            cut_after: last < line_chars,
         }
     }
 }
 
-/// How many terminal columns a character takes: 2 for East Asian wide and full-width characters and
-/// most emoji, 0 for combining marks, else 1. An approximation that keeps the caret aligned under the
-/// manual's Chinese text.
+/// How many terminal columns a shown character takes (East Asian wide characters and emoji 2,
+/// combining marks 0).
 fn width(c: char) -> usize {
-    let u = u32::from(c);
-    match u {
-        0x0300..=0x036F | 0x200B..=0x200F | 0xFE00..=0xFE0F => 0,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x1F300..=0x1F64F
-        | 0x1F900..=0x1F9FF
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
-    }
-}
-
-/// How a character of the offending line is shown: tabs stay tabs (the caret line copies them), other
-/// control characters become `�` so they cannot disturb the terminal.
-fn shown(c: char) -> char {
-    if c == '\t' {
-        '\t'
-    } else if c.is_control() {
-        '\u{FFFD}'
-    } else {
-        c
-    }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 /// Longest line shown whole.
@@ -150,41 +160,155 @@ const WINDOW: usize = 100;
 /// Characters of the window before the spot.
 const BEFORE: usize = 50;
 
+/// Pushes how `c` is shown onto the line and (when before the spot) its blank width onto the caret
+/// line: tabs stay tabs (the caret line copies them), unsafe characters are shown escaped.
+fn show(c: char, before_spot: bool, line: &mut String, caret: &mut String) {
+    if c == '\t' {
+        line.push('\t');
+        if before_spot {
+            caret.push('\t');
+        }
+        return;
+    }
+    let start = line.len();
+    if inert::is_unsafe(c) {
+        inert::push_escape(line, c);
+    } else {
+        line.push(c);
+    }
+    if before_spot {
+        let cols: usize = line.get(start..).unwrap_or("").chars().map(width).sum();
+        caret.extend(std::iter::repeat_n(' ', cols));
+    }
+}
+
 /// The offending line (cut to a window around the spot when long) and the caret line under it.
 pub(crate) fn snippet(pos: &Position) -> (String, String) {
-    let at = pos.column.saturating_sub(1).min(pos.text.len());
-    let (start, end) = if pos.text.len() > MAX_SHOWN {
-        let start = at.saturating_sub(BEFORE);
-        (start, (start + WINDOW).min(pos.text.len()))
-    } else {
-        (0, pos.text.len())
-    };
     let mut line = String::new();
     let mut caret = String::new();
-    if start > 0 {
+    if pos.cut_before {
         line.push('…');
         caret.push(' ');
     }
-    for (i, &c) in pos.text.iter().enumerate().take(end).skip(start) {
-        let c = shown(c);
-        line.push(c);
-        if i < at {
-            if c == '\t' {
-                caret.push('\t');
-            } else {
-                caret.extend(std::iter::repeat_n(' ', width(c)));
-            }
-        }
+    for &(i, c) in &pos.text {
+        show(c, i < pos.offset, &mut line, &mut caret);
     }
-    if end < pos.text.len() {
+    if pos.cut_after {
         line.push('…');
     }
     caret.push('^');
     (line, caret)
 }
 
+/// Byte ranges (within the line `start..end` of `input`) of the values of secret keys (`"token": "…"`,
+/// `appKey: '…'` in the relaxed dialect), also when the key ends the line before: error snippets quote
+/// the input, and must not quote credentials. A light scan of the line's tokens, for text that may not
+/// be valid JSON.
+fn secret_spans(input: &[u8], start: usize, end: usize) -> Vec<(usize, usize)> {
+    let line = input.get(start..end).unwrap_or(&[]);
+    let mut spans = Vec::new();
+    // Is the next value a secret? A secret key (with its colon) on an earlier line counts too.
+    let mut pending = key_before(input, start);
+    let mut i = 0;
+    while let Some(&b) = line.get(i) {
+        match b {
+            b'"' | b'\'' => {
+                let close = string_end(line, i);
+                let closed = close > i + 1 && line.get(close - 1) == Some(&b);
+                let body = (i + 1, if closed { close - 1 } else { close });
+                i = close;
+                if pending {
+                    spans.push((start + body.0, start + body.1));
+                    pending = false;
+                } else {
+                    pending = followed_by_colon(line, i)
+                        && line.get(body.0..body.1).is_some_and(is_secret_name);
+                }
+            }
+            b' ' | b'\t' | b'\r' | b':' | b',' | b'{' | b'[' | b'}' | b']' => {
+                if matches!(b, b',' | b'{' | b'}' | b'[' | b']') {
+                    pending = false;
+                }
+                i += 1;
+            }
+            _ => {
+                let word_end = line
+                    .get(i..)
+                    .and_then(|t| {
+                        t.iter().position(|&c| {
+                            matches!(c, b' ' | b'\t' | b'\r' | b':' | b',' | b'}' | b']' | b'"')
+                        })
+                    })
+                    .map_or(line.len(), |n| i + n)
+                    .max(i + 1);
+                let word = line.get(i..word_end).unwrap_or(&[]);
+                if pending {
+                    spans.push((start + i, start + word_end));
+                    pending = false;
+                } else {
+                    pending = followed_by_colon(line, word_end) && is_secret_name(word);
+                }
+                i = word_end;
+            }
+        }
+    }
+    spans
+}
+
+/// Index just past the string opening at `i` (quote `line[i]`), or the line's end.
+fn string_end(line: &[u8], i: usize) -> usize {
+    let quote = line.get(i).copied().unwrap_or(b'"');
+    let mut j = i + 1;
+    while let Some(&b) = line.get(j) {
+        if b == b'\\' {
+            j += 2;
+        } else if b == quote {
+            return j + 1;
+        } else {
+            j += 1;
+        }
+    }
+    line.len()
+}
+
+/// Does a `:` (or the full-width `：`) follow at `i`, after spaces?
+fn followed_by_colon(line: &[u8], i: usize) -> bool {
+    let rest = line.get(i..).unwrap_or(&[]);
+    let rest = rest.trim_ascii_start();
+    rest.starts_with(b":") || rest.starts_with("：".as_bytes())
+}
+
+fn is_secret_name(name: &[u8]) -> bool {
+    std::str::from_utf8(name).is_ok_and(view::is_secret)
+}
+
+/// Does the text before `start` end with a secret key and its colon (the value then opens the line)?
+fn key_before(input: &[u8], start: usize) -> bool {
+    let before = input.get(..start).unwrap_or(&[]).trim_ascii_end();
+    let Some(before) = before
+        .strip_suffix(b":")
+        .or_else(|| before.strip_suffix("：".as_bytes()))
+    else {
+        return false;
+    };
+    let before = before.trim_ascii_end();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let last = before.get(line_start..).unwrap_or(&[]);
+    let key = last
+        .strip_suffix(b"\"")
+        .and_then(|k| k.rsplit(|&b| b == b'"').next())
+        .or_else(|| {
+            last.rsplit(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                .next()
+        });
+    key.is_some_and(is_secret_name)
+}
+
 /// Renders a full report. `origin` names the text `input` (a path, `<stdin>`, or a payload found inside
-/// the input); `notes` are printed under the headline.
+/// the input); `notes` are printed under the headline. Everything taken from the input is made inert.
 pub(crate) fn render(
     style: Style,
     origin: &str,
@@ -197,18 +321,19 @@ pub(crate) fn render(
     let _ = writeln!(
         out,
         "{}: {}",
-        style.error(&format!("error[{}]", problem.name)),
-        style.bold(&problem.message)
+        style.error(&format!("error[{}]", inert::inert(&problem.name))),
+        style.bold(&inert::inert(&problem.message))
     );
     for note in context {
-        let _ = writeln!(out, "  {} {note}", style.dim("note:"));
+        let _ = writeln!(out, "  {} {}", style.dim("note:"), inert::inert(note));
     }
     let gutter = pos.line.to_string().len();
     let pad = " ".repeat(gutter);
     let _ = writeln!(
         out,
-        "{pad}{} {origin}:{}:{} (byte {})",
+        "{pad}{} {}:{}:{} (byte {})",
         style.dim("-->"),
+        inert::inert(origin),
         pos.line,
         pos.column,
         pos.offset
@@ -277,11 +402,14 @@ mod tests {
         let input = b"{\"a\":\"\xff\"}\r\n";
         let pos = Position::locate(input, 6);
         assert_eq!((pos.line, pos.column), (1, 7));
-        assert_eq!(pos.text.iter().collect::<String>(), "{\"a\":\"\u{FFFD}\"}");
+        assert_eq!(
+            pos.text.iter().map(|&(_, c)| c).collect::<String>(),
+            "{\"a\":\"\u{FFFD}\"}"
+        );
         let input = b"{\r\n x}";
         let pos = Position::locate(input, 4);
         assert_eq!((pos.line, pos.column), (2, 2));
-        assert_eq!(pos.text.iter().collect::<String>(), " x}");
+        assert_eq!(pos.text.iter().map(|&(_, c)| c).collect::<String>(), " x}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 )]
 
 mod decode;
+mod hostile;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
