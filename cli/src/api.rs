@@ -49,6 +49,13 @@ impl Model for AnyReply {
     fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
         postcard(reply)
     }
+
+    fn from_postcard(input: &[u8]) -> Result<Reply<'_>, Failure> {
+        Ok(Reply {
+            response: mimc_codec::from_postcard(input)?,
+            call: None,
+        })
+    }
 }
 
 /// `--as response:<call>`: the reply of the call `R` (a request type of `mimc_codec::api`).
@@ -58,19 +65,11 @@ impl<R: ApiRequest> Model for TypedReply<R> {
     type Value<'a> = Reply<'a>;
 
     fn decode<'a>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<Reply<'a>, Failure> {
-        let response = Response::from_json_with(input, &ctx.opts)?;
-        if response.is_success() {
-            // Validation only: the view reads the same (validated) data as a tree.
-            <R::Reply<'a> as FromData<'a>>::from_raw(response.data()).map_err(|e| {
-                let mut failure = Failure::from(e);
-                failure.note(format!("`data` read as the reply of `{}`", R::CALL));
-                failure
-            })?;
-        }
-        Ok(Reply {
-            response,
-            call: Some(R::CALL),
-        })
+        Self::typed(Response::from_json_with(input, &ctx.opts)?)
+    }
+
+    fn from_postcard(input: &[u8]) -> Result<Reply<'_>, Failure> {
+        Self::typed(mimc_codec::from_postcard(input)?)
     }
 
     fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
@@ -83,6 +82,24 @@ impl<R: ApiRequest> Model for TypedReply<R> {
 
     fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
         postcard(reply)
+    }
+}
+
+impl<R: ApiRequest> TypedReply<R> {
+    /// The wrapper, its `data` validated as the reply of `R` when the call succeeded.
+    fn typed<'a>(response: Response<'a>) -> Result<Reply<'a>, Failure> {
+        if response.is_success() {
+            // Validation only: the view reads the same (validated) data as a tree.
+            <R::Reply<'a> as FromData<'a>>::from_raw(response.data()).map_err(|e| {
+                let mut failure = Failure::from(e);
+                failure.note(format!("`data` read as the reply of `{}`", R::CALL));
+                failure
+            })?;
+        }
+        Ok(Reply {
+            response,
+            call: Some(R::CALL),
+        })
     }
 }
 

@@ -56,6 +56,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) unwrap: bool,
     /// Decoding limits.
     pub(crate) opts: DecodeOptions,
+    /// `--from postcard`: the input is the compact form, not JSON.
+    pub(crate) postcard: bool,
 }
 
 /// What a decode produced.
@@ -130,6 +132,22 @@ pub(crate) trait Model {
 
     /// The compact form (`mimc_codec::to_postcard_vec`).
     fn postcard(value: &Self::Value<'_>) -> Result<Vec<u8>, Failure>;
+
+    /// Decodes the compact form (`--from postcard`, `mimc_codec::from_postcard`).
+    fn from_postcard(_input: &[u8]) -> Result<Self::Value<'_>, Failure> {
+        Err(Failure::Usage(
+            "this KIND has no compact (postcard) form to read".to_owned(),
+        ))
+    }
+}
+
+/// Decodes `input` as JSON, or (`--from postcard`) as the compact form.
+fn decode_value<'a, M: Model>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<M::Value<'a>, Failure> {
+    if ctx.postcard {
+        M::from_postcard(input)
+    } else {
+        M::decode(input, ctx)
+    }
 }
 
 /// `decode` entry of a table row.
@@ -139,7 +157,7 @@ pub(crate) type PostcardFn = fn(&[u8], &Ctx<'_>) -> Result<Vec<u8>, Failure>;
 
 /// Decodes with `M`, rendering the view or (`json`) the canonical JSON.
 pub(crate) fn run<M: Model>(input: &[u8], ctx: &Ctx<'_>, json: bool) -> Result<Rendered, Failure> {
-    let value = M::decode(input, ctx)?;
+    let value = decode_value::<M>(input, ctx)?;
     if json {
         Ok(Rendered::Json(M::json(&value, ctx)?))
     } else {
@@ -149,7 +167,7 @@ pub(crate) fn run<M: Model>(input: &[u8], ctx: &Ctx<'_>, json: bool) -> Result<R
 
 /// Decodes with `M` and encodes the value in the compact form.
 pub(crate) fn run_postcard<M: Model>(input: &[u8], ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
-    let value = M::decode(input, ctx)?;
+    let value = decode_value::<M>(input, ctx)?;
     M::postcard(&value)
 }
 
@@ -313,6 +331,46 @@ pub(crate) fn not_supported(f: &Format, what: &str) -> Failure {
     ))
 }
 
+/// Recognises which compact form `input` is: the one of envelope, callback and reply that reads it
+/// whole. Postcard bytes carry no type, so more than one (or none) is an error asking for `--as`.
+pub(crate) fn detect_postcard(input: &[u8]) -> Result<&'static str, Failure> {
+    let envelope = mimc_codec::from_postcard::<mimc_codec::Envelope<'_>>(input);
+    let callback = mimc_codec::from_postcard::<mimc_codec::Callback<'_>>(input);
+    let response = mimc_codec::from_postcard::<api::Response<'_>>(input);
+    let fits: Vec<&str> = [
+        ("envelope", envelope.is_ok()),
+        ("callback", callback.is_ok()),
+        ("response", response.is_ok()),
+    ]
+    .into_iter()
+    .filter_map(|(k, ok)| ok.then_some(k))
+    .collect();
+    match fits.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            // Report the envelope reader's error (the most common compact value).
+            let e = envelope.err().map(Problem::from);
+            let mut failure = Failure::from(
+                e.unwrap_or_else(|| Problem::new("UnknownFormat", "not a compact value", 0)),
+            );
+            failure.note(
+                "read as a compact envelope; none of envelope, callback and response reads these \
+                 bytes (name the KIND with --as)",
+            );
+            Err(failure)
+        }
+        many => Err(Problem::new(
+            "AmbiguousFormat",
+            format!(
+                "these bytes read as more than one compact form ({}); name it with --as KIND",
+                many.join(", ")
+            ),
+            0,
+        )
+        .into()),
+    }
+}
+
 /// Webhook callback `msgType` values.
 const CALLBACK_TYPES: [&str; 4] = [
     "NORMAL_MSG",
@@ -321,8 +379,65 @@ const CALLBACK_TYPES: [&str; 4] = [
     "OFFLINE_TOPIC_MSG",
 ];
 
+/// Top-level keys of API request bodies that envelopes, callbacks and replies do not have.
+const REQUEST_KEYS: [&str; 14] = [
+    "msg",
+    "toAccount",
+    "toAccounts",
+    "topicId",
+    "topicIds",
+    "appAccount",
+    "appKey",
+    "appSecret",
+    "utcFromTime",
+    "utcToTime",
+    "topicName",
+    "accounts",
+    "bulletin",
+    "ownerAccount",
+];
+
+/// The `request:<call>` KIND a body with these keys is: a push has `msg` (and a `msgType` of `""` or
+/// `base64`, which is why this comes before the envelope), a token request `appAccount`, a history query
+/// its time window, the group calls their group fields.
+fn request_call(keys: &[&str], envelope: bool) -> Option<&'static str> {
+    let has = |k: &str| keys.contains(&k);
+    if has("msg") {
+        return Some(if has("toAccounts") {
+            "request:push-p2p-more"
+        } else if has("topicIds") {
+            "request:push-p2t-more"
+        } else if has("topicId") {
+            "request:push-p2t"
+        } else {
+            "request:push-p2p"
+        });
+    }
+    if envelope {
+        return None;
+    }
+    if has("appAccount") {
+        Some("request:token")
+    } else if has("utcFromTime") || has("utcToTime") {
+        Some(if has("topicId") {
+            "request:history-p2t"
+        } else {
+            "request:history-p2p"
+        })
+    } else if has("topicName") && has("accounts") {
+        Some("request:topic-create")
+    } else if has("accounts") {
+        Some("request:topic-join")
+    } else if has("bulletin") || has("ownerAccount") || has("topicName") {
+        Some("request:topic-update")
+    } else {
+        None
+    }
+}
+
 /// Recognises the format of `input` by its top-level keys: a callback `msgType` value means a callback,
-/// `code` with `message` an API reply, `msgId`/`payload`/`content`/`version` an envelope.
+/// `code` with `message` an API reply, the keys of a request body that request ([`request_call`]),
+/// `msgId`/`payload`/`content`/`version` an envelope.
 ///
 /// Only reads; input too broken to read keys from is handed to the envelope decoder, which reports the
 /// problem with its offset.
@@ -331,6 +446,9 @@ pub(crate) fn detect(input: &[u8], opts: &DecodeOptions) -> Result<&'static str,
         return Ok("envelope");
     };
     let (mut callback, mut code, mut message, mut envelope) = (false, false, false, false);
+    // Keys only callbacks have, and keys only envelopes have.
+    let (mut callback_keys, mut envelope_keys) = (false, false);
+    let mut seen: Vec<&'static str> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     let mut scratch = [0u8; 64];
     let mut complete = false;
@@ -352,18 +470,34 @@ pub(crate) fn detect(input: &[u8], opts: &DecodeOptions) -> Result<&'static str,
             }
             Some("code") => code = true,
             Some("message") => message = true,
-            Some("msgId" | "payload" | "content" | "version" | "type") => envelope = true,
-            _ => {}
+            Some("msgId" | "version") => {
+                envelope = true;
+                envelope_keys = true;
+            }
+            Some("payload" | "content" | "type") => envelope = true,
+            Some("fromAppId" | "toAppId") => callback_keys = true,
+            Some(k) => {
+                if let Some(&known) = REQUEST_KEYS.iter().find(|&&r| r == k) {
+                    seen.push(known);
+                }
+            }
+            None => {}
         }
         if keys.len() < 8 {
             keys.push(key.to_cow().into_owned());
         }
     }
-    if callback {
-        Ok("callback")
-    } else if code && message {
-        Ok("response")
-    } else if envelope || !complete {
+    // A callback's keys with an envelope's kind is read as a callback, which says what it is.
+    if callback || (callback_keys && !envelope_keys) {
+        return Ok("callback");
+    }
+    if code && message {
+        return Ok("response");
+    }
+    if let Some(call) = request_call(&seen, envelope) {
+        return Ok(call);
+    }
+    if envelope || !complete {
         // Broken input goes to the envelope decoder, which reports where it breaks.
         Ok("envelope")
     } else {

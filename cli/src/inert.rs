@@ -86,6 +86,30 @@ pub(crate) fn json_inert(json: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out.into_bytes())
 }
 
+/// A name for an invisible or unusual character that a reader may not see: `U+FEFF (byte order mark)`.
+pub(crate) fn describe(c: char) -> String {
+    let name = match c {
+        '\u{FEFF}' => Some("byte order mark"),
+        '\u{A0}' => Some("no-break space"),
+        '\u{3000}' => Some("ideographic space"),
+        '\u{200B}' => Some("zero-width space"),
+        '\u{2028}' => Some("line separator"),
+        '\u{2029}' => Some("paragraph separator"),
+        '\u{FF0C}' => Some("full-width comma"),
+        '\u{FF1A}' => Some("full-width colon"),
+        '\u{2018}' | '\u{2019}' => Some("curly single quote"),
+        '\u{201C}' | '\u{201D}' => Some("curly double quote"),
+        c if is_bidi(c) => Some("bidi control"),
+        c if c.is_control() => Some("control character"),
+        c if c.is_whitespace() => Some("Unicode space"),
+        _ => None,
+    };
+    match name {
+        Some(n) => format!("U+{:04X} ({n})", u32::from(c)),
+        None => format!("U+{:04X}", u32::from(c)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +144,13 @@ mod tests {
         let b: serde_json::Value = serde_json::from_str(safe).unwrap();
         assert_eq!(a, b);
         assert!(matches!(json_inert(b"{\"a\":1}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_what_cannot_be_seen() {
+        assert_eq!(describe('\u{feff}'), "U+FEFF (byte order mark)");
+        assert_eq!(describe('\u{a0}'), "U+00A0 (no-break space)");
+        assert_eq!(describe('\u{202e}'), "U+202E (bidi control)");
+        assert_eq!(describe('x'), "U+0078");
     }
 }

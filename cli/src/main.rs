@@ -14,6 +14,7 @@ mod api;
 mod callback;
 mod envelope;
 mod formats;
+mod hint;
 mod inert;
 mod message;
 mod relaxed;
@@ -92,8 +93,16 @@ struct InputArgs {
     biz_type: Option<String>,
     /// Accept the manual's JavaScript-literal style: unquoted keys, // and /* */ comments, trailing
     /// commas, no-break and full-width spaces, full-width commas between items.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "from")]
     relaxed: bool,
+    /// What the input is written in: JSON, or the compact binary form (raw bytes, or the hex that
+    /// `mimc encode --to postcard` prints on a terminal).
+    #[arg(long, value_name = "FORM", default_value = "json")]
+    from: Form,
+    /// The input is base64 of the message (as the Flutter plugin logs it): decode it first. A JSON
+    /// input that is one base64 text is recognised without it.
+    #[arg(long)]
+    base64: bool,
     /// The largest input read, in bytes (suffixes K, M, G: KiB, MiB, GiB); larger input is refused
     /// (exit 1) before it is read whole.
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
@@ -125,9 +134,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 /// `n` bytes for a message: `16 MiB (16777216 bytes)`.
 fn size_text(n: u64) -> String {
     match n {
-        n if n >= 1 << 30 && n % (1 << 30) == 0 => format!("{} GiB ({n} bytes)", n >> 30),
-        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB ({n} bytes)", n >> 20),
-        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB ({n} bytes)", n >> 10),
+        n if n >= 1 << 30 && n.is_multiple_of(1 << 30) => format!("{} GiB ({n} bytes)", n >> 30),
+        n if n >= 1 << 20 && n.is_multiple_of(1 << 20) => format!("{} MiB ({n} bytes)", n >> 20),
+        n if n >= 1 << 10 && n.is_multiple_of(1 << 10) => format!("{} KiB ({n} bytes)", n >> 10),
         n => format!("{n} bytes"),
     }
 }
@@ -191,6 +200,10 @@ struct Input {
     /// `--relaxed` was given.
     relaxed_asked: bool,
     relaxed: Option<relaxed::Converted>,
+    /// `--from postcard`: `bytes` are the compact form.
+    postcard: bool,
+    /// `--base64` was given, or the input was recognised as one base64 text.
+    base64_asked: bool,
 }
 
 impl Input {
@@ -200,8 +213,21 @@ impl Input {
             .map_or(&self.bytes, |c| c.json.as_bytes())
     }
 
-    /// Converts the relaxed dialect (`--relaxed`); its errors point into `bytes`.
+    /// Decodes base64 (`--base64`) and hex (`--from postcard` on a terminal's hex), converts the relaxed
+    /// dialect (`--relaxed`); errors point into `bytes` as it was.
     fn prepare(&mut self) -> Result<(), Failure> {
+        if self.base64_asked || (!self.postcard && !self.relaxed_asked && base64_json(&self.bytes))
+        {
+            self.bytes = decode_base64(&self.bytes)?;
+            self.origin.push_str(" › base64-decoded");
+            self.base64_asked = true;
+        }
+        if self.postcard {
+            if let Some(bytes) = from_hex(&self.bytes) {
+                self.bytes = bytes;
+                self.origin.push_str(" › hex-decoded");
+            }
+        }
         if self.relaxed_asked {
             let text = std::str::from_utf8(&self.bytes)
                 .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", e.valid_up_to()))?;
@@ -270,14 +296,68 @@ fn read_input(args: &InputArgs) -> Result<Input, Failure> {
         bytes,
         relaxed_asked: args.relaxed,
         relaxed: None,
+        postcard: args.from == Form::Postcard,
+        base64_asked: args.base64,
     })
 }
 
+/// Is `bytes` one base64 text whose decoded bytes are a JSON object (a message logged as base64)?
+fn base64_json(bytes: &[u8]) -> bool {
+    hint::is_base64_text(bytes)
+        && decode_base64(bytes).is_ok_and(|b| b.trim_ascii_start().first() == Some(&b'{'))
+}
+
+/// Decodes base64 text (standard or URL-safe alphabet, padding optional, surrounding whitespace
+/// ignored) with the library's decoder; errors point at the bad character.
+fn decode_base64(bytes: &[u8]) -> Result<Vec<u8>, Failure> {
+    let start = bytes.len() - bytes.trim_ascii_start().len();
+    let text = bytes.trim_ascii();
+    let text = std::str::from_utf8(text)
+        .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", start + e.valid_up_to()))?;
+    // JSON-escape-free text: the payload reader takes it as the body of a JSON string.
+    if let Some(i) = text.find(['\\', '"']) {
+        return Err(Problem::new(
+            "InvalidBase64",
+            "not base64: a quote or backslash",
+            start + i,
+        )
+        .into());
+    }
+    let opts = DecodeOptions::new().with_max_payload(text.len());
+    mimc_codec::Payload::from_json_str(mimc_codec::JsonStr::new(text))
+        .decode_vec_with(&opts)
+        .map_err(|e| {
+            let mut p = Problem::from(e);
+            p.offset += start;
+            Failure::from(p)
+        })
+}
+
+/// The bytes of hex text (`0a1b...`, whitespace between digits allowed), or `None` when it is not hex.
+fn from_hex(bytes: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if digits.is_empty()
+        || !digits.len().is_multiple_of(2)
+        || !digits.iter().all(u8::is_ascii_hexdigit)
+    {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
+}
+
 /// Looks up the table row for the input, recognising it when `--as auto`.
-fn resolve(args: &InputArgs, json: &[u8], opts: &DecodeOptions) -> Result<&'static str, Failure> {
+fn resolve(args: &InputArgs, inp: &Input, opts: &DecodeOptions) -> Result<&'static str, Failure> {
     match &args.kind {
         Target::Kind(k) => Ok(*k),
-        Target::Auto => formats::detect(json, opts),
+        Target::Auto if inp.postcard => formats::detect_postcard(inp.json()),
+        Target::Auto => formats::detect(inp.json(), opts),
     }
 }
 
@@ -348,6 +428,9 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
                         &notes,
                     )
                 }
+                (Some(inp), None) if inp.postcard => {
+                    report::render_binary(stderr_style, &inp.origin, &inp.bytes, &problem, &notes)
+                }
                 (Some(inp), None) => {
                     let mut problem = problem;
                     if let Some(conv) = &inp.relaxed {
@@ -355,14 +438,8 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
                         notes.push(
                             "read with --relaxed; the position is in the original text".into(),
                         );
-                    } else if inp.relaxed_asked {
-                        // A conversion error: its offset is in the original text already.
-                    } else if looks_relaxed(&inp.bytes, problem.offset) {
-                        notes.push(
-                            "this looks like the manual's JavaScript-literal style; try --relaxed"
-                                .into(),
-                        );
                     }
+                    advise(inp, &mut problem, &mut notes);
                     report::render(stderr_style, &inp.origin, &inp.bytes, &problem, &notes)
                 }
                 (None, None) => format!(
@@ -377,28 +454,64 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
     }
 }
 
-/// Does the strict decoder stop at a bare key or a comment, as in the manual's samples?
-fn looks_relaxed(input: &[u8], offset: usize) -> bool {
-    match input.get(offset) {
-        Some(b'/') => matches!(input.get(offset + 1), Some(b'/' | b'*')),
-        Some(&b) => b.is_ascii_alphabetic() || b == b'_' || b == b'$',
-        None => false,
+/// Restates a problem on a `$placeholder`, names an invisible character at the spot, and suggests
+/// `--relaxed` or `--base64` only when it would help.
+fn advise(inp: &Input, problem: &mut Problem, notes: &mut Vec<String>) {
+    let text = &inp.bytes;
+    if let Some(p) = hint::placeholder_problem(text, problem) {
+        *problem = p;
+        notes.push(
+            "the manual writes its samples as templates: each `$name` stands for a value"
+                .to_owned(),
+        );
+        return;
+    }
+    if let Some(note) = hint::unusual_char(text, problem.offset) {
+        notes.push(note);
+    }
+    if inp.relaxed_asked || inp.base64_asked {
+        return;
+    }
+    if hint::relaxed_fixes(text) {
+        notes.push(
+            "this is the manual's JavaScript-literal style (or JSON with a BOM, odd spaces or \
+             trailing commas): try --relaxed"
+                .to_owned(),
+        );
+    } else if hint::is_base64_text(text) {
+        notes.push(
+            "the input is one base64 text: --base64 decodes it first (it does not hold JSON here)"
+                .to_owned(),
+        );
+    } else if hint::is_map_print(text) {
+        notes.push(
+            "this looks like a printed map (Dart's `Map.toString()`, Java's `toString()`): its \
+             values are not quoted, so it is not JSON; log the message with `jsonEncode` instead"
+                .to_owned(),
+        );
     }
 }
 
 fn decode(args: &InputArgs, inp: &Input, json: bool, unwrap: bool) -> Result<Rendered, Failure> {
     let opts = DecodeOptions::new();
     let data = inp.json();
-    let kind = resolve(args, data, &opts)?;
+    let kind = resolve(args, inp, &opts)?;
     let format =
         formats::format(kind).ok_or_else(|| Failure::Usage(format!("unknown KIND {kind}")))?;
     let Some(decode) = format.decode else {
         return Err(formats::not_supported(format, "decoding"));
     };
+    if inp.postcard && format.postcard.is_none() {
+        return Err(formats::not_supported(
+            format,
+            "reading the compact form of",
+        ));
+    }
     let ctx = Ctx {
         biz_type: args.biz_type.as_deref(),
         unwrap,
         opts,
+        postcard: inp.postcard,
     };
     decode(data, &ctx, json)
 }
@@ -406,7 +519,7 @@ fn decode(args: &InputArgs, inp: &Input, json: bool, unwrap: bool) -> Result<Ren
 fn postcard(args: &InputArgs, inp: &Input) -> Result<Vec<u8>, Failure> {
     let opts = DecodeOptions::new();
     let data = inp.json();
-    let kind = resolve(args, data, &opts)?;
+    let kind = resolve(args, inp, &opts)?;
     let format =
         formats::format(kind).ok_or_else(|| Failure::Usage(format!("unknown KIND {kind}")))?;
     let Some(encode) = format.postcard else {
@@ -416,6 +529,7 @@ fn postcard(args: &InputArgs, inp: &Input) -> Result<Vec<u8>, Failure> {
         biz_type: args.biz_type.as_deref(),
         unwrap: false,
         opts,
+        postcard: inp.postcard,
     };
     encode(data, &ctx)
 }

@@ -307,6 +307,64 @@ fn key_before(input: &[u8], start: usize) -> bool {
     key.is_some_and(is_secret_name)
 }
 
+/// Renders a report on binary input (the compact form): the byte offset and the bytes around it in hex,
+/// a caret under the one the problem is at.
+pub(crate) fn render_binary(
+    style: Style,
+    origin: &str,
+    input: &[u8],
+    problem: &Problem,
+    context: &[String],
+) -> String {
+    let offset = problem.offset.min(input.len());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        style.error(&format!("error[{}]", inert::inert(&problem.name))),
+        style.bold(&inert::inert(&problem.message))
+    );
+    for note in context {
+        let _ = writeln!(out, "  {} {}", style.dim("note:"), inert::inert(note));
+    }
+    let _ = writeln!(
+        out,
+        " {} {} (byte {offset} of {})",
+        style.dim("-->"),
+        inert::inert(origin),
+        input.len()
+    );
+    let first = offset.saturating_sub(8);
+    let shown = input
+        .get(first..(first + 16).min(input.len()))
+        .unwrap_or(&[]);
+    let mut hex = String::new();
+    let mut caret = String::new();
+    if first > 0 {
+        hex.push_str("… ");
+        caret.push_str("  ");
+    }
+    for (i, b) in shown.iter().enumerate() {
+        if first + i < offset {
+            caret.push_str("   ");
+        }
+        let _ = write!(hex, "{b:02x} ");
+    }
+    if first + shown.len() < input.len() {
+        hex.push('…');
+    }
+    caret.push('^');
+    let bar = style.dim("|");
+    let end = if offset >= input.len() {
+        " end of input"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "  {bar} {}", hex.trim_end());
+    let _ = writeln!(out, "  {bar} {}{end}", style.error(&caret));
+    out
+}
+
 /// Renders a full report. `origin` names the text `input` (a path, `<stdin>`, or a payload found inside
 /// the input); `notes` are printed under the headline. Everything taken from the input is made inert.
 pub(crate) fn render(

@@ -8,6 +8,7 @@
 )]
 
 mod decode;
+mod helps;
 mod hostile;
 
 use std::io::Write;
