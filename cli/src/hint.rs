@@ -60,9 +60,16 @@ pub(crate) fn unusual_char(input: &[u8], offset: usize) -> Option<String> {
     })
 }
 
+/// Largest input the relaxed hint converts to find out (the conversion copies the input; a report must
+/// stay within a small multiple of it).
+const HINT_MAX: usize = 1 << 20;
+
 /// Would `--relaxed` make `input` JSON, which it is not? The converter is run, and the result validated
-/// (a JSON input that breaks a format rule is not helped by it).
+/// (a JSON input that breaks a format rule is not helped by it). Not tried above [`HINT_MAX`] bytes.
 pub(crate) fn relaxed_fixes(input: &[u8]) -> bool {
+    if input.len() > HINT_MAX {
+        return false;
+    }
     let Ok(text) = std::str::from_utf8(input) else {
         return false;
     };
