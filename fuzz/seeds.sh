@@ -61,7 +61,8 @@ seed_responses() {
     done
 }
 
-# decode_request: the call byte (CALLS in fuzz_targets/decode_request.rs), then the request body.
+# decode_request: the call byte (the index among the calls with a body, in `api::Call::ALL` order: see
+# call_with_body in fuzz_targets/decode_request.rs), then the request body.
 seed_requests() {
     local dir=$here/corpus/decode_request f name call
     mkdir -p "$dir"

@@ -33,9 +33,7 @@ use crate::api::Response;
 use crate::callback::Callback;
 use crate::envelope::{Envelope, Kind, KindKey};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{
-    CountSink, DecodeOptions, JsonStr, JsonU64, MAX_DEPTH_LIMIT, ObjectWriter, Sink, ToJson,
-};
+use crate::json::{CountSink, DecodeOptions, JsonStr, MAX_DEPTH_LIMIT, Sink, ToJson};
 
 mod sealed {
     #[allow(unreachable_pub)]
@@ -204,11 +202,7 @@ impl Ownable for Response<'static> {
     type View<'a> = Response<'a>;
 
     fn store<S: Sink + ?Sized>(v: &Response<'_>, sink: &mut S) -> Result<Layout> {
-        let mut o = ObjectWriter::begin(sink)?;
-        o.u64("code", JsonU64::number(v.code()))?;
-        o.str("message", &v.message())?;
-        o.raw("data", &v.data())?;
-        o.end()?;
+        v.write_json(sink)?;
         Ok(Layout { split: 0, tag: 0 })
     }
 

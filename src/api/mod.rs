@@ -24,6 +24,9 @@
 //! | history-p2t | [`HistoryP2t`] | POST `/api/msg/p2t/query/` | [`History`] |
 //! | contacts | [`ContactsRequest`] | GET `/api/contact/` | [`Contacts`] |
 //!
+//! [`Call`] lists the sixteen calls with their names, methods and routes, for code that picks one by
+//! name.
+//!
 //! ## Sending
 //!
 //! ```
@@ -78,6 +81,7 @@
 //! `<redacted>`; every type holding one therefore never shows it in `Debug` output.
 
 mod auth;
+mod call;
 mod contact;
 mod history;
 mod push;
@@ -88,6 +92,7 @@ mod topic;
 use core::fmt;
 
 pub use auth::{Auth, Headers, Secret};
+pub use call::Call;
 pub use contact::{Contact, Contacts, ContactsRequest, LastMessage, UserType};
 pub use history::{History, HistoryMessage, HistoryP2p, HistoryP2t, TimeWindow};
 pub use push::{

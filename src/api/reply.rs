@@ -4,7 +4,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{self, DecodeOptions, JsonStr, JsonU64, RawJson, ValueKind};
+use crate::json::{self, DecodeOptions, JsonStr, JsonU64, RawJson, Sink, ToJson, ValueKind};
 
 /// The `code` of a successful reply.
 pub const SUCCESS: u64 = 200;
@@ -123,6 +123,27 @@ impl fmt::Debug for Response<'_> {
             .field("message", &self.message)
             .field("data", &Data(self.data.kind(), self.data.as_str().len()))
             .finish()
+    }
+}
+
+/// `{"code":…,"message":…,"data":…}` in that order: `code` as a number, `message` as it came (escapes
+/// written canonically), `data` verbatim, as a [`RawJson`] always is (its
+/// [`write_compact`](RawJson::write_compact) drops the whitespace of a pretty-printed reply).
+///
+/// ```
+/// use mimc_codec::ToJson;
+/// use mimc_codec::api::Response;
+/// let reply = Response::from_json(br#"{"data":{"ok": true},"message":"success","code":"200"}"#)?;
+/// assert_eq!(reply.to_json_vec()?, br#"{"code":200,"message":"success","data":{"ok": true}}"#);
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+impl ToJson for Response<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = json::ObjectWriter::begin(sink)?;
+        o.u64("code", JsonU64::number(self.code))?;
+        o.str("message", &self.message)?;
+        o.raw("data", &self.data)?;
+        o.end()
     }
 }
 

@@ -18,6 +18,7 @@
 //! assert_eq!(code, Some(200));
 //! ```
 
+mod compact;
 mod number;
 mod read;
 mod str;

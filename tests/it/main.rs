@@ -12,8 +12,6 @@ mod api;
 #[allow(dead_code)]
 mod arb;
 mod callback;
-#[cfg(feature = "cli")]
-mod cli;
 mod envelope;
 mod hostile;
 mod json_suite;

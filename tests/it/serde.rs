@@ -408,6 +408,12 @@ fn every_reply_fixture_agrees_with_serde_json() {
         assert_eq!(theirs, ours, "{name}");
         let out = serde_json::to_vec(&ours).unwrap();
         assert_eq!(Response::from_json(&out).unwrap(), ours, "{name}");
+        // Our writer and serde_json's write the same bytes.
+        assert_eq!(
+            String::from_utf8(mimc_codec::ToJson::to_json_vec(&ours).unwrap()).unwrap(),
+            String::from_utf8(out).unwrap(),
+            "{name}"
+        );
         let data = ours.data();
         let call = name.split('.').next().unwrap();
         match call {

@@ -602,3 +602,40 @@ fn lists_are_lazy_exact_and_comparable() {
     assert_eq!(ids.unwrap().iter().map(|v| v.get()).sum::<u64>(), 3);
     assert!(List::<JsonU64>::from_raw(RawJson::parse("{}").unwrap()).is_err());
 }
+
+/// `ToJson` for the wrapper: `{code, message, data}` in that order, `data` verbatim; a reply written in
+/// that order with a numeric code compacts to exactly the compacted fixture, and every reply reads back.
+#[test]
+fn every_reply_fixture_re_encodes_with_to_json() {
+    use mimc_codec::ToJson;
+    let mut exact = 0;
+    for (name, body) in crate::fixtures_in("api") {
+        if !name.contains(".response") {
+            continue;
+        }
+        let reply = Response::from_json(&body).unwrap();
+        let out = reply.to_json_vec().unwrap();
+        assert_eq!(out.len(), reply.json_len(), "{name}");
+        assert_eq!(Response::from_json(&out).unwrap(), reply, "{name}");
+        assert!(out.starts_with(br#"{"code":"#), "{name}");
+        let text = std::str::from_utf8(&body).unwrap();
+        let canonical_order = matches!(
+            (text.find("\"code\""), text.find("\"message\""), text.find("\"data\"")),
+            (Some(c), Some(m), Some(d)) if c < m && m < d
+        );
+        if canonical_order && !text.contains("\"code\": \"") && !text.contains("\"code\":\"") {
+            let mut ours = Vec::new();
+            RawJson::parse(std::str::from_utf8(&out).unwrap())
+                .unwrap()
+                .write_compact(&mut ours)
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(super::minify(&body)).unwrap(),
+                "{name}"
+            );
+            exact += 1;
+        }
+    }
+    assert!(exact >= 10, "{exact}");
+}

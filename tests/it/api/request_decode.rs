@@ -8,32 +8,8 @@ use mimc_codec::api::{
 use mimc_codec::{Accounts, ErrorKind, JsonU64, ToJson};
 use proptest::prelude::*;
 
-use super::{APP_ID, APP_KEY, APP_SECRET, TOPIC_ID, api_fixture, token_auth};
+use super::{APP_ID, APP_KEY, APP_SECRET, TOPIC_ID, api_fixture, minify, token_auth};
 use crate::alloc_count;
-
-/// The fixture without the whitespace between tokens (strings kept as they are).
-fn minify(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    let (mut in_str, mut esc) = (false, false);
-    for &b in json {
-        if in_str {
-            out.push(b);
-            if esc {
-                esc = false;
-            } else if b == b'\\' {
-                esc = true;
-            } else if b == b'"' {
-                in_str = false;
-            }
-        } else if !b.is_ascii_whitespace() {
-            if b == b'"' {
-                in_str = true;
-            }
-            out.push(b);
-        }
-    }
-    out
-}
 
 /// Decodes `api/<call>.request.json`-style fixtures with `decode` and checks the re-encoding.
 fn roundtrips(name: &str, decode: impl Fn(&[u8]) -> Vec<u8>) {

@@ -1,9 +1,9 @@
 //! Every request: method, path, headers and the exact body bytes of the manual's example.
 
 use mimc_codec::api::{
-    ApiRequest, Auth, ContactsRequest, HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore,
-    PushP2t, PushP2tMore, PushSender, TimeWindow, TokenRequest, TopicCreate, TopicDismiss,
-    TopicJoin, TopicKick, TopicMine, TopicQuery, TopicQuit, TopicUpdate,
+    ApiRequest, Auth, Call, ContactsRequest, HistoryP2p, HistoryP2t, PushMessage, PushP2p,
+    PushP2pMore, PushP2t, PushP2tMore, PushSender, TimeWindow, TokenRequest, TopicCreate,
+    TopicDismiss, TopicJoin, TopicKick, TopicMine, TopicQuery, TopicQuit, TopicUpdate,
 };
 use mimc_codec::{JsonU64, ToJson};
 
@@ -319,27 +319,101 @@ fn contacts_with_either_auth() {
     assert!(req.headers().get("appId").is_none());
 }
 
+/// `call` describes `req`: the same name as the request type's `CALL`, the same method, and the route
+/// with the request's ids (and topic-kick's accounts) in place is its path.
+fn check_call<R: ApiRequest>(call: Call, req: &R, accounts: &str) {
+    assert_eq!(call.name(), R::CALL);
+    assert_eq!(Call::from_name(R::CALL), Some(call));
+    assert_eq!(call.method(), req.method(), "{call}");
+    assert_eq!(call.has_body(), req.has_body(), "{call}");
+    let path = call
+        .route()
+        .replace("{appId}", &APP_ID.to_string())
+        .replace("{topicId}", &TOPIC_ID.to_string())
+        .replace("{accounts}", accounts);
+    assert_eq!(req.path().unwrap(), path, "{call}");
+}
+
 #[test]
-fn call_names_match_the_fixtures() {
+fn the_call_list_names_every_request_type() {
+    let text = || PushMessage::text("hi");
+    let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64).unwrap();
+    let mut seen = Vec::new();
+    for call in Call::ALL {
+        match call {
+            Call::Token => check_call(
+                call,
+                &TokenRequest::new(JsonU64::number(APP_ID), APP_KEY, APP_SECRET, "user_lei"),
+                "",
+            ),
+            Call::PushP2p => check_call(
+                call,
+                &PushP2p::new(sender(APP_ID.into()), "10", text()).unwrap(),
+                "",
+            ),
+            Call::PushP2pMore => check_call(
+                call,
+                &PushP2pMore::new(sender(APP_ID.into()), &["10"], text()).unwrap(),
+                "",
+            ),
+            Call::PushP2t => check_call(
+                call,
+                &PushP2t::new(sender(APP_ID.into()), TOPIC_ID, text()).unwrap(),
+                "",
+            ),
+            Call::PushP2tMore => check_call(
+                call,
+                &PushP2tMore::new(sender(APP_ID.into()), &[TOPIC_ID], text()).unwrap(),
+                "",
+            ),
+            Call::TopicCreate => check_call(
+                call,
+                &TopicCreate::new(APP_ID, token_auth(), "g", &["10"]).unwrap(),
+                "",
+            ),
+            Call::TopicQuery => {
+                check_call(call, &TopicQuery::new(APP_ID, TOPIC_ID, token_auth()), "");
+            }
+            Call::TopicMine => check_call(call, &TopicMine::new(APP_ID, token_auth()), ""),
+            Call::TopicJoin => check_call(
+                call,
+                &TopicJoin::new(APP_ID, TOPIC_ID, token_auth(), &["10"]).unwrap(),
+                "",
+            ),
+            Call::TopicQuit => {
+                check_call(call, &TopicQuit::new(APP_ID, TOPIC_ID, token_auth()), "");
+            }
+            Call::TopicKick => check_call(
+                call,
+                &TopicKick::new(APP_ID, TOPIC_ID, token_auth(), &["d", "e"]).unwrap(),
+                "d,e",
+            ),
+            Call::TopicUpdate => {
+                check_call(call, &TopicUpdate::new(APP_ID, TOPIC_ID, token_auth()), "");
+            }
+            Call::TopicDismiss => {
+                check_call(call, &TopicDismiss::new(APP_ID, TOPIC_ID, token_auth()), "");
+            }
+            Call::HistoryP2p => check_call(
+                call,
+                &HistoryP2p::new(APP_ID, token_auth(), "10", "user_lei", window),
+                "",
+            ),
+            Call::HistoryP2t => check_call(
+                call,
+                &HistoryP2t::new(APP_ID, token_auth(), "user_lei", TOPIC_ID, window),
+                "",
+            ),
+            Call::Contacts => check_call(call, &ContactsRequest::new(APP_ID, token_auth()), ""),
+            other => panic!("{other}: a call this test does not know"),
+        }
+        seen.push(call.name());
+    }
+    // The fixtures are named after the calls.
     assert_eq!(
+        seen,
         [
-            PushP2p::CALL,
-            PushP2pMore::CALL,
-            PushP2t::CALL,
-            PushP2tMore::CALL,
-            TopicCreate::CALL,
-            TopicQuery::CALL,
-            TopicMine::CALL,
-            TopicJoin::CALL,
-            TopicQuit::CALL,
-            TopicKick::CALL,
-            TopicUpdate::CALL,
-            TopicDismiss::CALL,
-            HistoryP2p::CALL,
-            HistoryP2t::CALL,
-            ContactsRequest::CALL,
-        ],
-        [
+            "token",
             "push-p2p",
             "push-p2p-more",
             "push-p2t",
@@ -357,6 +431,14 @@ fn call_names_match_the_fixtures() {
             "contacts",
         ]
     );
+    for name in seen {
+        assert!(
+            std::fs::read_dir(crate::fixture_path("api"))
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(name)),
+            "no fixture for {name}"
+        );
+    }
 }
 
 #[test]

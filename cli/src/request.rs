@@ -8,12 +8,12 @@
 use std::marker::PhantomData;
 
 use mimc_codec::api::{
-    Auth, HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore,
+    Auth, Call, HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore,
     PushSender, Secret, TimeWindow, TokenRequest, TopicCreate, TopicJoin, TopicUpdate,
 };
 use mimc_codec::{Accounts, ToJson};
 
-use crate::formats::{Ctx, Failure, Model};
+use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::message;
 use crate::view::{self, Node, Value};
 
@@ -21,10 +21,8 @@ use crate::view::{self, Node, Value};
 pub(crate) trait Body {
     /// The decoded request.
     type Req<'a>: ToJson;
-    /// The call's name (`request:<call>`).
-    const CALL: &'static str;
-    /// Method and path template.
-    const ROUTE: &'static str;
+    /// The call (`request:<call>`): its name, method and route.
+    const CALL: Call;
     /// What the request carries outside the body, if anything.
     const ELSEWHERE: Option<&'static str>;
 
@@ -51,7 +49,10 @@ impl<B: Body> Model for RequestBody<B> {
 
     fn view(req: &B::Req<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
         let mut n = Node::new(format!("request:{}", B::CALL));
-        n.field("call", Value::text(B::ROUTE));
+        n.field(
+            "call",
+            Value::text(format!("{} {}", B::CALL.method(), B::CALL.route())),
+        );
         if let Some(elsewhere) = B::ELSEWHERE {
             n.field(
                 "not in the body",
@@ -60,6 +61,10 @@ impl<B: Body> Model for RequestBody<B> {
         }
         B::fields(req, &mut n, ctx)?;
         Ok(n)
+    }
+
+    fn json(req: &B::Req<'_>, _ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
+        json_line(req)
     }
 
     fn postcard(_: &B::Req<'_>) -> Result<Vec<u8>, Failure> {
@@ -144,8 +149,7 @@ fn msg(n: &mut Node, m: &PushMessage<'_>, ctx: &Ctx<'_>) -> Result<(), Failure> 
 pub(crate) struct Token;
 impl Body for Token {
     type Req<'a> = TokenRequest<'a>;
-    const CALL: &'static str = "token";
-    const ROUTE: &'static str = "POST /api/account/token";
+    const CALL: Call = Call::Token;
     const ELSEWHERE: Option<&'static str> = None;
     fn decode(input: &[u8]) -> mimc_codec::Result<TokenRequest<'_>> {
         TokenRequest::from_json(input)
@@ -162,8 +166,7 @@ impl Body for Token {
 pub(crate) struct P2p;
 impl Body for P2p {
     type Req<'a> = PushP2p<'a>;
-    const CALL: &'static str = "push-p2p";
-    const ROUTE: &'static str = "POST /api/push/p2p/";
+    const CALL: Call = Call::PushP2p;
     const ELSEWHERE: Option<&'static str> = None;
     fn decode(input: &[u8]) -> mimc_codec::Result<PushP2p<'_>> {
         PushP2p::from_json(input)
@@ -178,8 +181,7 @@ impl Body for P2p {
 pub(crate) struct P2pMore;
 impl Body for P2pMore {
     type Req<'a> = PushP2pMore<'a>;
-    const CALL: &'static str = "push-p2p-more";
-    const ROUTE: &'static str = "POST /api/push/p2p/more";
+    const CALL: Call = Call::PushP2pMore;
     const ELSEWHERE: Option<&'static str> = None;
     fn decode(input: &[u8]) -> mimc_codec::Result<PushP2pMore<'_>> {
         PushP2pMore::from_json(input)
@@ -194,8 +196,7 @@ impl Body for P2pMore {
 pub(crate) struct P2t;
 impl Body for P2t {
     type Req<'a> = PushP2t<'a>;
-    const CALL: &'static str = "push-p2t";
-    const ROUTE: &'static str = "POST /api/push/p2t/";
+    const CALL: Call = Call::PushP2t;
     const ELSEWHERE: Option<&'static str> = None;
     fn decode(input: &[u8]) -> mimc_codec::Result<PushP2t<'_>> {
         PushP2t::from_json(input)
@@ -210,8 +211,7 @@ impl Body for P2t {
 pub(crate) struct P2tMore;
 impl Body for P2tMore {
     type Req<'a> = PushP2tMore<'a>;
-    const CALL: &'static str = "push-p2t-more";
-    const ROUTE: &'static str = "POST /api/push/p2t/more";
+    const CALL: Call = Call::PushP2tMore;
     const ELSEWHERE: Option<&'static str> = None;
     fn decode(input: &[u8]) -> mimc_codec::Result<PushP2tMore<'_>> {
         PushP2tMore::from_json(input)
@@ -227,8 +227,7 @@ impl Body for P2tMore {
 pub(crate) struct Create;
 impl Body for Create {
     type Req<'a> = TopicCreate<'a>;
-    const CALL: &'static str = "topic-create";
-    const ROUTE: &'static str = "POST /api/topic/{appId}";
+    const CALL: Call = Call::TopicCreate;
     const ELSEWHERE: Option<&'static str> =
         Some("appId (path); authentication, whose account becomes the owner (headers)");
     fn decode(input: &[u8]) -> mimc_codec::Result<TopicCreate<'_>> {
@@ -244,8 +243,7 @@ impl Body for Create {
 pub(crate) struct Join;
 impl Body for Join {
     type Req<'a> = TopicJoin<'a>;
-    const CALL: &'static str = "topic-join";
-    const ROUTE: &'static str = "POST /api/topic/{appId}/{topicId}/accounts";
+    const CALL: Call = Call::TopicJoin;
     const ELSEWHERE: Option<&'static str> = Some("appId, topicId (path); authentication (headers)");
     fn decode(input: &[u8]) -> mimc_codec::Result<TopicJoin<'_>> {
         TopicJoin::from_json(input, UNKNOWN_ID, UNKNOWN_ID, unknown_auth())
@@ -259,8 +257,7 @@ impl Body for Join {
 pub(crate) struct Update;
 impl Body for Update {
     type Req<'a> = TopicUpdate<'a>;
-    const CALL: &'static str = "topic-update";
-    const ROUTE: &'static str = "PUT /api/topic/{appId}/{topicId}";
+    const CALL: Call = Call::TopicUpdate;
     const ELSEWHERE: Option<&'static str> =
         Some("appId, topicId (path); the owner's authentication (headers)");
     fn decode(input: &[u8]) -> mimc_codec::Result<TopicUpdate<'_>> {
@@ -280,8 +277,7 @@ impl Body for Update {
 pub(crate) struct HistP2p;
 impl Body for HistP2p {
     type Req<'a> = HistoryP2p<'a>;
-    const CALL: &'static str = "history-p2p";
-    const ROUTE: &'static str = "POST /api/msg/p2p/query/";
+    const CALL: Call = Call::HistoryP2p;
     const ELSEWHERE: Option<&'static str> = Some("authentication (token header)");
     fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2p<'_>> {
         HistoryP2p::from_json(input, unknown_auth())
@@ -298,8 +294,7 @@ impl Body for HistP2p {
 pub(crate) struct HistP2t;
 impl Body for HistP2t {
     type Req<'a> = HistoryP2t<'a>;
-    const CALL: &'static str = "history-p2t";
-    const ROUTE: &'static str = "POST /api/msg/p2t/query/";
+    const CALL: Call = Call::HistoryP2t;
     const ELSEWHERE: Option<&'static str> = Some("authentication (token header)");
     fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2t<'_>> {
         HistoryP2t::from_json(input, unknown_auth())

@@ -1,60 +1,12 @@
 //! The `mimc` command, run as a built binary: exit codes, `--json` round trips on every fixture, the caret
 //! report on invalid input, `--relaxed` on the manual's literal samples, stdin.
 
-use crate::biz_type;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
 use mimc_codec::api::Response;
 use mimc_codec::{Callback, Envelope, JsonStr, Message, Payload, ToJson};
 
-use crate::{fixture, fixture_path, fixtures_in};
-
-/// Runs `mimc` with `args`, feeding `stdin` (or an empty, non-terminal stdin).
-fn mimc(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mimc"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run mimc");
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(stdin.unwrap_or_default()).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn path(rel: &str) -> String {
-    fixture_path(rel).to_string_lossy().into_owned()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Nothing a user should never see: no panic trace, no colour codes in pipes.
-fn assert_clean(out: &Output) {
-    let (o, e) = (stdout(out), stderr(out));
-    assert!(
-        !e.contains("panicked") && !e.contains("RUST_BACKTRACE"),
-        "{e}"
-    );
-    assert!(
-        !o.contains('\x1b') && !e.contains('\x1b'),
-        "colour in a pipe"
-    );
-}
+use crate::{
+    assert_clean, biz_type, code, fixture, fixture_path, fixtures_in, mimc, path, stderr, stdout,
+};
 
 fn decode_envelope<'a>(bytes: &'a [u8], biz: Option<&'a str>) -> Envelope<'a> {
     match biz {

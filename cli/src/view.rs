@@ -17,6 +17,8 @@ use std::fmt::Write as _;
 use mimc_codec::json::{self, ValueKind};
 use mimc_codec::{JsonStr, JsonU64, RawJson};
 
+use crate::formats::Failure;
+use crate::inert;
 use crate::style::Style;
 use crate::time::utc_millis;
 
@@ -38,20 +40,28 @@ pub(crate) enum Value {
     List { items: Vec<Value>, total: usize },
 }
 
+/// `text` made inert ([`inert::inert`]): whatever goes into the view is safe to print.
+fn safe(text: String) -> String {
+    match inert::inert(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
 impl Value {
-    /// Plain text.
+    /// Plain text (made inert).
     pub(crate) fn text(text: impl Into<String>) -> Self {
         Value::Scalar {
-            text: text.into(),
+            text: safe(text.into()),
             note: None,
         }
     }
 
-    /// Text with a note.
+    /// Text with a note (both made inert).
     pub(crate) fn noted(text: impl Into<String>, note: impl Into<String>) -> Self {
         Value::Scalar {
-            text: text.into(),
-            note: Some(note.into()),
+            text: safe(text.into()),
+            note: Some(safe(note.into())),
         }
     }
 }
@@ -62,28 +72,31 @@ pub(crate) struct Node {
     title: String,
     kind: Option<String>,
     fields: Vec<(String, Value)>,
+    /// Members not shown (a long object), said at the end.
+    more: usize,
 }
 
 impl Node {
     /// A record titled `title`.
     pub(crate) fn new(title: impl Into<String>) -> Self {
         Node {
-            title: title.into(),
+            title: safe(title.into()),
             kind: None,
             fields: Vec::new(),
+            more: 0,
         }
     }
 
     /// Sets the kind shown after the title.
     #[must_use]
     pub(crate) fn kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
+        self.kind = Some(safe(kind.into()));
         self
     }
 
     /// Adds a field.
     pub(crate) fn field(&mut self, label: impl Into<String>, value: Value) -> &mut Self {
-        self.fields.push((label.into(), value));
+        self.fields.push((safe(label.into()), value));
         self
     }
 
@@ -116,6 +129,14 @@ impl Node {
             let pad = " ".repeat(width.saturating_sub(label.chars().count()) + 2);
             let _ = write!(out, "{indent}{}", style.key(label));
             render_value(value, style, depth, &pad, out);
+        }
+        if self.more > 0 {
+            let noun = if self.more == 1 { "member" } else { "members" };
+            let _ = writeln!(
+                out,
+                "{indent}{}",
+                style.dim(&format!("… {} more {noun}", self.more))
+            );
         }
     }
 }
@@ -166,22 +187,37 @@ pub(crate) fn list(items: impl IntoIterator<Item = Value>, total: usize) -> Valu
     }
 }
 
-/// Text shown as is when every character is printable and it has no edge spaces; else as a JSON string.
+/// Characters of a text shown in the view; the rest is cut (`--json` shows everything).
+pub(crate) const TEXT_SHOWN: usize = 2000;
+
+/// Text shown as is when every character is safe and printable ([`inert::is_unsafe`]) and it has no edge
+/// spaces; else as a JSON string whose escapes also cover C1 controls, DEL, bidi controls and invisible
+/// characters (so it reads back as the same string). Cut after [`TEXT_SHOWN`] characters, with `…`.
 pub(crate) fn display_text(s: &str) -> String {
+    let (s, cut) = match s.char_indices().nth(TEXT_SHOWN) {
+        Some((i, _)) => (s.get(..i).unwrap_or(s), true),
+        None => (s, false),
+    };
     let plain = !s.is_empty()
-        && !s.chars().any(char::is_control)
+        && !s.chars().any(inert::is_unsafe)
         && !s.starts_with(char::is_whitespace)
         && !s.ends_with(char::is_whitespace)
         && !s.starts_with('"');
-    if plain {
-        return s.to_owned();
+    let mut out = if plain {
+        s.to_owned()
+    } else {
+        let mut v = Vec::with_capacity(s.len() + 2);
+        v.push(b'"');
+        // Writing into a Vec cannot fail.
+        let _ = json::write_escaped(&mut v, s);
+        v.push(b'"');
+        let v = inert::json_inert(&v).into_owned();
+        String::from_utf8(v).unwrap_or_default()
+    };
+    if cut {
+        out.push('…');
     }
-    let mut v = Vec::with_capacity(s.len() + 2);
-    v.push(b'"');
-    // Writing into a Vec cannot fail.
-    let _ = json::write_escaped(&mut v, s);
-    v.push(b'"');
-    String::from_utf8(v).unwrap_or_default()
+    out
 }
 
 /// A string value from JSON, unescaped.
@@ -247,50 +283,168 @@ fn is_time_key(key: &str) -> bool {
     matches!(key, "timestamp" | "ts" | "utcFromTime" | "utcToTime")
 }
 
-/// Any validated JSON value as a tree, `key` being the name it came under (for timestamps).
-pub(crate) fn raw(v: &RawJson<'_>, key: &str) -> Value {
-    raw_at(v, key, 0)
+/// Keys whose values are credentials, shown redacted wherever they stand (`--json` keeps them).
+const SECRETS: [&str; 4] = ["token", "miUserSecurityKey", "appSecret", "appKey"];
+
+/// Is `key` the name of a credential (in any letter case, as HTTP headers are)?
+pub(crate) fn is_secret(key: &str) -> bool {
+    SECRETS.iter().any(|s| s.eq_ignore_ascii_case(key))
 }
 
-fn raw_at(v: &RawJson<'_>, key: &str, depth: usize) -> Value {
+/// A secret, redacted: its length only.
+pub(crate) fn redacted(chars: usize) -> Value {
+    Value::noted(
+        "<redacted>",
+        format!("secret, {chars} characters; --json shows it"),
+    )
+}
+
+/// The view of a value under a secret key.
+fn redacted_raw(v: &RawJson<'_>) -> Value {
+    let chars = match v.to_json_str() {
+        Ok(s) => s.chars().count(),
+        Err(_) => v.as_str().chars().count(),
+    };
+    redacted(chars)
+}
+
+/// Members of an object shown before the rest is counted.
+pub(crate) const MEMBERS_SHOWN: usize = 64;
+
+/// Looks at a value before the generic tree does: `Some(view)` replaces it (a base64 payload followed).
+pub(crate) type Hook<'h> =
+    dyn FnMut(&RawJson<'_>, &str, usize) -> Result<Option<Value>, Failure> + 'h;
+
+/// Any validated JSON value as a tree, `key` being the name it came under (for timestamps and secrets).
+pub(crate) fn raw(v: &RawJson<'_>, key: &str) -> Value {
+    tree(v, key, 0, &mut |_, _, _| Ok(None)).unwrap_or_else(|_| Value::text(compact_text(v)))
+}
+
+/// The tree of `v`: records and lists down to [`TREE_DEPTH`], then compact JSON; secrets redacted at
+/// any depth, timestamps with their date, long lists and objects cut (the rest counted, not kept).
+pub(crate) fn tree(
+    v: &RawJson<'_>,
+    key: &str,
+    depth: usize,
+    hook: &mut Hook<'_>,
+) -> Result<Value, Failure> {
+    if is_secret(key) {
+        return Ok(redacted_raw(v));
+    }
+    if let Some(shown) = hook(v, key, depth)? {
+        return Ok(shown);
+    }
     if depth >= TREE_DEPTH {
-        return Value::text(v.as_str());
+        return Ok(Value::text(compact_text(v)));
     }
     match v.kind() {
         ValueKind::Object => {
-            let Ok(members) = v.object() else {
-                return Value::text(v.as_str());
-            };
             let mut node = Node::new("");
-            for m in members {
-                let Ok((k, value)) = m else {
-                    return Value::text(v.as_str());
-                };
-                let label = k.to_cow();
-                let shown = raw_at(&value, &label, depth + 1);
-                node.field(display_text(&label), shown);
+            let mut total = 0;
+            for m in v.object()? {
+                let (k, value) = m?;
+                if total < MEMBERS_SHOWN {
+                    let label = k.to_cow();
+                    let shown = tree(&value, &label, depth + 1, hook)?;
+                    node.field(display_text(&label), shown);
+                }
+                total += 1;
             }
-            if node.fields.is_empty() {
-                return Value::text("{}");
-            }
-            Value::Node(node)
+            node.more = total - node.fields.len();
+            Ok(if total == 0 {
+                Value::text("{}")
+            } else {
+                Value::Node(node)
+            })
         }
         ValueKind::Array => {
-            let Ok(items) = v.array() else {
-                return Value::text(v.as_str());
-            };
-            let all: Vec<RawJson<'_>> = items.filter_map(Result::ok).collect();
-            if all.is_empty() {
-                return Value::text("[]");
+            let mut items = Vec::new();
+            let mut total = 0;
+            for item in v.array()? {
+                let item = item?;
+                if items.len() < LIST_SHOWN {
+                    items.push(tree(&item, "", depth + 1, hook)?);
+                }
+                total += 1;
             }
-            list(all.iter().map(|x| raw_at(x, "", depth + 1)), all.len())
+            Ok(if total == 0 {
+                Value::text("[]")
+            } else {
+                list(items, total)
+            })
         }
-        ValueKind::String | ValueKind::Number if is_time_key(key) => match JsonU64::from_json(v) {
-            Ok(n) => millis(n),
-            Err(_) => scalar(v),
-        },
-        _ => scalar(v),
+        ValueKind::String | ValueKind::Number if is_time_key(key) => {
+            Ok(match JsonU64::from_json(v) {
+                Ok(n) => millis(n),
+                Err(_) => scalar(v),
+            })
+        }
+        _ => Ok(scalar(v)),
     }
+}
+
+/// Bytes of compact JSON written for a value too deep for the tree before it is cut.
+const JSON_SHOWN: usize = 4 * TEXT_SHOWN;
+
+/// `v` as compact JSON with secrets redacted, made inert, cut after [`JSON_SHOWN`] bytes.
+pub(crate) fn compact_text(v: &RawJson<'_>) -> String {
+    let mut out = Vec::new();
+    let complete = write_redacted(v, &mut out).is_ok();
+    let mut text = String::from_utf8(inert::json_inert(&out).into_owned()).unwrap_or_default();
+    if !complete {
+        text.push('…');
+    }
+    text
+}
+
+/// Writes `v` compactly, secrets as `"<redacted>"`; `Err` once [`JSON_SHOWN`] bytes are written (cut at
+/// a character boundary). Recursion is bounded by the decoder's depth limit (the value was validated).
+fn write_redacted(v: &RawJson<'_>, out: &mut Vec<u8>) -> Result<(), ()> {
+    let full = |out: &mut Vec<u8>| {
+        if out.len() > JSON_SHOWN {
+            let mut end = JSON_SHOWN;
+            while end > 0 && out.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
+                end -= 1;
+            }
+            out.truncate(end);
+            Err(())
+        } else {
+            Ok(())
+        }
+    };
+    match v.kind() {
+        ValueKind::Object => {
+            out.push(b'{');
+            for (i, m) in v.object().map_err(|_| ())?.enumerate() {
+                let (k, value) = m.map_err(|_| ())?;
+                if i > 0 {
+                    out.push(b',');
+                }
+                json::write_str(out, &k).map_err(|_| ())?;
+                out.push(b':');
+                if is_secret(&k.to_cow()) {
+                    out.extend_from_slice(b"\"<redacted>\"");
+                } else {
+                    write_redacted(&value, out)?;
+                }
+                full(out)?;
+            }
+            out.push(b'}');
+        }
+        ValueKind::Array => {
+            out.push(b'[');
+            for (i, item) in v.array().map_err(|_| ())?.enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_redacted(&item.map_err(|_| ())?, out)?;
+                full(out)?;
+            }
+            out.push(b']');
+        }
+        _ => v.write_compact(out).map_err(|_| ())?,
+    }
+    full(out)
 }
 
 fn scalar(v: &RawJson<'_>) -> Value {
@@ -303,7 +457,7 @@ fn scalar(v: &RawJson<'_>) -> Value {
                 Value::text(display_text(&text))
             }
         }
-        Err(_) => Value::text(v.as_str()),
+        Err(_) => Value::text(compact_text(v)),
     }
 }
 

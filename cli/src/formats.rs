@@ -4,9 +4,8 @@
 //! postcard) and one line in [`FORMATS`]. KINDs whose model has not landed in the library yet have no
 //! entry functions: asking for them is a usage error that says so (exit 2), never made-up output.
 
-use mimc_codec::{DecodeOptions, ToJson, json};
-
-use mimc_codec::api;
+use mimc_codec::api::{self, Call};
+use mimc_codec::{DecodeOptions, RawJson, ToJson, json};
 
 use crate::api::{AnyReply, TypedReply};
 use crate::callback::CallbackModel;
@@ -16,26 +15,6 @@ use crate::request::{
     Create, HistP2p, HistP2t, Join, P2p, P2pMore, P2t, P2tMore, RequestBody, Token, Update,
 };
 use crate::view::Node;
-
-/// The HTTP API calls, as named in `request:<call>` and `response:<call>`.
-pub(crate) const CALLS: [&str; 16] = [
-    "token",
-    "push-p2p",
-    "push-p2p-more",
-    "push-p2t",
-    "push-p2t-more",
-    "topic-create",
-    "topic-query",
-    "topic-mine",
-    "topic-join",
-    "topic-quit",
-    "topic-kick",
-    "topic-update",
-    "topic-dismiss",
-    "history-p2p",
-    "history-p2t",
-    "contacts",
-];
 
 /// What the input is to be read as (the value of `--as`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +36,8 @@ impl Target {
         }
         let hint = match s.split_once(':') {
             Some(("request" | "response", call)) => {
-                format!("unknown API call `{call}`; calls: {}", CALLS.join(", "))
+                let names: Vec<&str> = Call::ALL.iter().map(|c| c.name()).collect();
+                format!("unknown API call `{call}`; calls: {}", names.join(", "))
             }
             _ => "expected auto, envelope, callback, request:<call> or response:<call> \
                   (`mimc kinds` lists them all)"
@@ -76,6 +56,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) unwrap: bool,
     /// Decoding limits.
     pub(crate) opts: DecodeOptions,
+    /// `--from postcard`: the input is the compact form, not JSON.
+    pub(crate) postcard: bool,
 }
 
 /// What a decode produced.
@@ -136,7 +118,7 @@ impl From<Problem> for Failure {
 /// A decodable format: how to decode it, show it, and re-encode it.
 pub(crate) trait Model {
     /// The decoded value, borrowing the input.
-    type Value<'a>: ToJson;
+    type Value<'a>;
 
     /// Decodes and validates `input`.
     fn decode<'a>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<Self::Value<'a>, Failure>;
@@ -144,13 +126,28 @@ pub(crate) trait Model {
     /// The readable view (following payloads when `ctx.unwrap`).
     fn view(value: &Self::Value<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure>;
 
-    /// The `--json` output: the canonical re-encoding (or, with `--unwrap`, what the payloads hold).
-    fn json(value: &Self::Value<'_>, _ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
-        Ok(value.to_json_vec()?)
-    }
+    /// The `--json` output: the canonical re-encoding on one line ([`json_line`]), or with `--unwrap`
+    /// what the payloads hold.
+    fn json(value: &Self::Value<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure>;
 
     /// The compact form (`mimc_codec::to_postcard_vec`).
     fn postcard(value: &Self::Value<'_>) -> Result<Vec<u8>, Failure>;
+
+    /// Decodes the compact form (`--from postcard`, `mimc_codec::from_postcard`).
+    fn from_postcard(_input: &[u8]) -> Result<Self::Value<'_>, Failure> {
+        Err(Failure::Usage(
+            "this KIND has no compact (postcard) form to read".to_owned(),
+        ))
+    }
+}
+
+/// Decodes `input` as JSON, or (`--from postcard`) as the compact form.
+fn decode_value<'a, M: Model>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<M::Value<'a>, Failure> {
+    if ctx.postcard {
+        M::from_postcard(input)
+    } else {
+        M::decode(input, ctx)
+    }
 }
 
 /// `decode` entry of a table row.
@@ -160,7 +157,7 @@ pub(crate) type PostcardFn = fn(&[u8], &Ctx<'_>) -> Result<Vec<u8>, Failure>;
 
 /// Decodes with `M`, rendering the view or (`json`) the canonical JSON.
 pub(crate) fn run<M: Model>(input: &[u8], ctx: &Ctx<'_>, json: bool) -> Result<Rendered, Failure> {
-    let value = M::decode(input, ctx)?;
+    let value = decode_value::<M>(input, ctx)?;
     if json {
         Ok(Rendered::Json(M::json(&value, ctx)?))
     } else {
@@ -170,7 +167,7 @@ pub(crate) fn run<M: Model>(input: &[u8], ctx: &Ctx<'_>, json: bool) -> Result<R
 
 /// Decodes with `M` and encodes the value in the compact form.
 pub(crate) fn run_postcard<M: Model>(input: &[u8], ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
-    let value = M::decode(input, ctx)?;
+    let value = decode_value::<M>(input, ctx)?;
     M::postcard(&value)
 }
 
@@ -185,28 +182,57 @@ pub(crate) struct Format {
     pub(crate) decode: Option<DecodeFn>,
     /// `encode --to postcard`; `None` until the library has a postcard form for it.
     pub(crate) postcard: Option<PostcardFn>,
-    /// For the request of a call that sends no body: its method and path template.
-    pub(crate) no_body: Option<&'static str>,
+    /// The API call of a `request:<call>` or `response:<call>` row.
+    pub(crate) call: Option<Call>,
 }
 
-/// The `request:<call>` row: decoded by `body(Model)`, or `none("METHOD /path")` for calls without a body.
+impl Format {
+    /// For the request of a call that sends no body: the call.
+    pub(crate) fn no_body(&self) -> Option<Call> {
+        self.call
+            .filter(|c| !c.has_body() && self.kind.starts_with("request:"))
+    }
+}
+
+/// The canonical JSON of `value` on one line: the library's writer, then the whitespace of verbatim
+/// values (a pretty-printed reply's `data`, a custom payload) dropped with `RawJson::write_compact`.
+pub(crate) fn json_line(value: &impl ToJson) -> Result<Vec<u8>, Failure> {
+    let json = value.to_json_vec()?;
+    if !json
+        .iter()
+        .any(|&b| matches!(b, b'\n' | b'\r' | b'\t' | b' '))
+    {
+        return Ok(json);
+    }
+    let text = std::str::from_utf8(&json).map_err(|e| {
+        Failure::Usage(format!(
+            "internal error: the library wrote invalid UTF-8 at byte {}",
+            e.valid_up_to()
+        ))
+    })?;
+    let mut out = Vec::with_capacity(json.len());
+    RawJson::parse(text)?.write_compact(&mut out)?;
+    Ok(out)
+}
+
+/// The `request:<call>` row: decoded by `body(Model)`, or `none` for calls without a body.
 macro_rules! request_row {
-    (body, $call:literal, $about:literal, $model:ident) => {
+    (body, $name:literal, $call:ident, $about:literal, $model:ident) => {
         Format {
-            kind: concat!("request:", $call),
+            kind: concat!("request:", $name),
             about: $about,
             decode: Some(run::<RequestBody<$model>>),
             postcard: None,
-            no_body: None,
+            call: Some(Call::$call),
         }
     };
-    (none, $call:literal, $about:literal, $route:literal) => {
+    (none, $name:literal, $call:ident, $about:literal, $_:tt) => {
         Format {
-            kind: concat!("request:", $call),
+            kind: concat!("request:", $name),
             about: $about,
             decode: None,
             postcard: None,
-            no_body: Some($route),
+            call: Some(Call::$call),
         }
     };
 }
@@ -214,66 +240,66 @@ macro_rules! request_row {
 /// Builds [`FORMATS`]: the envelope, callbacks, the untyped reply, then for every API call its request
 /// (its body, or a row saying the call sends none) and its typed reply.
 macro_rules! table {
-    ($( $call:literal => $req:ident, $how:ident($arg:tt), $req_about:literal, $resp_about:literal; )*) => {
-        /// Every KIND. API calls come as `request:<call>` then `response:<call>`, in [`CALLS`] order.
+    ($( $name:literal $call:ident => $req:ident, $how:ident($arg:tt), $req_about:literal, $resp_about:literal; )*) => {
+        /// Every KIND. API calls come as `request:<call>` then `response:<call>`, in `Call::ALL` order.
         pub(crate) static FORMATS: &[Format] = &[
             Format {
                 kind: "envelope",
                 about: "the recommended message envelope",
                 decode: Some(run::<EnvelopeModel>),
                 postcard: Some(run_postcard::<EnvelopeModel>),
-                no_body: None,
+                call: None,
             },
             Format {
                 kind: "callback",
                 about: "a webhook callback body",
                 decode: Some(run::<CallbackModel>),
                 postcard: Some(run_postcard::<CallbackModel>),
-                no_body: None,
+                call: None,
             },
             Format {
                 kind: "response",
                 about: "an HTTP API reply {code, message, data}, data untyped",
                 decode: Some(run::<AnyReply>),
                 postcard: Some(run_postcard::<AnyReply>),
-                no_body: None,
+                call: None,
             },
             $(
-                request_row!($how, $call, $req_about, $arg),
+                request_row!($how, $name, $call, $req_about, $arg),
                 Format {
-                    kind: concat!("response:", $call),
+                    kind: concat!("response:", $name),
                     about: $resp_about,
                     decode: Some(run::<TypedReply<api::$req<'static>>>),
                     postcard: Some(run_postcard::<TypedReply<api::$req<'static>>>),
-                    no_body: None,
+                    call: Some(Call::$call),
                 },
             )*
         ];
 
-        /// `(KIND call name, the request type's own CALL)` for every row, to check they agree.
+        /// `(KIND call name, the call, the request type's own CALL)` for every row, to check they agree.
         #[cfg(test)]
-        const CALL_NAMES: &[(&str, &str)] =
-            &[$( ($call, <api::$req<'static> as api::ApiRequest>::CALL), )*];
+        const CALL_NAMES: &[(&str, Call, &str)] =
+            &[$( ($name, Call::$call, <api::$req<'static> as api::ApiRequest>::CALL), )*];
     };
 }
 
 table! {
-    "token" => TokenRequest, body(Token), "token request body", "token reply";
-    "push-p2p" => PushP2p, body(P2p), "one-to-one push request body", "one-to-one push reply";
-    "push-p2p-more" => PushP2pMore, body(P2pMore), "push-to-many-users request body", "push-to-many-users reply";
-    "push-p2t" => PushP2t, body(P2t), "group push request body", "group push reply";
-    "push-p2t-more" => PushP2tMore, body(P2tMore), "push-to-many-groups request body", "push-to-many-groups reply";
-    "topic-create" => TopicCreate, body(Create), "create-group request body", "create-group reply";
-    "topic-query" => TopicQuery, none("GET /api/topic/{appId}/{topicId}"), "query-group request (GET, no body)", "query-group reply";
-    "topic-mine" => TopicMine, none("GET /api/topic/{appId}/account"), "my-groups request (GET, no body)", "my-groups reply";
-    "topic-join" => TopicJoin, body(Join), "invite request body", "invite reply";
-    "topic-quit" => TopicQuit, none("DELETE /api/topic/{appId}/{topicId}/account"), "leave request (DELETE, no body)", "leave reply";
-    "topic-kick" => TopicKick, none("DELETE /api/topic/{appId}/{topicId}/accounts?accounts={account},{account}"), "kick request (DELETE, query string)", "kick reply";
-    "topic-update" => TopicUpdate, body(Update), "update-group request body", "update-group reply";
-    "topic-dismiss" => TopicDismiss, none("DELETE /api/topic/{appId}/{topicId}"), "dismiss request (DELETE, no body)", "dismiss reply";
-    "history-p2p" => HistoryP2p, body(HistP2p), "one-to-one history request body", "one-to-one history reply";
-    "history-p2t" => HistoryP2t, body(HistP2t), "group history request body", "group history reply";
-    "contacts" => ContactsRequest, none("GET /api/contact/"), "recent contacts request (GET, no body)", "recent contacts reply";
+    "token" Token => TokenRequest, body(Token), "token request body", "token reply";
+    "push-p2p" PushP2p => PushP2p, body(P2p), "one-to-one push request body", "one-to-one push reply";
+    "push-p2p-more" PushP2pMore => PushP2pMore, body(P2pMore), "push-to-many-users request body", "push-to-many-users reply";
+    "push-p2t" PushP2t => PushP2t, body(P2t), "group push request body", "group push reply";
+    "push-p2t-more" PushP2tMore => PushP2tMore, body(P2tMore), "push-to-many-groups request body", "push-to-many-groups reply";
+    "topic-create" TopicCreate => TopicCreate, body(Create), "create-group request body", "create-group reply";
+    "topic-query" TopicQuery => TopicQuery, none(-), "query-group request (GET, no body)", "query-group reply";
+    "topic-mine" TopicMine => TopicMine, none(-), "my-groups request (GET, no body)", "my-groups reply";
+    "topic-join" TopicJoin => TopicJoin, body(Join), "invite request body", "invite reply";
+    "topic-quit" TopicQuit => TopicQuit, none(-), "leave request (DELETE, no body)", "leave reply";
+    "topic-kick" TopicKick => TopicKick, none(-), "kick request (DELETE, query string)", "kick reply";
+    "topic-update" TopicUpdate => TopicUpdate, body(Update), "update-group request body", "update-group reply";
+    "topic-dismiss" TopicDismiss => TopicDismiss, none(-), "dismiss request (DELETE, no body)", "dismiss reply";
+    "history-p2p" HistoryP2p => HistoryP2p, body(HistP2p), "one-to-one history request body", "one-to-one history reply";
+    "history-p2t" HistoryP2t => HistoryP2t, body(HistP2t), "group history request body", "group history reply";
+    "contacts" Contacts => ContactsRequest, none(-), "recent contacts request (GET, no body)", "recent contacts reply";
 }
 
 /// The table row of `kind`.
@@ -284,11 +310,13 @@ pub(crate) fn format(kind: &str) -> Option<&'static Format> {
 /// The message for a KIND this build cannot handle in the way asked: a call that sends no body, a
 /// format without a compact form, or one whose model has not landed.
 pub(crate) fn not_supported(f: &Format, what: &str) -> Failure {
-    if let Some(route) = f.no_body {
+    if let Some(call) = f.no_body() {
         return Failure::Usage(format!(
-            "`{}` has no body: the call is `{route}`, its parameters travel in the path (and query) \
+            "`{}` has no body: the call is `{} {}`, its parameters travel in the path (and query) \
              and its authentication in headers, so there is nothing to decode",
-            f.kind
+            f.kind,
+            call.method(),
+            call.route()
         ));
     }
     if f.decode.is_some() {
@@ -303,6 +331,46 @@ pub(crate) fn not_supported(f: &Format, what: &str) -> Failure {
     ))
 }
 
+/// Recognises which compact form `input` is: the one of envelope, callback and reply that reads it
+/// whole. Postcard bytes carry no type, so more than one (or none) is an error asking for `--as`.
+pub(crate) fn detect_postcard(input: &[u8]) -> Result<&'static str, Failure> {
+    let envelope = mimc_codec::from_postcard::<mimc_codec::Envelope<'_>>(input);
+    let callback = mimc_codec::from_postcard::<mimc_codec::Callback<'_>>(input);
+    let response = mimc_codec::from_postcard::<api::Response<'_>>(input);
+    let fits: Vec<&str> = [
+        ("envelope", envelope.is_ok()),
+        ("callback", callback.is_ok()),
+        ("response", response.is_ok()),
+    ]
+    .into_iter()
+    .filter_map(|(k, ok)| ok.then_some(k))
+    .collect();
+    match fits.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            // Report the envelope reader's error (the most common compact value).
+            let e = envelope.err().map(Problem::from);
+            let mut failure = Failure::from(
+                e.unwrap_or_else(|| Problem::new("UnknownFormat", "not a compact value", 0)),
+            );
+            failure.note(
+                "read as a compact envelope; none of envelope, callback and response reads these \
+                 bytes (name the KIND with --as)",
+            );
+            Err(failure)
+        }
+        many => Err(Problem::new(
+            "AmbiguousFormat",
+            format!(
+                "these bytes read as more than one compact form ({}); name it with --as KIND",
+                many.join(", ")
+            ),
+            0,
+        )
+        .into()),
+    }
+}
+
 /// Webhook callback `msgType` values.
 const CALLBACK_TYPES: [&str; 4] = [
     "NORMAL_MSG",
@@ -311,8 +379,65 @@ const CALLBACK_TYPES: [&str; 4] = [
     "OFFLINE_TOPIC_MSG",
 ];
 
+/// Top-level keys of API request bodies that envelopes, callbacks and replies do not have.
+const REQUEST_KEYS: [&str; 14] = [
+    "msg",
+    "toAccount",
+    "toAccounts",
+    "topicId",
+    "topicIds",
+    "appAccount",
+    "appKey",
+    "appSecret",
+    "utcFromTime",
+    "utcToTime",
+    "topicName",
+    "accounts",
+    "bulletin",
+    "ownerAccount",
+];
+
+/// The `request:<call>` KIND a body with these keys is: a push has `msg` (and a `msgType` of `""` or
+/// `base64`, which is why this comes before the envelope), a token request `appAccount`, a history query
+/// its time window, the group calls their group fields.
+fn request_call(keys: &[&str], envelope: bool) -> Option<&'static str> {
+    let has = |k: &str| keys.contains(&k);
+    if has("msg") {
+        return Some(if has("toAccounts") {
+            "request:push-p2p-more"
+        } else if has("topicIds") {
+            "request:push-p2t-more"
+        } else if has("topicId") {
+            "request:push-p2t"
+        } else {
+            "request:push-p2p"
+        });
+    }
+    if envelope {
+        return None;
+    }
+    if has("appAccount") {
+        Some("request:token")
+    } else if has("utcFromTime") || has("utcToTime") {
+        Some(if has("topicId") {
+            "request:history-p2t"
+        } else {
+            "request:history-p2p"
+        })
+    } else if has("topicName") && has("accounts") {
+        Some("request:topic-create")
+    } else if has("accounts") {
+        Some("request:topic-join")
+    } else if has("bulletin") || has("ownerAccount") || has("topicName") {
+        Some("request:topic-update")
+    } else {
+        None
+    }
+}
+
 /// Recognises the format of `input` by its top-level keys: a callback `msgType` value means a callback,
-/// `code` with `message` an API reply, `msgId`/`payload`/`content`/`version` an envelope.
+/// `code` with `message` an API reply, the keys of a request body that request ([`request_call`]),
+/// `msgId`/`payload`/`content`/`version` an envelope.
 ///
 /// Only reads; input too broken to read keys from is handed to the envelope decoder, which reports the
 /// problem with its offset.
@@ -321,6 +446,9 @@ pub(crate) fn detect(input: &[u8], opts: &DecodeOptions) -> Result<&'static str,
         return Ok("envelope");
     };
     let (mut callback, mut code, mut message, mut envelope) = (false, false, false, false);
+    // Keys only callbacks have, and keys only envelopes have.
+    let (mut callback_keys, mut envelope_keys) = (false, false);
+    let mut seen: Vec<&'static str> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     let mut scratch = [0u8; 64];
     let mut complete = false;
@@ -342,18 +470,34 @@ pub(crate) fn detect(input: &[u8], opts: &DecodeOptions) -> Result<&'static str,
             }
             Some("code") => code = true,
             Some("message") => message = true,
-            Some("msgId" | "payload" | "content" | "version" | "type") => envelope = true,
-            _ => {}
+            Some("msgId" | "version") => {
+                envelope = true;
+                envelope_keys = true;
+            }
+            Some("payload" | "content" | "type") => envelope = true,
+            Some("fromAppId" | "toAppId") => callback_keys = true,
+            Some(k) => {
+                if let Some(&known) = REQUEST_KEYS.iter().find(|&&r| r == k) {
+                    seen.push(known);
+                }
+            }
+            None => {}
         }
         if keys.len() < 8 {
             keys.push(key.to_cow().into_owned());
         }
     }
-    if callback {
-        Ok("callback")
-    } else if code && message {
-        Ok("response")
-    } else if envelope || !complete {
+    // A callback's keys with an envelope's kind is read as a callback, which says what it is.
+    if callback || (callback_keys && !envelope_keys) {
+        return Ok("callback");
+    }
+    if code && message {
+        return Ok("response");
+    }
+    if let Some(call) = request_call(&seen, envelope) {
+        return Ok(call);
+    }
+    if envelope || !complete {
         // Broken input goes to the envelope decoder, which reports where it breaks.
         Ok("envelope")
     } else {
@@ -379,19 +523,22 @@ mod tests {
 
     #[test]
     fn every_call_has_a_request_and_a_response_row() {
-        for call in CALLS {
-            assert!(format(&format!("request:{call}")).is_some(), "{call}");
-            assert!(format(&format!("response:{call}")).is_some(), "{call}");
+        for call in Call::ALL {
+            let req = format(&format!("request:{call}")).unwrap();
+            assert_eq!(req.call, Some(call));
+            assert_eq!(req.decode.is_some(), call.has_body(), "{call}");
+            assert_eq!(req.no_body().is_some(), !call.has_body(), "{call}");
+            let resp = format(&format!("response:{call}")).unwrap();
+            assert_eq!((resp.call, resp.no_body()), (Some(call), None));
         }
-        assert_eq!(FORMATS.len(), 3 + 2 * CALLS.len());
+        assert_eq!(FORMATS.len(), 3 + 2 * Call::ALL.len());
     }
 
     #[test]
-    fn reply_rows_name_their_request_types_call() {
-        assert_eq!(CALL_NAMES.len(), CALLS.len());
-        for ((kind, call), listed) in CALL_NAMES.iter().zip(CALLS) {
-            assert_eq!(kind, call);
-            assert_eq!(*kind, listed);
+    fn rows_name_their_request_types_call() {
+        assert_eq!(CALL_NAMES.len(), Call::ALL.len());
+        for ((name, call, request_call), listed) in CALL_NAMES.iter().zip(Call::ALL) {
+            assert_eq!((*call, call.name(), *request_call), (listed, *name, *name));
         }
     }
 

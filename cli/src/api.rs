@@ -8,15 +8,12 @@
 use std::marker::PhantomData;
 
 use mimc_codec::api::{ApiRequest, FromData, Response};
-use mimc_codec::json::{ObjectWriter, Sink, ValueKind};
-use mimc_codec::{JsonU64, Payload, RawJson, ToJson};
+use mimc_codec::json::ValueKind;
+use mimc_codec::{Payload, RawJson};
 
-use crate::formats::{Ctx, Failure, Model};
+use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::message;
 use crate::view::{self, Node, Value};
-
-/// Keys whose values are credentials: shown redacted in the view (the `--json` output keeps them).
-const SECRETS: [&str; 4] = ["token", "miUserSecurityKey", "appSecret", "appKey"];
 
 /// Nesting followed when looking for payloads (`data.messages[].payload`, `data[].lastMessage.payload`).
 const PAYLOAD_DEPTH: usize = 4;
@@ -26,41 +23,6 @@ const PAYLOAD_DEPTH: usize = 4;
 pub(crate) struct Reply<'a> {
     response: Response<'a>,
     call: Option<&'static str>,
-}
-
-impl ToJson for Reply<'_> {
-    /// The wrapper in the order `code, message, data`, `data` as it came (validated).
-    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> mimc_codec::Result<()> {
-        let r = &self.response;
-        let mut o = ObjectWriter::begin(sink)?;
-        o.u64("code", JsonU64::number(r.code()))?;
-        o.str("message", &r.message())?;
-        o.with("data", |s| write_compact(s, r.data().as_str()))?;
-        o.end()
-    }
-}
-
-/// Writes validated JSON without the whitespace between tokens (replies are often pretty-printed);
-/// strings and numbers are copied as they are.
-fn write_compact<S: Sink + ?Sized>(sink: &mut S, json: &str) -> mimc_codec::Result<()> {
-    let bytes = json.as_bytes();
-    let (mut start, mut in_string, mut escaped) = (0, false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            sink.put(bytes.get(start..i).unwrap_or_default())?;
-            start = i + 1;
-        }
-    }
-    sink.put(bytes.get(start..).unwrap_or_default())
 }
 
 /// `--as response`: the wrapper only, `data` untyped.
@@ -87,6 +49,13 @@ impl Model for AnyReply {
     fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
         postcard(reply)
     }
+
+    fn from_postcard(input: &[u8]) -> Result<Reply<'_>, Failure> {
+        Ok(Reply {
+            response: mimc_codec::from_postcard(input)?,
+            call: None,
+        })
+    }
 }
 
 /// `--as response:<call>`: the reply of the call `R` (a request type of `mimc_codec::api`).
@@ -96,19 +65,11 @@ impl<R: ApiRequest> Model for TypedReply<R> {
     type Value<'a> = Reply<'a>;
 
     fn decode<'a>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<Reply<'a>, Failure> {
-        let response = Response::from_json_with(input, &ctx.opts)?;
-        if response.is_success() {
-            // Validation only: the view reads the same (validated) data as a tree.
-            <R::Reply<'a> as FromData<'a>>::from_raw(response.data()).map_err(|e| {
-                let mut failure = Failure::from(e);
-                failure.note(format!("`data` read as the reply of `{}`", R::CALL));
-                failure
-            })?;
-        }
-        Ok(Reply {
-            response,
-            call: Some(R::CALL),
-        })
+        Self::typed(Response::from_json_with(input, &ctx.opts)?)
+    }
+
+    fn from_postcard(input: &[u8]) -> Result<Reply<'_>, Failure> {
+        Self::typed(mimc_codec::from_postcard(input)?)
     }
 
     fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
@@ -121,6 +82,24 @@ impl<R: ApiRequest> Model for TypedReply<R> {
 
     fn postcard(reply: &Reply<'_>) -> Result<Vec<u8>, Failure> {
         postcard(reply)
+    }
+}
+
+impl<R: ApiRequest> TypedReply<R> {
+    /// The wrapper, its `data` validated as the reply of `R` when the call succeeded.
+    fn typed<'a>(response: Response<'a>) -> Result<Reply<'a>, Failure> {
+        if response.is_success() {
+            // Validation only: the view reads the same (validated) data as a tree.
+            <R::Reply<'a> as FromData<'a>>::from_raw(response.data()).map_err(|e| {
+                let mut failure = Failure::from(e);
+                failure.note(format!("`data` read as the reply of `{}`", R::CALL));
+                failure
+            })?;
+        }
+        Ok(Reply {
+            response,
+            call: Some(R::CALL),
+        })
     }
 }
 
@@ -148,7 +127,7 @@ fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
     n.field("code", Value::noted(r.code().to_string(), code_note));
     n.field("message", view::string(&r.message()));
     let data = r.data();
-    let shown = tree(&data, "data", ctx, 0)?;
+    let shown = tree(&data, "data", ctx)?;
     n.field(
         "data",
         match (shown, data_note) {
@@ -159,63 +138,20 @@ fn view(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Node, Failure> {
     Ok(n)
 }
 
-/// `data` as a tree: like [`view::raw`], plus redacted secrets and followed payloads.
-fn tree(v: &RawJson<'_>, key: &str, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Failure> {
-    if SECRETS.contains(&key) && v.kind() == ValueKind::String {
-        let len = v.to_json_str().map_or(0, |s| s.chars().count());
-        return Ok(Value::noted(
-            "<redacted>",
-            format!("secret, {len} characters; --json shows it"),
-        ));
-    }
-    if key == "payload" && v.kind() == ValueKind::String {
+/// `data` as a tree ([`view::tree`]: secrets redacted at any depth), with base64 `payload`s summarised or
+/// (`--unwrap`) followed into the envelope inside.
+fn tree(v: &RawJson<'_>, key: &str, ctx: &Ctx<'_>) -> Result<Value, Failure> {
+    view::tree(v, key, 0, &mut |v, key, depth| {
+        if key != "payload" || v.kind() != ValueKind::String || depth > PAYLOAD_DEPTH + 1 {
+            return Ok(None);
+        }
         let p = Payload::from_json(v)?;
-        return if ctx.unwrap {
-            message::unwrapped(&p, ctx)
+        Ok(Some(if ctx.unwrap {
+            message::unwrapped(&p, ctx)?
         } else {
-            Ok(message::summary(&p))
-        };
-    }
-    if depth >= PAYLOAD_DEPTH + 2 {
-        return Ok(view::raw(v, key));
-    }
-    match v.kind() {
-        ValueKind::Object => {
-            let mut node = Node::new("");
-            let mut any = false;
-            for m in v.object()? {
-                let (k, value) = m?;
-                let label = k.to_cow();
-                node.field(
-                    view::display_text(&label),
-                    tree(&value, &label, ctx, depth + 1)?,
-                );
-                any = true;
-            }
-            Ok(if any {
-                Value::Node(node)
-            } else {
-                Value::text("{}")
-            })
-        }
-        ValueKind::Array => {
-            let mut items = Vec::new();
-            let mut total = 0;
-            for item in v.array()? {
-                let item = item?;
-                if items.len() < view::LIST_SHOWN {
-                    items.push(tree(&item, "", ctx, depth + 1)?);
-                }
-                total += 1;
-            }
-            Ok(if total == 0 {
-                Value::text("[]")
-            } else {
-                view::list(items, total)
-            })
-        }
-        _ => Ok(view::raw(v, key)),
-    }
+            message::summary(&p)
+        }))
+    })
 }
 
 /// The `--json` output: the wrapper; with `--unwrap`, the envelope of every base64 `payload` in `data`
@@ -235,7 +171,7 @@ fn json(reply: &Reply<'_>, ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
             return Ok(out);
         }
     }
-    Ok(reply.to_json_vec()?)
+    json_line(&reply.response)
 }
 
 fn collect_payloads<'a>(
@@ -266,24 +202,4 @@ fn collect_payloads<'a>(
         _ => {}
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn compact(s: &str) -> String {
-        let mut v = Vec::new();
-        write_compact(&mut v, s).unwrap();
-        String::from_utf8(v).unwrap()
-    }
-
-    #[test]
-    fn compacts_outside_strings_only() {
-        assert_eq!(
-            compact("{\n  \"a b\": [ 1, \"x \\\" y\" ],\n\t\"c\" : null }"),
-            r#"{"a b":[1,"x \" y"],"c":null}"#
-        );
-        assert_eq!(compact(r#""\\" "#), r#""\\""#);
-    }
 }

@@ -4,7 +4,7 @@
 use mimc_codec::{Envelope, ErrorKind, Payload};
 
 use crate::envelope;
-use crate::formats::{Ctx, Failure, Invalid};
+use crate::formats::{Ctx, Failure, Invalid, json_line};
 use crate::report::Problem;
 use crate::view::{self, Value};
 
@@ -26,9 +26,13 @@ pub(crate) fn summary(payload: &Payload<'_>) -> Value {
     if text.chars().count() > SHOWN {
         shown.push('…');
     }
-    let note = match payload.decoded_len() {
-        Ok(n) => format!("base64 of {n} bytes; --unwrap shows them"),
-        Err(_) => "not valid base64".to_owned(),
+    // Decoded, not only measured: text that is not base64 is never called "base64 of N bytes".
+    let note = match payload.decode_vec() {
+        Ok(bytes) => format!("base64 of {} bytes; --unwrap shows them", bytes.len()),
+        Err(e) if e.kind() == ErrorKind::PayloadTooLarge => {
+            "base64 of more bytes than the payload limit (15 KiB)".to_owned()
+        }
+        Err(e) => format!("not valid base64: {}", Problem::from(e).message),
     };
     Value::noted(view::display_text(&shown), note)
 }
@@ -68,7 +72,7 @@ pub(crate) fn unwrapped_json(
 ) -> Result<Vec<u8>, Failure> {
     let bytes = bytes(payload, ctx)?;
     match Envelope::from_json_with(&bytes, ctx.biz_type, &ctx.opts) {
-        Ok(env) => Ok(mimc_codec::ToJson::to_json_vec(&env)?),
+        Ok(env) => json_line(&env),
         Err(e) => {
             let mut notes = vec![format!(
                 "--unwrap: the base64 {what} ({} bytes decoded) does not hold an envelope",

@@ -2,7 +2,7 @@
 
 use mimc_codec::{Body, ContentKind, Envelope, ErrorKind, Kind, KindKey, Payload, PayloadKey};
 
-use crate::formats::{Ctx, Failure, Model};
+use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::view::{self, Node, Value};
 
 /// The envelope format.
@@ -29,9 +29,32 @@ impl Model for EnvelopeModel {
         Ok(view(env))
     }
 
+    fn json(env: &Envelope<'_>, _ctx: &Ctx<'_>) -> Result<Vec<u8>, Failure> {
+        json_line(env)
+    }
+
     fn postcard(env: &Envelope<'_>) -> Result<Vec<u8>, Failure> {
         Ok(mimc_codec::to_postcard_vec(env)?)
     }
+
+    fn from_postcard(input: &[u8]) -> Result<Envelope<'_>, Failure> {
+        Ok(mimc_codec::from_postcard(input)?)
+    }
+}
+
+/// Is `kind` one the library models (not an app-defined custom kind)?
+pub(crate) fn is_modelled(kind: &Kind<'_>) -> bool {
+    matches!(
+        kind,
+        Kind::Ping
+            | Kind::Pong
+            | Kind::Text
+            | Kind::File(_)
+            | Kind::Recall(_)
+            | Kind::Read(_)
+            | Kind::AddFriendRequest
+            | Kind::AddFriendResponse
+    )
 }
 
 /// What a kind is, in a few words.

@@ -337,7 +337,7 @@ mod tests {
 
     #[test]
     fn manual_literal_fixtures_equal_their_strict_twins() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
         for (lit, json) in [
             ("literal/ping.jsonc", "envelope/ping.json"),
             ("literal/text.jsonc", "envelope/text.json"),

@@ -10,27 +10,18 @@
 //! Exit status: 0 valid, 1 invalid input (with the spot shown on stderr), 2 usage error.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)] // a std binary
 
-#[path = "mimc/api.rs"]
 mod api;
-#[path = "mimc/callback.rs"]
 mod callback;
-#[path = "mimc/envelope.rs"]
 mod envelope;
-#[path = "mimc/formats.rs"]
 mod formats;
-#[path = "mimc/message.rs"]
+mod hint;
+mod inert;
 mod message;
-#[path = "mimc/relaxed.rs"]
 mod relaxed;
-#[path = "mimc/report.rs"]
 mod report;
-#[path = "mimc/request.rs"]
 mod request;
-#[path = "mimc/style.rs"]
 mod style;
-#[path = "mimc/time.rs"]
 mod time;
-#[path = "mimc/view.rs"]
 mod view;
 
 use std::io::{self, IsTerminal, Read, Write};
@@ -102,11 +93,52 @@ struct InputArgs {
     biz_type: Option<String>,
     /// Accept the manual's JavaScript-literal style: unquoted keys, // and /* */ comments, trailing
     /// commas, no-break and full-width spaces, full-width commas between items.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "from")]
     relaxed: bool,
+    /// What the input is written in: JSON, or the compact binary form (raw bytes, or the hex that
+    /// `mimc encode --to postcard` prints on a terminal).
+    #[arg(long, value_name = "FORM", default_value = "json")]
+    from: Form,
+    /// The input is base64 of the message (as the Flutter plugin logs it): decode it first. A JSON
+    /// input that is one base64 text is recognised without it.
+    #[arg(long)]
+    base64: bool,
+    /// The largest input read, in bytes (suffixes K, M, G: KiB, MiB, GiB); larger input is refused
+    /// (exit 1) before it is read whole.
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    max_size: u64,
     /// The input file; `-` or none reads stdin.
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
+}
+
+/// Parses a size: digits, optionally followed by K, M or G (powers of 1024; `KiB`, `MB`... also read).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = s.get(digits.len()..).unwrap_or("");
+    let scale: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("unknown unit `{unit}`: use K, M or G")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "expected a positive number of bytes, such as 16M or 1048576".to_owned())
+}
+
+/// `n` bytes for a message: `16 MiB (16777216 bytes)`.
+fn size_text(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 && n.is_multiple_of(1 << 30) => format!("{} GiB ({n} bytes)", n >> 30),
+        n if n >= 1 << 20 && n.is_multiple_of(1 << 20) => format!("{} MiB ({n} bytes)", n >> 20),
+        n if n >= 1 << 10 && n.is_multiple_of(1 << 10) => format!("{} KiB ({n} bytes)", n >> 10),
+        n => format!("{n} bytes"),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,7 +175,15 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // clap quotes the arguments it rejects: made inert like everything else printed.
+            let text = e.render().to_string();
+            let safe: Vec<_> = text.split('\n').map(inert::inert).collect();
+            let safe = safe.join("\n");
+            let _ = if e.use_stderr() {
+                io::stderr().write_all(safe.as_bytes())
+            } else {
+                io::stdout().write_all(safe.as_bytes())
+            };
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
@@ -157,7 +197,13 @@ fn main() -> ExitCode {
 struct Input {
     origin: String,
     bytes: Vec<u8>,
+    /// `--relaxed` was given.
+    relaxed_asked: bool,
     relaxed: Option<relaxed::Converted>,
+    /// `--from postcard`: `bytes` are the compact form.
+    postcard: bool,
+    /// `--base64` was given, or the input was recognised as one base64 text.
+    base64_asked: bool,
 }
 
 impl Input {
@@ -166,6 +212,57 @@ impl Input {
             .as_ref()
             .map_or(&self.bytes, |c| c.json.as_bytes())
     }
+
+    /// Decodes base64 (`--base64`) and hex (`--from postcard` on a terminal's hex), converts the relaxed
+    /// dialect (`--relaxed`); errors point into `bytes` as it was.
+    fn prepare(&mut self) -> Result<(), Failure> {
+        if self.base64_asked || (!self.postcard && !self.relaxed_asked && base64_json(&self.bytes))
+        {
+            self.bytes = decode_base64(&self.bytes)?;
+            self.origin.push_str(" › base64-decoded");
+            self.base64_asked = true;
+        }
+        if self.postcard {
+            if let Some(bytes) = from_hex(&self.bytes) {
+                self.bytes = bytes;
+                self.origin.push_str(" › hex-decoded");
+            }
+        }
+        if self.relaxed_asked {
+            let text = std::str::from_utf8(&self.bytes)
+                .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", e.valid_up_to()))?;
+            self.relaxed = Some(relaxed::to_strict(text)?);
+        }
+        Ok(())
+    }
+}
+
+/// Reads at most `limit` bytes from `reader`: more is an `InputTooLarge` error, found after reading one
+/// byte past the limit (so `/dev/zero` stops there).
+fn read_bounded(reader: impl Read, limit: u64, origin: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Usage(format!("cannot read {origin}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(limit: u64) -> Failure {
+    Problem::new(
+        "InputTooLarge",
+        format!(
+            "the input is larger than {}, the most --max-size lets mimc read; give a larger \
+             --max-size (such as --max-size {}M) to read it",
+            size_text(limit),
+            (limit >> 20).saturating_mul(4).max(64)
+        ),
+        0,
+    )
+    .into()
 }
 
 fn read_input(args: &InputArgs) -> Result<Input, Failure> {
@@ -177,37 +274,90 @@ fn read_input(args: &InputArgs) -> Result<Input, Failure> {
                 "no input: give a FILE, or pipe the JSON into stdin (`-`)".to_owned(),
             ));
         }
-        let mut bytes = Vec::new();
-        stdin
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
+        let bytes = read_bounded(stdin.lock(), args.max_size, "stdin")?;
         ("<stdin>".to_owned(), bytes)
     } else {
         let path = args.file.clone().unwrap_or_default();
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-        (path.display().to_string(), bytes)
-    };
-    let relaxed = if args.relaxed {
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", e.valid_up_to()))?;
-        Some(relaxed::to_strict(text)?)
-    } else {
-        None
+        let origin = path.display().to_string();
+        let file = std::fs::File::open(&path)
+            .map_err(|e| Failure::Usage(format!("cannot read {origin}: {e}")))?;
+        // A regular file says its size: refuse a large one without reading it.
+        if file
+            .metadata()
+            .is_ok_and(|m| m.is_file() && m.len() > args.max_size)
+        {
+            return Err(too_large(args.max_size));
+        }
+        let bytes = read_bounded(file, args.max_size, &origin)?;
+        (origin, bytes)
     };
     Ok(Input {
         origin,
         bytes,
-        relaxed,
+        relaxed_asked: args.relaxed,
+        relaxed: None,
+        postcard: args.from == Form::Postcard,
+        base64_asked: args.base64,
     })
 }
 
+/// Is `bytes` one base64 text whose decoded bytes are a JSON object (a message logged as base64)?
+fn base64_json(bytes: &[u8]) -> bool {
+    hint::is_base64_text(bytes)
+        && decode_base64(bytes).is_ok_and(|b| b.trim_ascii_start().first() == Some(&b'{'))
+}
+
+/// Decodes base64 text (standard or URL-safe alphabet, padding optional, surrounding whitespace
+/// ignored) with the library's decoder; errors point at the bad character.
+fn decode_base64(bytes: &[u8]) -> Result<Vec<u8>, Failure> {
+    let start = bytes.len() - bytes.trim_ascii_start().len();
+    let text = bytes.trim_ascii();
+    let text = std::str::from_utf8(text)
+        .map_err(|e| Problem::new("InvalidUtf8", "invalid UTF-8", start + e.valid_up_to()))?;
+    // JSON-escape-free text: the payload reader takes it as the body of a JSON string.
+    if let Some(i) = text.find(['\\', '"']) {
+        return Err(Problem::new(
+            "InvalidBase64",
+            "not base64: a quote or backslash",
+            start + i,
+        )
+        .into());
+    }
+    let opts = DecodeOptions::new().with_max_payload(text.len());
+    mimc_codec::Payload::from_json_str(mimc_codec::JsonStr::new(text))
+        .decode_vec_with(&opts)
+        .map_err(|e| {
+            let mut p = Problem::from(e);
+            p.offset += start;
+            Failure::from(p)
+        })
+}
+
+/// The bytes of hex text (`0a1b...`, whitespace between digits allowed), or `None` when it is not hex.
+fn from_hex(bytes: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if digits.is_empty()
+        || !digits.len().is_multiple_of(2)
+        || !digits.iter().all(u8::is_ascii_hexdigit)
+    {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
+}
+
 /// Looks up the table row for the input, recognising it when `--as auto`.
-fn resolve(args: &InputArgs, json: &[u8], opts: &DecodeOptions) -> Result<&'static str, Failure> {
+fn resolve(args: &InputArgs, inp: &Input, opts: &DecodeOptions) -> Result<&'static str, Failure> {
     match &args.kind {
         Target::Kind(k) => Ok(*k),
-        Target::Auto => formats::detect(json, opts),
+        Target::Auto if inp.postcard => formats::detect_postcard(inp.json()),
+        Target::Auto => formats::detect(inp.json(), opts),
     }
 }
 
@@ -225,6 +375,7 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
             unwrap,
         } => {
             let inp = input.insert(read_input(args)?);
+            inp.prepare()?;
             emit(decode(args, inp, *json, *unwrap)?)
         }
         Command::Encode {
@@ -233,6 +384,7 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
             raw,
         } => {
             let inp = input.insert(read_input(args)?);
+            inp.prepare()?;
             match to {
                 Form::Json => emit(decode(args, inp, true, false)?),
                 Form::Postcard => {
@@ -251,7 +403,12 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
     match result {
         Ok(()) => Ok(()),
         Err(Failure::Usage(msg)) => {
-            let _ = writeln!(io::stderr(), "{}: {msg}", stderr_style.error("error"));
+            let _ = writeln!(
+                io::stderr(),
+                "{}: {}",
+                stderr_style.error("error"),
+                inert::inert(&msg)
+            );
             Err(ExitCode::from(2))
         }
         Err(Failure::Invalid(invalid)) => {
@@ -271,6 +428,9 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
                         &notes,
                     )
                 }
+                (Some(inp), None) if inp.postcard => {
+                    report::render_binary(stderr_style, &inp.origin, &inp.bytes, &problem, &notes)
+                }
                 (Some(inp), None) => {
                     let mut problem = problem;
                     if let Some(conv) = &inp.relaxed {
@@ -278,15 +438,15 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
                         notes.push(
                             "read with --relaxed; the position is in the original text".into(),
                         );
-                    } else if looks_relaxed(&inp.bytes, problem.offset) {
-                        notes.push(
-                            "this looks like the manual's JavaScript-literal style; try --relaxed"
-                                .into(),
-                        );
                     }
+                    advise(inp, &mut problem, &mut notes);
                     report::render(stderr_style, &inp.origin, &inp.bytes, &problem, &notes)
                 }
-                (None, None) => format!("error[{}]: {}\n", problem.name, problem.message),
+                (None, None) => format!(
+                    "{}: {}\n",
+                    stderr_style.error(&format!("error[{}]", problem.name)),
+                    stderr_style.bold(&inert::inert(&problem.message))
+                ),
             };
             let _ = io::stderr().write_all(text.as_bytes());
             Err(ExitCode::from(1))
@@ -294,28 +454,64 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
     }
 }
 
-/// Does the strict decoder stop at a bare key or a comment, as in the manual's samples?
-fn looks_relaxed(input: &[u8], offset: usize) -> bool {
-    match input.get(offset) {
-        Some(b'/') => matches!(input.get(offset + 1), Some(b'/' | b'*')),
-        Some(&b) => b.is_ascii_alphabetic() || b == b'_' || b == b'$',
-        None => false,
+/// Restates a problem on a `$placeholder`, names an invisible character at the spot, and suggests
+/// `--relaxed` or `--base64` only when it would help.
+fn advise(inp: &Input, problem: &mut Problem, notes: &mut Vec<String>) {
+    let text = &inp.bytes;
+    if let Some(p) = hint::placeholder_problem(text, problem) {
+        *problem = p;
+        notes.push(
+            "the manual writes its samples as templates: each `$name` stands for a value"
+                .to_owned(),
+        );
+        return;
+    }
+    if let Some(note) = hint::unusual_char(text, problem.offset) {
+        notes.push(note);
+    }
+    if inp.relaxed_asked || inp.base64_asked {
+        return;
+    }
+    if hint::relaxed_fixes(text) {
+        notes.push(
+            "this is the manual's JavaScript-literal style (or JSON with a BOM, odd spaces or \
+             trailing commas): try --relaxed"
+                .to_owned(),
+        );
+    } else if hint::is_base64_text(text) {
+        notes.push(
+            "the input is one base64 text: --base64 decodes it first (it does not hold JSON here)"
+                .to_owned(),
+        );
+    } else if hint::is_map_print(text) {
+        notes.push(
+            "this looks like a printed map (Dart's `Map.toString()`, Java's `toString()`): its \
+             values are not quoted, so it is not JSON; log the message with `jsonEncode` instead"
+                .to_owned(),
+        );
     }
 }
 
 fn decode(args: &InputArgs, inp: &Input, json: bool, unwrap: bool) -> Result<Rendered, Failure> {
     let opts = DecodeOptions::new();
     let data = inp.json();
-    let kind = resolve(args, data, &opts)?;
+    let kind = resolve(args, inp, &opts)?;
     let format =
         formats::format(kind).ok_or_else(|| Failure::Usage(format!("unknown KIND {kind}")))?;
     let Some(decode) = format.decode else {
         return Err(formats::not_supported(format, "decoding"));
     };
+    if inp.postcard && format.postcard.is_none() {
+        return Err(formats::not_supported(
+            format,
+            "reading the compact form of",
+        ));
+    }
     let ctx = Ctx {
         biz_type: args.biz_type.as_deref(),
         unwrap,
         opts,
+        postcard: inp.postcard,
     };
     decode(data, &ctx, json)
 }
@@ -323,7 +519,7 @@ fn decode(args: &InputArgs, inp: &Input, json: bool, unwrap: bool) -> Result<Ren
 fn postcard(args: &InputArgs, inp: &Input) -> Result<Vec<u8>, Failure> {
     let opts = DecodeOptions::new();
     let data = inp.json();
-    let kind = resolve(args, data, &opts)?;
+    let kind = resolve(args, inp, &opts)?;
     let format =
         formats::format(kind).ok_or_else(|| Failure::Usage(format!("unknown KIND {kind}")))?;
     let Some(encode) = format.postcard else {
@@ -333,6 +529,7 @@ fn postcard(args: &InputArgs, inp: &Input) -> Result<Vec<u8>, Failure> {
         biz_type: args.biz_type.as_deref(),
         unwrap: false,
         opts,
+        postcard: inp.postcard,
     };
     encode(data, &ctx)
 }
@@ -341,7 +538,14 @@ fn postcard(args: &InputArgs, inp: &Input) -> Result<Vec<u8>, Failure> {
 fn emit(out: Rendered) -> Result<(), Failure> {
     match out {
         Rendered::View(node) => write_out(node.render(Style::stdout()).as_bytes()),
-        Rendered::Json(mut bytes) => {
+        Rendered::Json(bytes) => {
+            // In a pipe the bytes are the library's, exactly; on a terminal, C1 controls, DEL, bidi
+            // controls and invisible characters inside strings are written as `\uXXXX` (same value).
+            let mut bytes = if io::stdout().is_terminal() {
+                inert::json_inert(&bytes).into_owned()
+            } else {
+                bytes
+            };
             bytes.push(b'\n');
             write_out(&bytes)
         }
@@ -361,7 +565,7 @@ fn write_out(bytes: &[u8]) -> Result<(), Failure> {
 fn kinds_table() -> String {
     use std::fmt::Write as _;
     let width = FORMATS.iter().map(|f| f.kind.len()).max().unwrap_or(0);
-    let decode = |f: &formats::Format| match (f.decode.is_some(), f.no_body.is_some()) {
+    let decode = |f: &formats::Format| match (f.decode.is_some(), f.no_body().is_some()) {
         (true, _) => "yes",
         (false, true) => "no body",
         (false, false) => "not yet",
