@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&call, body)) = data.split_first() else {
         return;
     };
-    let auth = || Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
+    let auth = || Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei").unwrap();
     match usize::from(call) % CALLS.len() {
         0 => check!(body, |b| TokenRequest::from_json(b)),
         1 => check!(body, |b| PushP2p::from_json(b)),
@@ -82,7 +82,7 @@ fuzz_target!(|data: &[u8]| {
             TOPIC_ID,
             auth()
         )),
-        8 => check!(body, |b| HistoryP2p::from_json(b, Auth::token("cUyhSzbq"))),
-        _ => check!(body, |b| HistoryP2t::from_json(b, Auth::token("cUyhSzbq"))),
+        8 => check!(body, |b| HistoryP2p::from_json(b, Auth::token("cUyhSzbq").unwrap())),
+        _ => check!(body, |b| HistoryP2t::from_json(b, Auth::token("cUyhSzbq").unwrap())),
     }
 });

@@ -484,7 +484,7 @@ fn requests_serialize_as_their_bodies() {
     let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64).unwrap();
     let accounts = ["10", "user_jun", "user_bin"];
     let topics = [21_351_198_708_203_520, 21_351_235_479_666_688];
-    let auth = Auth::token("cUyhSzbq");
+    let auth = Auth::token("cUyhSzbq").unwrap();
     let bodies: Vec<(Vec<u8>, Vec<u8>)> = vec![
         {
             let r = PushP2p::new(sender, "10", PushMessage::text("你好 \"MIMC\"\n😀")).unwrap();
