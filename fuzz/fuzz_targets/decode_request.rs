@@ -82,7 +82,13 @@ fuzz_target!(|data: &[u8]| {
             TOPIC_ID,
             auth()
         )),
-        8 => check!(body, |b| HistoryP2p::from_json(b, Auth::token("cUyhSzbq").unwrap())),
-        _ => check!(body, |b| HistoryP2t::from_json(b, Auth::token("cUyhSzbq").unwrap())),
+        8 => check!(body, |b| HistoryP2p::from_json(
+            b,
+            Auth::token("cUyhSzbq").unwrap()
+        )),
+        _ => check!(body, |b| HistoryP2t::from_json(
+            b,
+            Auth::token("cUyhSzbq").unwrap()
+        )),
     }
 });
