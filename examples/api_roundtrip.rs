@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // 2. user_lei creates a group with three friends, authenticated by the token.
     let friends = ["10", "user_jun", "user_bin"];
-    let req = TopicCreate::new(APP_ID, token.auth(), "小米即时消息云开发群", &friends)?;
+    let req = TopicCreate::new(APP_ID, token.auth()?, "小米即时消息云开发群", &friends)?;
     let body = send(&agent, &base, &req)?;
     let group = req.parse_reply(&body)?;
     let info = group.topic_info();
@@ -91,7 +91,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // 4. user_lei reads the group's history of one day.
     let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64)?;
-    let req = HistoryP2t::new(APP_ID, token.auth(), "user_lei", info.topic_id(), window);
+    let req = HistoryP2t::new(APP_ID, token.auth()?, "user_lei", info.topic_id(), window);
     let body = send(&agent, &base, &req)?;
     let history = req.parse_reply(&body)?;
     println!(

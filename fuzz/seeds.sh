@@ -130,9 +130,21 @@ seed_postcard() {
     return 0
 }
 
+# header_values: two split bytes, then three values (the real credentials, and hostile ones with raw
+# and escaped line breaks, NUL, edge spaces, UTF-8).
+seed_headers() {
+    local dir=$here/corpus/header_values
+    mkdir -p "$dir"
+    { byte 13; byte 24; printf '%s' '5966086406018gTO8Jb0wbLaxIzAcRc+O3A==user_lei'; } >"$dir/seed-app"
+    { byte 8; byte 2; printf '%s' 'cUyhSzbq\r\nX-Evil: 1'; } >"$dir/seed-escaped-crlf"
+    { byte 3; byte 3; printf '%s' 'a\r\nb\u0000c\u000d\/d'; } >"$dir/seed-escapes"
+    { byte 2; byte 6; printf 'k\r s\t\0 \xe6\x9d\x8e\xe9\x9b\xb7'; } >"$dir/seed-raw"
+    { byte 1; byte 1; printf '%s' ' a\tb \u00e9\ud83d\ude00\u007f'; } >"$dir/seed-edges"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(decode_envelope decode_callback decode_request decode_response json_differential
-    roundtrip_json roundtrip_postcard writer_small_buffers payload_base64)
+    roundtrip_json roundtrip_postcard writer_small_buffers payload_base64 header_values)
 for t in "${targets[@]}"; do
     case $t in
         decode_envelope) seed "$t" "${envelopes[@]}" ;;
@@ -144,6 +156,7 @@ for t in "${targets[@]}"; do
         # Structure-aware targets read the bytes through `arbitrary`; fixtures still give them variety.
         roundtrip_json | writer_small_buffers) seed "$t" "${envelopes[@]}" "${callbacks[@]}" ;;
         payload_base64) seed "$t" "${callbacks[@]}" ;;
+        header_values) seed_headers ;;
         *) echo "seeds.sh: no seeds defined for $t" >&2 ;;
     esac
 done

@@ -78,7 +78,7 @@ impl<B: Body> Model for RequestBody<B> {
 /// Placeholders for what a body-only decode cannot know; never shown nor encoded (the body is the
 /// request's JSON, which never contains them).
 const UNKNOWN_ID: u64 = 0;
-fn unknown_auth() -> Auth<'static> {
+fn unknown_auth() -> mimc_codec::Result<Auth<'static>> {
     Auth::token("")
 }
 
@@ -231,7 +231,7 @@ impl Body for Create {
     const ELSEWHERE: Option<&'static str> =
         Some("appId (path); authentication, whose account becomes the owner (headers)");
     fn decode(input: &[u8]) -> mimc_codec::Result<TopicCreate<'_>> {
-        TopicCreate::from_json(input, UNKNOWN_ID, unknown_auth())
+        TopicCreate::from_json(input, UNKNOWN_ID, unknown_auth()?)
     }
     fn fields(r: &TopicCreate<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
         n.field("topicName", view::string(&r.topic_name()));
@@ -246,7 +246,7 @@ impl Body for Join {
     const CALL: Call = Call::TopicJoin;
     const ELSEWHERE: Option<&'static str> = Some("appId, topicId (path); authentication (headers)");
     fn decode(input: &[u8]) -> mimc_codec::Result<TopicJoin<'_>> {
-        TopicJoin::from_json(input, UNKNOWN_ID, UNKNOWN_ID, unknown_auth())
+        TopicJoin::from_json(input, UNKNOWN_ID, UNKNOWN_ID, unknown_auth()?)
     }
     fn fields(r: &TopicJoin<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
         n.field("accounts", accounts(&r.accounts()));
@@ -261,7 +261,7 @@ impl Body for Update {
     const ELSEWHERE: Option<&'static str> =
         Some("appId, topicId (path); the owner's authentication (headers)");
     fn decode(input: &[u8]) -> mimc_codec::Result<TopicUpdate<'_>> {
-        TopicUpdate::from_json(input, UNKNOWN_ID, UNKNOWN_ID, unknown_auth())
+        TopicUpdate::from_json(input, UNKNOWN_ID, UNKNOWN_ID, unknown_auth()?)
     }
     fn fields(r: &TopicUpdate<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
         let unchanged = || Value::noted("-", "unchanged (not sent)");
@@ -280,7 +280,7 @@ impl Body for HistP2p {
     const CALL: Call = Call::HistoryP2p;
     const ELSEWHERE: Option<&'static str> = Some("authentication (token header)");
     fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2p<'_>> {
-        HistoryP2p::from_json(input, unknown_auth())
+        HistoryP2p::from_json(input, unknown_auth()?)
     }
     fn fields(r: &HistoryP2p<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
         n.field("appId", view::id(r.app_id()));
@@ -297,7 +297,7 @@ impl Body for HistP2t {
     const CALL: Call = Call::HistoryP2t;
     const ELSEWHERE: Option<&'static str> = Some("authentication (token header)");
     fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2t<'_>> {
-        HistoryP2t::from_json(input, unknown_auth())
+        HistoryP2t::from_json(input, unknown_auth()?)
     }
     fn fields(r: &HistoryP2t<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
         n.field("appId", view::id(r.app_id()));

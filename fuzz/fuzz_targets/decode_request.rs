@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&call, body)) = data.split_first() else {
         return;
     };
-    let auth = || Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
+    let auth = || Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei").unwrap();
     match call_with_body(call) {
         Call::Token => check!(body, |b| TokenRequest::from_json(b)),
         Call::PushP2p => check!(body, |b| PushP2p::from_json(b)),
@@ -79,8 +79,8 @@ fuzz_target!(|data: &[u8]| {
             TOPIC_ID,
             auth()
         )),
-        Call::HistoryP2p => check!(body, |b| HistoryP2p::from_json(b, Auth::token("cUyhSzbq"))),
-        Call::HistoryP2t => check!(body, |b| HistoryP2t::from_json(b, Auth::token("cUyhSzbq"))),
+        Call::HistoryP2p => check!(body, |b| HistoryP2p::from_json(b, Auth::token("cUyhSzbq").unwrap())),
+        Call::HistoryP2t => check!(body, |b| HistoryP2t::from_json(b, Auth::token("cUyhSzbq").unwrap())),
         other => panic!("{other} has no body"),
     }
 });

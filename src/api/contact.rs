@@ -18,10 +18,11 @@ use crate::payload::Payload;
 /// ```
 /// use mimc_codec::api::{ApiRequest, Auth, ContactsRequest};
 /// let req = ContactsRequest::new(2882303761517669588u64,
-///     Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei"));
+///     Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei")?);
 /// let names: Vec<_> = req.headers().map(|(n, _)| n).collect();
 /// assert_eq!(names, ["appId", "appKey", "appSecret", "appAccount"]);
 /// assert_eq!(req.headers().get("appid").unwrap(), "2882303761517669588");
+/// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ContactsRequest<'a> {

@@ -173,7 +173,7 @@ impl<'a> HistoryP2p<'a> {
     /// use mimc_codec::api::{Auth, HistoryP2p};
     /// let body = br#"{"appId":"2882303761517669588","toAccount":"10","fromAccount":"user_lei",
     ///     "utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#;
-    /// let req = HistoryP2p::from_json(body, Auth::token("t"))?;
+    /// let req = HistoryP2p::from_json(body, Auth::token("t")?)?;
     /// assert_eq!(req.window().len_ms(), 24 * 3600 * 1000);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```

@@ -33,7 +33,7 @@
 //! use mimc_codec::api::{ApiRequest, Auth, Method, TopicCreate};
 //! use mimc_codec::ToJson;
 //!
-//! let auth = Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
+//! let auth = Auth::app("5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei")?;
 //! let accounts = ["10", "user_jun", "user_bin"];
 //! let req = TopicCreate::new(2882303761517669588, auth, "小米即时消息云开发群", &accounts)?;
 //! assert_eq!(req.method(), Method::Post);
@@ -65,7 +65,7 @@
 //!
 //! ```
 //! use mimc_codec::api::{ApiRequest, Auth, ReplyError, TopicQuit};
-//! let quit = TopicQuit::new(2882303761517669588, 30094929200414721, Auth::token("cUyhSzbq"));
+//! let quit = TopicQuit::new(2882303761517669588, 30094929200414721, Auth::token("cUyhSzbq")?);
 //! assert_eq!(quit.parse_reply(br#"{"code":200,"message":"success","data":null}"#)?, None);
 //! let err = quit.parse_reply(br#"{"code":500,"message":"quit topic fail","data":null}"#).unwrap_err();
 //! assert!(matches!(err, ReplyError::Api(e) if e.code() == 500 && e.message() == "quit topic fail"));
@@ -79,6 +79,14 @@
 //!
 //! `appKey`, `appSecret`, `token` and `miUserSecurityKey` are held as [`Secret`], whose `Debug` prints
 //! `<redacted>`; every type holding one therefore never shows it in `Debug` output.
+//! `ApiRequest::to_http_request` (feature `http`) marks the `token`, `appKey` and `appSecret` headers
+//! sensitive. The JSON bodies of [`TokenRequest`] and the four pushes carry `appKey` and `appSecret` in
+//! clear (the API wants them there): the encoded bytes are not redacted, so do not log them.
+//!
+//! Header values are checked when they enter ([`Auth::token`], [`Auth::app`], [`TokenData::auth`]):
+//! see [`check_header_value`]. Paths hold only decimal ids and fixed text, and the accounts of a
+//! topic-kick query are percent-encoded (every byte but `A-Z a-z 0-9 - . _ ~`), so no value can break
+//! a request line either.
 
 mod auth;
 mod call;
@@ -91,7 +99,7 @@ mod topic;
 
 use core::fmt;
 
-pub use auth::{Auth, Headers, Secret};
+pub use auth::{Auth, Headers, Secret, check_header_value};
 pub use call::Call;
 pub use contact::{Contact, Contacts, ContactsRequest, LastMessage, UserType};
 pub use history::{History, HistoryMessage, HistoryP2p, HistoryP2t, TimeWindow};
@@ -122,6 +130,13 @@ pub const MAX_TOPIC_MEMBERS: usize = 500;
 
 /// The longest history query window: 24 hours, in milliseconds (the window is half-open).
 pub const MAX_HISTORY_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The longest URI (base URL, path and query) [`ApiRequest::to_http_request`] can build: the `http`
+/// crate's limit. Only a topic-kick of many long accounts comes near it (500 accounts of 130 ASCII
+/// characters do not fit; a CJK character takes 9 bytes percent-encoded); split such a kick into
+/// several calls. Many servers accept far shorter request lines (8 KiB is a common default).
+#[cfg(feature = "http")]
+pub const MAX_HTTP_URI_LEN: usize = 65_534;
 
 /// The HTTP methods the API uses.
 ///
@@ -228,8 +243,32 @@ pub trait ApiRequest: ToJson {
     /// The complete request as an `http::Request`: `base` (normally [`BASE_URL`]; a trailing `/` is
     /// ignored) followed by the path, the method, the headers and the body bytes.
     ///
-    /// Fails with `InvalidValue` naming the header when a value cannot travel in an HTTP header (a line
-    /// break in an account, say), or naming `uri` when `base` is not a valid URI.
+    /// Secrets: the `token`, `appKey` and `appSecret` headers are marked sensitive
+    /// (`HeaderValue::set_sensitive`), so `Debug` of the request prints `Sensitive` for them. The body
+    /// is not protected: the token request ([`TokenRequest`]) and the four pushes ([`PushP2p`],
+    /// [`PushP2pMore`], [`PushP2t`], [`PushP2tMore`]) carry `appKey` and `appSecret` in their JSON body,
+    /// and `Debug` of an `http::Request<Vec<u8>>` prints the body's bytes (as numbers, but all of
+    /// them). Do not log those requests whole (`tracing::debug!(?req)`); log `req.uri()` or
+    /// `req.method()` instead.
+    ///
+    /// Fails with `InvalidValue`:
+    /// - naming `uri` when `base` is not a valid URI, or holds a query (`?`) or fragment (`#`), which
+    ///   would swallow or move the API path (the offset is the `?` or `#`);
+    /// - when the URI would be longer than [`MAX_HTTP_URI_LEN`], the `http` crate's limit: naming
+    ///   `accounts` for a topic-kick (kick them in several calls), `uri` otherwise.
+    ///
+    /// Header values cannot fail: [`Auth`] checked them when it was made.
+    ///
+    /// ```
+    /// use mimc_codec::api::{ApiRequest, Auth, BASE_URL, TopicQuery};
+    /// let req = TopicQuery::new(2882303761517669588u64, 30094929200414721u64, Auth::token("cUyhSzbq")?);
+    /// let http_req = req.to_http_request(BASE_URL)?;
+    /// assert!(http_req.headers()["token"].is_sensitive());
+    /// assert!(!format!("{http_req:?}").contains("cUyhSzbq"));
+    /// let err = req.to_http_request("https://proxy.example/mimc?via=1").unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), (Some("uri"), 26));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
     #[cfg(feature = "http")]
     fn to_http_request(&self, base: &str) -> Result<http::Request<alloc::vec::Vec<u8>>> {
         http_glue::to_http_request(self, base)
@@ -259,12 +298,49 @@ mod http_glue {
         base: &str,
     ) -> Result<http::Request<Vec<u8>>> {
         let base = base.trim_end_matches('/');
-        let mut uri = Vec::with_capacity(base.len() + req.path_len());
+        if let Some(at) = base.find(['?', '#']) {
+            return Err(Error::new(
+                ErrorKind::InvalidValue(
+                    "the base URL has a query (`?`) or fragment (`#`): the API path would land inside it",
+                ),
+                at,
+            )
+            .in_field("uri"));
+        }
+        let path_len = req.path_len();
+        if base.len().saturating_add(path_len) > super::MAX_HTTP_URI_LEN {
+            // The `http` crate refuses longer URIs; say so instead of its "invalid URI".
+            let (why, field) = if R::CALL == "topic-kick" {
+                (
+                    "the URI is longer than the 65 534 bytes the `http` crate accepts: kick these accounts in several calls",
+                    "accounts",
+                )
+            } else {
+                (
+                    "the URI is longer than the 65 534 bytes the `http` crate accepts",
+                    "uri",
+                )
+            };
+            return Err(Error::new(ErrorKind::InvalidValue(why), 0).in_field(field));
+        }
+        let mut uri = Vec::with_capacity(base.len() + path_len);
         uri.extend_from_slice(base.as_bytes());
         req.write_path(&mut uri)?;
+        let path_and_query = uri.get(base.len()..).unwrap_or(&[]).to_vec();
         let uri = http::Uri::try_from(uri).map_err(|_| {
             Error::new(ErrorKind::InvalidValue("not a valid URI"), 0).in_field("uri")
         })?;
+        // The API path and query must be the URI's own, whatever the base held.
+        let written = uri
+            .path_and_query()
+            .map_or("", http::uri::PathAndQuery::as_str);
+        if !written.as_bytes().ends_with(&path_and_query) {
+            return Err(Error::new(
+                ErrorKind::InvalidValue("the base URL changes where the API path lands"),
+                0,
+            )
+            .in_field("uri"));
+        }
         let mut builder = http::Request::builder()
             .method(http::Method::from(req.method()))
             .uri(uri);
@@ -273,10 +349,12 @@ mod http_glue {
                 Error::new(ErrorKind::InvalidValue("not allowed in an HTTP header"), 0)
                     .in_field(name)
             };
-            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
-            let value =
+            let header = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+            let mut value =
                 http::HeaderValue::from_bytes(value.to_cow().as_bytes()).map_err(|_| bad())?;
-            builder = builder.header(name, value);
+            // `Debug` of the request (and of its `HeaderMap`) then shows `Sensitive` instead.
+            value.set_sensitive(super::auth::is_secret_header(name));
+            builder = builder.header(header, value);
         }
         let body = if req.has_body() {
             req.to_json_vec()?

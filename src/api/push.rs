@@ -15,6 +15,9 @@ use crate::payload::{Payload, write_base64};
 /// (`appId, appKey, appSecret, fromAccount, fromResource`). Make one and push with it many times.
 ///
 /// `appId` is written as a string unless given as [`JsonU64::number`].
+///
+/// `Debug` redacts `appKey` and `appSecret`; every push body written with this sender holds them in
+/// clear (see [`PushP2p`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PushSender<'a> {
     app_id: JsonU64,
@@ -308,6 +311,10 @@ macro_rules! push_call {
 /// Pushes a one-to-one message (call `push-p2p`): `POST /api/push/p2p/` with
 /// `{appId, appKey, appSecret, fromAccount, fromResource, toAccount, msg, msgType}`.
 ///
+/// The body carries the sender's `appKey` and `appSecret` in clear (the API wants them there): `Debug`
+/// of this value redacts them, the encoded body (`to_json_vec`, the body of `to_http_request`, whose
+/// `Debug` prints it) does not. Do not log the body or the whole `http::Request`.
+///
 /// ```
 /// use mimc_codec::api::{PushMessage, PushP2p, PushSender};
 /// use mimc_codec::ToJson;
@@ -395,6 +402,10 @@ push_call!(PushP2p, "push-p2p", b"/api/push/p2p/", PacketId);
 
 /// Pushes a one-to-one message to many users (call `push-p2p-more`): `POST /api/push/p2p/more` with
 /// `toAccounts: [..]` in place of `toAccount`.
+///
+/// The body carries the sender's `appKey` and `appSecret` in clear (the API wants them there): `Debug`
+/// of this value redacts them, the encoded body (`to_json_vec`, the body of `to_http_request`, whose
+/// `Debug` prints it) does not. Do not log the body or the whole `http::Request`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PushP2pMore<'a> {
     sender: PushSender<'a>,
@@ -472,6 +483,10 @@ push_call!(
 /// before `topicId` here).
 ///
 /// `topicId` is written as a string unless given as [`JsonU64::number`].
+///
+/// The body carries the sender's `appKey` and `appSecret` in clear (the API wants them there): `Debug`
+/// of this value redacts them, the encoded body (`to_json_vec`, the body of `to_http_request`, whose
+/// `Debug` prints it) does not. Do not log the body or the whole `http::Request`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PushP2t<'a> {
     sender: PushSender<'a>,
@@ -540,6 +555,10 @@ push_call!(PushP2t, "push-p2t", b"/api/push/p2t/", PacketId);
 ///
 /// The ids are written as strings; [`with_numeric_ids`](Self::with_numeric_ids) writes bare numbers (the
 /// manual types them `List<Long>`).
+///
+/// The body carries the sender's `appKey` and `appSecret` in clear (the API wants them there): `Debug`
+/// of this value redacts them, the encoded body (`to_json_vec`, the body of `to_http_request`, whose
+/// `Debug` prints it) does not. Do not log the body or the whole `http::Request`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PushP2tMore<'a> {
     sender: PushSender<'a>,

@@ -14,6 +14,10 @@ use crate::payload::Payload;
 /// `appId` is written as a string unless given as [`JsonU64::number`] (Go, Android and iOS send a number,
 /// C++, C#, WebJS and Flutter a string; the server accepts both).
 ///
+/// The body carries `appKey` and `appSecret` in clear (the API wants them there): `Debug` of this value
+/// redacts them, the encoded body (`to_json_vec`, the body of `to_http_request`, whose `Debug` prints
+/// it) does not. Do not log the body or the whole `http::Request`.
+///
 /// ```
 /// use mimc_codec::api::{ApiRequest, TokenRequest};
 /// use mimc_codec::{JsonU64, ToJson};
@@ -156,7 +160,7 @@ impl ApiRequest for TokenRequest<'_> {
 /// assert_eq!(data.mi_user_id().get(), 27331892437057537);
 /// let mut key = [0u8; 16];
 /// assert_eq!(data.security_key_into(&mut key)?.len(), 16);
-/// assert!(matches!(data.auth(), Auth::Token(_)));
+/// assert!(data.auth()?.is_token());
 /// assert!(!format!("{data:?}").contains("cUyhSzbq"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -304,9 +308,11 @@ impl<'a> TokenData<'a> {
         self.token
     }
 
-    /// Token authentication with this token.
-    pub const fn auth(&self) -> Auth<'a> {
-        Auth::Token(self.token)
+    /// Token authentication with this token, checked as by [`Auth::token`]: a token that cannot travel
+    /// in an HTTP header (an escaped `\r\n` in the reply, say) is an `InvalidValue` naming `token`, at
+    /// its offset in the reply body.
+    pub fn auth(&self) -> Result<Auth<'a>> {
+        Auth::token(self.token)
     }
 
     /// `regionBucket` (undocumented), when sent.

@@ -165,11 +165,12 @@ macro_rules! bodiless_topic_call {
 ///
 /// ```
 /// use mimc_codec::api::{Auth, TopicCreate};
-/// let auth = Auth::token("cUyhSzbq");
+/// let auth = Auth::token("cUyhSzbq")?;
 /// let err = TopicCreate::new(2882303761517669588u64, auth, "g", &["a,b"]).unwrap_err();
 /// assert_eq!(err.field(), Some("accounts"));
 /// assert_eq!(err.to_string(),
 ///     "invalid value: an account contains a comma (accounts travel comma-joined) in `accounts` at byte 0");
+/// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopicCreate<'a> {
@@ -204,9 +205,9 @@ impl<'a> TopicCreate<'a> {
     /// ```
     /// use mimc_codec::api::{Auth, TopicCreate};
     /// let body = r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#;
-    /// let req = TopicCreate::from_json(body.as_bytes(), 2882303761517669588u64, Auth::token("t"))?;
+    /// let req = TopicCreate::from_json(body.as_bytes(), 2882303761517669588u64, Auth::token("t")?)?;
     /// assert_eq!(req.accounts().len(), 3);
-    /// let err = TopicCreate::from_json(br#"{"topicName":"g","accounts":"a,,b"}"#, 1u64, Auth::token("t"))
+    /// let err = TopicCreate::from_json(br#"{"topicName":"g","accounts":"a,,b"}"#, 1u64, Auth::token("t")?)
     ///     .unwrap_err();
     /// assert_eq!(err.offset(), 31);
     /// # Ok::<(), mimc_codec::Error>(())
@@ -371,7 +372,7 @@ impl ApiRequest for TopicJoin<'_> {
 ///
 /// ```
 /// use mimc_codec::api::{ApiRequest, Auth, TopicKick};
-/// let kick = TopicKick::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t"),
+/// let kick = TopicKick::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?,
 ///     &["user_wen", "张三"])?;
 /// assert_eq!(kick.path()?,
 ///     "/api/topic/2882303761517669588/30094929200414721/accounts?accounts=user_wen,%E5%BC%A0%E4%B8%89");
@@ -441,7 +442,7 @@ impl ApiRequest for TopicKick<'_> {
 /// ```
 /// use mimc_codec::api::{Auth, TopicUpdate};
 /// use mimc_codec::ToJson;
-/// let req = TopicUpdate::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t"))
+/// let req = TopicUpdate::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?)
 ///     .with_bulletin("欢迎加入！");
 /// assert_eq!(req.to_json_string()?, r#"{"bulletin":"欢迎加入！"}"#);
 /// # Ok::<(), mimc_codec::Error>(())
@@ -496,7 +497,7 @@ impl<'a> TopicUpdate<'a> {
     ///
     /// ```
     /// use mimc_codec::api::{Auth, TopicUpdate};
-    /// let req = TopicUpdate::from_json(br#"{"bulletin":"hi"}"#, 1u64, 2u64, Auth::token("t"))?;
+    /// let req = TopicUpdate::from_json(br#"{"bulletin":"hi"}"#, 1u64, 2u64, Auth::token("t")?)?;
     /// assert_eq!(req.bulletin().unwrap(), "hi");
     /// assert_eq!(req.topic_name(), None);
     /// # Ok::<(), mimc_codec::Error>(())

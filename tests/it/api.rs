@@ -18,11 +18,11 @@ pub const TOPIC_ID: u64 = 30_094_929_200_414_721;
 pub const TOKEN: &str = "cUyhSzbqwAwKD4GGcPnQ0IL9ITlrI5i4FlhxE0SEUHxm0571IVL9RCD2Q2SgJW8BjjLcXBqPMUPkZFJ3LtqAhiMQMrLQqcB5E6kHw26ujoUhtSkdpFu9Kq7CkfAzlVrVK0oNBXBcS9uDcvFv28AHjd+wsQZH76umPVnTlrR9J47Or/+H9AB2JvHCH5b4wg80UERryIAFbyylsqv2ZH2P9lX7BcX45F+BVrSs2j3W/MREKzsDO9KIABPm+r26yxGPqdi5DPeaYdPX4mbyovIkQbxekYoI0EtaY6OlNGg5SS4WFl3wW1PckdHxlsCO3H3euVq2b4E1u359OxTvo6pkdEkVJq+WbYKrho7S8smvFVLwsN1TIz8A7wUa";
 
 pub fn token_auth() -> Auth<'static> {
-    Auth::token(TOKEN)
+    Auth::token(TOKEN).unwrap()
 }
 
 pub fn app_auth(account: &'static str) -> Auth<'static> {
-    Auth::app(APP_KEY, APP_SECRET, account)
+    Auth::app(APP_KEY, APP_SECRET, account).unwrap()
 }
 
 /// Bytes of `api/<name>`.

@@ -361,7 +361,7 @@ fn decode_reply(rel: &str, bytes: &[u8]) -> Option<Result<(), Error>> {
 fn decode_request(rel: &str, bytes: &[u8]) -> Option<Result<(), Error>> {
     const APP_ID: u64 = 2_882_303_761_517_669_588;
     const TOPIC_ID: u64 = 30_094_929_200_414_721;
-    let auth = || Auth::token("cUyhSzbq");
+    let auth = || Auth::token("cUyhSzbq").unwrap();
     let name = rel.strip_prefix("api/")?;
     let call = name.split_once(".request")?.0.trim_end_matches(".base64");
     Some(match call {
@@ -521,6 +521,314 @@ fn invalid_utf8_at_every_position_of_valid_messages() {
         }
     }
     assert!(checked > 50_000, "{checked}");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Credentials as header values, base URLs, long URIs (issue 12)
+
+/// Values that would break or change a header line, and where (byte index) the first problem is.
+const BAD_HEADER_VALUES: [(&str, usize); 14] = [
+    ("\r", 0),
+    ("\n", 0),
+    ("cUyhSzbq\r\nX-Evil: 1", 8),
+    ("cUyhSzbq\nX-Evil: 1", 8),
+    ("cUyhSzbq\rX-Evil: 1", 8),
+    ("ab\0cd", 2),
+    ("ab\x01", 2),
+    ("\x1b[2J", 0),
+    ("ab\x7f", 2),
+    ("ab\x1f", 2),
+    (" leading", 0),
+    ("\tleading", 0),
+    ("trailing ", 8),
+    ("trailing\t", 8),
+];
+
+/// Odd but valid header values: visible ASCII (`:` included), inner spaces and tabs, UTF-8 (bytes
+/// 0x80-0xFF, `obs-text`), C1 controls and line separators beyond ASCII, which no HTTP parser breaks on.
+const ODD_HEADER_VALUES: [&str; 8] = [
+    "X-Evil: 1",
+    "a b\tc",
+    "李雷",
+    "a\u{85}b",
+    "a\u{2028}b",
+    "~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./",
+    "",
+    "é",
+];
+
+fn expect_invalid(r: Result<Auth<'_>, Error>, field: &str, offset: usize, what: &str) {
+    let e = r.expect_err(what);
+    assert!(
+        matches!(e.kind(), ErrorKind::InvalidValue(why) if why.contains("HTTP header")),
+        "{what}: {e}"
+    );
+    assert_eq!(
+        (e.field(), e.offset()),
+        (Some(field), offset),
+        "{what}: {e}"
+    );
+}
+
+#[test]
+fn header_values_with_control_bytes_cannot_enter_an_auth() {
+    for (bad, at) in BAD_HEADER_VALUES {
+        let what = format!("{bad:?}");
+        expect_invalid(Auth::token(bad), "token", at, &what);
+        expect_invalid(Auth::app(bad, "s", "a"), "appKey", at, &what);
+        expect_invalid(Auth::app("k", bad, "a"), "appSecret", at, &what);
+        expect_invalid(Auth::app("k", "s", bad), "appAccount", at, &what);
+        let app = Auth::app("k", "s", "a").unwrap();
+        expect_invalid(Auth::token_or(Some(bad.into()), app), "token", at, &what);
+    }
+}
+
+/// A token reply whose `token` is `json` (JSON string content, escapes allowed), and where it starts.
+fn token_reply(json: &str) -> (Vec<u8>, usize) {
+    let head = r#"{"code":200,"message":"success","data":{"appId":"2882303761517669588","appPackage":"p","appAccount":"user_lei","miChid":9,"miUserId":"1","miUserSecurityKey":"gl8D/DIg8f3zl1iFiKtSOg==","token":""#;
+    (format!("{head}{json}\"}}}}").into_bytes(), head.len())
+}
+
+#[test]
+fn escaped_control_characters_in_a_token_reply_are_refused_at_their_escape() {
+    use mimc_codec::api::ApiRequest as _;
+    // JSON escapes of what `BAD_HEADER_VALUES` holds raw: checked on the text they decode to, the
+    // error at the escape's backslash in the reply body.
+    for (json, at) in [
+        (r"cUyhSzbq\r\nX-Evil: 1", 8),
+        (r"cUyhSzbq\u000d\u000aX-Evil: 1", 8),
+        (r"cUyhSzbq\nX-Evil: 1", 8),
+        (r"ab\u0000cd", 2),
+        (r"ab\/cd\u0000", 6),
+        (r"\u00e9\ud83d\ude00\u007f", 18),
+        (r"ab\b", 2),
+        (r"ab\f", 2),
+        (r"\u0020leading", 0),
+        (r"trailing\t", 8),
+        (r#"a\"b\\c\u0009"#, 7),
+    ] {
+        let (body, start) = token_reply(json);
+        let data = TokenData::from_json(&body).unwrap();
+        expect_invalid(data.auth(), "token", start + at, json);
+        expect_invalid(Auth::token(data.token()), "token", start + at, json);
+    }
+    // Escapes of harmless characters are fine, and reach the header unescaped.
+    let (body, _) = token_reply(r"ab\/cd\u00e9\tx\u0041");
+    let auth = TokenData::from_json(&body).unwrap().auth().unwrap();
+    let req = mimc_codec::api::TopicMine::new(1u64, auth);
+    let headers: Vec<_> = req.headers().map(|(n, v)| (n, v.to_string())).collect();
+    assert_eq!(headers, [("token", "ab/cdé\txA".to_owned())]);
+}
+
+/// The headers of every request that takes an `Auth`, values unescaped as they go on the wire.
+fn headers_of_every_auth_builder(
+    auth: Auth<'_>,
+) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    use mimc_codec::api::{
+        ApiRequest, ContactsRequest, TimeWindow, TopicDismiss, TopicKick, TopicMine, TopicQuery,
+        TopicQuit,
+    };
+    fn h<R: ApiRequest>(r: &R) -> (&'static str, Vec<(&'static str, String)>) {
+        (
+            R::CALL,
+            r.headers().map(|(n, v)| (n, v.to_string())).collect(),
+        )
+    }
+    let window = TimeWindow::new(1u64, 2u64).unwrap();
+    vec![
+        h(&TopicCreate::new(1u64, auth, "g", &["a"]).unwrap()),
+        h(&TopicQuery::new(1u64, 2u64, auth)),
+        h(&TopicMine::new(1u64, auth)),
+        h(&TopicJoin::new(1u64, 2u64, auth, &["a"]).unwrap()),
+        h(&TopicQuit::new(1u64, 2u64, auth)),
+        h(&TopicKick::new(1u64, 2u64, auth, &["a"]).unwrap()),
+        h(&TopicUpdate::new(1u64, 2u64, auth).with_bulletin("b")),
+        h(&TopicDismiss::new(1u64, 2u64, auth)),
+        h(&HistoryP2p::new(1u64, auth, "a", "b", window)),
+        h(&mimc_codec::api::HistoryP2t::new(
+            1u64, auth, "a", 2u64, window,
+        )),
+        h(&ContactsRequest::new(1u64, auth)),
+        h(&TopicCreate::from_json(br#"{"topicName":"g","accounts":"a"}"#, 1u64, auth).unwrap()),
+        h(&TopicJoin::from_json(br#"{"accounts":"a"}"#, 1u64, 2u64, auth).unwrap()),
+        h(&TopicUpdate::from_json(br#"{"bulletin":"b"}"#, 1u64, 2u64, auth).unwrap()),
+    ]
+}
+
+/// A value free of what can break a header line: no control byte but tab, no space or tab at the ends.
+fn is_clean_header_value(v: &str) -> bool {
+    !v.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
+        && !v.starts_with([' ', '\t'])
+        && !v.ends_with([' ', '\t'])
+}
+
+#[test]
+fn every_builder_that_takes_auth_hands_out_clean_header_values_only() {
+    for odd in ODD_HEADER_VALUES {
+        for auth in [Auth::token(odd).unwrap(), Auth::app(odd, odd, odd).unwrap()] {
+            let all = headers_of_every_auth_builder(auth);
+            assert_eq!(all.len(), 14);
+            for (call, headers) in all {
+                assert!(!headers.is_empty(), "{call}");
+                for (name, value) in headers {
+                    assert!(is_clean_header_value(&value), "{call}: {name}: {value:?}");
+                    if name != "Content-Type" && name != "appId" {
+                        assert_eq!(value, odd, "{call}: {name}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn http_requests_carry_the_accepted_values_exactly_and_secrets_as_sensitive() {
+    use mimc_codec::api::{ApiRequest, BASE_URL, ContactsRequest, TopicQuery};
+    for odd in ODD_HEADER_VALUES {
+        for auth in [Auth::token(odd).unwrap(), Auth::app(odd, odd, odd).unwrap()] {
+            // `to_http_request` never fails on a value the constructors accepted.
+            for r in [
+                TopicQuery::new(1u64, 2u64, auth).to_http_request(BASE_URL),
+                ContactsRequest::new(1u64, auth).to_http_request(BASE_URL),
+                TopicCreate::new(1u64, auth, "g", &["a"])
+                    .unwrap()
+                    .to_http_request(BASE_URL),
+            ] {
+                let r = r.unwrap_or_else(|e| panic!("{odd:?}: {e}"));
+                for (name, value) in r.headers() {
+                    let secret = ["token", "appkey", "appsecret"].contains(&name.as_str());
+                    assert_eq!(value.is_sensitive(), secret, "{name}");
+                    if secret || name == "appaccount" {
+                        assert_eq!(value.as_bytes(), odd.as_bytes(), "{name}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn kick_accounts_cannot_break_the_request_line() {
+    use mimc_codec::api::{ApiRequest, TopicKick};
+    let accounts = [
+        "a\r\nX-Evil: 1",
+        "b\0",
+        "c d",
+        "e#f",
+        "g?h=i&j",
+        "%41",
+        "k/../l",
+        "李雷",
+        "\u{1b}[2J",
+    ];
+    let auth = Auth::token("t").unwrap();
+    let kick = TopicKick::new(1u64, 2u64, auth, &accounts).unwrap();
+    let path = kick.path().unwrap();
+    let (route, query) = path.split_once('?').unwrap();
+    assert_eq!(route, "/api/topic/1/2/accounts");
+    let value = query.strip_prefix("accounts=").unwrap();
+    // Only unreserved characters, `%XX` escapes and the separating commas.
+    assert!(
+        value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%,".contains(&b)),
+        "{value}"
+    );
+    // Decoding the query gives the accounts back, exactly.
+    let decoded: Vec<String> = value
+        .split(',')
+        .map(|a| {
+            let mut out = Vec::new();
+            let b = a.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'%' {
+                    out.push(
+                        u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16)
+                            .unwrap(),
+                    );
+                    i += 3;
+                } else {
+                    out.push(b[i]);
+                    i += 1;
+                }
+            }
+            String::from_utf8(out).unwrap()
+        })
+        .collect();
+    assert_eq!(decoded, accounts);
+    #[cfg(feature = "http")]
+    {
+        let r = kick.to_http_request(mimc_codec::api::BASE_URL).unwrap();
+        assert_eq!(r.uri().path(), route);
+        assert_eq!(r.uri().query(), Some(query));
+    }
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn base_urls_with_a_query_or_fragment_are_refused() {
+    use mimc_codec::api::{ApiRequest, TopicQuery};
+    let req = TopicQuery::new(1u64, 2u64, Auth::token("t").unwrap());
+    for (base, at) in [
+        ("https://mimc.chat.xiaomi.net?", 28),
+        ("https://mimc.chat.xiaomi.net/?x=1", 29),
+        ("https://mimc.chat.xiaomi.net#", 28),
+        ("https://mimc.chat.xiaomi.net/#frag/", 29),
+        ("https://proxy.example/mimc?via=1&to=", 26),
+        ("https://proxy.example/mimc#?", 26),
+    ] {
+        let e = req.to_http_request(base).unwrap_err();
+        assert!(
+            matches!(e.kind(), ErrorKind::InvalidValue(why) if why.contains("query (`?`) or fragment (`#`)")),
+            "{base}: {e}"
+        );
+        assert_eq!((e.field(), e.offset()), (Some("uri"), at), "{base}");
+    }
+    // A base with a path prefix keeps it, the API path after it.
+    let r = req.to_http_request("https://proxy.example/mimc/").unwrap();
+    assert_eq!(r.uri().path(), "/mimc/api/topic/1/2");
+    assert_eq!(r.uri().query(), None);
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn a_kick_too_long_for_an_http_uri_says_which_limit_and_how_to_split() {
+    use mimc_codec::api::{ApiRequest, BASE_URL, MAX_HTTP_URI_LEN, TopicKick};
+    const APP_ID: u64 = 2_882_303_761_517_669_588;
+    const TOPIC_ID: u64 = 30_094_929_200_414_721;
+    let auth = Auth::token("t").unwrap();
+    // 500 members (the domain limit) of 129 ASCII characters fit the `http` crate's URI; of 130, not.
+    let fits: Vec<String> = (0..500).map(|i| format!("{i:0>129}")).collect();
+    let fits: Vec<&str> = fits.iter().map(String::as_str).collect();
+    let kick = TopicKick::new(APP_ID, TOPIC_ID, auth, &fits).unwrap();
+    let r = kick.to_http_request(BASE_URL).unwrap();
+    assert!(r.uri().to_string().len() <= MAX_HTTP_URI_LEN);
+
+    let long: Vec<String> = (0..500).map(|i| format!("{i:0>130}")).collect();
+    let long: Vec<&str> = long.iter().map(String::as_str).collect();
+    let kick = TopicKick::new(APP_ID, TOPIC_ID, auth, &long).unwrap();
+    assert!(BASE_URL.len() + kick.path_len() > MAX_HTTP_URI_LEN);
+    let e = kick.to_http_request(BASE_URL).unwrap_err();
+    assert_eq!(e.field(), Some("accounts"));
+    let shown = e.to_string();
+    assert!(
+        shown.contains("65 534") && shown.contains("several calls"),
+        "{shown}"
+    );
+    // Half of them per call fit.
+    for half in long.chunks(250) {
+        let kick = TopicKick::new(APP_ID, TOPIC_ID, auth, half).unwrap();
+        kick.to_http_request(BASE_URL).unwrap();
+    }
+    // Another call only reaches the limit through a huge base: the same limit, naming the URI.
+    let base = format!("https://h/{}", "p".repeat(MAX_HTTP_URI_LEN));
+    let e = mimc_codec::api::TopicQuery::new(1u64, 2u64, auth)
+        .to_http_request(&base)
+        .unwrap_err();
+    assert_eq!(e.field(), Some("uri"));
+    assert!(e.to_string().contains("65 534"), "{e}");
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -147,6 +147,50 @@ fn raw_json_is_byte_exact_and_structured_on_request() {
     assert!(serde_json::from_str::<RawJson<'_>>(r#"["\ud800"]"#).is_err());
 }
 
+/// The stack `structured_fits_a_small_stack_at_the_default_depth_limit` gives its thread: 64 KiB in
+/// optimized builds. Unoptimized code (what `cargo test` builds) keeps every temporary in its own
+/// stack slot: serde_json's generic `serialize_element` alone, instantiated for a trivial one-element
+/// type, needs about 560 bytes per level there, 72 KB for 128 levels, so no 64 KiB test can pass in a
+/// debug build whatever this crate does. Such builds get 256 KiB: the structured walk needed 450 KB for
+/// 128 levels in debug before it was slimmed (3 360 bytes per level), about 140 KB since (880).
+const SMALL_STACK: usize = if cfg!(debug_assertions) {
+    256 * 1024
+} else {
+    64 * 1024
+};
+
+#[test]
+fn structured_fits_a_small_stack_at_the_default_depth_limit() {
+    let depth = mimc_codec::json::DEFAULT_MAX_DEPTH;
+    let arrays = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let objects = format!(
+        "{}\"a\\u0000\"{}",
+        r#"{"k":"#.repeat(depth),
+        "}".repeat(depth)
+    );
+    let mixed = format!(
+        "{}{}",
+        r#"{"k":[1.5,"#.repeat(depth / 2),
+        "]}".repeat(depth / 2)
+    )
+    .replacen(",]", "]", 1);
+    for text in [arrays, objects, mixed] {
+        let raw = RawJson::parse(&text).unwrap();
+        // One level deeper is refused by the decoder's limit: these are the deepest values it lets in.
+        assert!(RawJson::parse(&format!("[{text}]")).is_err());
+        let out = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(SMALL_STACK)
+                .spawn_scoped(scope, || serde_json::to_string(&raw.structured()))
+                .unwrap()
+                .join()
+                .expect("the serializing thread finished")
+        });
+        // Compact text whose numbers serde_json writes the same way: the output is the input.
+        assert_eq!(out.unwrap(), text);
+    }
+}
+
 #[test]
 fn json_str_serializes_canonically_and_borrows() {
     let s: JsonStr<'_> = serde_json::from_str(r#""a\/b \u4e2d""#).unwrap();
@@ -446,7 +490,7 @@ fn requests_serialize_as_their_bodies() {
     let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64).unwrap();
     let accounts = ["10", "user_jun", "user_bin"];
     let topics = [21_351_198_708_203_520, 21_351_235_479_666_688];
-    let auth = Auth::token("cUyhSzbq");
+    let auth = Auth::token("cUyhSzbq").unwrap();
     let bodies: Vec<(Vec<u8>, Vec<u8>)> = vec![
         {
             let r = PushP2p::new(sender, "10", PushMessage::text("你好 \"MIMC\"\n😀")).unwrap();

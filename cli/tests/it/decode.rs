@@ -687,7 +687,7 @@ fn same_request(call: &str, a: &[u8], b: &[u8]) -> bool {
         Auth, HistoryP2p, HistoryP2t, PushP2p, PushP2pMore, PushP2t, PushP2tMore, TokenRequest,
         TopicCreate, TopicJoin, TopicUpdate,
     };
-    let auth = Auth::token("t");
+    let auth = Auth::token("t").unwrap();
     match call {
         "token" => TokenRequest::from_json(a).unwrap() == TokenRequest::from_json(b).unwrap(),
         "push-p2p" => PushP2p::from_json(a).unwrap() == PushP2p::from_json(b).unwrap(),

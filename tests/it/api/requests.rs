@@ -157,10 +157,10 @@ fn topic_create_with_either_auth() {
 
 #[test]
 fn token_wins_when_both_are_given() {
-    let auth = Auth::token_or(Some(TOKEN.into()), app_auth("user_lei"));
+    let auth = Auth::token_or(Some(TOKEN.into()), app_auth("user_lei")).unwrap();
     let req = TopicQuery::new(APP_ID, TOPIC_ID, auth);
     check_request(&req, "GET", TOPIC_PATH, &[TOKEN_HEADER], None);
-    let auth = Auth::token_or(None, app_auth("user_lei"));
+    let auth = Auth::token_or(None, app_auth("user_lei")).unwrap();
     let req = TopicQuery::new(APP_ID, TOPIC_ID, auth);
     check_request(&req, "GET", TOPIC_PATH, &app_headers("user_lei"), None);
 }
@@ -495,21 +495,70 @@ mod http {
             "appPackage":"p","appAccount":"user_lei","miChid":9,"miUserId":"1",
             "miUserSecurityKey":"gl8D\/DIg8f3zl1iFiKtSOg==","token":"ab\/cd+ef"}}"#;
         let data = mimc_codec::api::TokenData::from_json(reply).unwrap();
-        let req = TopicQuery::new(APP_ID, TOPIC_ID, data.auth());
+        let req = TopicQuery::new(APP_ID, TOPIC_ID, data.auth().unwrap());
         let http_req = req.to_http_request(BASE_URL).unwrap();
         assert_eq!(http_req.headers()["token"], "ab/cd+ef");
     }
 
+    /// `Debug` of an `http::Request` must not show credentials: a `tracing::debug!(?req)` would log them.
+    #[test]
+    fn secret_headers_are_sensitive_and_never_in_debug_of_the_http_request() {
+        use super::super::{APP_KEY, APP_SECRET, TOKEN, app_auth};
+        use mimc_codec::api::{
+            ContactsRequest, PushMessage, PushP2p, PushSender, TokenRequest, TopicKick,
+        };
+        fn shown<R: ApiRequest>(req: &R) -> (String, http::Request<Vec<u8>>) {
+            let r = req.to_http_request(BASE_URL).unwrap();
+            (format!("{r:?} {r:#?} {:?}", r.headers()), r)
+        }
+        let secrets = [TOKEN, &TOKEN[..16], APP_KEY, APP_SECRET];
+        let token = TopicQuery::new(APP_ID, TOPIC_ID, token_auth());
+        let app = ContactsRequest::new(APP_ID, app_auth("user_lei"));
+        let create = TopicCreate::new(APP_ID, app_auth("user_lei"), "g", &["10"]).unwrap();
+        let kick = TopicKick::new(APP_ID, TOPIC_ID, token_auth(), &["10"]).unwrap();
+        for (text, r) in [shown(&token), shown(&app), shown(&create), shown(&kick)] {
+            for s in secrets {
+                assert!(!text.contains(s), "secret {s:?} in {text}");
+            }
+            assert!(text.contains("Sensitive"), "{text}");
+            for (name, value) in r.headers() {
+                let secret = ["token", "appkey", "appsecret"].contains(&name.as_str());
+                assert_eq!(value.is_sensitive(), secret, "{name}");
+            }
+        }
+        // What is not secret still shows.
+        let (text, _) = shown(&app);
+        assert!(
+            text.contains("user_lei") && text.contains("2882303761517669588"),
+            "{text}"
+        );
+
+        // The token request and the pushes carry appKey/appSecret in the body, as the API wants: no
+        // header to protect, and the body bytes hold them (documented on `to_http_request`).
+        let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");
+        let push = PushP2p::new(sender, "10", PushMessage::text("hi")).unwrap();
+        let token_req = TokenRequest::new(APP_ID, APP_KEY, APP_SECRET, "user_lei");
+        for (text, r) in [shown(&push), shown(&token_req)] {
+            assert!(
+                !text.contains(APP_KEY) && !text.contains(APP_SECRET),
+                "{text}"
+            );
+            assert_eq!(r.headers().len(), 1);
+            let body = String::from_utf8(r.body().clone()).unwrap();
+            assert!(body.contains(APP_SECRET), "{body}");
+        }
+    }
+
     #[test]
     fn header_values_that_http_forbids_are_errors_naming_the_header() {
-        let auth = Auth::app("k", "s", "bad\naccount");
-        let req = TopicQuery::new(APP_ID, TOPIC_ID, auth);
-        let e = req.to_http_request(BASE_URL).unwrap_err();
+        // A line break cannot even enter an `Auth` (tests/it/hostile.rs has every builder).
+        let e = Auth::app("k", "s", "bad\naccount").unwrap_err();
         assert_eq!(e.field(), Some("appAccount"));
+        let req = TopicQuery::new(APP_ID, TOPIC_ID, Auth::app("k", "s", "good").unwrap());
         let e = req.to_http_request("not a uri").unwrap_err();
         assert_eq!(e.field(), Some("uri"));
         // Non-ASCII accounts (UTF-8 bytes) are allowed as opaque header bytes.
-        let req = TopicQuery::new(APP_ID, TOPIC_ID, Auth::app("k", "s", "李雷"));
+        let req = TopicQuery::new(APP_ID, TOPIC_ID, Auth::app("k", "s", "李雷").unwrap());
         let r = req.to_http_request(BASE_URL).unwrap();
         assert_eq!(r.headers()["appaccount"].as_bytes(), "李雷".as_bytes());
     }

@@ -196,7 +196,7 @@ fn secrets_never_appear_in_debug_output() {
     let key = "gl8D/DIg8f3zl1iFiKtSOg==";
     let data = TokenData::from_json(&body).unwrap();
     redacted(&data, &[TOKEN, &TOKEN[..16], key]);
-    redacted(&data.auth(), &[TOKEN]);
+    redacted(&data.auth().unwrap(), &[TOKEN]);
     let response = Response::from_json(&body).unwrap();
     let shown = format!("{response:?}");
     assert!(
@@ -206,7 +206,9 @@ fn secrets_never_appear_in_debug_output() {
     assert!(shown.contains("an object"), "{shown}");
     // Debug still shows what is not secret.
     assert!(format!("{data:?}").contains("com.xiaomi.mimcdemo"));
-    assert!(format!("{:?}", Auth::token_or(None, app_auth("user_jun"))).contains("user_jun"));
+    assert!(
+        format!("{:?}", Auth::token_or(None, app_auth("user_jun")).unwrap()).contains("user_jun")
+    );
 }
 
 #[test]
