@@ -4,7 +4,11 @@
 use std::{env, fs, path::PathBuf};
 
 /// The bins that run on the emulated board (keep in step with `Cargo.toml` and `qemu.sh`).
-const QEMU_BINS: &[&str] = &["mimc-codec-qemu", "serde-json-core-qemu"];
+const QEMU_BINS: &[&str] = &[
+    "mimc-codec-qemu",
+    "serde-json-core-qemu",
+    "mimc-codec-defmt",
+];
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -15,4 +19,6 @@ fn main() {
     for bin in QEMU_BINS {
         println!("cargo:rustc-link-arg-bin={bin}=-Tlink.x");
     }
+    // defmt's interned strings go to a section the host decoder reads (the script comes with defmt).
+    println!("cargo:rustc-link-arg-bin=mimc-codec-defmt=-Tdefmt.x");
 }

@@ -4,8 +4,11 @@
 # program is built once with a failing check injected (`--features inject-failure`) and must then exit
 # non-zero: a run that passes proves something only if a failing one fails.
 #   firmware/qemu.sh
-# Needs cargo, the target (`rustup target add thumbv7em-none-eabihf`) and qemu-system-arm (Debian:
-# `apt-get install qemu-system-arm`; `.ci/run` installs it).
+# Then the defmt program logs a value of each type with the library's `defmt::Format` impls; its frames
+# are decoded by `defmt-print` and compared with `defmt.expected`.
+# Needs cargo, the target (`rustup target add thumbv7em-none-eabihf`), qemu-system-arm (Debian:
+# `apt-get install qemu-system-arm`) and defmt-print (`cargo install defmt-print --locked`); `.ci/run`
+# installs both. Without defmt-print the defmt check is skipped, except under CI (CI=true), where it fails.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=thumbv7em-none-eabihf
@@ -56,4 +59,23 @@ for program in "${programs[@]}"; do
     echo
     run "$elf" || { status=$?; echo "FAIL: ${program%% *} exited with status $status" >&2; }
 done
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+
+echo
+if ! command -v defmt-print >/dev/null; then
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: defmt-print not found (cargo install defmt-print --locked)" >&2
+        exit 1
+    fi
+    echo "defmt check skipped: defmt-print not found (cargo install defmt-print --locked)"
+    exit 0
+fi
+elf=$(build mimc-codec-defmt defmt)
+frames=$(mktemp)
+trap 'rm -f "$frames"' EXIT
+run "$elf" >"$frames" || { echo "FAIL: mimc-codec-defmt exited with status $?" >&2; exit 1; }
+if ! defmt-print -e "$elf" --log-format '{s}' <"$frames" | diff -u defmt.expected -; then
+    echo "FAIL: the defmt output differs from firmware/defmt.expected (above)" >&2
+    exit 1
+fi
+echo "mimc-codec-defmt: $(wc -l <defmt.expected) lines of defmt output decoded, as defmt.expected says"
