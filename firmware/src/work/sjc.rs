@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::inputs::REPLY_ID;
 
-#[derive(Deserialize)]
+/// A TEXT envelope, read and written (the reply is one too).
+#[derive(Deserialize, Serialize)]
 struct Text<'a> {
     version: u64,
     #[serde(rename = "msgId")]
@@ -38,17 +39,6 @@ struct Recall<'a> {
     timestamp: &'a str,
     #[serde(borrow)]
     payload: RecallPayload<'a>,
-}
-
-#[derive(Serialize)]
-struct Reply<'a> {
-    version: u64,
-    #[serde(rename = "msgId")]
-    msg_id: &'a str,
-    #[serde(rename = "msgType")]
-    msg_type: &'a str,
-    timestamp: &'a str,
-    payload: &'a str,
 }
 
 /// What [`run`] found and wrote.
@@ -79,12 +69,9 @@ pub fn run(text: &[u8], recall: &[u8], out: &mut [u8]) -> Result<Outcome, Failur
         return Err(Failure::Kind);
     }
     let recalled = recall.payload.recall_msg_id == text.msg_id;
-    let reply = Reply {
-        version: text.version,
+    let reply = Text {
         msg_id: REPLY_ID,
-        msg_type: "TEXT",
-        timestamp: text.timestamp,
-        payload: text.payload,
+        ..text
     };
     let len = serde_json_core::to_slice(&reply, out).map_err(Failure::Encode)?;
     Ok(Outcome { len, recalled })
