@@ -1,14 +1,45 @@
 #!/usr/bin/env bash
-# Builds the firmware-shaped programs for thumbv7em-none-eabihf (opt-level "z", fat LTO, panic=abort) and
-# prints the sizes of their ELF sections. Needs only cargo, the target (`rustup target add
+# Builds the firmware programs for thumbv7em-none-eabihf (opt-level "z", fat LTO, panic=abort) and prints
+# the sizes of their ELF sections. Needs only cargo, the target (`rustup target add
 # thumbv7em-none-eabihf`) and python3: the section headers are read directly from the ELF.
 #   firmware/size.sh
+#
+# The first table is the size programs: `_start` and the work, no runtime. The size targets (issue 13:
+# ".text of the decode + encode program" against "the same program on serde-json-core") compare
+# `mimc-codec-envelope` with `serde-json-core-envelope`. The second table is the QEMU programs
+# (`qemu.sh`): the same work plus the checks, cortex-m-rt and semihosting with `core::fmt`, for reference.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=thumbv7em-none-eabihf
-cargo build --quiet --release --target "$target" --bin mimc-codec-envelope
-cargo build --quiet --release --target "$target" --features reference --bin serde-json-core-envelope
-python3 - "target/$target/release/mimc-codec-envelope" "target/$target/release/serde-json-core-envelope" <<'PY'
+
+# One line per program: the bin (Cargo.toml) and the features it needs ("-" for none). A new program is
+# a new [[bin]] in Cargo.toml and a line here.
+size_programs=(
+    "mimc-codec-envelope -"
+    "serde-json-core-envelope reference"
+)
+qemu_programs=(
+    "mimc-codec-qemu -"
+    "serde-json-core-qemu reference"
+)
+
+build() {
+    local bin=$1 features=$2
+    if [ "$features" = "-" ]; then
+        cargo build --quiet --release --target "$target" --bin "$bin"
+    else
+        cargo build --quiet --release --target "$target" --features "$features" --bin "$bin"
+    fi
+    echo "target/$target/release/$bin"
+}
+
+table() {
+    local paths=()
+    for program in "$@"; do
+        # shellcheck disable=SC2086 # "bin features" splits on purpose
+        paths+=("$(build $program)")
+    done
+    python3 - "${paths[@]}" <<'PY'
 import struct, sys
 
 def sections(path):
@@ -32,3 +63,8 @@ for path in sys.argv[1:]:
     s = sections(path)
     print(f"| {path.rsplit('/', 1)[-1]} | {s.get('.text', 0)} | {s.get('.text', 0) / 1024:.1f} | {s.get('.rodata', 0)} |")
 PY
+}
+
+table "${size_programs[@]}"
+echo
+table "${qemu_programs[@]}"

@@ -42,6 +42,10 @@
 //! - `heapless`: fixed-capacity owned copies ([`owned::Fixed`]) and `ToJson::to_json_heapless`, no allocator.
 //! - `http`: [`api`] requests become `http::Request`s (`ApiRequest::to_http_request`) and replies are read
 //!   from `http::Response`s (`ApiRequest::parse_http_response`); implies `std`. No HTTP client is involved.
+//! - `defmt`: `defmt::Format` (the embedded logging convention) for [`Error`], [`ErrorKind`], the kinds
+//!   ([`Kind`], [`FileKind`], [`ContentKind`], [`CallbackKind`], [`KindKey`], [`PayloadKey`],
+//!   [`json::ValueKind`], [`api::Method`]), [`JsonU64`] and [`JsonStr`] (control characters escaped);
+//!   [`api::Secret`] formats as `<redacted>`. No allocator needed.
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
@@ -53,6 +57,8 @@ extern crate std;
 
 pub mod api;
 mod callback;
+#[cfg(feature = "defmt")]
+mod defmt_impl;
 mod envelope;
 mod error;
 pub mod json;
