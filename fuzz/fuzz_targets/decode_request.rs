@@ -79,8 +79,14 @@ fuzz_target!(|data: &[u8]| {
             TOPIC_ID,
             auth()
         )),
-        Call::HistoryP2p => check!(body, |b| HistoryP2p::from_json(b, Auth::token("cUyhSzbq").unwrap())),
-        Call::HistoryP2t => check!(body, |b| HistoryP2t::from_json(b, Auth::token("cUyhSzbq").unwrap())),
+        Call::HistoryP2p => check!(body, |b| HistoryP2p::from_json(
+            b,
+            Auth::token("cUyhSzbq").unwrap()
+        )),
+        Call::HistoryP2t => check!(body, |b| HistoryP2t::from_json(
+            b,
+            Auth::token("cUyhSzbq").unwrap()
+        )),
         other => panic!("{other} has no body"),
     }
 });
