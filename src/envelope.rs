@@ -145,38 +145,57 @@ impl<'a> Kind<'a> {
     }
 }
 
+/// Why a kind name is refused: decoding classifies it as something else.
+pub(crate) const FILE_NONCANONICAL: &str =
+    "file kind name that decoding would classify differently";
+/// See [`FILE_NONCANONICAL`].
+pub(crate) const CONTENT_NONCANONICAL: &str =
+    "content kind name that decoding would classify differently";
+/// See [`FILE_NONCANONICAL`].
+pub(crate) const CUSTOM_NONCANONICAL: &str = "custom kind that names a modelled kind";
+
 /// Is `Other(x)` what classifying `<x>_FILE` gives (and not `Pic`/`Audio`/`Bin` or no kind at all)?
-#[cfg(feature = "serde")]
-pub(crate) fn file_other_is_canonical(x: &str) -> bool {
-    !x.is_empty() && !matches!(x, "PIC" | "AUDIO" | "BIN")
+/// Judged on the unescaped text, as classifying is.
+fn file_other_is_canonical(x: &JsonStr<'_>) -> bool {
+    !(x.is_empty() || *x == "PIC" || *x == "AUDIO" || *x == "BIN")
 }
 
 /// Is `Other(x)` what classifying `<x>_RECALL` gives (and not `Text`, a file kind, or no kind at all)?
-#[cfg(feature = "serde")]
-pub(crate) fn content_other_is_canonical(x: &str) -> bool {
-    !x.is_empty() && x != "TEXT" && x.strip_suffix("_FILE").is_none_or(str::is_empty)
+fn content_other_is_canonical(x: &JsonStr<'_>) -> bool {
+    if x.is_empty() || *x == "TEXT" {
+        return false;
+    }
+    // `<X>_FILE` with a non-empty `X` is a file kind.
+    let mut buf = [0u8; 64];
+    !(x.unescaped_len() > "_FILE".len() && x.unescaped_tail(&mut buf).ends_with("_FILE"))
 }
 
-#[cfg(feature = "serde")]
-impl Kind<'_> {
-    /// A kind without open parts: its name alone says everything (`TEXT`, `PIC_FILE_RECALL`, ...).
-    /// [`Kind::Custom`] never holds such a name (decoding classifies it), so compact decoding rejects one.
-    pub(crate) fn is_fixed(&self) -> bool {
-        let file = |f: &FileKind<'_>| !matches!(f, FileKind::Other(_));
-        let content = |c: &ContentKind<'_>| match c {
-            ContentKind::Text => true,
+impl<'a> Kind<'a> {
+    /// Why this kind is one that classifying a name never gives, with the part at fault: `Other("PIC")`
+    /// (that is `Pic`), `Other("")`, `ContentKind::Other("TEXT")`, a custom kind named like a modelled kind
+    /// or family (`TEXT`, `X_RECALL`, `LOCATION_READ`, `VIDEO_FILE`). A value holding such a kind would not
+    /// read back as itself, so encoders refuse it and the compact decoder rejects it. `None` for every
+    /// kind decoding can produce.
+    pub(crate) fn noncanonical(&self) -> Option<(&'static str, JsonStr<'a>)> {
+        let file = |f: &FileKind<'a>| match f {
+            FileKind::Other(x) if !file_other_is_canonical(x) => Some((FILE_NONCANONICAL, *x)),
+            _ => None,
+        };
+        let content = |c: &ContentKind<'a>| match c {
             ContentKind::File(f) => file(f),
-            ContentKind::Other(_) => false,
+            ContentKind::Other(x) if !content_other_is_canonical(x) => {
+                Some((CONTENT_NONCANONICAL, *x))
+            }
+            _ => None,
         };
         match self {
-            Kind::Ping
-            | Kind::Pong
-            | Kind::Text
-            | Kind::AddFriendRequest
-            | Kind::AddFriendResponse => true,
             Kind::File(f) => file(f),
             Kind::Recall(c) | Kind::Read(c) => content(c),
-            Kind::Custom(_) => false,
+            Kind::Custom(name) => match Kind::from_json_str(*name) {
+                Kind::Custom(_) => None,
+                _ => Some((CUSTOM_NONCANONICAL, *name)),
+            },
+            _ => None,
         }
     }
 }

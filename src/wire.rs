@@ -75,7 +75,8 @@
 //!
 //! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
 //! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
-//! kind named `TEXT`); trailing bytes are an error.
+//! kind named `TEXT` or like a modelled family, such as `X_RECALL`, `LOCATION_READ` or `VIDEO_FILE`, which
+//! JSON reads as a recall, read or file message); trailing bytes are an error.
 //!
 //! The standalone serde forms of the pieces, for compact formats: `JsonStr` = `str`; `JsonU64` =
 //! (`value` varint, `quoted` bool); `RawJson` = its text as `str`; `Kind` = enum 0 `PING`, 1 `PONG`,

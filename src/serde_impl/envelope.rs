@@ -12,7 +12,6 @@ use serde::ser::{Serialize, SerializeStruct, SerializeTupleVariant, Serializer};
 use super::{BorrowedStr, Capture, NOT_BORROWED, capture, de_error, de_error_at_field};
 use crate::envelope::{
     Body, ContentKind, CustomBody, Envelope, FileKind, Kind, KindKey, PayloadKey, body_for,
-    content_other_is_canonical, file_other_is_canonical,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson};
@@ -239,47 +238,24 @@ pub(crate) fn offset_in(input: Option<&[u8]>, s: &str) -> usize {
     }
 }
 
-fn noncanonical(what: &'static str, x: &JsonStr<'_>, input: Option<&[u8]>) -> Error {
-    Error::new(ErrorKind::InvalidValue(what), offset_in(input, x.raw()))
-}
-
 fn check_file(f: &FileKind<'_>, input: Option<&[u8]>) -> Result<()> {
-    match f {
-        FileKind::Other(x) if !file_other_is_canonical(x.raw()) => Err(noncanonical(
-            "file kind name that decoding would classify differently",
-            x,
-            input,
-        )),
-        _ => Ok(()),
-    }
+    check_kind(&Kind::File(*f), input)
 }
 
 fn check_content(c: &ContentKind<'_>, input: Option<&[u8]>) -> Result<()> {
-    match c {
-        ContentKind::File(f) => check_file(f, input),
-        ContentKind::Other(x) if !content_other_is_canonical(x.raw()) => Err(noncanonical(
-            "content kind name that decoding would classify differently",
-            x,
-            input,
-        )),
-        _ => Ok(()),
-    }
+    check_kind(&Kind::Recall(*c), input)
 }
 
-/// Compact values hold only kinds that decoding JSON can produce: no `Other("PIC")`, no `Custom("TEXT")`.
-fn check_kind(k: &Kind<'_>, input: Option<&[u8]>) -> Result<()> {
-    match k {
-        Kind::File(f) => check_file(f, input),
-        Kind::Recall(c) | Kind::Read(c) => check_content(c, input),
-        Kind::Custom(name) => match name.as_str() {
-            Some(text) if Kind::parse(text).is_fixed() => Err(noncanonical(
-                "custom kind that names a modelled kind",
-                name,
-                input,
-            )),
-            _ => Ok(()),
-        },
-        _ => Ok(()),
+/// Compact values hold only kinds that decoding JSON can produce: no `Other("PIC")`, no custom kind named
+/// `TEXT` or like a modelled family (`X_RECALL`, `LOCATION_READ`, `VIDEO_FILE`): the compact reader
+/// classifies names exactly as the JSON reader does, so both always agree. Errors are at the name.
+pub(crate) fn check_kind(k: &Kind<'_>, input: Option<&[u8]>) -> Result<()> {
+    match k.noncanonical() {
+        Some((why, x)) => Err(Error::new(
+            ErrorKind::InvalidValue(why),
+            offset_in(input, x.raw()),
+        )),
+        None => Ok(()),
     }
 }
 

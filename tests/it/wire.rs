@@ -560,3 +560,131 @@ proptest! {
         let _ = from_postcard::<Contacts<'_>>(&bytes);
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Kind names: the compact reader classifies them as the JSON reader does (issue 12, item 4)
+
+/// A postcard `str` (names here are shorter than 128 bytes: one length byte).
+fn pc_str(out: &mut Vec<u8>, s: &str) {
+    out.push(u8::try_from(s.len()).unwrap());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Compact bytes of an envelope (`msgType` key, msgId `m`, numbers) whose body is `body`.
+fn compact_envelope(body: &[u8]) -> Vec<u8> {
+    let mut b = vec![0, 0, 1, 1, b'm', 7];
+    b.extend_from_slice(body);
+    b
+}
+
+/// Names shaped like the modelled families, and names that must stay custom.
+const FAMILY_LIKE: &[&str] = &[
+    "X_RECALL",
+    "X_READ",
+    "X_FILE",
+    "LOCATION_READ",
+    "LOCATION_RECALL",
+    "TEXT_RECALL",
+    "TEXT_READ",
+    "PIC_FILE",
+    "VIDEO_FILE",
+    "VIDEO_FILE_READ",
+    "PIC_FILE_RECALL",
+    "_FILE_RECALL",
+    "_FILE_READ",
+    "A_FILE_FILE",
+    "X_RECALL_READ",
+    "TEXT",
+    "PING",
+    "PONG",
+    "ADD_FRIEND_REQUEST",
+    "ADD_FRIEND_RESPONSE",
+];
+const STAYS_CUSTOM: &[&str] = &[
+    "LOCATION",
+    "_RECALL",
+    "_READ",
+    "_FILE",
+    "",
+    "X_RECALLS",
+    "x_file",
+    "X_FILE ",
+    "FILE",
+    "READ",
+];
+
+#[test]
+fn compact_custom_kinds_named_like_families_decode_as_json_would_or_not_at_all() {
+    let payloads: [Option<&str>; 4] = [
+        None,
+        Some(r#""https://x/y""#),
+        Some(
+            r#"{"recall_msgId":"m","read_msgId":"m","add_requester":"a","add_responser":"a","accepted":true}"#,
+        ),
+        Some("[1]"),
+    ];
+    for &name in FAMILY_LIKE.iter().chain(STAYS_CUSTOM) {
+        for payload in payloads {
+            let mut body = vec![8];
+            pc_str(&mut body, name);
+            match payload {
+                None => body.push(0),
+                Some(p) => {
+                    body.push(1);
+                    pc_str(&mut body, p);
+                }
+            }
+            let bytes = compact_envelope(&body);
+            let what = format!("{name:?} with {payload:?}");
+            match from_postcard::<Envelope<'_>>(&bytes) {
+                Ok(env) => {
+                    assert!(STAYS_CUSTOM.contains(&name), "{what}: decoded as {env:?}");
+                    let json = env.to_json_vec().unwrap();
+                    let back = Envelope::from_json(&json)
+                        .unwrap_or_else(|e| panic!("{what}: its JSON does not decode: {e}"));
+                    assert_eq!(back, env, "{what}: JSON reads another value");
+                }
+                Err(e) => {
+                    assert!(FAMILY_LIKE.contains(&name), "{what}: refused: {e}");
+                    // Refused at the name, in the kind's field, saying why.
+                    assert_eq!(
+                        (e.offset(), e.field()),
+                        (bytes.len() - body.len() + 2, Some("msgType")),
+                        "{what}: {e}"
+                    );
+                    assert!(
+                        matches!(e.kind(), ErrorKind::InvalidValue(_)),
+                        "{what}: {e}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn compact_file_and_content_kind_names_decode_as_json_would_or_not_at_all() {
+    for &x in FAMILY_LIKE
+        .iter()
+        .chain(STAYS_CUSTOM)
+        .chain(&["PIC", "AUDIO", "BIN", "TEXT"])
+    {
+        // File (3) with FileKind other (3); recall (4) / read (5) with ContentKind other (2).
+        for (disc, sub) in [(3u8, 3u8), (4, 2), (5, 2)] {
+            let mut body = vec![disc, sub];
+            pc_str(&mut body, x);
+            if disc == 3 {
+                pc_str(&mut body, "https://x/y");
+            } else {
+                pc_str(&mut body, "m");
+            }
+            let bytes = compact_envelope(&body);
+            if let Ok(env) = from_postcard::<Envelope<'_>>(&bytes) {
+                let json = env.to_json_vec().unwrap();
+                let back = Envelope::from_json(&json)
+                    .unwrap_or_else(|e| panic!("{x:?} in body {disc}: JSON does not decode: {e}"));
+                assert_eq!(back, env, "{x:?} in body {disc}");
+            }
+        }
+    }
+}
