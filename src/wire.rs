@@ -86,6 +86,7 @@
 use serde::{Deserializer, Serialize};
 
 use crate::error::Result;
+use crate::json::DecodeOptions;
 
 mod sealed {
     #[allow(unreachable_pub)]
@@ -97,11 +98,12 @@ mod sealed {
 /// specified in this module.
 pub trait Compact<'a>: Serialize + Sized + sealed::Sealed {
     /// Reads the compact form from `d`: the outer error is the data format's, the inner one the crate's
-    /// checks (with offsets into `input` when it is known).
+    /// checks (with offsets into `input` when it is known), under the limits of `opts`.
     #[doc(hidden)]
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error>;
 }
 
@@ -111,10 +113,11 @@ impl<'a> Compact<'a> for crate::Envelope<'a> {
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
         let wire: crate::serde_impl::envelope::WireEnvelope<'a> =
             serde::Deserialize::deserialize(d)?;
-        Ok(wire.into_envelope(input))
+        Ok(wire.into_envelope(input, opts))
     }
 }
 
@@ -124,10 +127,11 @@ impl<'a> Compact<'a> for crate::Callback<'a> {
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
         let wire: crate::serde_impl::callback::WireCallback<'a> =
             serde::Deserialize::deserialize(d)?;
-        Ok(wire.into_callback(input))
+        Ok(wire.into_callback(input, opts))
     }
 }
 
@@ -140,6 +144,7 @@ macro_rules! compact_api {
             fn decode_compact<D: Deserializer<'a>>(
                 d: D,
                 input: Option<&'a [u8]>,
+                _: &DecodeOptions,
             ) -> core::result::Result<Result<Self>, D::Error> {
                 serde::de::DeserializeSeed::deserialize(
                     crate::serde_impl::api::Compact::<Self>::new(input),
@@ -171,6 +176,7 @@ impl<'a, T: crate::api::FromData<'a> + Serialize> Compact<'a> for crate::api::Li
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        _: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
         serde::de::DeserializeSeed::deserialize(
             crate::serde_impl::api::Compact::<Self>::new(input),
@@ -184,7 +190,7 @@ pub use self::postcard_io::*;
 
 #[cfg(feature = "postcard")]
 mod postcard_io {
-    use super::{Compact, Result};
+    use super::{Compact, DecodeOptions, Result};
     use crate::error::{Error, ErrorKind};
 
     /// Encodes `value` into `buf`, returning the used front of `buf`. `BufferTooSmall` when it does not fit
@@ -256,18 +262,46 @@ mod postcard_io {
             .map_err(|e| postcard_error(e, 0))
     }
 
-    /// Decodes a model from its compact form, borrowing every string from `bytes`. The whole of `bytes`
-    /// must be one value.
+    /// Decodes a model from its compact form, borrowing every string from `bytes`, with the default
+    /// limits ([`DecodeOptions::new`]: the limits JSON decoding has by default). The whole of `bytes` must
+    /// be one value.
     ///
     /// Errors carry the offset where decoding stopped: for malformed bytes, just past the bad field; for
     /// a string that breaks a rule (a custom payload that is not JSON, a non-canonical kind name), the
     /// offset of that string.
+    ///
+    /// Encoding checks no limit: a value built in code may be larger than decoding accepts by default
+    /// (a callback with a payload over 15 KiB), exactly as its JSON is. Read such bytes with
+    /// [`from_postcard_with`] and the limits you chose for JSON.
     pub fn from_postcard<'a, T: Compact<'a>>(bytes: &'a [u8]) -> Result<T> {
+        from_postcard_with(bytes, &DecodeOptions::new())
+    }
+
+    /// As [`from_postcard`], with the limits of `opts`, which mean what they mean for JSON decoding: a
+    /// callback payload of more than [`DecodeOptions::max_payload`] decoded bytes is `PayloadTooLarge`
+    /// (at the payload's bytes); a custom envelope payload or custom callback nested deeper than
+    /// [`DecodeOptions::max_depth`] is `DepthLimitExceeded`. (API replies have no limited part.)
+    ///
+    /// ```
+    /// use mimc_codec::{Callback, DecodeOptions, ErrorKind, wire};
+    /// let payload = vec![7u8; 20 * 1024];
+    /// let cb = Callback::normal_msg(1, "a", 2, "b", &payload, 3);
+    /// let bytes = wire::to_postcard_vec(&cb)?;
+    /// let err = wire::from_postcard::<Callback>(&bytes).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::PayloadTooLarge);
+    /// let opts = DecodeOptions::new().with_max_payload(32 * 1024);
+    /// assert_eq!(wire::from_postcard_with::<Callback>(&bytes, &opts)?, cb);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_postcard_with<'a, T: Compact<'a>>(
+        bytes: &'a [u8],
+        opts: &DecodeOptions,
+    ) -> Result<T> {
         let mut de = postcard::Deserializer::from_flavor(Counting {
             input: bytes,
             pos: 0,
         });
-        let r = T::decode_compact(&mut de, Some(bytes));
+        let r = T::decode_compact(&mut de, Some(bytes), opts);
         let rest = de.finalize().unwrap_or(&[]);
         let pos = bytes.len().saturating_sub(rest.len());
         match r {

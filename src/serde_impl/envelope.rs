@@ -587,7 +587,11 @@ impl<'de> Visitor<'de> for CustomVisitor {
 impl<'a> WireEnvelope<'a> {
     /// The checks compact bytes must pass: known flag bits, kinds as decoding would classify them, custom
     /// payloads that are valid JSON. `input` (when known) gives offsets to errors found in strings.
-    pub(crate) fn into_envelope(self, input: Option<&'a [u8]>) -> Result<Envelope<'a>> {
+    pub(crate) fn into_envelope(
+        self,
+        input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
+    ) -> Result<Envelope<'a>> {
         if self.flags & FLAGS_RESERVED != 0 {
             return Err(
                 Error::new(ErrorKind::InvalidValue("reserved flag bits set"), 0).in_field("flags"),
@@ -618,7 +622,7 @@ impl<'a> WireEnvelope<'a> {
                 check_kind(&Kind::Custom(kind), input).map_err(|e| e.in_field("msgType"))?;
                 let payload = match payload {
                     Some(text) => Some(
-                        RawJson::parse(text)
+                        RawJson::parse_with(text, opts)
                             .map_err(|e| e.shifted(offset_in(input, text)).in_field("payload"))?,
                     ),
                     None => None,
@@ -691,7 +695,8 @@ impl<'de: 'k, 'k> DeserializeSeed<'de> for EnvelopeSeed<'k> {
             capture(d, EnvelopeCapture(self.biz_type))
         } else {
             let wire = WireEnvelope::deserialize(d)?;
-            wire.into_envelope(None).map_err(de_error)
+            wire.into_envelope(None, &DecodeOptions::new())
+                .map_err(de_error)
         }
     }
 }

@@ -688,3 +688,62 @@ fn compact_file_and_content_kind_names_decode_as_json_would_or_not_at_all() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Limits: the compact reader takes the JSON reader's options (issue 12, item 6)
+
+#[test]
+fn values_over_the_default_limits_travel_compact_with_raised_limits_as_in_json() {
+    use mimc_codec::wire::from_postcard_with;
+    use mimc_codec::{Callback, DecodeOptions, RawJson};
+    // A callback built in code with a 20 KiB payload: encodes, and reads back only with a raised limit.
+    let big: Vec<u8> = (0..20 * 1024)
+        .map(|i| u8::try_from(i % 251).unwrap())
+        .collect();
+    let cb = Callback::normal_msg(1, "a", 2, "b", &big, 3);
+    let bytes = to_postcard_vec(&cb).unwrap();
+    let at = bytes.windows(64).position(|w| w == &big[..64]).unwrap();
+    let e = from_postcard::<Callback<'_>>(&bytes).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset(), e.field()),
+        (ErrorKind::PayloadTooLarge, at, Some("payload"))
+    );
+    let raised = DecodeOptions::new().with_max_payload(big.len());
+    let back: Callback<'_> = from_postcard_with(&bytes, &raised).unwrap();
+    assert_eq!(back, cb);
+    let below = DecodeOptions::new().with_max_payload(big.len() - 1);
+    let e = from_postcard_with::<Callback<'_>>(&bytes, &below).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+    // The JSON form under the same options: the same answers.
+    let json = cb.to_json_vec().unwrap();
+    let e = Callback::from_json(&json).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+    assert_eq!(Callback::from_json_with(&json, &raised).unwrap(), cb);
+    assert!(Callback::from_json_with(&json, &below).is_err());
+    // A lower limit applies to the compact form too.
+    let small = Callback::normal_msg(1, "a", 2, "b", b"pong", 3);
+    let bytes = to_postcard_vec(&small).unwrap();
+    let three = DecodeOptions::new().with_max_payload(3);
+    let e = from_postcard_with::<Callback<'_>>(&bytes, &three).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+    assert_eq!(from_postcard::<Callback<'_>>(&bytes).unwrap(), small);
+
+    // The depth limit of custom payloads, the same way.
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    let deeper = DecodeOptions::new().with_max_depth(300);
+    let raw = RawJson::parse_with(&deep, &deeper).unwrap();
+    let env = Envelope::custom("LOCATION", "L", 1, Some(raw)).unwrap();
+    let bytes = to_postcard_vec(&env).unwrap();
+    let e = from_postcard::<Envelope<'_>>(&bytes).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::DepthLimitExceeded, Some("payload"))
+    );
+    assert_eq!(
+        from_postcard_with::<Envelope<'_>>(&bytes, &deeper).unwrap(),
+        env
+    );
+    let json = env.to_json_vec().unwrap();
+    assert!(Envelope::from_json(&json).is_err());
+    assert_eq!(Envelope::from_json_with(&json, None, &deeper).unwrap(), env);
+}
