@@ -105,6 +105,14 @@ pub trait Compact<'a>: Serialize + Sized + sealed::Sealed {
         input: Option<&'a [u8]>,
         opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error>;
+
+    /// Why the value cannot be encoded: serde reduces an encoder's own errors to a bare "could not be
+    /// encoded", so the encoders ask here for the crate's error (kind, offset, field). Called only after
+    /// encoding failed.
+    #[doc(hidden)]
+    fn encode_error(&self) -> Option<crate::Error> {
+        None
+    }
 }
 
 impl sealed::Sealed for crate::Envelope<'_> {}
@@ -132,6 +140,11 @@ impl<'a> Compact<'a> for crate::Callback<'a> {
         let wire: crate::serde_impl::callback::WireCallback<'a> =
             serde::Deserialize::deserialize(d)?;
         Ok(wire.into_callback(input, opts))
+    }
+
+    /// A payload read as text that is not base64 (`InvalidBase64` at its first bad character).
+    fn encode_error(&self) -> Option<crate::Error> {
+        self.payload().and_then(|p| p.validate().err())
     }
 }
 
@@ -205,14 +218,14 @@ mod postcard_io {
             postcard::Error::CollectStrError if postcard_len(value).is_ok_and(|n| n > cap) => {
                 Error::new(ErrorKind::BufferTooSmall, cap)
             }
-            e => postcard_error(e, cap),
+            e => encode_failure(value, e, cap),
         })
     }
 
     /// Encodes `value` into a new `Vec`.
     #[cfg(feature = "alloc")]
     pub fn to_postcard_vec<'a, T: Compact<'a>>(value: &T) -> Result<alloc::vec::Vec<u8>> {
-        postcard::to_allocvec(value).map_err(|e| postcard_error(e, 0))
+        postcard::to_allocvec(value).map_err(|e| encode_failure(value, e, 0))
     }
 
     /// Encodes `value` into a fixed-capacity `heapless::Vec` (no allocator). `CapacityExceeded` when it
@@ -251,7 +264,7 @@ mod postcard_io {
                     },
                     N,
                 ),
-                (e, _) => postcard_error(e, N),
+                (e, _) => encode_failure(value, e, N),
             }
         })
     }
@@ -259,7 +272,19 @@ mod postcard_io {
     /// The exact number of bytes the compact form of `value` takes.
     pub fn postcard_len<'a, T: Compact<'a>>(value: &T) -> Result<usize> {
         postcard::serialize_with_flavor(value, postcard::ser_flavors::Size::default())
-            .map_err(|e| postcard_error(e, 0))
+            .map_err(|e| encode_failure(value, e, 0))
+    }
+
+    /// An encoding error: the value's own reason when it has one (an invalid base64 payload, ...), else
+    /// postcard's.
+    #[cold]
+    fn encode_failure<'a, T: Compact<'a>>(value: &T, e: postcard::Error, at: usize) -> Error {
+        match e {
+            postcard::Error::SerdeSerCustom | postcard::Error::CollectStrError => value
+                .encode_error()
+                .unwrap_or_else(|| postcard_error(e, at)),
+            e => postcard_error(e, at),
+        }
     }
 
     /// Decodes a model from its compact form, borrowing every string from `bytes`, with the default

@@ -59,11 +59,13 @@ impl Serialize for Payload<'_> {
         if let Some(bytes) = self.as_bytes() {
             return s.serialize_bytes(bytes);
         }
-        let len = self.decoded_len().map_err(S::Error::custom)?;
+        // Errors say where the text stops being base64 (found again, off the hot path).
+        let invalid = |e: Error| S::Error::custom(self.validate().err().unwrap_or(e));
+        let len = self.decoded_len().map_err(invalid)?;
         let mut seq = s.serialize_seq(Some(len))?;
         let mut pieces = self.pieces();
         while let Some(piece) = pieces.next_piece() {
-            for b in piece.map_err(S::Error::custom)? {
+            for b in piece.map_err(invalid)? {
                 seq.serialize_element(b)?;
             }
         }

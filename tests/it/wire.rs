@@ -747,3 +747,42 @@ fn values_over_the_default_limits_travel_compact_with_raised_limits_as_in_json()
     assert!(Envelope::from_json(&json).is_err());
     assert_eq!(Envelope::from_json_with(&json, None, &deeper).unwrap(), env);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Encoding errors say what and where (issue 12, item 7)
+
+#[test]
+fn compact_encoding_of_a_callback_with_invalid_base64_is_invalid_base64_at_the_payload() {
+    use mimc_codec::json::JsonStr;
+    use mimc_codec::{Callback, Payload};
+    // Read from JSON (the payload is checked only when decoded): the offset is in that document.
+    let json = br#"{"msgType":"NORMAL_MSG","fromAppId":"1","fromAccount":"a","toAppId":"2","toAccount":"b","payload":"cG9u!w==","timestamp":"3"}"#;
+    let cb = Callback::from_json(json).unwrap();
+    let bang = json.iter().position(|&b| b == b'!').unwrap();
+    let mut buf = [0u8; 256];
+    let errors = [
+        to_postcard_vec(&cb).unwrap_err(),
+        to_postcard_slice(&cb, &mut buf).unwrap_err(),
+        to_postcard_heapless::<_, 256>(&cb).unwrap_err(),
+        postcard_len(&cb).unwrap_err(),
+    ];
+    for e in errors {
+        assert_eq!(
+            (e.kind(), e.offset(), e.field()),
+            (ErrorKind::InvalidBase64, bang, Some("payload")),
+            "{e}"
+        );
+    }
+    // Built in code from text: the offset is in that text.
+    let Callback::NormalMsg(mut m) = Callback::normal_msg(1, "a", 2, "b", b"", 3) else {
+        unreachable!()
+    };
+    m.payload = Payload::from_json_str(JsonStr::new("QUJD=QUJD"));
+    let cb = Callback::NormalMsg(m);
+    let e = to_postcard_vec(&cb).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset(), e.field()),
+        (ErrorKind::InvalidBase64, 4, Some("payload")),
+        "{e}"
+    );
+}
