@@ -127,6 +127,11 @@ impl<'a> Compact<'a> for crate::Envelope<'a> {
             serde::Deserialize::deserialize(d)?;
         Ok(wire.into_envelope(input, opts))
     }
+
+    /// A value that would not read back as itself (a kind no name decodes to, no `msgId`).
+    fn encode_error(&self) -> Option<crate::Error> {
+        self.check_encodable().err()
+    }
 }
 
 impl sealed::Sealed for crate::Callback<'_> {}

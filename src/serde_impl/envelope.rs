@@ -266,6 +266,8 @@ pub(crate) fn check_kind(k: &Kind<'_>, input: Option<&[u8]>) -> Result<()> {
 /// Compact shape: see [`crate::wire`].
 impl Serialize for Envelope<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A value that would not read back as itself is refused, as by `ToJson`.
+        self.check_encodable().map_err(serde::ser::Error::custom)?;
         if s.is_human_readable() {
             json_shape(self, s)
         } else {
