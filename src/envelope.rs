@@ -380,7 +380,7 @@ impl<'a> Body<'a> {
 }
 
 /// `Other("PIC")` as `Pic` (and `AUDIO`, `BIN`), judged on the unescaped text.
-fn normal_file(f: FileKind<'_>) -> FileKind<'_> {
+pub(crate) fn normal_file(f: FileKind<'_>) -> FileKind<'_> {
     match f {
         FileKind::Other(x) if x == "PIC" => FileKind::Pic,
         FileKind::Other(x) if x == "AUDIO" => FileKind::Audio,
@@ -390,7 +390,7 @@ fn normal_file(f: FileKind<'_>) -> FileKind<'_> {
 }
 
 /// `Other("TEXT")` as `Text`, `Other("<X>_FILE")` (`X` not empty) as the file kind `X`.
-fn normal_content(c: ContentKind<'_>) -> ContentKind<'_> {
+pub(crate) fn normal_content(c: ContentKind<'_>) -> ContentKind<'_> {
     match c {
         ContentKind::Other(x) if x == "TEXT" => ContentKind::Text,
         ContentKind::Other(x) => {

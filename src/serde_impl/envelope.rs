@@ -12,6 +12,7 @@ use serde::ser::{Serialize, SerializeStruct, SerializeTupleVariant, Serializer};
 use super::{BorrowedStr, Capture, NOT_BORROWED, capture, de_error, de_error_at_field};
 use crate::envelope::{
     Body, ContentKind, CustomBody, Envelope, FileKind, Kind, KindKey, PayloadKey, body_for,
+    normal_content, normal_file,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson};
@@ -20,8 +21,18 @@ use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson};
 // Kind names (human-readable) and discriminants (compact)
 
 /// JSON shape: the kind's name (`"PIC_FILE_RECALL"`). Compact shape: an enum, see [`crate::wire`].
+/// A kind that decoding never gives (`Custom("X_RECALL")`, `FileKind::Other("PIC")`, an empty `Other`)
+/// would read back as another value or not at all: serializing one is an error, in either shape.
+fn refuse_noncanonical<E: serde::ser::Error>(k: &Kind<'_>) -> Result<(), E> {
+    match k.noncanonical() {
+        Some((why, _)) => Err(E::custom(Error::new(ErrorKind::InvalidValue(why), 0))),
+        None => Ok(()),
+    }
+}
+
 impl Serialize for Kind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        refuse_noncanonical(self)?;
         if s.is_human_readable() {
             return s.collect_str(self);
         }
@@ -42,6 +53,7 @@ impl Serialize for Kind<'_> {
 /// JSON shape: `X` of `X_FILE` (`"PIC"`, `"VIDEO"`). Compact shape: an enum, see [`crate::wire`].
 impl Serialize for FileKind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        refuse_noncanonical(&Kind::File(*self))?;
         match (self, s.is_human_readable()) {
             (FileKind::Pic, true) => s.serialize_str("PIC"),
             (FileKind::Audio, true) => s.serialize_str("AUDIO"),
@@ -58,6 +70,7 @@ impl Serialize for FileKind<'_> {
 /// JSON shape: the content kind's name (`"TEXT"`, `"PIC_FILE"`, `"LOCATION"`). Compact shape: an enum.
 impl Serialize for ContentKind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        refuse_noncanonical(&Kind::Recall(*self))?;
         if s.is_human_readable() {
             return s.collect_str(&ContentName(*self));
         }
@@ -96,13 +109,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Kind<'a> {
 impl<'de: 'a, 'a> Deserialize<'de> for FileKind<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
+            // As in `<X>_FILE`: classified on the unescaped text; no `X` is no file kind.
             let name = JsonStr::deserialize(d)?;
-            return match name.as_str() {
-                Some("PIC") => Ok(FileKind::Pic),
-                Some("AUDIO") => Ok(FileKind::Audio),
-                Some("BIN") => Ok(FileKind::Bin),
-                _ => Ok(FileKind::Other(name)),
-            };
+            if name.is_empty() {
+                return Err(de::Error::custom("an empty file kind name"));
+            }
+            return Ok(normal_file(FileKind::Other(name)));
         }
         let f = d.deserialize_enum("FileKind", FILE_VARIANTS, WireFileVisitor)?;
         check_file(&f, None).map_err(de_error)?;
@@ -113,15 +125,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for FileKind<'a> {
 impl<'de: 'a, 'a> Deserialize<'de> for ContentKind<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
+            // As in `<X>_RECALL`: classified on the unescaped text; no `X` is no content kind.
             let name = JsonStr::deserialize(d)?;
-            let Some(text) = name.as_str() else {
-                return Ok(ContentKind::Other(name));
-            };
-            return match Kind::parse(text) {
-                Kind::Text => Ok(ContentKind::Text),
-                Kind::File(f) => Ok(ContentKind::File(f)),
-                _ => Ok(ContentKind::Other(name)),
-            };
+            if name.is_empty() {
+                return Err(de::Error::custom("an empty content kind name"));
+            }
+            return Ok(normal_content(ContentKind::Other(name)));
         }
         let c = d.deserialize_enum("ContentKind", CONTENT_VARIANTS, WireContentVisitor)?;
         check_content(&c, None).map_err(de_error)?;
