@@ -310,7 +310,8 @@ mod postcard_io {
     /// As [`from_postcard`], with the limits of `opts`, which mean what they mean for JSON decoding: a
     /// callback payload of more than [`DecodeOptions::max_payload`] decoded bytes is `PayloadTooLarge`
     /// (at the payload's bytes); a custom envelope payload or custom callback nested deeper than
-    /// [`DecodeOptions::max_depth`] is `DepthLimitExceeded`. (API replies have no limited part.)
+    /// [`DecodeOptions::max_depth`] is `DepthLimitExceeded`. API replies (whose lists travel as JSON
+    /// text) are read with the default limits whatever `opts` says.
     ///
     /// ```
     /// use mimc_codec::{Callback, DecodeOptions, ErrorKind, wire};
