@@ -145,38 +145,57 @@ impl<'a> Kind<'a> {
     }
 }
 
+/// Why a kind name is refused: decoding classifies it as something else.
+pub(crate) const FILE_NONCANONICAL: &str =
+    "file kind name that decoding would classify differently";
+/// See [`FILE_NONCANONICAL`].
+pub(crate) const CONTENT_NONCANONICAL: &str =
+    "content kind name that decoding would classify differently";
+/// See [`FILE_NONCANONICAL`].
+pub(crate) const CUSTOM_NONCANONICAL: &str = "custom kind that names a modelled kind";
+
 /// Is `Other(x)` what classifying `<x>_FILE` gives (and not `Pic`/`Audio`/`Bin` or no kind at all)?
-#[cfg(feature = "serde")]
-pub(crate) fn file_other_is_canonical(x: &str) -> bool {
-    !x.is_empty() && !matches!(x, "PIC" | "AUDIO" | "BIN")
+/// Judged on the unescaped text, as classifying is.
+fn file_other_is_canonical(x: &JsonStr<'_>) -> bool {
+    !(x.is_empty() || *x == "PIC" || *x == "AUDIO" || *x == "BIN")
 }
 
 /// Is `Other(x)` what classifying `<x>_RECALL` gives (and not `Text`, a file kind, or no kind at all)?
-#[cfg(feature = "serde")]
-pub(crate) fn content_other_is_canonical(x: &str) -> bool {
-    !x.is_empty() && x != "TEXT" && x.strip_suffix("_FILE").is_none_or(str::is_empty)
+fn content_other_is_canonical(x: &JsonStr<'_>) -> bool {
+    if x.is_empty() || *x == "TEXT" {
+        return false;
+    }
+    // `<X>_FILE` with a non-empty `X` is a file kind.
+    let mut buf = [0u8; 64];
+    !(x.unescaped_len() > "_FILE".len() && x.unescaped_tail(&mut buf).ends_with("_FILE"))
 }
 
-#[cfg(feature = "serde")]
-impl Kind<'_> {
-    /// A kind without open parts: its name alone says everything (`TEXT`, `PIC_FILE_RECALL`, ...).
-    /// [`Kind::Custom`] never holds such a name (decoding classifies it), so compact decoding rejects one.
-    pub(crate) fn is_fixed(&self) -> bool {
-        let file = |f: &FileKind<'_>| !matches!(f, FileKind::Other(_));
-        let content = |c: &ContentKind<'_>| match c {
-            ContentKind::Text => true,
+impl<'a> Kind<'a> {
+    /// Why this kind is one that classifying a name never gives, with the part at fault: `Other("PIC")`
+    /// (that is `Pic`), `Other("")`, `ContentKind::Other("TEXT")`, a custom kind named like a modelled kind
+    /// or family (`TEXT`, `X_RECALL`, `LOCATION_READ`, `VIDEO_FILE`). A value holding such a kind would not
+    /// read back as itself, so encoders refuse it and the compact decoder rejects it. `None` for every
+    /// kind decoding can produce.
+    pub(crate) fn noncanonical(&self) -> Option<(&'static str, JsonStr<'a>)> {
+        let file = |f: &FileKind<'a>| match f {
+            FileKind::Other(x) if !file_other_is_canonical(x) => Some((FILE_NONCANONICAL, *x)),
+            _ => None,
+        };
+        let content = |c: &ContentKind<'a>| match c {
             ContentKind::File(f) => file(f),
-            ContentKind::Other(_) => false,
+            ContentKind::Other(x) if !content_other_is_canonical(x) => {
+                Some((CONTENT_NONCANONICAL, *x))
+            }
+            _ => None,
         };
         match self {
-            Kind::Ping
-            | Kind::Pong
-            | Kind::Text
-            | Kind::AddFriendRequest
-            | Kind::AddFriendResponse => true,
             Kind::File(f) => file(f),
             Kind::Recall(c) | Kind::Read(c) => content(c),
-            Kind::Custom(_) => false,
+            Kind::Custom(name) => match Kind::from_json_str(*name) {
+                Kind::Custom(_) => None,
+                _ => Some((CUSTOM_NONCANONICAL, *name)),
+            },
+            _ => None,
         }
     }
 }
@@ -339,6 +358,53 @@ impl<'a> Body<'a> {
             Body::_Custom(c) => Kind::Custom(c.kind),
         }
     }
+
+    /// The same body with its kind as decoding the kind's name gives it (see [`Envelope::new`]).
+    fn normalised(self) -> Self {
+        match self {
+            Body::File { kind, url } => Body::File {
+                kind: normal_file(kind),
+                url,
+            },
+            Body::Recall { of, msg_id } => Body::Recall {
+                of: normal_content(of),
+                msg_id,
+            },
+            Body::Read { of, msg_id } => Body::Read {
+                of: normal_content(of),
+                msg_id,
+            },
+            other => other,
+        }
+    }
+}
+
+/// `Other("PIC")` as `Pic` (and `AUDIO`, `BIN`), judged on the unescaped text.
+pub(crate) fn normal_file(f: FileKind<'_>) -> FileKind<'_> {
+    match f {
+        FileKind::Other(x) if x == "PIC" => FileKind::Pic,
+        FileKind::Other(x) if x == "AUDIO" => FileKind::Audio,
+        FileKind::Other(x) if x == "BIN" => FileKind::Bin,
+        f => f,
+    }
+}
+
+/// `Other("TEXT")` as `Text`, `Other("<X>_FILE")` (`X` not empty) as the file kind `X`.
+pub(crate) fn normal_content(c: ContentKind<'_>) -> ContentKind<'_> {
+    match c {
+        ContentKind::Other(x) if x == "TEXT" => ContentKind::Text,
+        ContentKind::Other(x) => {
+            let len = x.unescaped_len();
+            let mut buf = [0u8; 64];
+            let file = len > "_FILE".len() && x.unescaped_tail(&mut buf).ends_with("_FILE");
+            let prefix = file
+                .then(|| x.unescaped_prefix(len.saturating_sub("_FILE".len())))
+                .flatten();
+            prefix.map_or(c, |p| ContentKind::File(normal_file(FileKind::Other(p))))
+        }
+        ContentKind::File(f) => ContentKind::File(normal_file(f)),
+        ContentKind::Text => c,
+    }
 }
 
 /// The recommended envelope: `version`, `msgId`, kind, `timestamp` and a payload typed by the kind.
@@ -372,12 +438,24 @@ pub struct Envelope<'a> {
 
 impl<'a> Envelope<'a> {
     /// An envelope with `version` 0 (a number), the timestamp as a string, keys `msgType` and `payload`.
+    ///
+    /// Every constructor goes through here, and here the body's kind is made the one decoding its name
+    /// gives, so that the value reads back as itself: `FileKind::Other("PIC")` becomes
+    /// [`FileKind::Pic`], `ContentKind::Other("TEXT")` [`ContentKind::Text`] and
+    /// `ContentKind::Other("VIDEO_FILE")` `ContentKind::File(FileKind::Other("VIDEO"))`. A kind no name
+    /// decodes to (an empty `Other("")`) is kept, and encoding refuses it (`InvalidValue` in `msgType`).
+    ///
+    /// ```
+    /// use mimc_codec::{Envelope, FileKind, JsonStr, Kind};
+    /// let env = Envelope::file("F", 1, FileKind::Other(JsonStr::new("PIC")), "https://x/y");
+    /// assert_eq!(env.kind(), Kind::File(FileKind::Pic));
+    /// ```
     pub fn new(msg_id: &'a str, timestamp: u64, body: Body<'a>) -> Self {
         Envelope {
             version: JsonU64::number(0),
             msg_id: Some(JsonStr::new(msg_id)),
             timestamp: JsonU64::new(timestamp),
-            body,
+            body: body.normalised(),
             kind_key: KindKey::MsgType,
             payload_key: PayloadKey::Payload,
         }
@@ -571,7 +649,9 @@ impl<'a> Envelope<'a> {
         self.msg_id.as_ref()
     }
 
-    /// Sets or removes `msgId`.
+    /// Sets or removes `msgId`. Without one, the kind key must be [`KindKey::Absent`] (the bizType
+    /// dialects): the manual's dialects always carry `msgId`, so encoding refuses an envelope with a kind
+    /// key and no `msgId` (`MissingField` in `msgId`), which JSON decoding would reject.
     #[must_use]
     pub fn with_msg_id(mut self, msg_id: Option<&'a str>) -> Self {
         self.msg_id = msg_id.map(JsonStr::new);
@@ -621,6 +701,21 @@ impl<'a> Envelope<'a> {
             Body::_Custom(c) => c.payload,
             _ => None,
         }
+    }
+
+    /// Can this value be encoded so that it reads back as itself? Encoders (JSON, serde, compact, owned
+    /// copies) refuse one that cannot: a kind no name decodes to (an empty `FileKind::Other("")` or
+    /// `ContentKind::Other("")`; `InvalidValue` in `msgType`), or no `msgId` while the kind key is in the
+    /// JSON (`MissingField` in `msgId`: the manual's dialects always carry it; use
+    /// [`KindKey::Absent`] for the bizType dialects that do not).
+    pub(crate) fn check_encodable(&self) -> Result<()> {
+        if let Some((why, _)) = self.kind().noncanonical() {
+            return Err(Error::new(ErrorKind::InvalidValue(why), 0).in_field("msgType"));
+        }
+        if self.kind_key != KindKey::Absent && self.msg_id.is_none() {
+            return Err(Error::new(ErrorKind::MissingField, 0).in_field("msgId"));
+        }
+        Ok(())
     }
 
     /// Decodes an envelope whose kind is in the JSON (`msgType` or `type`).
@@ -854,8 +949,11 @@ fn payload_fields<'a>(
     Ok((found, flag_value))
 }
 
+/// Fails (before writing anything) for a value that would not read back as itself: see
+/// [`Envelope::with_msg_id`] and [`Envelope::new`].
 impl ToJson for Envelope<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        self.check_encodable()?;
         let mut o = ObjectWriter::begin(sink)?;
         o.u64("version", self.version)?;
         if let Some(id) = &self.msg_id {

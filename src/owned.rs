@@ -69,6 +69,22 @@ pub trait Ownable: sealed::Sealed + 'static {
     /// A value for the (unreachable) case that stored bytes, checked when stored, fail to load.
     #[doc(hidden)]
     fn placeholder<'a>() -> Self::View<'a>;
+
+    /// `==` across two lifetimes (the copy's and the original's).
+    #[doc(hidden)]
+    fn same(a: &Self::View<'_>, b: &Self::View<'_>) -> bool;
+}
+
+/// A copy never invents a value: what the stored form reads back as must be the value given.
+fn check_reads_back<T: Ownable>(value: &T::View<'_>, loaded: &T::View<'_>) -> Result<()> {
+    if T::same(value, loaded) {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidValue("value that does not read back as itself"),
+            0,
+        ))
+    }
 }
 
 /// Counts what passes through to the inner sink.
@@ -98,6 +114,8 @@ impl Ownable for Envelope<'static> {
     type View<'a> = Envelope<'a>;
 
     fn store<S: Sink + ?Sized>(v: &Envelope<'_>, sink: &mut S) -> Result<Layout> {
+        // The JSON is written without its kind key, so check what that key asks for here.
+        v.check_encodable()?;
         let kind = v.kind();
         let mut c = Counted(sink, 0);
         kind.write_name(&mut c, false)?;
@@ -146,6 +164,10 @@ impl Ownable for Envelope<'static> {
     fn placeholder<'a>() -> Envelope<'a> {
         Envelope::text("", 0, "")
     }
+
+    fn same(a: &Envelope<'_>, b: &Envelope<'_>) -> bool {
+        a == b
+    }
 }
 
 impl sealed::Sealed for Callback<'static> {}
@@ -169,6 +191,10 @@ impl Ownable for Callback<'static> {
 
     fn placeholder<'a>() -> Callback<'a> {
         Callback::normal_msg(0, "", 0, "", &[], 0)
+    }
+
+    fn same(a: &Callback<'_>, b: &Callback<'_>) -> bool {
+        a == b
     }
 }
 
@@ -220,6 +246,10 @@ impl Ownable for Response<'static> {
             message: JsonStr::new(""),
             data: crate::json::RawJson::from_parts("null", 0, crate::json::ValueKind::Null),
         }
+    }
+
+    fn same(a: &Response<'_>, b: &Response<'_>) -> bool {
+        a == b
     }
 }
 
@@ -301,14 +331,15 @@ pub struct Owned<T: Ownable> {
 
 #[cfg(feature = "alloc")]
 impl<T: Ownable> Owned<T> {
-    /// Copies `value` (its canonical JSON, in one exactly sized allocation) and checks it reads back.
+    /// Copies `value` (its canonical JSON, in one exactly sized allocation) and checks it reads back as
+    /// `value` (`InvalidValue` otherwise: a copy never gives back another value).
     pub fn new(value: &T::View<'_>) -> Result<Self> {
         let mut count = CountSink(0);
         T::store(value, &mut count)?;
         let mut v = alloc::vec::Vec::with_capacity(count.0);
         let layout = T::store(value, &mut v)?;
         let bytes = v.into_boxed_slice();
-        T::load(&bytes, layout)?;
+        check_reads_back::<T>(value, &T::load(&bytes, layout)?)?;
         Ok(Owned {
             bytes,
             layout,
@@ -362,8 +393,8 @@ pub struct Fixed<T: Ownable, const N: usize> {
 
 #[cfg(feature = "heapless")]
 impl<T: Ownable, const N: usize> Fixed<T, N> {
-    /// Copies `value` into the buffer and checks it reads back. `CapacityExceeded` (with the bytes
-    /// needed) when it does not fit.
+    /// Copies `value` into the buffer and checks it reads back as `value` (`InvalidValue` otherwise).
+    /// `CapacityExceeded` (with the bytes needed) when it does not fit.
     pub fn new(value: &T::View<'_>) -> Result<Self> {
         let mut count = CountSink(0);
         T::store(value, &mut count)?;
@@ -378,7 +409,7 @@ impl<T: Ownable, const N: usize> Fixed<T, N> {
         }
         let mut bytes = heapless::Vec::new();
         let layout = T::store(value, &mut bytes)?;
-        T::load(&bytes, layout)?;
+        check_reads_back::<T>(value, &T::load(&bytes, layout)?)?;
         Ok(Fixed {
             bytes,
             layout,

@@ -75,7 +75,8 @@
 //!
 //! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
 //! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
-//! kind named `TEXT`); trailing bytes are an error.
+//! kind named `TEXT` or like a modelled family, such as `X_RECALL`, `LOCATION_READ` or `VIDEO_FILE`, which
+//! JSON reads as a recall, read or file message); trailing bytes are an error.
 //!
 //! The standalone serde forms of the pieces, for compact formats: `JsonStr` = `str`; `JsonU64` =
 //! (`value` varint, `quoted` bool); `RawJson` = its text as `str`; `Kind` = enum 0 `PING`, 1 `PONG`,
@@ -85,6 +86,7 @@
 use serde::{Deserializer, Serialize};
 
 use crate::error::Result;
+use crate::json::DecodeOptions;
 
 mod sealed {
     #[allow(unreachable_pub)]
@@ -96,12 +98,21 @@ mod sealed {
 /// specified in this module.
 pub trait Compact<'a>: Serialize + Sized + sealed::Sealed {
     /// Reads the compact form from `d`: the outer error is the data format's, the inner one the crate's
-    /// checks (with offsets into `input` when it is known).
+    /// checks (with offsets into `input` when it is known), under the limits of `opts`.
     #[doc(hidden)]
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error>;
+
+    /// Why the value cannot be encoded: serde reduces an encoder's own errors to a bare "could not be
+    /// encoded", so the encoders ask here for the crate's error (kind, offset, field). Called only after
+    /// encoding failed.
+    #[doc(hidden)]
+    fn encode_error(&self) -> Option<crate::Error> {
+        None
+    }
 }
 
 impl sealed::Sealed for crate::Envelope<'_> {}
@@ -110,10 +121,16 @@ impl<'a> Compact<'a> for crate::Envelope<'a> {
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
         let wire: crate::serde_impl::envelope::WireEnvelope<'a> =
             serde::Deserialize::deserialize(d)?;
-        Ok(wire.into_envelope(input))
+        Ok(wire.into_envelope(input, opts))
+    }
+
+    /// A value that would not read back as itself (a kind no name decodes to, no `msgId`).
+    fn encode_error(&self) -> Option<crate::Error> {
+        self.check_encodable().err()
     }
 }
 
@@ -123,10 +140,16 @@ impl<'a> Compact<'a> for crate::Callback<'a> {
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
         let wire: crate::serde_impl::callback::WireCallback<'a> =
             serde::Deserialize::deserialize(d)?;
-        Ok(wire.into_callback(input))
+        Ok(wire.into_callback(input, opts))
+    }
+
+    /// A payload read as text that is not base64 (`InvalidBase64` at its first bad character).
+    fn encode_error(&self) -> Option<crate::Error> {
+        self.payload().and_then(|p| p.validate().err())
     }
 }
 
@@ -139,6 +162,7 @@ macro_rules! compact_api {
             fn decode_compact<D: Deserializer<'a>>(
                 d: D,
                 input: Option<&'a [u8]>,
+                _: &DecodeOptions,
             ) -> core::result::Result<Result<Self>, D::Error> {
                 serde::de::DeserializeSeed::deserialize(
                     crate::serde_impl::api::Compact::<Self>::new(input),
@@ -170,6 +194,7 @@ impl<'a, T: crate::api::FromData<'a> + Serialize> Compact<'a> for crate::api::Li
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
+        _: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
         serde::de::DeserializeSeed::deserialize(
             crate::serde_impl::api::Compact::<Self>::new(input),
@@ -183,7 +208,7 @@ pub use self::postcard_io::*;
 
 #[cfg(feature = "postcard")]
 mod postcard_io {
-    use super::{Compact, Result};
+    use super::{Compact, DecodeOptions, Result};
     use crate::error::{Error, ErrorKind};
 
     /// Encodes `value` into `buf`, returning the used front of `buf`. `BufferTooSmall` when it does not fit
@@ -198,14 +223,14 @@ mod postcard_io {
             postcard::Error::CollectStrError if postcard_len(value).is_ok_and(|n| n > cap) => {
                 Error::new(ErrorKind::BufferTooSmall, cap)
             }
-            e => postcard_error(e, cap),
+            e => encode_failure(value, e, cap),
         })
     }
 
     /// Encodes `value` into a new `Vec`.
     #[cfg(feature = "alloc")]
     pub fn to_postcard_vec<'a, T: Compact<'a>>(value: &T) -> Result<alloc::vec::Vec<u8>> {
-        postcard::to_allocvec(value).map_err(|e| postcard_error(e, 0))
+        postcard::to_allocvec(value).map_err(|e| encode_failure(value, e, 0))
     }
 
     /// Encodes `value` into a fixed-capacity `heapless::Vec` (no allocator). `CapacityExceeded` when it
@@ -244,7 +269,7 @@ mod postcard_io {
                     },
                     N,
                 ),
-                (e, _) => postcard_error(e, N),
+                (e, _) => encode_failure(value, e, N),
             }
         })
     }
@@ -252,21 +277,62 @@ mod postcard_io {
     /// The exact number of bytes the compact form of `value` takes.
     pub fn postcard_len<'a, T: Compact<'a>>(value: &T) -> Result<usize> {
         postcard::serialize_with_flavor(value, postcard::ser_flavors::Size::default())
-            .map_err(|e| postcard_error(e, 0))
+            .map_err(|e| encode_failure(value, e, 0))
     }
 
-    /// Decodes a model from its compact form, borrowing every string from `bytes`. The whole of `bytes`
-    /// must be one value.
+    /// An encoding error: the value's own reason when it has one (an invalid base64 payload, ...), else
+    /// postcard's.
+    #[cold]
+    fn encode_failure<'a, T: Compact<'a>>(value: &T, e: postcard::Error, at: usize) -> Error {
+        match e {
+            postcard::Error::SerdeSerCustom | postcard::Error::CollectStrError => value
+                .encode_error()
+                .unwrap_or_else(|| postcard_error(e, at)),
+            e => postcard_error(e, at),
+        }
+    }
+
+    /// Decodes a model from its compact form, borrowing every string from `bytes`, with the default
+    /// limits ([`DecodeOptions::new`]: the limits JSON decoding has by default). The whole of `bytes` must
+    /// be one value.
     ///
     /// Errors carry the offset where decoding stopped: for malformed bytes, just past the bad field; for
     /// a string that breaks a rule (a custom payload that is not JSON, a non-canonical kind name), the
     /// offset of that string.
+    ///
+    /// Encoding checks no limit: a value built in code may be larger than decoding accepts by default
+    /// (a callback with a payload over 15 KiB), exactly as its JSON is. Read such bytes with
+    /// [`from_postcard_with`] and the limits you chose for JSON.
     pub fn from_postcard<'a, T: Compact<'a>>(bytes: &'a [u8]) -> Result<T> {
+        from_postcard_with(bytes, &DecodeOptions::new())
+    }
+
+    /// As [`from_postcard`], with the limits of `opts`, which mean what they mean for JSON decoding: a
+    /// callback payload of more than [`DecodeOptions::max_payload`] decoded bytes is `PayloadTooLarge`
+    /// (at the payload's bytes); a custom envelope payload or custom callback nested deeper than
+    /// [`DecodeOptions::max_depth`] is `DepthLimitExceeded`. API replies (whose lists travel as JSON
+    /// text) are read with the default limits whatever `opts` says.
+    ///
+    /// ```
+    /// use mimc_codec::{Callback, DecodeOptions, ErrorKind, wire};
+    /// let payload = vec![7u8; 20 * 1024];
+    /// let cb = Callback::normal_msg(1, "a", 2, "b", &payload, 3);
+    /// let bytes = wire::to_postcard_vec(&cb)?;
+    /// let err = wire::from_postcard::<Callback>(&bytes).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::PayloadTooLarge);
+    /// let opts = DecodeOptions::new().with_max_payload(32 * 1024);
+    /// assert_eq!(wire::from_postcard_with::<Callback>(&bytes, &opts)?, cb);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_postcard_with<'a, T: Compact<'a>>(
+        bytes: &'a [u8],
+        opts: &DecodeOptions,
+    ) -> Result<T> {
         let mut de = postcard::Deserializer::from_flavor(Counting {
             input: bytes,
             pos: 0,
         });
-        let r = T::decode_compact(&mut de, Some(bytes));
+        let r = T::decode_compact(&mut de, Some(bytes), opts);
         let rest = de.finalize().unwrap_or(&[]);
         let pos = bytes.len().saturating_sub(rest.len());
         match r {

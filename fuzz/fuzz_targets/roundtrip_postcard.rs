@@ -8,7 +8,11 @@
 //!   `postcard_len` is exact and a buffer one byte short is refused; envelopes and callbacks also go
 //!   through JSON and back equal (compact and JSON forms agree);
 //! - 3: the next byte picks an API call, the rest is a JSON reply body; a typed reply goes through the
-//!   compact form and back equal.
+//!   compact form and back equal;
+//! - 4: compact envelope bytes written by hand around kind names made like the modelled families (an
+//!   arbitrary stem, then `_RECALL`, `_READ`, `_FILE`, `_FILE_RECALL`, ... or a fixed name), as a custom
+//!   kind, a `FileKind` other or a `ContentKind` other, with an arbitrary payload: the compact reader must
+//!   classify each name as the JSON reader does (compact value → JSON → equal value) or refuse it.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
@@ -138,6 +142,77 @@ fn generated_callback(spec: CallbackSpec) {
     }
 }
 
+/// Endings that make a name belong to (or look like) a modelled family, and fixed names.
+const FAMILY_ENDINGS: [&str; 12] = [
+    "_RECALL",
+    "_READ",
+    "_FILE",
+    "_FILE_RECALL",
+    "_FILE_READ",
+    "_FILE_FILE",
+    "_RECALL_READ",
+    "TEXT",
+    "PIC",
+    "PING",
+    "ADD_FRIEND_REQUEST",
+    "",
+];
+
+/// A postcard varint.
+fn varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push(u8::try_from(n & 0x7f).unwrap_or(0) | 0x80);
+        n >>= 7;
+    }
+    out.push(u8::try_from(n).unwrap_or(0));
+}
+
+fn pc_str(out: &mut Vec<u8>, s: &str) {
+    varint(out, s.len());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Mode 4: a family-like name in each place a compact envelope holds a name.
+#[derive(Debug, Arbitrary)]
+struct FamilyName {
+    stem: String,
+    ending: u8,
+    /// 0 custom kind, 1 file kind other, 2 recall of content other, 3 read of content other.
+    place: u8,
+    /// The custom payload's JSON text (or the url / msgId of the others).
+    payload: Option<String>,
+}
+
+fn family_name(spec: FamilyName) {
+    let name = format!(
+        "{}{}",
+        spec.stem,
+        FAMILY_ENDINGS[usize::from(spec.ending) % FAMILY_ENDINGS.len()]
+    );
+    let text = spec.payload.unwrap_or_default();
+    // flags 0 (msgType, numbers), version 0, msgId "m", timestamp 7.
+    let mut bytes = vec![0, 0, 1, 1, b'm', 7];
+    match spec.place % 4 {
+        0 => {
+            bytes.push(8);
+            pc_str(&mut bytes, &name);
+            bytes.push(1);
+            pc_str(&mut bytes, &text);
+        }
+        1 => {
+            bytes.extend_from_slice(&[3, 3]);
+            pc_str(&mut bytes, &name);
+            pc_str(&mut bytes, &text);
+        }
+        place => {
+            bytes.extend_from_slice(&[place + 2, 2]);
+            pc_str(&mut bytes, &name);
+            pc_str(&mut bytes, &text);
+        }
+    }
+    compact!(Envelope, &bytes, envelope_via_json);
+}
+
 /// A JSON reply body through the typed reply and the compact form.
 macro_rules! reply {
     ($ty:ty, $body:expr) => {{
@@ -151,7 +226,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    match mode % 4 {
+    match mode % 5 {
         0 => {
             if let Ok(spec) = EnvSpec::arbitrary_take_rest(Unstructured::new(rest)) {
                 generated_envelope(spec);
@@ -182,6 +257,11 @@ fuzz_target!(|data: &[u8]| {
                 12 => compact!(LastMessage, bytes, |_: &LastMessage| {}),
                 13 => compact!(TopicList, bytes, |_: &TopicList| {}),
                 _ => compact!(Contacts, bytes, |_: &Contacts| {}),
+            }
+        }
+        4 => {
+            if let Ok(spec) = FamilyName::arbitrary_take_rest(Unstructured::new(rest)) {
+                family_name(spec);
             }
         }
         _ => {

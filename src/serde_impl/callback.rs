@@ -14,7 +14,7 @@ use super::envelope::offset_in;
 use super::{BorrowedStr, Capture, NOT_BORROWED, capture, de_error};
 use crate::callback::{Accounts, Callback, CallbackKind, P2pMsg, P2tMsg};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{DEFAULT_MAX_PAYLOAD, JsonStr, JsonU64, RawJson, Sink, ToJson};
+use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson, Sink, ToJson};
 use crate::payload::Payload;
 
 /// Refusal for human-readable formats other than serde_json.
@@ -59,11 +59,13 @@ impl Serialize for Payload<'_> {
         if let Some(bytes) = self.as_bytes() {
             return s.serialize_bytes(bytes);
         }
-        let len = self.decoded_len().map_err(S::Error::custom)?;
+        // Errors say where the text stops being base64 (found again, off the hot path).
+        let invalid = |e: Error| S::Error::custom(self.validate().err().unwrap_or(e));
+        let len = self.decoded_len().map_err(invalid)?;
         let mut seq = s.serialize_seq(Some(len))?;
         let mut pieces = self.pieces();
         while let Some(piece) = pieces.next_piece() {
-            for b in piece.map_err(S::Error::custom)? {
+            for b in piece.map_err(invalid)? {
                 seq.serialize_element(b)?;
             }
         }
@@ -322,7 +324,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Callback<'a> {
             capture(d, CallbackCapture)
         } else {
             let wire = WireCallback::deserialize(d)?;
-            wire.into_callback(None).map_err(de_error)
+            wire.into_callback(None, &DecodeOptions::new())
+                .map_err(de_error)
         }
     }
 }
@@ -560,8 +563,8 @@ fn check_flags(flags: u8) -> Result<()> {
     }
 }
 
-fn check_payload(p: &[u8], input: Option<&[u8]>) -> Result<()> {
-    if p.len() > DEFAULT_MAX_PAYLOAD {
+fn check_payload(p: &[u8], input: Option<&[u8]>, opts: &DecodeOptions) -> Result<()> {
+    if p.len() > opts.max_payload() {
         let at = input.map_or(0, |i| {
             let start = i.as_ptr() as usize;
             (p.as_ptr() as usize).saturating_sub(start)
@@ -572,14 +575,18 @@ fn check_payload(p: &[u8], input: Option<&[u8]>) -> Result<()> {
 }
 
 impl<'a> WireCallback<'a> {
-    /// Checks flags, the member list (valid JSON array of strings), the payload size (the JSON decoder's
-    /// default limit) and that a custom object is a custom kind.
-    pub(crate) fn into_callback(self, input: Option<&'a [u8]>) -> Result<Callback<'a>> {
+    /// Checks flags, the member list (valid JSON array of strings), the payload size (the limit of
+    /// `opts`, as JSON decoding does) and that a custom object is a custom kind (read with `opts`).
+    pub(crate) fn into_callback(
+        self,
+        input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
+    ) -> Result<Callback<'a>> {
         match self.body {
             WireCallbackBody::P2p(flags, m) => {
                 check_flags(flags)?;
                 if let Some(p) = m.payload.as_bytes() {
-                    check_payload(p, input)?;
+                    check_payload(p, input, opts)?;
                 }
                 Ok(if self.idx == 0 {
                     Callback::NormalMsg(m)
@@ -589,7 +596,7 @@ impl<'a> WireCallback<'a> {
             }
             WireCallbackBody::P2t(flags, p) => {
                 check_flags(flags)?;
-                check_payload(p.payload, input)?;
+                check_payload(p.payload, input, opts)?;
                 let m = P2tMsg {
                     app_id: with_flag(p.app_id, flags, Q0),
                     topic_id: with_flag(p.topic_id, flags, Q1),
@@ -606,7 +613,8 @@ impl<'a> WireCallback<'a> {
             }
             WireCallbackBody::Custom(object) => {
                 let at = offset_in(input, object);
-                let cb = Callback::from_json(object.as_bytes()).map_err(|e| e.shifted(at))?;
+                let cb =
+                    Callback::from_json_with(object.as_bytes(), opts).map_err(|e| e.shifted(at))?;
                 if cb.raw_json().is_none() {
                     return Err(Error::new(
                         ErrorKind::InvalidValue("custom callback that names a known kind"),

@@ -12,7 +12,7 @@ use serde::ser::{Serialize, SerializeStruct, SerializeTupleVariant, Serializer};
 use super::{BorrowedStr, Capture, NOT_BORROWED, capture, de_error, de_error_at_field};
 use crate::envelope::{
     Body, ContentKind, CustomBody, Envelope, FileKind, Kind, KindKey, PayloadKey, body_for,
-    content_other_is_canonical, file_other_is_canonical,
+    normal_content, normal_file,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson};
@@ -21,8 +21,18 @@ use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson};
 // Kind names (human-readable) and discriminants (compact)
 
 /// JSON shape: the kind's name (`"PIC_FILE_RECALL"`). Compact shape: an enum, see [`crate::wire`].
+/// A kind that decoding never gives (`Custom("X_RECALL")`, `FileKind::Other("PIC")`, an empty `Other`)
+/// would read back as another value or not at all: serializing one is an error, in either shape.
+fn refuse_noncanonical<E: serde::ser::Error>(k: &Kind<'_>) -> Result<(), E> {
+    match k.noncanonical() {
+        Some((why, _)) => Err(E::custom(Error::new(ErrorKind::InvalidValue(why), 0))),
+        None => Ok(()),
+    }
+}
+
 impl Serialize for Kind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        refuse_noncanonical(self)?;
         if s.is_human_readable() {
             return s.collect_str(self);
         }
@@ -43,6 +53,7 @@ impl Serialize for Kind<'_> {
 /// JSON shape: `X` of `X_FILE` (`"PIC"`, `"VIDEO"`). Compact shape: an enum, see [`crate::wire`].
 impl Serialize for FileKind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        refuse_noncanonical(&Kind::File(*self))?;
         match (self, s.is_human_readable()) {
             (FileKind::Pic, true) => s.serialize_str("PIC"),
             (FileKind::Audio, true) => s.serialize_str("AUDIO"),
@@ -59,6 +70,7 @@ impl Serialize for FileKind<'_> {
 /// JSON shape: the content kind's name (`"TEXT"`, `"PIC_FILE"`, `"LOCATION"`). Compact shape: an enum.
 impl Serialize for ContentKind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        refuse_noncanonical(&Kind::Recall(*self))?;
         if s.is_human_readable() {
             return s.collect_str(&ContentName(*self));
         }
@@ -97,13 +109,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Kind<'a> {
 impl<'de: 'a, 'a> Deserialize<'de> for FileKind<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
+            // As in `<X>_FILE`: classified on the unescaped text; no `X` is no file kind.
             let name = JsonStr::deserialize(d)?;
-            return match name.as_str() {
-                Some("PIC") => Ok(FileKind::Pic),
-                Some("AUDIO") => Ok(FileKind::Audio),
-                Some("BIN") => Ok(FileKind::Bin),
-                _ => Ok(FileKind::Other(name)),
-            };
+            if name.is_empty() {
+                return Err(de::Error::custom("an empty file kind name"));
+            }
+            return Ok(normal_file(FileKind::Other(name)));
         }
         let f = d.deserialize_enum("FileKind", FILE_VARIANTS, WireFileVisitor)?;
         check_file(&f, None).map_err(de_error)?;
@@ -114,15 +125,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for FileKind<'a> {
 impl<'de: 'a, 'a> Deserialize<'de> for ContentKind<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
+            // As in `<X>_RECALL`: classified on the unescaped text; no `X` is no content kind.
             let name = JsonStr::deserialize(d)?;
-            let Some(text) = name.as_str() else {
-                return Ok(ContentKind::Other(name));
-            };
-            return match Kind::parse(text) {
-                Kind::Text => Ok(ContentKind::Text),
-                Kind::File(f) => Ok(ContentKind::File(f)),
-                _ => Ok(ContentKind::Other(name)),
-            };
+            if name.is_empty() {
+                return Err(de::Error::custom("an empty content kind name"));
+            }
+            return Ok(normal_content(ContentKind::Other(name)));
         }
         let c = d.deserialize_enum("ContentKind", CONTENT_VARIANTS, WireContentVisitor)?;
         check_content(&c, None).map_err(de_error)?;
@@ -239,47 +247,24 @@ pub(crate) fn offset_in(input: Option<&[u8]>, s: &str) -> usize {
     }
 }
 
-fn noncanonical(what: &'static str, x: &JsonStr<'_>, input: Option<&[u8]>) -> Error {
-    Error::new(ErrorKind::InvalidValue(what), offset_in(input, x.raw()))
-}
-
 fn check_file(f: &FileKind<'_>, input: Option<&[u8]>) -> Result<()> {
-    match f {
-        FileKind::Other(x) if !file_other_is_canonical(x.raw()) => Err(noncanonical(
-            "file kind name that decoding would classify differently",
-            x,
-            input,
-        )),
-        _ => Ok(()),
-    }
+    check_kind(&Kind::File(*f), input)
 }
 
 fn check_content(c: &ContentKind<'_>, input: Option<&[u8]>) -> Result<()> {
-    match c {
-        ContentKind::File(f) => check_file(f, input),
-        ContentKind::Other(x) if !content_other_is_canonical(x.raw()) => Err(noncanonical(
-            "content kind name that decoding would classify differently",
-            x,
-            input,
-        )),
-        _ => Ok(()),
-    }
+    check_kind(&Kind::Recall(*c), input)
 }
 
-/// Compact values hold only kinds that decoding JSON can produce: no `Other("PIC")`, no `Custom("TEXT")`.
-fn check_kind(k: &Kind<'_>, input: Option<&[u8]>) -> Result<()> {
-    match k {
-        Kind::File(f) => check_file(f, input),
-        Kind::Recall(c) | Kind::Read(c) => check_content(c, input),
-        Kind::Custom(name) => match name.as_str() {
-            Some(text) if Kind::parse(text).is_fixed() => Err(noncanonical(
-                "custom kind that names a modelled kind",
-                name,
-                input,
-            )),
-            _ => Ok(()),
-        },
-        _ => Ok(()),
+/// Compact values hold only kinds that decoding JSON can produce: no `Other("PIC")`, no custom kind named
+/// `TEXT` or like a modelled family (`X_RECALL`, `LOCATION_READ`, `VIDEO_FILE`): the compact reader
+/// classifies names exactly as the JSON reader does, so both always agree. Errors are at the name.
+pub(crate) fn check_kind(k: &Kind<'_>, input: Option<&[u8]>) -> Result<()> {
+    match k.noncanonical() {
+        Some((why, x)) => Err(Error::new(
+            ErrorKind::InvalidValue(why),
+            offset_in(input, x.raw()),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -290,6 +275,8 @@ fn check_kind(k: &Kind<'_>, input: Option<&[u8]>) -> Result<()> {
 /// Compact shape: see [`crate::wire`].
 impl Serialize for Envelope<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A value that would not read back as itself is refused, as by `ToJson`.
+        self.check_encodable().map_err(serde::ser::Error::custom)?;
         if s.is_human_readable() {
             json_shape(self, s)
         } else {
@@ -611,7 +598,11 @@ impl<'de> Visitor<'de> for CustomVisitor {
 impl<'a> WireEnvelope<'a> {
     /// The checks compact bytes must pass: known flag bits, kinds as decoding would classify them, custom
     /// payloads that are valid JSON. `input` (when known) gives offsets to errors found in strings.
-    pub(crate) fn into_envelope(self, input: Option<&'a [u8]>) -> Result<Envelope<'a>> {
+    pub(crate) fn into_envelope(
+        self,
+        input: Option<&'a [u8]>,
+        opts: &DecodeOptions,
+    ) -> Result<Envelope<'a>> {
         if self.flags & FLAGS_RESERVED != 0 {
             return Err(
                 Error::new(ErrorKind::InvalidValue("reserved flag bits set"), 0).in_field("flags"),
@@ -642,7 +633,7 @@ impl<'a> WireEnvelope<'a> {
                 check_kind(&Kind::Custom(kind), input).map_err(|e| e.in_field("msgType"))?;
                 let payload = match payload {
                     Some(text) => Some(
-                        RawJson::parse(text)
+                        RawJson::parse_with(text, opts)
                             .map_err(|e| e.shifted(offset_in(input, text)).in_field("payload"))?,
                     ),
                     None => None,
@@ -715,7 +706,8 @@ impl<'de: 'k, 'k> DeserializeSeed<'de> for EnvelopeSeed<'k> {
             capture(d, EnvelopeCapture(self.biz_type))
         } else {
             let wire = WireEnvelope::deserialize(d)?;
-            wire.into_envelope(None).map_err(de_error)
+            wire.into_envelope(None, &DecodeOptions::new())
+                .map_err(de_error)
         }
     }
 }

@@ -919,3 +919,70 @@ fn fuzz_compact_form_of_escaped_text_into_small_buffers_is_buffer_too_small() {
         );
     }
 }
+
+/// Issue 12 item 4: a kind name shaped like a family means the same to the JSON and the compact readers,
+/// however it is spelt (escaped or not): JSON classifies it, the compact form keeps that, and the same
+/// name forged into compact bytes as a custom kind is refused at the name.
+#[cfg(all(feature = "postcard", feature = "alloc"))]
+#[test]
+fn custom_kinds_named_like_families_mean_the_same_in_json_and_compact_form() {
+    use mimc_codec::wire::{from_postcard, to_postcard_vec};
+    let names = [
+        "X_RECALL",
+        r"X\u005fRECALL",
+        "LOCATION_READ",
+        r"LOC\u0041TION_READ",
+        "X_FILE",
+        r"\u0058_FILE",
+        "VIDEO_FILE_READ",
+        "_FILE_RECALL",
+        "A_FILE_FILE",
+        "X_RECALL_READ",
+        "ééé_FILE",
+        r"TEXT\u005fREAD",
+        r"\u00e9_FILE_RECALL",
+    ];
+    let payloads = [
+        r#"{"recall_msgId":"m","read_msgId":"m"}"#,
+        r#""https://x/y""#,
+    ];
+    let mut checked = 0;
+    for name in names {
+        for payload in payloads {
+            let doc = format!(
+                r#"{{"version":0,"msgId":"m","msgType":"{name}","timestamp":7,"payload":{payload}}}"#
+            );
+            let env = match Envelope::from_json(doc.as_bytes()) {
+                Ok(env) => env,
+                Err(e) => {
+                    // The payload is not the one this kind carries.
+                    assert!(e.offset() <= doc.len(), "{doc}: {e}");
+                    continue;
+                }
+            };
+            assert!(!matches!(env.kind(), Kind::Custom(_)), "{doc}");
+            let bytes = to_postcard_vec(&env).unwrap();
+            let back: Envelope<'_> = from_postcard(&bytes).unwrap();
+            assert_eq!(back, env, "{doc}");
+            // The unescaped name forged as a custom kind.
+            let text = env.kind().to_string();
+            let mut forged = vec![0, 0, 1, 1, b'm', 7, 8, u8::try_from(text.len()).unwrap()];
+            forged.extend_from_slice(text.as_bytes());
+            forged.push(1);
+            forged.push(u8::try_from(payload.len()).unwrap());
+            forged.extend_from_slice(payload.as_bytes());
+            let e = from_postcard::<Envelope<'_>>(&forged).unwrap_err();
+            assert_eq!(
+                (e.kind(), e.offset(), e.field()),
+                (
+                    ErrorKind::InvalidValue("custom kind that names a modelled kind"),
+                    8,
+                    Some("msgType")
+                ),
+                "{text}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= names.len(), "only {checked} names decoded");
+}

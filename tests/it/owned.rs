@@ -135,3 +135,113 @@ fn api_replies_outlive_their_body() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Builders and owned copies never invent a value (issue 12, item 5)
+
+#[test]
+fn builders_never_make_a_value_that_reads_back_as_another() {
+    use mimc_codec::json::JsonStr;
+    use mimc_codec::{ContentKind, FileKind, Kind, KindKey};
+    let s = JsonStr::new;
+    // Named like a fixed kind: normalised at construction to what decoding the name gives.
+    let normalised = [
+        (
+            Envelope::file("F", 1, FileKind::Other(s("PIC")), "u"),
+            Kind::File(FileKind::Pic),
+        ),
+        (
+            Envelope::file("F", 1, FileKind::Other(s("AUDIO")), "u"),
+            Kind::File(FileKind::Audio),
+        ),
+        (
+            Envelope::file("F", 1, FileKind::Other(s("BIN")), "u"),
+            Kind::File(FileKind::Bin),
+        ),
+        (
+            Envelope::recall("R", 1, ContentKind::Other(s("TEXT")), "m"),
+            Kind::Recall(ContentKind::Text),
+        ),
+        (
+            Envelope::read("R", 1, ContentKind::Other(s("PIC_FILE")), "m"),
+            Kind::Read(ContentKind::File(FileKind::Pic)),
+        ),
+        (
+            Envelope::read("R", 1, ContentKind::Other(s("VIDEO_FILE")), "m"),
+            Kind::Read(ContentKind::File(FileKind::Other(s("VIDEO")))),
+        ),
+        (
+            Envelope::recall("R", 1, ContentKind::File(FileKind::Other(s("BIN"))), "m"),
+            Kind::Recall(ContentKind::File(FileKind::Bin)),
+        ),
+    ];
+    for (env, kind) in normalised {
+        assert_eq!(env.kind(), kind, "{env:?}");
+        let json = env.to_json_vec().unwrap();
+        assert_eq!(Envelope::from_json(&json).unwrap(), env, "{env:?}");
+        assert_eq!(env.into_owned().unwrap().get(), env, "{env:?}");
+        assert_eq!(env.to_heapless::<256>().unwrap().get(), env, "{env:?}");
+        #[cfg(feature = "postcard")]
+        {
+            let bytes = mimc_codec::wire::to_postcard_vec(&env).unwrap();
+            let back: Envelope<'_> = mimc_codec::wire::from_postcard(&bytes).unwrap();
+            assert_eq!(back, env, "{env:?}");
+        }
+    }
+    // No meaning at all (decoding never gives them): refused when encoded, in every form, naming the field.
+    let refused = [
+        (
+            Envelope::file("F", 1, FileKind::Other(s("")), "u"),
+            "msgType",
+        ),
+        (
+            Envelope::recall("R", 1, ContentKind::Other(s("")), "m"),
+            "msgType",
+        ),
+        (
+            Envelope::read("R", 1, ContentKind::File(FileKind::Other(s(""))), "m"),
+            "msgType",
+        ),
+        (
+            Envelope::file("F", 1, FileKind::Other(s("")), "u").with_kind_key(KindKey::Absent),
+            "msgType",
+        ),
+        (Envelope::text("T", 1, "hi").with_msg_id(None), "msgId"),
+        (
+            Envelope::text("T", 1, "hi")
+                .with_msg_id(None)
+                .with_kind_key(KindKey::Type),
+            "msgId",
+        ),
+    ];
+    for (env, field) in refused {
+        let what = format!("{env:?}");
+        let e = env.to_json_vec().unwrap_err();
+        assert_eq!(e.field(), Some(field), "{what}: {e}");
+        assert!(
+            matches!(
+                e.kind(),
+                ErrorKind::InvalidValue(_) | ErrorKind::MissingField
+            ),
+            "{what}: {e}"
+        );
+        assert_eq!(env.to_json_slice(&mut [0u8; 256]).unwrap_err(), e, "{what}");
+        assert_eq!(env.into_owned().unwrap_err(), e, "{what}");
+        assert_eq!(env.to_heapless::<256>().unwrap_err(), e, "{what}");
+        #[cfg(feature = "serde_json")]
+        assert!(serde_json::to_vec(&env).is_err(), "{what}");
+        #[cfg(feature = "postcard")]
+        assert_eq!(
+            mimc_codec::wire::to_postcard_vec(&env).unwrap_err(),
+            e,
+            "{what}"
+        );
+    }
+    // Without a kind key, no msgId is fine (the bizType dialects): the copy is the value.
+    let env = Envelope::text("T", 1, "hi")
+        .with_msg_id(None)
+        .with_kind_key(KindKey::Absent);
+    let json = env.to_json_vec().unwrap();
+    assert_eq!(Envelope::from_json_with_kind(&json, "TEXT").unwrap(), env);
+    assert_eq!(env.into_owned().unwrap().get(), env);
+}

@@ -562,3 +562,41 @@ fn owned_models_read_from_streams() {
     let many: Vec<OwnedEnvelope> = serde_json::from_reader(list.as_bytes()).unwrap();
     assert_eq!(many[0].get(), Envelope::from_json(&env).unwrap());
 }
+
+/// Issue 12 item 5, for the standalone kinds: serde never writes a kind that reads back as another, and
+/// reading classifies a name as decoding an envelope does (escapes included).
+#[test]
+fn standalone_kinds_read_and_write_only_what_reads_back_as_itself() {
+    let s = JsonStr::new;
+    for kind in [
+        Kind::Custom(s("X_RECALL")),
+        Kind::Custom(s("TEXT")),
+        Kind::File(FileKind::Other(s("PIC"))),
+        Kind::File(FileKind::Other(s(""))),
+        Kind::Recall(ContentKind::Other(s("TEXT"))),
+        Kind::Read(ContentKind::Other(s("VIDEO_FILE"))),
+    ] {
+        assert!(serde_json::to_string(&kind).is_err(), "{kind:?}");
+    }
+    assert!(serde_json::to_string(&FileKind::Other(s("BIN"))).is_err());
+    assert!(serde_json::to_string(&ContentKind::Other(s("PIC_FILE"))).is_err());
+    assert_eq!(
+        serde_json::to_string(&Kind::Custom(s("LOCATION"))).unwrap(),
+        r#""LOCATION""#
+    );
+    // Reading: escaped names classify as their text; an empty file or content kind means nothing.
+    let file: FileKind<'_> = serde_json::from_str(r#""P\u0049C""#).unwrap();
+    assert_eq!(file, FileKind::Pic);
+    let content: ContentKind<'_> = serde_json::from_str(r#""T\u0045XT""#).unwrap();
+    assert_eq!(content, ContentKind::Text);
+    let content: ContentKind<'_> = serde_json::from_str(r#""VIDEO\u005fFILE""#).unwrap();
+    assert_eq!(content, ContentKind::File(FileKind::Other(s("VIDEO"))));
+    assert!(serde_json::from_str::<FileKind<'_>>(r#""""#).is_err());
+    assert!(serde_json::from_str::<ContentKind<'_>>(r#""""#).is_err());
+    // What reads, writes back to the same value.
+    for text in [r#""VIDEO""#, r#""AUDIO""#, r#""V\u0049DEO""#] {
+        let f: FileKind<'_> = serde_json::from_str(text).unwrap();
+        let again = serde_json::to_string(&f).unwrap();
+        assert_eq!(serde_json::from_str::<FileKind<'_>>(&again).unwrap(), f);
+    }
+}

@@ -560,3 +560,229 @@ proptest! {
         let _ = from_postcard::<Contacts<'_>>(&bytes);
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Kind names: the compact reader classifies them as the JSON reader does (issue 12, item 4)
+
+/// A postcard `str` (names here are shorter than 128 bytes: one length byte).
+fn pc_str(out: &mut Vec<u8>, s: &str) {
+    out.push(u8::try_from(s.len()).unwrap());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Compact bytes of an envelope (`msgType` key, msgId `m`, numbers) whose body is `body`.
+fn compact_envelope(body: &[u8]) -> Vec<u8> {
+    let mut b = vec![0, 0, 1, 1, b'm', 7];
+    b.extend_from_slice(body);
+    b
+}
+
+/// Names shaped like the modelled families, and names that must stay custom.
+const FAMILY_LIKE: &[&str] = &[
+    "X_RECALL",
+    "X_READ",
+    "X_FILE",
+    "LOCATION_READ",
+    "LOCATION_RECALL",
+    "TEXT_RECALL",
+    "TEXT_READ",
+    "PIC_FILE",
+    "VIDEO_FILE",
+    "VIDEO_FILE_READ",
+    "PIC_FILE_RECALL",
+    "_FILE_RECALL",
+    "_FILE_READ",
+    "A_FILE_FILE",
+    "X_RECALL_READ",
+    "TEXT",
+    "PING",
+    "PONG",
+    "ADD_FRIEND_REQUEST",
+    "ADD_FRIEND_RESPONSE",
+];
+const STAYS_CUSTOM: &[&str] = &[
+    "LOCATION",
+    "_RECALL",
+    "_READ",
+    "_FILE",
+    "",
+    "X_RECALLS",
+    "x_file",
+    "X_FILE ",
+    "FILE",
+    "READ",
+];
+
+#[test]
+fn compact_custom_kinds_named_like_families_decode_as_json_would_or_not_at_all() {
+    let payloads: [Option<&str>; 4] = [
+        None,
+        Some(r#""https://x/y""#),
+        Some(
+            r#"{"recall_msgId":"m","read_msgId":"m","add_requester":"a","add_responser":"a","accepted":true}"#,
+        ),
+        Some("[1]"),
+    ];
+    for &name in FAMILY_LIKE.iter().chain(STAYS_CUSTOM) {
+        for payload in payloads {
+            let mut body = vec![8];
+            pc_str(&mut body, name);
+            match payload {
+                None => body.push(0),
+                Some(p) => {
+                    body.push(1);
+                    pc_str(&mut body, p);
+                }
+            }
+            let bytes = compact_envelope(&body);
+            let what = format!("{name:?} with {payload:?}");
+            match from_postcard::<Envelope<'_>>(&bytes) {
+                Ok(env) => {
+                    assert!(STAYS_CUSTOM.contains(&name), "{what}: decoded as {env:?}");
+                    let json = env.to_json_vec().unwrap();
+                    let back = Envelope::from_json(&json)
+                        .unwrap_or_else(|e| panic!("{what}: its JSON does not decode: {e}"));
+                    assert_eq!(back, env, "{what}: JSON reads another value");
+                }
+                Err(e) => {
+                    assert!(FAMILY_LIKE.contains(&name), "{what}: refused: {e}");
+                    // Refused at the name, in the kind's field, saying why.
+                    assert_eq!(
+                        (e.offset(), e.field()),
+                        (bytes.len() - body.len() + 2, Some("msgType")),
+                        "{what}: {e}"
+                    );
+                    assert!(
+                        matches!(e.kind(), ErrorKind::InvalidValue(_)),
+                        "{what}: {e}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn compact_file_and_content_kind_names_decode_as_json_would_or_not_at_all() {
+    for &x in FAMILY_LIKE
+        .iter()
+        .chain(STAYS_CUSTOM)
+        .chain(&["PIC", "AUDIO", "BIN", "TEXT"])
+    {
+        // File (3) with FileKind other (3); recall (4) / read (5) with ContentKind other (2).
+        for (disc, sub) in [(3u8, 3u8), (4, 2), (5, 2)] {
+            let mut body = vec![disc, sub];
+            pc_str(&mut body, x);
+            if disc == 3 {
+                pc_str(&mut body, "https://x/y");
+            } else {
+                pc_str(&mut body, "m");
+            }
+            let bytes = compact_envelope(&body);
+            if let Ok(env) = from_postcard::<Envelope<'_>>(&bytes) {
+                let json = env.to_json_vec().unwrap();
+                let back = Envelope::from_json(&json)
+                    .unwrap_or_else(|e| panic!("{x:?} in body {disc}: JSON does not decode: {e}"));
+                assert_eq!(back, env, "{x:?} in body {disc}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Limits: the compact reader takes the JSON reader's options (issue 12, item 6)
+
+#[test]
+fn values_over_the_default_limits_travel_compact_with_raised_limits_as_in_json() {
+    use mimc_codec::wire::from_postcard_with;
+    use mimc_codec::{Callback, DecodeOptions, RawJson};
+    // A callback built in code with a 20 KiB payload: encodes, and reads back only with a raised limit.
+    let big: Vec<u8> = (0..20 * 1024)
+        .map(|i| u8::try_from(i % 251).unwrap())
+        .collect();
+    let cb = Callback::normal_msg(1, "a", 2, "b", &big, 3);
+    let bytes = to_postcard_vec(&cb).unwrap();
+    let at = bytes.windows(64).position(|w| w == &big[..64]).unwrap();
+    let e = from_postcard::<Callback<'_>>(&bytes).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset(), e.field()),
+        (ErrorKind::PayloadTooLarge, at, Some("payload"))
+    );
+    let raised = DecodeOptions::new().with_max_payload(big.len());
+    let back: Callback<'_> = from_postcard_with(&bytes, &raised).unwrap();
+    assert_eq!(back, cb);
+    let below = DecodeOptions::new().with_max_payload(big.len() - 1);
+    let e = from_postcard_with::<Callback<'_>>(&bytes, &below).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+    // The JSON form under the same options: the same answers.
+    let json = cb.to_json_vec().unwrap();
+    let e = Callback::from_json(&json).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+    assert_eq!(Callback::from_json_with(&json, &raised).unwrap(), cb);
+    assert!(Callback::from_json_with(&json, &below).is_err());
+    // A lower limit applies to the compact form too.
+    let small = Callback::normal_msg(1, "a", 2, "b", b"pong", 3);
+    let bytes = to_postcard_vec(&small).unwrap();
+    let three = DecodeOptions::new().with_max_payload(3);
+    let e = from_postcard_with::<Callback<'_>>(&bytes, &three).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+    assert_eq!(from_postcard::<Callback<'_>>(&bytes).unwrap(), small);
+
+    // The depth limit of custom payloads, the same way.
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    let deeper = DecodeOptions::new().with_max_depth(300);
+    let raw = RawJson::parse_with(&deep, &deeper).unwrap();
+    let env = Envelope::custom("LOCATION", "L", 1, Some(raw)).unwrap();
+    let bytes = to_postcard_vec(&env).unwrap();
+    let e = from_postcard::<Envelope<'_>>(&bytes).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::DepthLimitExceeded, Some("payload"))
+    );
+    assert_eq!(
+        from_postcard_with::<Envelope<'_>>(&bytes, &deeper).unwrap(),
+        env
+    );
+    let json = env.to_json_vec().unwrap();
+    assert!(Envelope::from_json(&json).is_err());
+    assert_eq!(Envelope::from_json_with(&json, None, &deeper).unwrap(), env);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Encoding errors say what and where (issue 12, item 7)
+
+#[test]
+fn compact_encoding_of_a_callback_with_invalid_base64_is_invalid_base64_at_the_payload() {
+    use mimc_codec::json::JsonStr;
+    use mimc_codec::{Callback, Payload};
+    // Read from JSON (the payload is checked only when decoded): the offset is in that document.
+    let json = br#"{"msgType":"NORMAL_MSG","fromAppId":"1","fromAccount":"a","toAppId":"2","toAccount":"b","payload":"cG9u!w==","timestamp":"3"}"#;
+    let cb = Callback::from_json(json).unwrap();
+    let bang = json.iter().position(|&b| b == b'!').unwrap();
+    let mut buf = [0u8; 256];
+    let errors = [
+        to_postcard_vec(&cb).unwrap_err(),
+        to_postcard_slice(&cb, &mut buf).unwrap_err(),
+        to_postcard_heapless::<_, 256>(&cb).unwrap_err(),
+        postcard_len(&cb).unwrap_err(),
+    ];
+    for e in errors {
+        assert_eq!(
+            (e.kind(), e.offset(), e.field()),
+            (ErrorKind::InvalidBase64, bang, Some("payload")),
+            "{e}"
+        );
+    }
+    // Built in code from text: the offset is in that text.
+    let Callback::NormalMsg(mut m) = Callback::normal_msg(1, "a", 2, "b", b"", 3) else {
+        unreachable!()
+    };
+    m.payload = Payload::from_json_str(JsonStr::new("QUJD=QUJD"));
+    let cb = Callback::NormalMsg(m);
+    let e = to_postcard_vec(&cb).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset(), e.field()),
+        (ErrorKind::InvalidBase64, 4, Some("payload")),
+        "{e}"
+    );
+}
