@@ -243,9 +243,14 @@ macro_rules! model {
                 }
             )+
 
-            /// Reads the model from its JSON object (one pass; see the model table in `model.rs`).
+            /// Reads the model from its JSON object value.
+            #[allow(dead_code)] // not every model is read from a value (request bodies are documents)
             fn read(data: $crate::json::RawJson<'a>) -> $crate::error::Result<Self> {
-                let mut obj = data.object().map_err(|e| e.in_field($ctx))?;
+                Self::read_members(data.object().map_err(|e| e.in_field($ctx))?)
+            }
+
+            /// Reads the model from the members of its object, in one pass (see `model.rs`).
+            fn read_members(mut obj: $crate::json::ObjectIter<'a>) -> $crate::error::Result<Self> {
                 $( let mut $field: Option<$ty> = None; )+
                 let mut scratch = [0u8; 64];
                 while let Some((k, v)) = obj.next_member()? {

@@ -71,7 +71,8 @@
 //! `HistoryMessage` = flags (sequence, ts), sequence, payload bytes, ts, fromAccount,
 //! `option<toAccount>` · `Contact` = flags (id, timestamp), userType (enum 0 `TOPIC`, 1 `USER`, 2 other
 //! `str`), id, name, timestamp, `LastMessage` · `LastMessage` = flags (fromUuid, sequence), fromUuid,
-//! fromAccount, payload bytes, `option<sequence>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
+//! fromAccount, payload bytes, `option<sequence>` · `TopicUpdateBody` = `option<ownerAccount>`,
+//! `option<topicName>`, `option<bulletin>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
 //!
 //! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
 //! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
@@ -185,6 +186,7 @@ compact_api!(
     HistoryMessage,
     Contact,
     LastMessage,
+    TopicUpdateBody,
 );
 
 impl<T> sealed::Sealed for crate::api::List<'_, T> {}

@@ -453,9 +453,20 @@ pub struct TopicUpdate<'a> {
     app_id: JsonU64,
     topic_id: JsonU64,
     auth: Auth<'a>,
-    owner_account: Option<JsonStr<'a>>,
-    topic_name: Option<JsonStr<'a>>,
-    bulletin: Option<JsonStr<'a>>,
+    body: TopicUpdateBody<'a>,
+}
+
+model! {
+    /// The body of a group update (`topic-update`), as the current manual writes it:
+    /// `{ownerAccount?, topicName?, bulletin?}`, only the fields that change.
+    pub struct TopicUpdateBody<'a> in "body" {
+        /// `ownerAccount`: the new owner, when changed.
+        owner_account: Option<JsonStr<'a>> = "ownerAccount",
+        /// `topicName`: the new name, when changed.
+        topic_name: Option<JsonStr<'a>> = "topicName",
+        /// `bulletin`: the new notice, when changed.
+        bulletin: Option<JsonStr<'a>> = "bulletin",
+    }
 }
 
 impl<'a> TopicUpdate<'a> {
@@ -465,30 +476,32 @@ impl<'a> TopicUpdate<'a> {
             app_id: app_id.into(),
             topic_id: topic_id.into(),
             auth,
-            owner_account: None,
-            topic_name: None,
-            bulletin: None,
+            body: TopicUpdateBody {
+                owner_account: None,
+                topic_name: None,
+                bulletin: None,
+            },
         }
     }
 
     /// Hands the group over to `account` (`ownerAccount`).
     #[must_use]
     pub fn with_owner_account(mut self, account: impl Into<JsonStr<'a>>) -> Self {
-        self.owner_account = Some(account.into());
+        self.body.owner_account = Some(account.into());
         self
     }
 
     /// Renames the group (`topicName`).
     #[must_use]
     pub fn with_topic_name(mut self, name: impl Into<JsonStr<'a>>) -> Self {
-        self.topic_name = Some(name.into());
+        self.body.topic_name = Some(name.into());
         self
     }
 
     /// Sets the notice board (`bulletin`).
     #[must_use]
     pub fn with_bulletin(mut self, bulletin: impl Into<JsonStr<'a>>) -> Self {
-        self.bulletin = Some(bulletin.into());
+        self.body.bulletin = Some(bulletin.into());
         self
     }
 
@@ -509,50 +522,30 @@ impl<'a> TopicUpdate<'a> {
         topic_id: impl Into<JsonU64>,
         auth: Auth<'a>,
     ) -> Result<Self> {
-        let mut obj = body_object(body)?;
         let mut req = TopicUpdate::new(app_id, topic_id, auth);
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            let (slot, field) = match k.as_key(&mut scratch) {
-                Some("ownerAccount") => (&mut req.owner_account, "ownerAccount"),
-                Some("topicName") => (&mut req.topic_name, "topicName"),
-                Some("bulletin") => (&mut req.bulletin, "bulletin"),
-                _ => continue,
-            };
-            json::set_once(slot, str_field(&v, field)?, &k, field)?;
-        }
+        req.body = TopicUpdateBody::read_members(body_object(body)?)?;
         Ok(req)
     }
 
     /// `ownerAccount`: the new owner, when changed.
     pub const fn owner_account(&self) -> Option<JsonStr<'a>> {
-        self.owner_account
+        self.body.owner_account
     }
 
     /// `topicName`: the new name, when changed.
     pub const fn topic_name(&self) -> Option<JsonStr<'a>> {
-        self.topic_name
+        self.body.topic_name
     }
 
     /// `bulletin`: the new notice, when changed.
     pub const fn bulletin(&self) -> Option<JsonStr<'a>> {
-        self.bulletin
+        self.body.bulletin
     }
 }
 
 impl ToJson for TopicUpdate<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        let mut o = ObjectWriter::begin(sink)?;
-        if let Some(v) = &self.owner_account {
-            o.str("ownerAccount", v)?;
-        }
-        if let Some(v) = &self.topic_name {
-            o.str("topicName", v)?;
-        }
-        if let Some(v) = &self.bulletin {
-            o.str("bulletin", v)?;
-        }
-        o.end()
+        self.body.write_json(sink)
     }
 }
 
