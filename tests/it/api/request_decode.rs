@@ -1,5 +1,6 @@
 //! Decoding request bodies: every fixture decodes and re-encodes to its own bytes, what we build we read
 //! back equal, real clients' variations are accepted, and the build rules apply with exact offsets.
+#![cfg_attr(not(feature = "alloc"), allow(unused_imports, dead_code))] // the tests that need alloc are gated
 
 use mimc_codec::api::{
     HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
@@ -22,6 +23,7 @@ fn roundtrips(name: &str, decode: impl Fn(&[u8]) -> Vec<u8>) {
     );
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn every_request_fixture_re_encodes_to_its_bytes() {
     roundtrips("token.request.json", |b| {
@@ -88,6 +90,7 @@ fn sender() -> PushSender<'static> {
     PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server")
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn fixtures_decode_to_what_the_builders_make() {
     let body = api_fixture("token.request.json");
@@ -171,6 +174,7 @@ fn fixtures_decode_to_what_the_builders_make() {
     assert_eq!(req.window().len_ms(), 86_400_000);
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn real_clients_variations_are_accepted() {
     // Flutter's extra keys, keys in another order, ids as numbers.
@@ -322,6 +326,7 @@ fn id() -> impl Strategy<Value = JsonU64> {
 }
 
 proptest! {
+    #[cfg(feature = "alloc")]
     #[test]
     fn built_requests_decode_back_equal(
         app_id in id(),
