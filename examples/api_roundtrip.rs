@@ -1,13 +1,13 @@
 //! token → create group → push → history, through a real HTTP client, against a stub of MIMC.
 //!
 //! The crate does no I/O: each request becomes an `http::Request` (feature `http`), `ureq` sends it, and
-//! the reply body is decoded into the call's typed data. The stub server (`common/stub.rs`) runs on
+//! the reply body is decoded into the call's typed data. The stub server (`common/mod.rs`) runs on
 //! 127.0.0.1 in a thread, answers with the manual's replies (the fixtures), and stops after the four calls.
 //!
 //! Run with `cargo run --example api_roundtrip --features http`.
 
-#[path = "common/stub.rs"]
-mod stub;
+#[path = "common/mod.rs"]
+mod common;
 
 use core::error::Error;
 use core::time::Duration;
@@ -22,7 +22,7 @@ const APP_KEY: &str = "5966086406018";
 const APP_SECRET: &str = "gTO8Jb0wbLaxIzAcRc+O3A==";
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let (base, stub) = stub::start(4)?;
+    let (base, stub) = common::start_stub(4)?;
 
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
@@ -102,16 +102,7 @@ fn send<R: ApiRequest>(
     req: &R,
 ) -> Result<Vec<u8>, Box<dyn Error>> {
     let http_req = req.to_http_request(base)?;
-    println!("\n{} {} {}", R::CALL, http_req.method(), http_req.uri());
-    println!("   headers: {:?}", req.headers());
-    if R::CALL == "token" || R::CALL.starts_with("push") {
-        println!(
-            "   body: {} bytes (holds the app's credentials)",
-            http_req.body().len()
-        );
-    } else {
-        println!("   body: {}", String::from_utf8_lossy(http_req.body()));
-    }
+    common::show(req, http_req.method(), http_req.uri(), http_req.body());
     let mut response = agent.run(http_req)?;
     let body = response.body_mut().read_to_vec()?;
     println!("   HTTP {} ({} bytes)", response.status(), body.len());

@@ -1,7 +1,9 @@
-//! A stub of MIMC's HTTP API for the client examples (`api_roundtrip.rs`, `api-hyper/`): it listens on
-//! 127.0.0.1 in a thread of its own, answers each call with the manual's reply (the fixtures), one request
-//! per connection, and stops after the number of calls it was started for.
+//! What the client examples (`api_roundtrip.rs`, `api-hyper/`) share: a stub of MIMC's HTTP API, which
+//! listens on 127.0.0.1 in a thread of its own, answers each call with the manual's reply (the fixtures),
+//! one request per connection, and stops after the number of calls it was started for; and the lines
+//! they print for each request.
 
+use core::fmt::Display;
 use core::time::Duration;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -44,8 +46,28 @@ const ROUTES: &[(&str, &str, &[u8])] = &[
 /// The stub's thread: `Ok` once it has answered every call it was started for.
 pub(crate) type Stub = JoinHandle<Result<(), String>>;
 
+/// Prints the call, its method and URI, its headers (credentials redacted) and its body, unless the body
+/// holds the app's credentials.
+pub(crate) fn show<R: mimc_codec::api::ApiRequest>(
+    req: &R,
+    method: impl Display,
+    uri: impl Display,
+    body: &[u8],
+) {
+    println!("\n{} {method} {uri}", R::CALL);
+    println!("   headers: {:?}", req.headers());
+    if R::CALL == "token" || R::CALL.starts_with("push") {
+        println!(
+            "   body: {} bytes (holds the app's credentials)",
+            body.len()
+        );
+    } else {
+        println!("   body: {}", String::from_utf8_lossy(body));
+    }
+}
+
 /// Starts the stub on a free port of 127.0.0.1 for `calls` calls; returns its base URL and its thread.
-pub(crate) fn start(calls: usize) -> std::io::Result<(String, Stub)> {
+pub(crate) fn start_stub(calls: usize) -> std::io::Result<(String, Stub)> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://{}", listener.local_addr()?);
     Ok((base, thread::spawn(move || serve(&listener, calls))))
