@@ -73,22 +73,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         history.messages().len(),
         history.topic_id().map_or(0, |t| t.get())
     );
-    let mut payload = [0u8; 1024];
-    for m in history.messages() {
-        let bytes = m.payload_into(&mut payload)?;
-        // A kind key in the JSON wins; the Android dialect has none and travels with bizType TEXT.
-        match Envelope::from_json_with_kind(bytes, "TEXT").ok() {
-            Some(env) => println!(
-                "          #{} at {} from {}: {} {}",
-                m.sequence(),
-                m.ts(),
-                m.from_account(),
-                env.kind(),
-                env.payload_str().unwrap_or_default()
-            ),
-            None => println!("          #{} ({} bytes)", m.sequence(), bytes.len()),
-        }
-    }
+    common::show_history(history.messages())?;
 
     stub.join().map_err(|_| "stub server panicked")??;
     println!("done: 4 calls, stub stopped");

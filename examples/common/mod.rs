@@ -66,6 +66,30 @@ pub(crate) fn show<R: mimc_codec::api::ApiRequest>(
     }
 }
 
+/// Prints the messages of a history reply: sequence, time, sender, and the envelope's kind and text (or
+/// the size of a payload that is not an envelope).
+pub(crate) fn show_history<'a>(
+    messages: impl IntoIterator<Item = mimc_codec::api::HistoryMessage<'a>>,
+) -> mimc_codec::Result<()> {
+    let mut payload = [0u8; 1024];
+    for m in messages {
+        let bytes = m.payload_into(&mut payload)?;
+        // A kind key in the JSON wins; the Android dialect has none and travels with bizType TEXT.
+        match mimc_codec::Envelope::from_json_with_kind(bytes, "TEXT") {
+            Ok(env) => println!(
+                "          #{} at {} from {}: {} {}",
+                m.sequence(),
+                m.ts(),
+                m.from_account(),
+                env.kind(),
+                env.payload_str().unwrap_or_default()
+            ),
+            Err(_) => println!("          #{} ({} bytes)", m.sequence(), bytes.len()),
+        }
+    }
+    Ok(())
+}
+
 /// Starts the stub on a free port of 127.0.0.1 for `calls` calls; returns its base URL and its thread.
 pub(crate) fn start_stub(calls: usize) -> std::io::Result<(String, Stub)> {
     let listener = TcpListener::bind("127.0.0.1:0")?;

@@ -58,21 +58,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let response = send(&client, &base, &req).await?;
     let history = req.parse_http_response(&response)?;
     println!("   reply: {} messages", history.messages().len());
-    let mut payload = [0u8; 1024];
-    for m in history.messages() {
-        let bytes = m.payload_into(&mut payload)?;
-        match Envelope::from_json(bytes) {
-            Ok(env) => println!(
-                "          #{} at {} from {}: {} {}",
-                m.sequence(),
-                m.ts(),
-                m.from_account(),
-                env.kind(),
-                env.payload_str().unwrap_or_default()
-            ),
-            Err(_) => println!("          #{} ({} bytes)", m.sequence(), bytes.len()),
-        }
-    }
+    common::show_history(history.messages())?;
 
     stub.join().map_err(|_| "stub server panicked")??;
     println!("done: 3 calls, stub stopped");
