@@ -1,16 +1,16 @@
 //! token → create group → push → history, through a real HTTP client, against a stub of MIMC.
 //!
 //! The crate does no I/O: each request becomes an `http::Request` (feature `http`), `ureq` sends it, and
-//! the reply body is decoded into the call's typed data. The stub server runs on 127.0.0.1 in a thread,
-//! answers with the manual's replies (the fixtures), and stops after the four calls.
+//! the reply body is decoded into the call's typed data. The stub server (`common/mod.rs`) runs on
+//! 127.0.0.1 in a thread, answers with the manual's replies (the fixtures), and stops after the four calls.
 //!
 //! Run with `cargo run --example api_roundtrip --features http`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use core::error::Error;
 use core::time::Duration;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::thread;
 
 use mimc_codec::api::{
     ApiRequest, HistoryP2t, PushMessage, PushP2t, PushSender, TimeWindow, TokenRequest, TopicCreate,
@@ -21,34 +21,8 @@ const APP_ID: u64 = 2_882_303_761_517_669_588;
 const APP_KEY: &str = "5966086406018";
 const APP_SECRET: &str = "gTO8Jb0wbLaxIzAcRc+O3A==";
 
-/// The replies of the manual, by method and path prefix.
-const ROUTES: &[(&str, &str, &[u8])] = &[
-    (
-        "POST",
-        "/api/account/token",
-        include_bytes!("../tests/fixtures/api/token.response.json"),
-    ),
-    (
-        "POST",
-        "/api/topic/",
-        include_bytes!("../tests/fixtures/api/topic-create.response.json"),
-    ),
-    (
-        "POST",
-        "/api/push/p2t/",
-        include_bytes!("../tests/fixtures/api/push-p2t.response.json"),
-    ),
-    (
-        "POST",
-        "/api/msg/p2t/query/",
-        include_bytes!("../tests/fixtures/api/history-p2t.response.json"),
-    ),
-];
-
 fn main() -> Result<(), Box<dyn Error>> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let stub = thread::spawn(move || serve(&listener, ROUTES.len()));
+    let (base, stub) = common::start_stub(4)?;
 
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
@@ -99,22 +73,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         history.messages().len(),
         history.topic_id().map_or(0, |t| t.get())
     );
-    let mut payload = [0u8; 1024];
-    for m in history.messages() {
-        let bytes = m.payload_into(&mut payload)?;
-        // A kind key in the JSON wins; the Android dialect has none and travels with bizType TEXT.
-        match Envelope::from_json_with_kind(bytes, "TEXT").ok() {
-            Some(env) => println!(
-                "          #{} at {} from {}: {} {}",
-                m.sequence(),
-                m.ts(),
-                m.from_account(),
-                env.kind(),
-                env.payload_str().unwrap_or_default()
-            ),
-            None => println!("          #{} ({} bytes)", m.sequence(), bytes.len()),
-        }
-    }
+    common::show_history(history.messages())?;
 
     stub.join().map_err(|_| "stub server panicked")??;
     println!("done: 4 calls, stub stopped");
@@ -128,74 +87,9 @@ fn send<R: ApiRequest>(
     req: &R,
 ) -> Result<Vec<u8>, Box<dyn Error>> {
     let http_req = req.to_http_request(base)?;
-    println!("\n{} {} {}", R::CALL, http_req.method(), http_req.uri());
-    println!("   headers: {:?}", req.headers());
-    if R::CALL == "token" || R::CALL.starts_with("push") {
-        println!(
-            "   body: {} bytes (holds the app's credentials)",
-            http_req.body().len()
-        );
-    } else {
-        println!("   body: {}", String::from_utf8_lossy(http_req.body()));
-    }
+    common::show(req, http_req.method(), http_req.uri(), http_req.body());
     let mut response = agent.run(http_req)?;
     let body = response.body_mut().read_to_vec()?;
     println!("   HTTP {} ({} bytes)", response.status(), body.len());
     Ok(body)
-}
-
-/// Answers `calls` requests, one per connection, then returns.
-fn serve(listener: &TcpListener, calls: usize) -> Result<(), String> {
-    for _ in 0..calls {
-        let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
-        answer(stream).map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
-fn answer(mut stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut content_length = 0usize;
-    let mut has_auth = false;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            let name = name.trim().to_ascii_lowercase();
-            if name == "content-length" {
-                content_length = value.trim().parse().unwrap_or(0);
-            }
-            has_auth |= name == "token" || name == "appkey";
-        }
-    }
-    let mut body = vec![0u8; content_length];
-    reader.read_exact(&mut body)?;
-    let mut parts = request_line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let reply: &[u8] = ROUTES
-        .iter()
-        .find(|(m, p, _)| *m == method && path.starts_with(p))
-        .map_or(
-            br#"{"code":404,"message":"no such call","data":null}"#,
-            |r| r.2,
-        );
-    println!(
-        "   stub: {method} {path}, {} body bytes, auth header: {}",
-        body.len(),
-        if has_auth { "yes" } else { "no" }
-    );
-    write!(
-        stream,
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.len()
-    )?;
-    stream.write_all(reply)?;
-    stream.flush()
 }

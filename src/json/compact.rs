@@ -19,10 +19,12 @@ impl RawJson<'_> {
     ///
     /// ```
     /// use mimc_codec::json::RawJson;
+    /// # #[cfg(feature = "alloc")] {
     /// let raw = RawJson::parse("{\n  \"a b\": [ 1, \"x \\\" y\" ],\n\t\"c\" : null }").unwrap();
-    /// let mut out = Vec::new();
+    /// let mut out = Vec::new(); // with `alloc`
     /// raw.write_compact(&mut out).unwrap();
     /// assert_eq!(out, br#"{"a b":[1,"x \" y"],"c":null}"#);
+    /// # }
     ///
     /// // Into a caller's buffer, without an allocator:
     /// let mut buf = [0u8; 32];

@@ -7,7 +7,7 @@ use mimc_codec::{
 };
 use proptest::prelude::*;
 
-use crate::{alloc_count, fixture, fixtures_in};
+use crate::{JsonOut, alloc_count, decoded, fixture, fixtures_in};
 
 fn load(name: &str) -> Vec<u8> {
     fixture(&format!("callback/{name}"))
@@ -47,7 +47,7 @@ fn assert_payload_is_envelope(cb: &Callback<'_>, envelope_file: &str) {
         &want[..],
         "{envelope_file}"
     );
-    assert_eq!(payload.decode_vec().unwrap(), want);
+    assert_eq!(decoded(&payload).unwrap(), want);
     assert_eq!(payload, Payload::from_bytes(&want));
     let mut buf = [0u8; 1024];
     let msg = cb.decode_message(&mut buf).unwrap();
@@ -188,7 +188,7 @@ fn kind_key_last() {
     assert_eq!(m.timestamp, JsonU64::new(1_516_763_973_000));
     assert_payload_is_envelope(&cb, "text_kind_last.json");
     // Written back with msgType first, the rest in the manual's order.
-    let out = cb.to_json_string().unwrap();
+    let out = cb.json_string().unwrap();
     let moved = std::str::from_utf8(&b)
         .unwrap()
         .replace(r#","msgType":"NORMAL_MSG"}"#, "}")
@@ -237,7 +237,7 @@ fn escaped_slashes_inside_base64() {
     assert!(b.payload().unwrap().text().unwrap().is_escaped());
     assert_payload_is_envelope(&b, "text_chinese_emoji.json");
     // Written back canonically: `/` unescaped, as serde_json writes it.
-    let out = b.to_json_string().unwrap();
+    let out = b.json_string().unwrap();
     assert_eq!(
         out,
         std::str::from_utf8(&escaped).unwrap().replace("\\/", "/")
@@ -303,7 +303,7 @@ fn every_callback_fixture_round_trips() {
     assert_eq!(all.len(), 8);
     for (name, bytes) in &all {
         let cb = Callback::from_json(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let out = cb.to_json_vec().unwrap();
+        let out = cb.json_vec().unwrap();
         assert_eq!(out.len(), cb.json_len(), "{name}");
         let again = Callback::from_json(&out).unwrap();
         assert_eq!(again, cb, "{name}");
@@ -342,7 +342,7 @@ fn bad_base64_character_at_its_offset_in_the_input() {
     let mut buf = [0u8; 1024];
     let e = cb.decode_message(&mut buf).unwrap_err();
     assert_eq!(at(e), (ErrorKind::InvalidBase64, p + 20, Some("payload")));
-    assert_eq!(at(cb.payload().unwrap().decode_vec().unwrap_err()), at(e));
+    assert_eq!(at(decoded(&cb.payload().unwrap()).unwrap_err()), at(e));
 
     // The same after an escaped `\/`: the offset still points at the bad byte of the input.
     let b = load("normal_msg_escaped_base64.json");
@@ -447,7 +447,7 @@ fn payload_over_the_limit() {
     for (len, ok) in [(15 * 1024, true), (15 * 1024 + 1, false)] {
         let bytes = vec![0xA5u8; len];
         let body = Callback::normal_msg(1, "a", 1, "b", &bytes, 1)
-            .to_json_vec()
+            .json_vec()
             .unwrap();
         match Callback::from_json(&body) {
             Ok(cb) => {
@@ -745,7 +745,7 @@ fn unknown_msg_type_keeps_its_text_and_body() {
     assert_eq!(cb.from_account().unwrap(), "user_lei");
     assert_eq!(cb.timestamp(), Some(JsonU64::number(1_598_006_351_955)));
     assert_eq!(cb.raw_json().unwrap().as_str().as_bytes(), &body[..]);
-    assert_eq!(cb.to_json_vec().unwrap(), body);
+    assert_eq!(cb.json_vec().unwrap(), body);
     let mut buf = [0u8; 1024];
     assert!(cb.decode_message(&mut buf).unwrap().envelope().is_some());
 }
@@ -884,14 +884,14 @@ proptest! {
     fn callback_json_callback(s in spec()) {
         let members: Vec<&str> = s.members.iter().map(String::as_str).collect();
         let cb = build(&s, &members);
-        let json = cb.to_json_vec().unwrap();
+        let json = cb.json_vec().unwrap();
         prop_assert_eq!(json.len(), cb.json_len());
         let mut slice = vec![0u8; json.len()];
         prop_assert_eq!(cb.to_json_slice(&mut slice).unwrap(), json.len());
         prop_assert!(cb.to_json_slice(&mut slice[..json.len() - 1]).is_err());
         let back = Callback::from_json(&json).unwrap();
         prop_assert_eq!(&back, &cb);
-        prop_assert_eq!(back.to_json_vec().unwrap(), json.clone());
+        prop_assert_eq!(back.json_vec().unwrap(), json.clone());
         // The payload decodes to the bytes, through the caller's buffer.
         let mut buf = vec![0u8; s.payload.len()];
         prop_assert_eq!(back.payload().unwrap().decode_into(&mut buf).unwrap(), &s.payload[..]);
@@ -924,15 +924,15 @@ fn constructors_write_the_manual_shape() {
         1_598_006_351_955,
     );
     assert_eq!(
-        cb.to_json_string().unwrap(),
+        cb.json_string().unwrap(),
         r#"{"msgType":"OFFLINE_TOPIC_MSG","appId":"2882303761517669588","topicId":"30094929200414721","fromAccount":"user_lei","toAccounts":["user_lei","10"],"payload":"cG9uZw==","timestamp":"1598006351955"}"#
     );
     let cb = Callback::offline_msg(1, "a\"b", 2, "中", &[], 3);
     assert_eq!(
-        cb.to_json_string().unwrap(),
+        cb.json_string().unwrap(),
         r#"{"msgType":"OFFLINE_MSG","fromAppId":"1","fromAccount":"a\"b","toAppId":"2","toAccount":"中","payload":"","timestamp":"3"}"#
     );
-    let json = cb.to_json_string().unwrap();
+    let json = cb.json_string().unwrap();
     let back = Callback::from_json(json.as_bytes()).unwrap();
     assert_eq!(back, cb);
     assert_eq!(p2p(&back).from_account, JsonStr::new("a\"b"));
@@ -970,7 +970,7 @@ proptest! {
                 for n in &names {
                     prop_assert!(acc.contains(n));
                 }
-                let back = acc.to_json_string().unwrap();
+                let back = acc.json_string().unwrap();
                 prop_assert_eq!(back, serde_json::to_string(&names).unwrap());
             }
             (Err(e), Some(i)) => {

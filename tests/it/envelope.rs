@@ -7,7 +7,7 @@ use mimc_codec::{
 };
 use proptest::prelude::*;
 
-use crate::{alloc_count, fixture, fixtures_in};
+use crate::{JsonOut, alloc_count, fixture, fixtures_in};
 
 fn decode<'a>(name: &'a str, bytes: &'a [u8]) -> Envelope<'a> {
     let r = match biz_type(name) {
@@ -19,7 +19,7 @@ fn decode<'a>(name: &'a str, bytes: &'a [u8]) -> Envelope<'a> {
 
 /// Decode → encode → decode is the identity, and the encoding is what serde_json reads as the same value.
 fn reencode_and_check(name: &str, env: &Envelope<'_>) {
-    let out = env.to_json_vec().unwrap();
+    let out = env.json_vec().unwrap();
     assert_eq!(out.len(), env.json_len(), "{name}: json_len");
     let mut buf = vec![0u8; out.len()];
     assert_eq!(env.to_json_slice(&mut buf).unwrap(), out.len());
@@ -66,14 +66,14 @@ fn manual_text_sample_every_field() {
         Some("Welcome to the Xiaomi instant message cloud (MIMC)")
     );
     // Canonical bytes: the fixture is already canonical.
-    assert_eq!(env.to_json_vec().unwrap(), b);
+    assert_eq!(env.json_vec().unwrap(), b);
     // Built in code, the same message encodes to the same bytes.
     let built = Envelope::text(
         "TEXT_12345",
         1_516_763_973_000,
         "Welcome to the Xiaomi instant message cloud (MIMC)",
     );
-    assert_eq!(built.to_json_vec().unwrap(), b);
+    assert_eq!(built.json_vec().unwrap(), b);
     assert_eq!(built, env);
 }
 
@@ -143,7 +143,7 @@ fn manual_samples_typed_payloads() {
         let env = Envelope::from_json(&b).unwrap();
         assert_eq!(env, built, "{name}");
         assert_eq!(
-            built.to_json_vec().unwrap(),
+            built.json_vec().unwrap(),
             b,
             "{name}: built value encodes to the fixture"
         );
@@ -180,11 +180,8 @@ fn type_key_dialect_is_kept_on_reencode() {
     let env = Envelope::from_json(&b).unwrap();
     assert_eq!(env.kind_key(), KindKey::Type);
     assert_eq!(env.payload_str().unwrap(), "欢迎使用小米即时消息云(MIMC)");
-    assert_eq!(env.to_json_vec().unwrap(), b);
-    let as_msg_type = env
-        .with_kind_key(KindKey::MsgType)
-        .to_json_string()
-        .unwrap();
+    assert_eq!(env.json_vec().unwrap(), b);
+    let as_msg_type = env.with_kind_key(KindKey::MsgType).json_string().unwrap();
     assert!(as_msg_type.contains(r#""msgType":"TEXT""#));
 }
 
@@ -202,7 +199,7 @@ fn escaped_strings_unescape_and_reencode_canonically() {
     // Re-encoding writes the canonical (serde_json) escaping.
     let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
     let canonical = serde_json::to_string(&v["payload"]).unwrap();
-    let ours = env.to_json_string().unwrap();
+    let ours = env.json_string().unwrap();
     assert!(ours.contains(&canonical), "{ours}");
 }
 
@@ -214,7 +211,7 @@ fn chinese_and_emoji_are_borrowed_untouched() {
         env.payload_str().unwrap().as_str(),
         Some("你好，小米即时消息云😀欢迎欢迎欢迎")
     );
-    assert_eq!(env.to_json_vec().unwrap(), b);
+    assert_eq!(env.json_vec().unwrap(), b);
 }
 
 #[test]
@@ -248,12 +245,12 @@ fn custom_kinds_keep_their_payload_verbatim() {
             && payload_text.contains("1.5e3")
             && payload_text.contains("4.00435E1")
     );
-    assert_eq!(env.to_json_vec().unwrap(), b);
+    assert_eq!(env.json_vec().unwrap(), b);
 
     let b = load("custom_string.json");
     let env = Envelope::from_json(&b).unwrap();
     assert_eq!(env.payload_str().unwrap(), "mi_bunny/hello_01");
-    assert_eq!(env.to_json_vec().unwrap(), b);
+    assert_eq!(env.json_vec().unwrap(), b);
 }
 
 #[test]
@@ -263,7 +260,7 @@ fn version_as_string_and_timestamp_as_number_keep_their_representation() {
     assert!(env.version().is_quoted());
     assert!(!env.timestamp().is_quoted());
     assert_eq!(env.timestamp(), 1_516_763_973_000);
-    assert_eq!(env.to_json_vec().unwrap(), b);
+    assert_eq!(env.json_vec().unwrap(), b);
 }
 
 #[test]
@@ -286,7 +283,7 @@ fn dialects_without_kind_key_take_the_biz_type() {
         assert_eq!(env.kind(), Kind::Text, "{name}");
         assert_eq!(env.kind_key(), KindKey::Absent);
         // Re-encoding writes no kind key.
-        let out = env.to_json_string().unwrap();
+        let out = env.json_string().unwrap();
         assert!(
             !out.contains("msgType") && !out.contains("\"type\""),
             "{out}"
@@ -521,10 +518,10 @@ fn custom_constructor_refuses_modelled_kinds() {
     assert!(Envelope::custom("TEXT_RECALL", "a", 1, None).is_err());
     let raw = RawJson::parse("[1,2]").unwrap();
     let env = Envelope::custom("CUSTOM", "a", 1, Some(raw)).unwrap();
-    let out = env.to_json_vec().unwrap();
+    let out = env.json_vec().unwrap();
     assert_eq!(Envelope::from_json(&out).unwrap(), env);
     let no_payload = Envelope::custom("CUSTOM", "a", 1, None).unwrap();
-    let out = no_payload.to_json_string().unwrap();
+    let out = no_payload.json_string().unwrap();
     assert!(!out.contains("payload"));
     assert_eq!(Envelope::from_json(out.as_bytes()).unwrap(), no_payload);
 }
@@ -613,7 +610,7 @@ proptest! {
     #[test]
     fn encode_decode_is_identity(s in spec()) {
         let env = build(&s);
-        let out = env.to_json_vec().unwrap();
+        let out = env.json_vec().unwrap();
         prop_assert_eq!(out.len(), env.json_len());
         let back = Envelope::from_json(&out).unwrap();
         prop_assert_eq!(&back, &env);
@@ -628,7 +625,7 @@ proptest! {
         let json = serde_json::to_string(&serde_json::json!({"t": text, "n": [1, 2.5, -3e2]})).unwrap();
         let raw = RawJson::parse(&json).unwrap();
         let env = Envelope::custom(&kind, "C_1", 7, Some(raw)).unwrap();
-        let out = env.to_json_vec().unwrap();
+        let out = env.json_vec().unwrap();
         let back = Envelope::from_json(&out).unwrap();
         prop_assert_eq!(back.raw_payload().unwrap().as_str(), json.as_str());
         prop_assert_eq!(back, env);

@@ -13,10 +13,10 @@ use mimc_codec::api::{
 };
 use mimc_codec::json::{self, JsonStr, RawJson};
 use mimc_codec::{
-    Body, Callback, ContentKind, DecodeOptions, Envelope, Error, ErrorKind, FileKind, Kind, ToJson,
+    Body, Callback, ContentKind, DecodeOptions, Envelope, Error, ErrorKind, FileKind, Kind,
 };
 
-use crate::{alloc_count, fixture, fixture_path};
+use crate::{JsonOut, alloc_count, fixture, fixture_path};
 
 /// Runs `f`, asserting it allocates nothing. (No timed assertion: machines are noisy; a hang would stop
 /// the test run, and the inputs are sized so that a super-linear path would be obvious there.)
@@ -114,7 +114,7 @@ fn ten_megabyte_strings() {
         panic!("{:?}", env.kind())
     };
     assert_eq!(t.as_str(), Some(text.as_str()));
-    assert_eq!(env.to_json_vec().unwrap(), doc.as_bytes());
+    assert_eq!(env.json_vec().unwrap(), doc.as_bytes());
 
     // Every other character escaped: unescaped lazily, in linear time, into a caller's buffer.
     let escaped = r"a\n\u4e2d\/".repeat(MB10 / 11);
@@ -248,7 +248,7 @@ fn to_accounts_with_a_million_entries() {
         .to_accounts
         .contains("13800999999")));
     assert!(!m.to_accounts.contains("13801000000"));
-    assert_eq!(cb.to_json_vec().unwrap(), doc.as_bytes());
+    assert_eq!(cb.json_vec().unwrap(), doc.as_bytes());
     // One bad element at the very end: found, at its offset, after a million good ones.
     let bad = doc.replacen(r#""13800999999"]"#, "13800999999]", 1);
     let at = bad.find("13800999999]").unwrap();
@@ -724,7 +724,8 @@ fn kick_accounts_cannot_break_the_request_line() {
     ];
     let auth = Auth::token("t").unwrap();
     let kick = TopicKick::new(1u64, 2u64, auth, &accounts).unwrap();
-    let path = kick.path().unwrap();
+    let mut buf = vec![0u8; kick.path_len()];
+    let path = kick.path_into(&mut buf).unwrap();
     let (route, query) = path.split_once('?').unwrap();
     assert_eq!(route, "/api/topic/1/2/accounts");
     let value = query.strip_prefix("accounts=").unwrap();
@@ -856,7 +857,7 @@ fn fuzz_escaped_long_kind_name_keeps_its_kind_through_a_round_trip() {
         "AUDIFFFFFFFFFF😀FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFO"
     );
     assert_eq!(*url, "https/mimc-demo/audio/AUDIO_FILE_12345.amr");
-    let out = env.to_json_vec().unwrap();
+    let out = env.json_vec().unwrap();
     assert_eq!(Envelope::from_json(&out).unwrap(), env);
 }
 
@@ -877,7 +878,7 @@ fn fuzz_escaped_recall_of_an_unknown_kind_is_a_recall() {
     assert_eq!(*msg_id, "");
     let built = Envelope::recall("_", 1, ContentKind::Other(JsonStr::new("ëëë\\")), "");
     assert_eq!(env, built);
-    assert_eq!(env.to_json_vec().unwrap(), built.to_json_vec().unwrap());
+    assert_eq!(env.json_vec().unwrap(), built.json_vec().unwrap());
     assert_eq!(Kind::parse("ëëë\\_RECALL"), env.kind());
 }
 

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use mimc_codec::{Envelope, RawJson, ToJson};
+use mimc_codec::{Envelope, RawJson};
+
+use crate::JsonOut;
 
 fn suite_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -47,7 +49,7 @@ fn json_test_suite_embedded_as_custom_payload() {
                 match result {
                     Ok(env) => {
                         // The payload is kept verbatim and re-encodes to bytes serde_json accepts.
-                        let out = env.to_json_vec().unwrap();
+                        let out = env.json_vec().unwrap();
                         if serde_json::from_slice::<serde_json::Value>(&out).is_err() {
                             failures
                                 .push(format!("{name}: re-encoding not accepted by serde_json"));

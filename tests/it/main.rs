@@ -27,6 +27,47 @@ mod wire;
 
 use std::path::{Path, PathBuf};
 
+use mimc_codec::{Payload, ToJson};
+
+/// The JSON a model writes, through the allocation-free writer (`json_len`, then `to_json_slice` into a
+/// buffer of that size), so the tests run in every feature set, `--no-default-features` included. With
+/// `alloc`, each call also checks that `to_json_vec` gives the same result, so both writers stay covered.
+pub trait JsonOut: ToJson {
+    fn json_vec(&self) -> mimc_codec::Result<Vec<u8>> {
+        let mut buf = vec![0; self.json_len()];
+        let out = self.to_json_slice(&mut buf).map(|n| {
+            buf.truncate(n);
+            buf
+        });
+        #[cfg(feature = "alloc")]
+        assert_eq!(
+            out,
+            self.to_json_vec(),
+            "to_json_slice and to_json_vec differ"
+        );
+        out
+    }
+
+    fn json_string(&self) -> mimc_codec::Result<String> {
+        self.json_vec()
+            .map(|v| String::from_utf8(v).expect("the writer emits UTF-8"))
+    }
+}
+
+impl<T: ToJson + ?Sized> JsonOut for T {}
+
+/// A payload's bytes through `decoded_len` and `decode_into` (no allocator needed); with `alloc`, also
+/// checks that `decode_vec` gives the same result.
+pub fn decoded(p: &Payload<'_>) -> mimc_codec::Result<Vec<u8>> {
+    let out = p.decoded_len().and_then(|len| {
+        let mut buf = vec![0; len];
+        p.decode_into(&mut buf).map(<[u8]>::to_vec)
+    });
+    #[cfg(feature = "alloc")]
+    assert_eq!(out, p.decode_vec(), "decode_into and decode_vec differ");
+    out
+}
+
 /// The bizType a dialect fixture carries in its file name after `__` (`dialect_android__TEXT.json` →
 /// `TEXT`); accepts a bare name or a path.
 pub fn biz_type(name: &str) -> Option<&str> {

@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
-use mimc_codec::{DecodeOptions, ErrorKind, JsonStr, Payload, RawJson, ToJson, json};
+use mimc_codec::{DecodeOptions, ErrorKind, JsonStr, Payload, RawJson, json};
 use proptest::prelude::*;
 
-use crate::fixture;
+use crate::{JsonOut, decoded, fixture};
 
 /// Writes `text` as a JSON string, spelling each `/` as `\/` where `escape` says so (cycled).
 fn json_string(text: &str, escape: &[bool]) -> String {
@@ -70,7 +70,7 @@ proptest! {
             prop_assert_eq!(p, Payload::from_bytes(&bytes));
             prop_assert_eq!(p, Payload::from_json_str(JsonStr::new(&b64)));
             // Encoding bytes gives the padded text back.
-            let written = Payload::from_bytes(&bytes).to_json_string().unwrap();
+            let written = Payload::from_bytes(&bytes).json_string().unwrap();
             prop_assert_eq!(written, format!("\"{}\"", STANDARD.encode(&bytes)));
             Ok(())
         })?;
@@ -164,7 +164,7 @@ fn the_default_limit_is_15_kib() {
     let over = vec![1u8; 15 * 1024 + 1];
     let mut buf = vec![0u8; 20_000];
     for (bytes, ok) in [(&at_limit, true), (&over, false)] {
-        let json = Payload::from_bytes(bytes).to_json_string().unwrap();
+        let json = Payload::from_bytes(bytes).json_string().unwrap();
         let raw = RawJson::parse(&json).unwrap();
         let p = Payload::from_json(&raw).unwrap();
         match p.decode_into(&mut buf) {
@@ -177,7 +177,7 @@ fn the_default_limit_is_15_kib() {
                 );
             }
         }
-        assert_eq!(p.decode_vec().is_ok(), ok);
+        assert_eq!(decoded(&p).is_ok(), ok);
     }
 }
 

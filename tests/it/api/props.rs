@@ -1,4 +1,5 @@
 //! Property tests: what we write is what serde_json reads, what serde_json writes we read back.
+#![cfg_attr(not(feature = "alloc"), allow(unused_imports, dead_code))] // the tests that need alloc are gated
 
 use base64::Engine as _;
 use mimc_codec::ToJson;
@@ -15,6 +16,7 @@ fn account() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    #[cfg(feature = "alloc")]
     #[test]
     fn create_bodies_are_what_serde_json_reads(
         name in ".{0,20}",
@@ -36,6 +38,7 @@ proptest! {
         prop_assert_eq!(String::from_utf8(body).unwrap(), want);
     }
 
+    #[cfg(feature = "alloc")]
     #[test]
     fn kick_paths_are_ascii_and_decode_back(accounts in prop::collection::vec(account(), 1..6)) {
         let refs: Vec<&str> = accounts.iter().map(String::as_str).collect();
@@ -67,6 +70,7 @@ proptest! {
         prop_assert!(req.to_http_request(mimc_codec::api::BASE_URL).is_ok());
     }
 
+    #[cfg(feature = "alloc")]
     #[test]
     fn pushed_bytes_are_standard_base64(data in prop::collection::vec(any::<u8>(), 1..300)) {
         let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");

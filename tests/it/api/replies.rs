@@ -603,6 +603,7 @@ fn lists_are_lazy_exact_and_comparable() {
     assert!(List::<JsonU64>::from_raw(RawJson::parse("{}").unwrap()).is_err());
 }
 
+#[cfg(feature = "alloc")]
 /// `ToJson` for the wrapper: `{code, message, data}` in that order, `data` verbatim; a reply written in
 /// that order with a numeric code compacts to exactly the compacted fixture, and every reply reads back.
 #[test]

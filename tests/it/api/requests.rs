@@ -1,4 +1,5 @@
 //! Every request: method, path, headers and the exact body bytes of the manual's example.
+#![cfg_attr(not(feature = "alloc"), allow(unused_imports, dead_code))] // the tests that need alloc are gated
 
 use mimc_codec::api::{
     ApiRequest, Auth, Call, ContactsRequest, HistoryP2p, HistoryP2t, PushMessage, PushP2p,
@@ -103,6 +104,7 @@ fn push_p2t() {
     );
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn push_p2t_more() {
     let topics = [21_351_198_708_203_520, 21_351_235_479_666_688];
@@ -208,6 +210,7 @@ fn topic_quit() {
     );
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn topic_kick_puts_accounts_in_the_query() {
     // Join left six members, kick leaves three: `10`, `user_wen` and `user_hua` were removed.
@@ -229,6 +232,7 @@ fn topic_kick_puts_accounts_in_the_query() {
     );
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn topic_update() {
     let req = TopicUpdate::new(APP_ID, TOPIC_ID, app_auth("user_lei"))
@@ -319,6 +323,7 @@ fn contacts_with_either_auth() {
     assert!(req.headers().get("appId").is_none());
 }
 
+#[cfg(feature = "alloc")]
 /// `call` describes `req`: the same name as the request type's `CALL`, the same method, and the route
 /// with the request's ids (and topic-kick's accounts) in place is its path.
 fn check_call<R: ApiRequest>(call: Call, req: &R, accounts: &str) {
@@ -334,6 +339,7 @@ fn check_call<R: ApiRequest>(call: Call, req: &R, accounts: &str) {
     assert_eq!(req.path().unwrap(), path, "{call}");
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn the_call_list_names_every_request_type() {
     let text = || PushMessage::text("hi");
@@ -441,6 +447,7 @@ fn the_call_list_names_every_request_type() {
     }
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn bodies_escape_like_serde_json() {
     let name = "quote \" backslash \\ newline \n tab \t ctl \u{1} slash / 中😀";
@@ -454,6 +461,7 @@ fn bodies_escape_like_serde_json() {
     assert_eq!(v["accounts"], "a\"b,c\\d");
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn message_bytes_of_every_length_encode_as_standard_base64() {
     use base64::Engine as _;
