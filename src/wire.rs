@@ -72,7 +72,8 @@
 //! `option<toAccount>` · `Contact` = flags (id, timestamp), userType (enum 0 `TOPIC`, 1 `USER`, 2 other
 //! `str`), id, name, timestamp, `LastMessage` · `LastMessage` = flags (fromUuid, sequence), fromUuid,
 //! fromAccount, payload bytes, `option<sequence>` · `TopicUpdateBody` = `option<ownerAccount>`,
-//! `option<topicName>`, `option<bulletin>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
+//! `option<topicName>`, `option<bulletin>` · `TopicUpdateOlder` = flags (topicId, ownerUuid), topicId,
+//! `option<ownerUuid>`, `option<topicName>`, `option<bulletin>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
 //!
 //! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
 //! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
@@ -187,6 +188,7 @@ compact_api!(
     Contact,
     LastMessage,
     TopicUpdateBody,
+    TopicUpdateOlder,
 );
 
 impl<T> sealed::Sealed for crate::api::List<'_, T> {}

@@ -454,6 +454,7 @@ pub struct TopicUpdate<'a> {
     topic_id: JsonU64,
     auth: Auth<'a>,
     body: TopicUpdateBody<'a>,
+    older: Option<TopicUpdateOlder<'a>>,
 }
 
 model! {
@@ -469,6 +470,73 @@ model! {
     }
 }
 
+model! {
+    /// The body of a group update as the two oldest editions of the manual write it:
+    /// `{topicId, ownerUuid, topicName, bulletin}`, the new owner named by uuid instead of account.
+    /// Read it with [`from_json`](Self::from_json); send it with [`TopicUpdate::with_older_body`].
+    ///
+    /// ```
+    /// use mimc_codec::api::TopicUpdateOlder;
+    /// use mimc_codec::{JsonU64, ToJson};
+    /// let body = br#"{"topicId":30094929200414721, "ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#;
+    /// let older = TopicUpdateOlder::from_json(body)?;
+    /// assert_eq!(older.owner_uuid.map(|u| u.get()), Some(27332097396178945));
+    /// let built = TopicUpdateOlder::new(JsonU64::number(30094929200414721))
+    ///     .with_owner_uuid(JsonU64::number(27332097396178945)).with_topic_name("MIMC").with_bulletin("hi");
+    /// assert_eq!(built, older);
+    /// assert_eq!(built.to_json_string()?, r#"{"topicId":30094929200414721,"ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub struct TopicUpdateOlder<'a> in "body" {
+        /// `topicId`: the group (the path names it too).
+        topic_id: JsonU64 = "topicId",
+        /// `ownerUuid`: the owner, or the new owner when it changes hands.
+        owner_uuid: Option<JsonU64> = "ownerUuid",
+        /// `topicName`: the (new) name.
+        topic_name: Option<JsonStr<'a>> = "topicName",
+        /// `bulletin`: the (new) notice.
+        bulletin: Option<JsonStr<'a>> = "bulletin",
+    }
+}
+
+impl<'a> TopicUpdateOlder<'a> {
+    /// An older-style update of the group `topic_id` that changes nothing yet.
+    pub fn new(topic_id: impl Into<JsonU64>) -> Self {
+        TopicUpdateOlder {
+            topic_id: topic_id.into(),
+            owner_uuid: None,
+            topic_name: None,
+            bulletin: None,
+        }
+    }
+
+    /// Decodes the body (keys in any order, unknown keys ignored, ids as numbers or strings).
+    pub fn from_json(body: &'a [u8]) -> Result<Self> {
+        Self::read_members(body_object(body)?)
+    }
+
+    /// Sets `ownerUuid`.
+    #[must_use]
+    pub fn with_owner_uuid(mut self, uuid: impl Into<JsonU64>) -> Self {
+        self.owner_uuid = Some(uuid.into());
+        self
+    }
+
+    /// Sets `topicName`.
+    #[must_use]
+    pub fn with_topic_name(mut self, name: impl Into<JsonStr<'a>>) -> Self {
+        self.topic_name = Some(name.into());
+        self
+    }
+
+    /// Sets `bulletin`.
+    #[must_use]
+    pub fn with_bulletin(mut self, bulletin: impl Into<JsonStr<'a>>) -> Self {
+        self.bulletin = Some(bulletin.into());
+        self
+    }
+}
+
 impl<'a> TopicUpdate<'a> {
     /// An update of the group `topic_id` that changes nothing yet.
     pub fn new(app_id: impl Into<JsonU64>, topic_id: impl Into<JsonU64>, auth: Auth<'a>) -> Self {
@@ -481,6 +549,7 @@ impl<'a> TopicUpdate<'a> {
                 topic_name: None,
                 bulletin: None,
             },
+            older: None,
         }
     }
 
@@ -505,9 +574,28 @@ impl<'a> TopicUpdate<'a> {
         self
     }
 
+    /// Sends the older manual's body instead (`{topicId, ownerUuid, topicName, bulletin}`), for servers
+    /// or proxies that expect it; the fields set with the other builders are then not sent.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicUpdate, TopicUpdateOlder};
+    /// use mimc_codec::{JsonU64, ToJson};
+    /// let topic = JsonU64::number(30094929200414721);
+    /// let req = TopicUpdate::new(2882303761517669588u64, topic, Auth::token("t")?)
+    ///     .with_older_body(TopicUpdateOlder::new(topic).with_bulletin("hi"));
+    /// assert_eq!(req.to_json_string()?, r#"{"topicId":30094929200414721,"bulletin":"hi"}"#);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_older_body(mut self, body: TopicUpdateOlder<'a>) -> Self {
+        self.older = Some(body);
+        self
+    }
+
     /// Decodes a request body (`{ownerAccount?, topicName?, bulletin?}`, each optional); `app_id` and
     /// `topic_id` come from the path, `auth` from the headers. Keys may come in any order; unknown keys
-    /// (the older manual's `topicId` and `ownerUuid` among them) are ignored.
+    /// (the older manual's `topicId` and `ownerUuid` among them: read those with
+    /// [`TopicUpdateOlder::from_json`]) are ignored.
     ///
     /// ```
     /// use mimc_codec::api::{Auth, TopicUpdate};
@@ -541,11 +629,19 @@ impl<'a> TopicUpdate<'a> {
     pub const fn bulletin(&self) -> Option<JsonStr<'a>> {
         self.body.bulletin
     }
+
+    /// The older body, when [`with_older_body`](Self::with_older_body) chose it.
+    pub const fn older_body(&self) -> Option<TopicUpdateOlder<'a>> {
+        self.older
+    }
 }
 
 impl ToJson for TopicUpdate<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        self.body.write_json(sink)
+        match &self.older {
+            Some(older) => older.write_json(sink),
+            None => self.body.write_json(sink),
+        }
     }
 }
 
