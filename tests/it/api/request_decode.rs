@@ -396,6 +396,7 @@ proptest! {
 
 /// The older manual's topic-update body (`{topicId, ownerUuid, topicName, bulletin}`): read, built, sent
 /// through `TopicUpdate`, and carried compact with pinned bytes.
+#[cfg(feature = "alloc")]
 #[test]
 fn the_older_topic_update_body_is_read_built_and_sent() {
     let body = crate::fixture("api-older/topic-update.request.json");
