@@ -1,8 +1,8 @@
 //! A small borrowed proto2 reader and writer, and the `macro_rules!` table that declares the messages.
 //!
 //! Only what MIMC's client messages use: varints (wire type 0) and length-delimited fields (wire type 2)
-//! are read as values; 32- and 64-bit fixed fields of unknown numbers are skipped; groups (wire types 3
-//! and 4) are refused. Strings and bytes borrow from the input; repeated fields are read lazily.
+//! are read as values; unknown fields of every wire type (fixed 32/64 bits, groups up to 32 deep) are
+//! checked and skipped. Strings and bytes borrow from the input; repeated fields are read lazily.
 
 use core::fmt;
 
@@ -14,8 +14,14 @@ pub(crate) const VARINT: u8 = 0;
 const FIXED64: u8 = 1;
 /// Wire type of length-delimited fields.
 pub(crate) const LEN: u8 = 2;
+/// Wire type of a group's start (deprecated proto2 groups: skipped, never a value here).
+const START_GROUP: u8 = 3;
+/// Wire type of a group's end.
+const END_GROUP: u8 = 4;
 /// Wire type of 32-bit fixed fields.
 const FIXED32: u8 = 5;
+/// Deepest nesting of unknown groups that is skipped.
+const MAX_GROUP_DEPTH: usize = 32;
 
 const fn pb_err(why: &'static str, offset: usize) -> Error {
     Error::new(ErrorKind::Protobuf(why), offset)
@@ -80,8 +86,8 @@ impl<'a> Reader<'a> {
         if field == 0 || field > (1 << 29) - 1 {
             return Err(pb_err("field number out of range", start));
         }
-        if !matches!(wire, VARINT | FIXED64 | LEN | FIXED32) {
-            return Err(pb_err("unsupported wire type (groups are not used)", start));
+        if wire > FIXED32 {
+            return Err(pb_err("invalid wire type", start));
         }
         // Checked above: below 2^29.
         #[allow(clippy::cast_possible_truncation)]
@@ -112,14 +118,46 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Skips a value of wire type `wire`, checking that it is well formed.
-    pub(crate) fn skip(&mut self, wire: u8) -> Result<()> {
+    /// Skips the value of field `field` of wire type `wire`, checking that it is well formed (a group
+    /// up to its matching end).
+    pub(crate) fn skip(&mut self, field: u32, wire: u8) -> Result<()> {
         match wire {
             VARINT => self.varint().map(drop),
             FIXED64 => self.fixed(8),
             LEN => self.bytes().map(drop),
+            START_GROUP => self.skip_group(field),
+            END_GROUP => Err(pb_err("end of a group that was not started", self.pos)),
             _ => self.fixed(4),
         }
+    }
+
+    fn skip_group(&mut self, field: u32) -> Result<()> {
+        let mut open = [0u32; MAX_GROUP_DEPTH];
+        open[0] = field;
+        let mut depth = 1;
+        while depth > 0 {
+            let at = self.pos;
+            let Some((f, wire)) = self.key()? else {
+                return Err(pb_err("group without its end", at));
+            };
+            match wire {
+                START_GROUP => {
+                    if depth == MAX_GROUP_DEPTH {
+                        return Err(pb_err("groups nested too deep", at));
+                    }
+                    open[depth] = f;
+                    depth += 1;
+                }
+                END_GROUP => {
+                    depth -= 1;
+                    if open[depth] != f {
+                        return Err(pb_err("end of a group that was not started", at));
+                    }
+                }
+                _ => self.skip(f, wire)?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -482,7 +520,7 @@ impl<'a> Iterator for RawIter<'a> {
                         .map_err(|e| e.shifted(self.base)),
                 );
             }
-            if let Err(e) = self.r.skip(wire) {
+            if let Err(e) = self.r.skip(field, wire) {
                 return Some(Err(e.shifted(self.base)));
             }
         }
@@ -687,7 +725,7 @@ macro_rules! pb_messages {
                         $( $num if wire == $crate::protocol::pb::pb_wire!($kind $ty) => {
                             $crate::protocol::pb::pb_read!($kind m.$field, r, $ty, $json);
                         } )*
-                        _ => r.skip(wire)?,
+                        _ => r.skip(field, wire)?,
                     }
                 }
                 Ok(m)
@@ -808,7 +846,7 @@ macro_rules! pb_wire {
 
 macro_rules! pb_read {
     (rep $place:expr, $r:ident, $ty:ty, $json:literal) => {
-        $r.skip($crate::protocol::pb::LEN)
+        $r.skip(0, $crate::protocol::pb::LEN)
             .map_err(|e| e.in_field($json))?
     };
     ($kind:ident $place:expr, $r:ident, $ty:ty, $json:literal) => {

@@ -697,9 +697,28 @@ fn truncated_and_malformed_protobuf_give_offsets() {
         (e.kind(), e.offset()),
         (ErrorKind::Protobuf("truncated varint"), 1)
     );
+    // Unknown groups are skipped up to their end; a bad nesting is an error.
     assert_eq!(
-        MimcPacket::decode(b"\x0b\x0c").unwrap_err().kind(),
-        ErrorKind::Protobuf("unsupported wire type (groups are not used)")
+        MimcPacket::decode(b"\x4b\x08\x01\x4c\x0a\x01x")
+            .unwrap()
+            .packet_id(),
+        "x"
+    );
+    assert_eq!(
+        MimcPacket::decode(b"\x4b\x08\x01\x54").unwrap_err().kind(),
+        ErrorKind::Protobuf("end of a group that was not started")
+    );
+    assert_eq!(
+        MimcPacket::decode(b"\x4b\x08\x01").unwrap_err().kind(),
+        ErrorKind::Protobuf("group without its end")
+    );
+    assert_eq!(
+        MimcPacket::decode(&[0x4b; 40]).unwrap_err().kind(),
+        ErrorKind::Protobuf("groups nested too deep")
+    );
+    assert_eq!(
+        MimcPacket::decode(b"\x0e").unwrap_err().kind(),
+        ErrorKind::Protobuf("invalid wire type")
     );
     assert_eq!(
         MimcPacket::decode(&[
