@@ -221,6 +221,13 @@ pub trait Value<'a>: Sized + Copy {
     #[doc(hidden)]
     #[allow(private_interfaces)]
     fn read(r: &mut Reader<'a>) -> Result<Self>;
+    /// Reads a repeated occurrence of a singular field: scalars replace the earlier value, messages
+    /// merge into it (protobuf semantics).
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn merge(_prev: Option<Self>, r: &mut Reader<'a>) -> Result<Self> {
+        Self::read(r)
+    }
     /// Bytes of the value after its key.
     #[doc(hidden)]
     fn value_len(&self) -> usize;
@@ -715,9 +722,13 @@ macro_rules! pb_messages {
             /// checked and skipped; a field given twice keeps its last value; repeated fields are read
             /// lazily. Never allocates.
             pub fn decode(buf: &'a [u8]) -> $crate::Result<Self> {
+                Self::decode_onto(Self::new(), buf)
+            }
+
+            /// Decodes `buf` onto `m` (protobuf merging: set fields replace, nested messages merge).
+            fn decode_onto(mut m: Self, buf: &'a [u8]) -> $crate::Result<Self> {
                 #[allow(unused_imports)]
                 use $crate::protocol::pb::{Reader, Value};
-                let mut m = Self::new();
                 $( $crate::protocol::pb::pb_init!($kind m.$field, buf, $num); )*
                 let mut r = Reader::new(buf);
                 while let Some((field, wire)) = r.key()? {
@@ -774,6 +785,14 @@ macro_rules! pb_messages {
                 let b = r.bytes()?;
                 let at = r.pos() - b.len();
                 Self::decode(b).map(|m| m.shifted(at)).map_err(|e| e.shifted(at))
+            }
+            #[allow(private_interfaces)]
+            fn merge(prev: Option<Self>, r: &mut $crate::protocol::pb::Reader<'a>) -> $crate::Result<Self> {
+                let b = r.bytes()?;
+                let at = r.pos() - b.len();
+                Self::decode_onto(prev.unwrap_or(Self::new()), b)
+                    .map(|m| m.shifted(at))
+                    .map_err(|e| e.shifted(at))
             }
             fn value_len(&self) -> usize {
                 let n = self.encoded_len();
@@ -851,7 +870,8 @@ macro_rules! pb_read {
     };
     ($kind:ident $place:expr, $r:ident, $ty:ty, $json:literal) => {
         $place = Some(
-            <$ty as $crate::protocol::pb::Value>::read(&mut $r).map_err(|e| e.in_field($json))?,
+            <$ty as $crate::protocol::pb::Value>::merge($place, &mut $r)
+                .map_err(|e| e.in_field($json))?,
         )
     };
 }

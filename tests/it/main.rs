@@ -21,6 +21,8 @@ mod payload;
 #[cfg(feature = "protocol")]
 mod protocol;
 #[cfg(feature = "protocol")]
+mod protocol_pb;
+#[cfg(feature = "protocol")]
 mod protocol_prost;
 #[cfg(feature = "serde_json")]
 mod serde;

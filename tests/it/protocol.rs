@@ -753,6 +753,10 @@ fn unknown_fields_presence_and_defaults() {
     );
     // The re-encoding is canonical: known fields in number order, unknown ones dropped.
     assert_eq!(encode_vec(&p), b"\x0a\x01x\x20\x03");
+    // A nested message given twice is merged, as protobuf does; a scalar keeps its last value.
+    let m = MimcP2pMessage::decode(b"\x0a\x02\x08\x07\x0a\x03\x12\x01a\x2a\x01x\x2a\x01y").unwrap();
+    assert_eq!((m.from().app_id(), m.from().app_account()), (7, "a"));
+    assert_eq!(m.biz_type(), "y");
     // An unknown enum value is kept.
     let p = MimcPacket::decode(b"\x20\x63").unwrap();
     assert_eq!(p.msg_type(), MimcMsgType::Unknown(99));
