@@ -231,6 +231,9 @@ pub trait Value<'a>: Sized + Copy {
     /// Bytes of the value after its key.
     #[doc(hidden)]
     fn value_len(&self) -> usize;
+    /// The value for [`Reflect`].
+    #[doc(hidden)]
+    fn reflect(&self) -> FieldValue<'_>;
     /// Writes the value after its key.
     #[doc(hidden)]
     #[allow(private_interfaces)]
@@ -238,7 +241,7 @@ pub trait Value<'a>: Sized + Copy {
 }
 
 macro_rules! varint_value {
-    ($($ty:ty => |$v:ident| $to:expr, |$u:ident| $from:expr;)*) => {$(
+    ($($ty:ty => $variant:ident |$v:ident| $to:expr, |$u:ident| $from:expr;)*) => {$(
         impl Value<'_> for $ty {
             const WIRE: u8 = VARINT;
             #[allow(private_interfaces)]
@@ -249,6 +252,9 @@ macro_rules! varint_value {
             fn value_len(&self) -> usize {
                 let $v = *self;
                 varint_len($to)
+            }
+            fn reflect(&self) -> FieldValue<'_> {
+                FieldValue::$variant(*self)
             }
             #[allow(private_interfaces)]
             fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -266,13 +272,13 @@ macro_rules! varint_value {
     clippy::cast_possible_wrap
 )]
 mod varints {
-    use super::{Reader, Result, VARINT, Value, Writer, varint_len};
+    use super::{FieldValue, Reader, Result, VARINT, Value, Writer, varint_len};
     varint_value! {
-        i32 => |v| i64::from(v) as u64, |u| u as i32;
-        i64 => |v| v as u64, |u| u as i64;
-        u32 => |v| u64::from(v), |u| u as u32;
-        u64 => |v| v, |u| u;
-        bool => |v| u64::from(v), |u| u != 0;
+        i32 => I32 |v| i64::from(v) as u64, |u| u as i32;
+        i64 => I64 |v| v as u64, |u| u as i64;
+        u32 => U32 |v| u64::from(v), |u| u as u32;
+        u64 => U64 |v| v, |u| u;
+        bool => Bool |v| u64::from(v), |u| u != 0;
     }
 }
 
@@ -284,6 +290,9 @@ impl<'a> Value<'a> for &'a [u8] {
     }
     fn value_len(&self) -> usize {
         varint_len(self.len() as u64) + self.len()
+    }
+    fn reflect(&self) -> FieldValue<'_> {
+        FieldValue::Bytes(self)
     }
     #[allow(private_interfaces)]
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -303,6 +312,9 @@ impl<'a> Value<'a> for &'a str {
     }
     fn value_len(&self) -> usize {
         self.as_bytes().value_len()
+    }
+    fn reflect(&self) -> FieldValue<'_> {
+        FieldValue::Str(self)
     }
     #[allow(private_interfaces)]
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -347,6 +359,9 @@ impl<'a> Value<'a> for SecretStr<'a> {
     }
     fn value_len(&self) -> usize {
         self.0.value_len()
+    }
+    fn reflect(&self) -> FieldValue<'_> {
+        FieldValue::Secret(*self)
     }
     #[allow(private_interfaces)]
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -662,6 +677,9 @@ macro_rules! pb_enum {
             fn value_len(&self) -> usize {
                 $crate::protocol::pb::Value::value_len(&self.to_i32())
             }
+            fn reflect(&self) -> $crate::protocol::pb::FieldValue<'_> {
+                $crate::protocol::pb::FieldValue::Enum(self.to_i32(), self.name())
+            }
             #[allow(private_interfaces)]
             fn write(&self, w: &mut $crate::protocol::pb::Writer<'_>) -> $crate::Result<()> {
                 $crate::protocol::pb::Value::write(&self.to_i32(), w)
@@ -798,10 +816,24 @@ macro_rules! pb_messages {
                 let n = self.encoded_len();
                 $crate::protocol::pb::varint_len(n as u64) + n
             }
+            fn reflect(&self) -> $crate::protocol::pb::FieldValue<'_> {
+                $crate::protocol::pb::FieldValue::Message(self)
+            }
             #[allow(private_interfaces)]
             fn write(&self, w: &mut $crate::protocol::pb::Writer<'_>) -> $crate::Result<()> {
                 w.varint(self.encoded_len() as u64)?;
                 self.write_fields(w)
+            }
+        }
+
+        impl $crate::protocol::pb::Reflect for $name<'_> {
+            fn proto_name(&self) -> &'static str {
+                $proto
+            }
+            fn visit<'s>(&'s self, f: &mut dyn FnMut(&'static str, $crate::protocol::pb::FieldValue<'s>)) {
+                #[allow(unused_imports)]
+                use $crate::protocol::pb::Value;
+                $( $crate::protocol::pb::pb_visit!($kind f, $json, self.$field); )*
             }
         }
 
@@ -922,6 +954,19 @@ macro_rules! pb_shift {
     ($kind:ident $place:expr, $by:ident) => {};
 }
 
+macro_rules! pb_visit {
+    (rep $f:ident, $json:literal, $place:expr) => {
+        if !$place.is_empty() {
+            $f($json, $crate::protocol::pb::FieldValue::List(&$place));
+        }
+    };
+    ($kind:ident $f:ident, $json:literal, $place:expr) => {
+        if let Some(v) = &$place {
+            $f($json, v.reflect());
+        }
+    };
+}
+
 macro_rules! pb_debug {
     (rep $d:ident, $json:literal, $place:expr) => {
         if !$place.is_empty() {
@@ -937,7 +982,7 @@ macro_rules! pb_debug {
 
 pub(crate) use {
     pb_debug, pb_empty, pb_enum, pb_getter, pb_init, pb_len, pb_messages, pb_read, pb_shift,
-    pb_storage, pb_wire, pb_write,
+    pb_storage, pb_visit, pb_wire, pb_write,
 };
 
 /// Something [`encode_frame`](super::encode_frame) can write as a payload: any [`Message`], or raw
@@ -973,5 +1018,69 @@ impl Encode for &[u8] {
         let mut w = Writer::new(out);
         w.put(self)?;
         Ok(w.pos())
+    }
+}
+
+/// A field's value as [`Reflect::visit`] shows it, with its protobuf type.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub enum FieldValue<'v> {
+    /// `int32`.
+    I32(i32),
+    /// `int64`.
+    I64(i64),
+    /// `uint32`.
+    U32(u32),
+    /// `uint64`.
+    U64(u64),
+    /// `bool`.
+    Bool(bool),
+    /// `string`.
+    Str(&'v str),
+    /// A credential `string` (shown as `<redacted>` by careful tools).
+    Secret(SecretStr<'v>),
+    /// `bytes`.
+    Bytes(&'v [u8]),
+    /// An enum: the value and its name when known.
+    Enum(i32, Option<&'static str>),
+    /// A nested message.
+    Message(&'v dyn Reflect),
+    /// A repeated message field (non-empty).
+    List(&'v dyn ReflectList),
+}
+
+/// Generic access to a message's fields, for tools that show any message (such as a JSON dump).
+///
+/// ```
+/// use mimc_codec::protocol::{FieldValue, Reflect, XmMsgKick};
+/// let kick = XmMsgKick::decode(b"\x12\x04gone")?;
+/// let mut seen = vec![];
+/// kick.visit(&mut |name, v| if let FieldValue::Str(s) = v { seen.push((name, s.to_owned())) });
+/// assert_eq!(seen, [("reason", "gone".to_owned())]);
+/// assert_eq!(kick.proto_name(), "XMMsgKick");
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+pub trait Reflect {
+    /// The protobuf message name.
+    fn proto_name(&self) -> &'static str;
+    /// Calls `f` with the JSON (lowerCamelCase) name and the value of every field present, in number
+    /// order.
+    fn visit<'s>(&'s self, f: &mut dyn FnMut(&'static str, FieldValue<'s>));
+}
+
+/// The elements of a repeated message field, for [`Reflect`].
+pub trait ReflectList {
+    /// Calls `f` with each element in wire order (or its decoding error).
+    fn visit_items(&self, f: &mut dyn FnMut(Result<&dyn Reflect>));
+}
+
+impl<'a, T: Message<'a> + Reflect> ReflectList for Repeated<'a, T> {
+    fn visit_items(&self, f: &mut dyn FnMut(Result<&dyn Reflect>)) {
+        for item in self {
+            match item {
+                Ok(m) => f(Ok(&m)),
+                Err(e) => f(Err(e)),
+            }
+        }
     }
 }
