@@ -119,19 +119,18 @@ fn unhex(digits: &[u8]) -> Result<Vec<u8>, usize> {
 
 /// Runs `mimc packet decode`.
 pub(crate) fn run(args: &DecodeArgs) -> Result<(), ExitCode> {
-    let mut body_key = match &args.body_key {
+    let fixed_key = match &args.body_key {
         Some(hex) => {
             let bytes = unhex(hex.as_bytes()).map_err(|_| usage("--body-key: expected hex"))?;
             Some(Rc4Key::new(&bytes).map_err(|e| usage(&format!("--body-key: {e}")))?)
         }
-        None => match &args.challenge {
-            Some(c) => Some(
-                Rc4Key::body_key(c, args.udid.as_deref().unwrap_or(""))
-                    .map_err(|e| usage(&format!("--challenge: {e}")))?,
-            ),
-            None => None,
-        },
+        None => None,
     };
+    if args.challenge.as_deref() == Some("") {
+        return Err(usage("--challenge: an empty challenge makes no key"));
+    }
+    // The challenge and the udid, from the command line or else from the stream's CONN exchange.
+    let mut challenge = args.challenge.clone();
     let security = match &args.security_key {
         Some(text) => Some(
             SecurityKey::from_base64(text).map_err(|e| usage(&format!("--security-key: {e}")))?,
@@ -151,13 +150,17 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<(), ExitCode> {
     while offset < bytes.len() {
         let len =
             frame_len(&bytes[offset..], &cfg).map_err(|e| invalid(&e.shifted(offset), index))?;
+        let body_key = match (&fixed_key, &challenge) {
+            (Some(k), _) => Some(k.clone()),
+            (None, Some(c)) => Rc4Key::body_key(c, udid.as_deref().unwrap_or("")).ok(),
+            (None, None) => None,
+        };
         let keys = Keys {
             body: body_key.as_ref(),
             security: security.as_ref(),
         };
         let frame = decode_frame(&mut bytes[offset..offset + len], &cfg, keys)
             .map_err(|e| invalid(&e.shifted(offset), index))?;
-        let mut learned = None;
         let text = match frame.body {
             FrameBody::KeepAlive => render(args.json, index, offset, frame.version, 0, None, None),
             FrameBody::Encrypted(body) => {
@@ -176,13 +179,14 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<(), ExitCode> {
             FrameBody::Packet(p) => {
                 if p.header.cmd() == "CONN" {
                     if let Ok(conn) = XmMsgConn::decode(p.payload) {
-                        if udid.is_none() && conn.udid.is_some() {
+                        // A client's CONN (field 1 `version` is a varint; a response's is a string).
+                        if udid.is_none() && conn.version.is_some() && conn.udid.is_some() {
                             udid = conn.udid.map(str::to_owned);
                         }
                     }
                     if let Ok(resp) = XmMsgConnResp::decode(p.payload) {
                         if let Some(ch) = resp.challenge.filter(|c| !c.is_empty()) {
-                            learned = Some(ch.to_owned());
+                            challenge.get_or_insert_with(|| ch.to_owned());
                         }
                     }
                 }
@@ -198,9 +202,6 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<(), ExitCode> {
                 )
             }
         };
-        if let (Some(challenge), None) = (learned, &body_key) {
-            body_key = Rc4Key::body_key(&challenge, udid.as_deref().unwrap_or("")).ok();
-        }
         out.write_all(text.as_bytes())
             .map_err(|e| usage(&format!("cannot write: {e}")))?;
         offset += len;
@@ -233,10 +234,12 @@ fn payload_of<'a>(p: &Packet<'a>) -> Payload<'a> {
         Some(4..=6)
     );
     let json = match p.header.cmd() {
-        "CONN" if p.header.chid.is_some_and(|c| c != 0) && !dir_down => {
-            typed::<XmMsgConn>(p.payload)
+        // Both directions of CONN may carry chid 0 and no direction: tell them apart by shape (a
+        // response's field 1 is the challenge string, a request's the version varint).
+        "CONN" if XmMsgConnResp::decode(p.payload).is_ok_and(|r| r.challenge.is_some()) => {
+            typed::<XmMsgConnResp>(p.payload)
         }
-        "CONN" => typed::<XmMsgConnResp>(p.payload),
+        "CONN" => typed::<XmMsgConn>(p.payload),
         "BIND" if dir_down || p.header.chid == Some(0) => typed::<XmMsgBindResp>(p.payload),
         "BIND" => typed::<XmMsgBind>(p.payload).or_else(|| typed::<XmMsgBindResp>(p.payload)),
         "KICK" => typed::<XmMsgKick>(p.payload),

@@ -231,6 +231,9 @@ fn real_frames_decrypt_with_the_key_from_their_own_conn_exchange() {
     .join("\n");
     let lines = json_lines(&mim(&hex, &[]));
     assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["payload"]["@type"], "XMMsgConn");
+    assert_eq!(lines[0]["payload"]["udid"], f["flows"][0]["udid"]);
+    assert_eq!(lines[1]["payload"]["@type"], "XMMsgConnResp");
     assert_eq!(lines[2]["payload"]["@type"], "XMMsgBind");
     assert_eq!(lines[2]["payload"]["method"], "XMPUSH-PASS");
     assert_eq!(lines[3]["payload"]["@type"], "XMMsgBindResp");
