@@ -1018,3 +1018,59 @@ fn decoding_the_vectors_allocates_nothing() {
     });
     assert_eq!(allocs, 0);
 }
+
+#[test]
+fn reflect_visits_every_present_field_in_number_order() {
+    let v = vectors();
+    let bytes = unhex(v["secmsg_compound"]["mimc_packet_hex"].as_str().unwrap());
+    let packet = MimcPacket::decode(&bytes).unwrap();
+    let mut names = vec![];
+    packet.visit(&mut |name, value| {
+        names.push(name);
+        if name == "type" {
+            assert!(matches!(value, FieldValue::Enum(6, Some("COMPOUND"))));
+        }
+    });
+    assert_eq!(names, ["packetId", "type", "payload"]);
+    let list = MimcPacketList::decode(packet.payload()).unwrap();
+    let mut items = 0;
+    list.visit(&mut |name, value| {
+        if let FieldValue::List(l) = value {
+            assert_eq!(name, "packets");
+            l.visit_items(&mut |item| {
+                assert_eq!(item.unwrap().proto_name(), "MIMCPacket");
+                items += 1;
+            });
+        }
+    });
+    assert_eq!(items, list.packets.len());
+    assert_eq!(items, 1);
+}
+
+/// A COMPOUND of many packets at the default maximum body: read lazily, in one pass, no allocation.
+#[test]
+fn a_large_compound_is_read_lazily() {
+    let p2p = encode_vec(&MimcP2pMessage::new().with(|m| {
+        m.payload = Some(b"x");
+        m.biz_type = Some("TEXT");
+    }));
+    let one = encode_vec(&MimcPacket::new().with(|p| {
+        p.msg_type = Some(MimcMsgType::P2pMessage);
+        p.payload = Some(&p2p);
+    }));
+    let packets = vec![MimcPacket::decode(&one).unwrap(); 10_000];
+    let list = encode_vec(&MimcPacketList::new().with(|l| {
+        l.packets = Repeated::from_slice(&packets);
+    }));
+    assert!(list.len() < DEFAULT_MAX_BODY);
+    let compound = MimcPacket::new().with(|p| {
+        p.msg_type = Some(MimcMsgType::Compound);
+        p.payload = Some(&list);
+    });
+    let (allocs, n) = alloc_count::count(|| {
+        deliveries(&compound)
+            .map(|d| d.map(|d| d.payload.len()))
+            .sum::<Result<usize, _>>()
+    });
+    assert_eq!((allocs, n.unwrap()), (0, 10_000));
+}
