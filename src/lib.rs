@@ -65,6 +65,7 @@ mod defmt_impl;
 mod envelope;
 mod error;
 pub mod json;
+mod model;
 #[cfg(any(feature = "alloc", feature = "heapless"))]
 pub mod owned;
 mod payload;
