@@ -142,9 +142,31 @@ seed_headers() {
     { byte 1; byte 1; printf '%s' ' a\tb \u00e9\ud83d\ude00\u007f'; } >"$dir/seed-edges"
 }
 
+# The protocol targets: the frames and protobufs of ../shared/testdata/mimc-v6/vectors.json (hex), behind
+# the selector byte each target reads first. Absent test data: no protocol seeds (the targets still run).
+seed_protocol() {
+    local t=$1 v=$here/../../shared/testdata/mimc-v6/vectors.json dir=$here/corpus/$1 i=0 key hex
+    [ -f "$v" ] || { echo "seeds.sh: $v absent, no seeds for $t" >&2; return 0; }
+    mkdir -p "$dir"
+    grep -oE '"(frame_hex|mimc_packet_hex|payload_hex|p2p_hex|uc_packet_hex)": "[0-9a-f]+"' "$v" |
+        while IFS='"' read -r _ key _ hex _; do
+            i=$((i + 1))
+            case $t:$key in
+                protocol_stream:frame_hex) { byte 12; unhex <<<"$hex"; } >"$dir/seed-$i" ;;
+                protocol_messages:mimc_packet_hex) { byte 9; unhex <<<"$hex"; } >"$dir/seed-$i" ;;
+                protocol_messages:p2p_hex) { byte 14; unhex <<<"$hex"; } >"$dir/seed-$i" ;;
+                protocol_messages:uc_packet_hex) { byte 20; unhex <<<"$hex"; } >"$dir/seed-$i" ;;
+                protocol_differential:mimc_packet_hex) { byte 1; unhex <<<"$hex"; } >"$dir/seed-$i" ;;
+                protocol_differential:p2p_hex) { byte 2; unhex <<<"$hex"; } >"$dir/seed-$i" ;;
+                protocol_roundtrip:*) unhex <<<"$hex" >"$dir/seed-$i" ;;
+            esac
+        done
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(decode_envelope decode_callback decode_request decode_response json_differential
-    roundtrip_json roundtrip_postcard writer_small_buffers payload_base64 header_values)
+    roundtrip_json roundtrip_postcard writer_small_buffers payload_base64 header_values
+    protocol_stream protocol_messages protocol_roundtrip protocol_differential)
 for t in "${targets[@]}"; do
     case $t in
         decode_envelope) seed "$t" "${envelopes[@]}" ;;
@@ -157,6 +179,7 @@ for t in "${targets[@]}"; do
         roundtrip_json | writer_small_buffers) seed "$t" "${envelopes[@]}" "${callbacks[@]}" ;;
         payload_base64) seed "$t" "${callbacks[@]}" ;;
         header_values) seed_headers ;;
+        protocol_*) seed_protocol "$t" ;;
         *) echo "seeds.sh: no seeds defined for $t" >&2 ;;
     esac
 done

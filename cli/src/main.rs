@@ -17,6 +17,7 @@ mod formats;
 mod hint;
 mod inert;
 mod message;
+mod packet;
 mod relaxed;
 mod report;
 mod request;
@@ -74,6 +75,17 @@ enum Command {
     },
     /// List the KINDs that --as takes and what this build can do with each.
     Kinds,
+    /// MIMC's binary client protocol (v6 TCP frames, WebJS frames).
+    #[command(subcommand)]
+    Packet(PacketCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PacketCommand {
+    /// Decode back-to-back frames: a readable view per frame, or one JSON object per line with
+    /// --json. Exit 1 on a bad frame (bad magic or version, checksum or length mismatch, truncated
+    /// stream), with the error kind and its byte offset in the stream.
+    Decode(packet::DecodeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -187,7 +199,11 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    match run(&cli) {
+    let result = match &cli.command {
+        Command::Packet(PacketCommand::Decode(args)) => packet::run(args),
+        _ => run(&cli),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => code,
     }
@@ -365,6 +381,8 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
     let stderr_style = Style::stderr();
     let mut input = None;
     let result = (|| match &cli.command {
+        // Binary frames have their own input and output; `main` sends them to `packet::run`.
+        Command::Packet(_) => Ok(()),
         Command::Kinds => {
             write_out(kinds_table().as_bytes())?;
             Ok(())

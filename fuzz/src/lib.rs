@@ -95,3 +95,29 @@ pub fn check_writer<T: ToJson + ?Sized>(v: &T) -> Vec<u8> {
     assert_eq!(v.to_json_slice(&mut buf).expect("larger buffer"), n);
     want
 }
+
+/// For the protocol targets: message `$m` of type `$ty` encodes into exactly `encoded_len` bytes (and
+/// fails cleanly into one byte less), that encoding decodes, and encoding it again gives the same bytes.
+#[macro_export]
+macro_rules! fixed_point {
+    ($ty:ident, $m:expr) => {{
+        let m = &$m;
+        let n = m.encoded_len();
+        let mut out = vec![0u8; n];
+        assert_eq!(m.encode(&mut out).expect("exact buffer"), n);
+        if n > 0 {
+            let mut short = vec![0u8; n - 1];
+            assert!(m.encode(&mut short).is_err());
+        }
+        let back = $ty::decode(&out)
+            .unwrap_or_else(|e| panic!("{}: re-encoding does not decode: {e}", stringify!($ty)));
+        let mut again = vec![0u8; back.encoded_len()];
+        back.encode(&mut again).expect("exact buffer");
+        assert_eq!(
+            again,
+            out,
+            "{}: encoding is not a fixed point",
+            stringify!($ty)
+        );
+    }};
+}

@@ -249,6 +249,10 @@ pub fn frame_len(input: &[u8], cfg: &FrameConfig) -> Result<usize> {
 /// the header, and the SECMSG payload RC4 with the payload key of the header's id. Bytes after the
 /// frame are not touched. Never allocates.
 ///
+/// A CONN frame is told apart from an encrypted body by its plaintext shape (a body head whose lengths
+/// add up and a header with `cmd` CONN): an encrypted body that happened to read that way would be
+/// taken as plaintext, which needs 8 consistent head bytes and a valid header by chance.
+///
 /// ```
 /// use mimc_codec::protocol::{FrameBody, FrameConfig, Keys, KEEP_ALIVE, decode_frame};
 /// let mut buf = KEEP_ALIVE;

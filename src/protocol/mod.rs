@@ -68,7 +68,9 @@ pub use frame::{
     encode_frame, encoded_len, frame_len,
 };
 pub use messages::*;
-pub use pb::{Encode, Message, Repeated, RepeatedIter, SecretStr};
+pub use pb::{
+    Encode, FieldValue, Message, Reflect, ReflectList, Repeated, RepeatedIter, SecretStr,
+};
 
 /// The payload of a header-only frame (PING, UBND): pass `&NO_PAYLOAD` to [`encode_frame`].
 ///

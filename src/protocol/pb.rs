@@ -1,8 +1,8 @@
 //! A small borrowed proto2 reader and writer, and the `macro_rules!` table that declares the messages.
 //!
 //! Only what MIMC's client messages use: varints (wire type 0) and length-delimited fields (wire type 2)
-//! are read as values; 32- and 64-bit fixed fields of unknown numbers are skipped; groups (wire types 3
-//! and 4) are refused. Strings and bytes borrow from the input; repeated fields are read lazily.
+//! are read as values; unknown fields of every wire type (fixed 32/64 bits, groups up to 32 deep) are
+//! checked and skipped. Strings and bytes borrow from the input; repeated fields are read lazily.
 
 use core::fmt;
 
@@ -14,8 +14,14 @@ pub(crate) const VARINT: u8 = 0;
 const FIXED64: u8 = 1;
 /// Wire type of length-delimited fields.
 pub(crate) const LEN: u8 = 2;
+/// Wire type of a group's start (deprecated proto2 groups: skipped, never a value here).
+const START_GROUP: u8 = 3;
+/// Wire type of a group's end.
+const END_GROUP: u8 = 4;
 /// Wire type of 32-bit fixed fields.
 const FIXED32: u8 = 5;
+/// Deepest nesting of unknown groups that is skipped.
+const MAX_GROUP_DEPTH: usize = 32;
 
 const fn pb_err(why: &'static str, offset: usize) -> Error {
     Error::new(ErrorKind::Protobuf(why), offset)
@@ -80,8 +86,8 @@ impl<'a> Reader<'a> {
         if field == 0 || field > (1 << 29) - 1 {
             return Err(pb_err("field number out of range", start));
         }
-        if !matches!(wire, VARINT | FIXED64 | LEN | FIXED32) {
-            return Err(pb_err("unsupported wire type (groups are not used)", start));
+        if wire > FIXED32 {
+            return Err(pb_err("invalid wire type", start));
         }
         // Checked above: below 2^29.
         #[allow(clippy::cast_possible_truncation)]
@@ -112,14 +118,46 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Skips a value of wire type `wire`, checking that it is well formed.
-    pub(crate) fn skip(&mut self, wire: u8) -> Result<()> {
+    /// Skips the value of field `field` of wire type `wire`, checking that it is well formed (a group
+    /// up to its matching end).
+    pub(crate) fn skip(&mut self, field: u32, wire: u8) -> Result<()> {
         match wire {
             VARINT => self.varint().map(drop),
             FIXED64 => self.fixed(8),
             LEN => self.bytes().map(drop),
+            START_GROUP => self.skip_group(field),
+            END_GROUP => Err(pb_err("end of a group that was not started", self.pos)),
             _ => self.fixed(4),
         }
+    }
+
+    fn skip_group(&mut self, field: u32) -> Result<()> {
+        let mut open = [0u32; MAX_GROUP_DEPTH];
+        open[0] = field;
+        let mut depth = 1;
+        while depth > 0 {
+            let at = self.pos;
+            let Some((f, wire)) = self.key()? else {
+                return Err(pb_err("group without its end", at));
+            };
+            match wire {
+                START_GROUP => {
+                    if depth == MAX_GROUP_DEPTH {
+                        return Err(pb_err("groups nested too deep", at));
+                    }
+                    open[depth] = f;
+                    depth += 1;
+                }
+                END_GROUP => {
+                    depth -= 1;
+                    if open[depth] != f {
+                        return Err(pb_err("end of a group that was not started", at));
+                    }
+                }
+                _ => self.skip(f, wire)?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -183,9 +221,19 @@ pub trait Value<'a>: Sized + Copy {
     #[doc(hidden)]
     #[allow(private_interfaces)]
     fn read(r: &mut Reader<'a>) -> Result<Self>;
+    /// Reads a repeated occurrence of a singular field: scalars replace the earlier value, messages
+    /// merge into it (protobuf semantics).
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn merge(_prev: Option<Self>, r: &mut Reader<'a>) -> Result<Self> {
+        Self::read(r)
+    }
     /// Bytes of the value after its key.
     #[doc(hidden)]
     fn value_len(&self) -> usize;
+    /// The value for [`Reflect`].
+    #[doc(hidden)]
+    fn reflect(&self) -> FieldValue<'_>;
     /// Writes the value after its key.
     #[doc(hidden)]
     #[allow(private_interfaces)]
@@ -193,7 +241,7 @@ pub trait Value<'a>: Sized + Copy {
 }
 
 macro_rules! varint_value {
-    ($($ty:ty => |$v:ident| $to:expr, |$u:ident| $from:expr;)*) => {$(
+    ($($ty:ty => $variant:ident |$v:ident| $to:expr, |$u:ident| $from:expr;)*) => {$(
         impl Value<'_> for $ty {
             const WIRE: u8 = VARINT;
             #[allow(private_interfaces)]
@@ -204,6 +252,9 @@ macro_rules! varint_value {
             fn value_len(&self) -> usize {
                 let $v = *self;
                 varint_len($to)
+            }
+            fn reflect(&self) -> FieldValue<'_> {
+                FieldValue::$variant(*self)
             }
             #[allow(private_interfaces)]
             fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -221,13 +272,13 @@ macro_rules! varint_value {
     clippy::cast_possible_wrap
 )]
 mod varints {
-    use super::{Reader, Result, VARINT, Value, Writer, varint_len};
+    use super::{FieldValue, Reader, Result, VARINT, Value, Writer, varint_len};
     varint_value! {
-        i32 => |v| i64::from(v) as u64, |u| u as i32;
-        i64 => |v| v as u64, |u| u as i64;
-        u32 => |v| u64::from(v), |u| u as u32;
-        u64 => |v| v, |u| u;
-        bool => |v| u64::from(v), |u| u != 0;
+        i32 => I32 |v| i64::from(v) as u64, |u| u as i32;
+        i64 => I64 |v| v as u64, |u| u as i64;
+        u32 => U32 |v| u64::from(v), |u| u as u32;
+        u64 => U64 |v| v, |u| u;
+        bool => Bool |v| u64::from(v), |u| u != 0;
     }
 }
 
@@ -239,6 +290,9 @@ impl<'a> Value<'a> for &'a [u8] {
     }
     fn value_len(&self) -> usize {
         varint_len(self.len() as u64) + self.len()
+    }
+    fn reflect(&self) -> FieldValue<'_> {
+        FieldValue::Bytes(self)
     }
     #[allow(private_interfaces)]
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -258,6 +312,9 @@ impl<'a> Value<'a> for &'a str {
     }
     fn value_len(&self) -> usize {
         self.as_bytes().value_len()
+    }
+    fn reflect(&self) -> FieldValue<'_> {
+        FieldValue::Str(self)
     }
     #[allow(private_interfaces)]
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -302,6 +359,9 @@ impl<'a> Value<'a> for SecretStr<'a> {
     }
     fn value_len(&self) -> usize {
         self.0.value_len()
+    }
+    fn reflect(&self) -> FieldValue<'_> {
+        FieldValue::Secret(*self)
     }
     #[allow(private_interfaces)]
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
@@ -482,7 +542,7 @@ impl<'a> Iterator for RawIter<'a> {
                         .map_err(|e| e.shifted(self.base)),
                 );
             }
-            if let Err(e) = self.r.skip(wire) {
+            if let Err(e) = self.r.skip(field, wire) {
                 return Some(Err(e.shifted(self.base)));
             }
         }
@@ -617,6 +677,9 @@ macro_rules! pb_enum {
             fn value_len(&self) -> usize {
                 $crate::protocol::pb::Value::value_len(&self.to_i32())
             }
+            fn reflect(&self) -> $crate::protocol::pb::FieldValue<'_> {
+                $crate::protocol::pb::FieldValue::Enum(self.to_i32(), self.name())
+            }
             #[allow(private_interfaces)]
             fn write(&self, w: &mut $crate::protocol::pb::Writer<'_>) -> $crate::Result<()> {
                 $crate::protocol::pb::Value::write(&self.to_i32(), w)
@@ -677,9 +740,13 @@ macro_rules! pb_messages {
             /// checked and skipped; a field given twice keeps its last value; repeated fields are read
             /// lazily. Never allocates.
             pub fn decode(buf: &'a [u8]) -> $crate::Result<Self> {
+                Self::decode_onto(Self::new(), buf)
+            }
+
+            /// Decodes `buf` onto `m` (protobuf merging: set fields replace, nested messages merge).
+            fn decode_onto(mut m: Self, buf: &'a [u8]) -> $crate::Result<Self> {
                 #[allow(unused_imports)]
                 use $crate::protocol::pb::{Reader, Value};
-                let mut m = Self::new();
                 $( $crate::protocol::pb::pb_init!($kind m.$field, buf, $num); )*
                 let mut r = Reader::new(buf);
                 while let Some((field, wire)) = r.key()? {
@@ -687,7 +754,7 @@ macro_rules! pb_messages {
                         $( $num if wire == $crate::protocol::pb::pb_wire!($kind $ty) => {
                             $crate::protocol::pb::pb_read!($kind m.$field, r, $ty, $json);
                         } )*
-                        _ => r.skip(wire)?,
+                        _ => r.skip(field, wire)?,
                     }
                 }
                 Ok(m)
@@ -737,14 +804,36 @@ macro_rules! pb_messages {
                 let at = r.pos() - b.len();
                 Self::decode(b).map(|m| m.shifted(at)).map_err(|e| e.shifted(at))
             }
+            #[allow(private_interfaces)]
+            fn merge(prev: Option<Self>, r: &mut $crate::protocol::pb::Reader<'a>) -> $crate::Result<Self> {
+                let b = r.bytes()?;
+                let at = r.pos() - b.len();
+                Self::decode_onto(prev.unwrap_or(Self::new()), b)
+                    .map(|m| m.shifted(at))
+                    .map_err(|e| e.shifted(at))
+            }
             fn value_len(&self) -> usize {
                 let n = self.encoded_len();
                 $crate::protocol::pb::varint_len(n as u64) + n
+            }
+            fn reflect(&self) -> $crate::protocol::pb::FieldValue<'_> {
+                $crate::protocol::pb::FieldValue::Message(self)
             }
             #[allow(private_interfaces)]
             fn write(&self, w: &mut $crate::protocol::pb::Writer<'_>) -> $crate::Result<()> {
                 w.varint(self.encoded_len() as u64)?;
                 self.write_fields(w)
+            }
+        }
+
+        impl $crate::protocol::pb::Reflect for $name<'_> {
+            fn proto_name(&self) -> &'static str {
+                $proto
+            }
+            fn visit<'s>(&'s self, f: &mut dyn FnMut(&'static str, $crate::protocol::pb::FieldValue<'s>)) {
+                #[allow(unused_imports)]
+                use $crate::protocol::pb::Value;
+                $( $crate::protocol::pb::pb_visit!($kind f, $json, self.$field); )*
             }
         }
 
@@ -808,12 +897,13 @@ macro_rules! pb_wire {
 
 macro_rules! pb_read {
     (rep $place:expr, $r:ident, $ty:ty, $json:literal) => {
-        $r.skip($crate::protocol::pb::LEN)
+        $r.skip(0, $crate::protocol::pb::LEN)
             .map_err(|e| e.in_field($json))?
     };
     ($kind:ident $place:expr, $r:ident, $ty:ty, $json:literal) => {
         $place = Some(
-            <$ty as $crate::protocol::pb::Value>::read(&mut $r).map_err(|e| e.in_field($json))?,
+            <$ty as $crate::protocol::pb::Value>::merge($place, &mut $r)
+                .map_err(|e| e.in_field($json))?,
         )
     };
 }
@@ -864,6 +954,19 @@ macro_rules! pb_shift {
     ($kind:ident $place:expr, $by:ident) => {};
 }
 
+macro_rules! pb_visit {
+    (rep $f:ident, $json:literal, $place:expr) => {
+        if !$place.is_empty() {
+            $f($json, $crate::protocol::pb::FieldValue::List(&$place));
+        }
+    };
+    ($kind:ident $f:ident, $json:literal, $place:expr) => {
+        if let Some(v) = &$place {
+            $f($json, v.reflect());
+        }
+    };
+}
+
 macro_rules! pb_debug {
     (rep $d:ident, $json:literal, $place:expr) => {
         if !$place.is_empty() {
@@ -879,7 +982,7 @@ macro_rules! pb_debug {
 
 pub(crate) use {
     pb_debug, pb_empty, pb_enum, pb_getter, pb_init, pb_len, pb_messages, pb_read, pb_shift,
-    pb_storage, pb_wire, pb_write,
+    pb_storage, pb_visit, pb_wire, pb_write,
 };
 
 /// Something [`encode_frame`](super::encode_frame) can write as a payload: any [`Message`], or raw
@@ -915,5 +1018,69 @@ impl Encode for &[u8] {
         let mut w = Writer::new(out);
         w.put(self)?;
         Ok(w.pos())
+    }
+}
+
+/// A field's value as [`Reflect::visit`] shows it, with its protobuf type.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub enum FieldValue<'v> {
+    /// `int32`.
+    I32(i32),
+    /// `int64`.
+    I64(i64),
+    /// `uint32`.
+    U32(u32),
+    /// `uint64`.
+    U64(u64),
+    /// `bool`.
+    Bool(bool),
+    /// `string`.
+    Str(&'v str),
+    /// A credential `string` (shown as `<redacted>` by careful tools).
+    Secret(SecretStr<'v>),
+    /// `bytes`.
+    Bytes(&'v [u8]),
+    /// An enum: the value and its name when known.
+    Enum(i32, Option<&'static str>),
+    /// A nested message.
+    Message(&'v dyn Reflect),
+    /// A repeated message field (non-empty).
+    List(&'v dyn ReflectList),
+}
+
+/// Generic access to a message's fields, for tools that show any message (such as a JSON dump).
+///
+/// ```
+/// use mimc_codec::protocol::{FieldValue, Reflect, XmMsgKick};
+/// let kick = XmMsgKick::decode(b"\x12\x04gone")?;
+/// let mut seen = vec![];
+/// kick.visit(&mut |name, v| if let FieldValue::Str(s) = v { seen.push((name, s.to_owned())) });
+/// assert_eq!(seen, [("reason", "gone".to_owned())]);
+/// assert_eq!(kick.proto_name(), "XMMsgKick");
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+pub trait Reflect {
+    /// The protobuf message name.
+    fn proto_name(&self) -> &'static str;
+    /// Calls `f` with the JSON (lowerCamelCase) name and the value of every field present, in number
+    /// order.
+    fn visit<'s>(&'s self, f: &mut dyn FnMut(&'static str, FieldValue<'s>));
+}
+
+/// The elements of a repeated message field, for [`Reflect`].
+pub trait ReflectList {
+    /// Calls `f` with each element in wire order (or its decoding error).
+    fn visit_items(&self, f: &mut dyn FnMut(Result<&dyn Reflect>));
+}
+
+impl<'a, T: Message<'a> + Reflect> ReflectList for Repeated<'a, T> {
+    fn visit_items(&self, f: &mut dyn FnMut(Result<&dyn Reflect>)) {
+        for item in self {
+            match item {
+                Ok(m) => f(Ok(&m)),
+                Err(e) => f(Err(e)),
+            }
+        }
     }
 }

@@ -20,6 +20,10 @@ mod owned;
 mod payload;
 #[cfg(feature = "protocol")]
 mod protocol;
+#[cfg(feature = "protocol")]
+mod protocol_pb;
+#[cfg(feature = "protocol")]
+mod protocol_prost;
 #[cfg(feature = "serde_json")]
 mod serde;
 #[cfg(all(feature = "postcard", feature = "alloc", feature = "heapless"))]

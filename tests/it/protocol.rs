@@ -697,9 +697,28 @@ fn truncated_and_malformed_protobuf_give_offsets() {
         (e.kind(), e.offset()),
         (ErrorKind::Protobuf("truncated varint"), 1)
     );
+    // Unknown groups are skipped up to their end; a bad nesting is an error.
     assert_eq!(
-        MimcPacket::decode(b"\x0b\x0c").unwrap_err().kind(),
-        ErrorKind::Protobuf("unsupported wire type (groups are not used)")
+        MimcPacket::decode(b"\x4b\x08\x01\x4c\x0a\x01x")
+            .unwrap()
+            .packet_id(),
+        "x"
+    );
+    assert_eq!(
+        MimcPacket::decode(b"\x4b\x08\x01\x54").unwrap_err().kind(),
+        ErrorKind::Protobuf("end of a group that was not started")
+    );
+    assert_eq!(
+        MimcPacket::decode(b"\x4b\x08\x01").unwrap_err().kind(),
+        ErrorKind::Protobuf("group without its end")
+    );
+    assert_eq!(
+        MimcPacket::decode(&[0x4b; 40]).unwrap_err().kind(),
+        ErrorKind::Protobuf("groups nested too deep")
+    );
+    assert_eq!(
+        MimcPacket::decode(b"\x0e").unwrap_err().kind(),
+        ErrorKind::Protobuf("invalid wire type")
     );
     assert_eq!(
         MimcPacket::decode(&[
@@ -734,6 +753,10 @@ fn unknown_fields_presence_and_defaults() {
     );
     // The re-encoding is canonical: known fields in number order, unknown ones dropped.
     assert_eq!(encode_vec(&p), b"\x0a\x01x\x20\x03");
+    // A nested message given twice is merged, as protobuf does; a scalar keeps its last value.
+    let m = MimcP2pMessage::decode(b"\x0a\x02\x08\x07\x0a\x03\x12\x01a\x2a\x01x\x2a\x01y").unwrap();
+    assert_eq!((m.from().app_id(), m.from().app_account()), (7, "a"));
+    assert_eq!(m.biz_type(), "y");
     // An unknown enum value is kept.
     let p = MimcPacket::decode(b"\x20\x63").unwrap();
     assert_eq!(p.msg_type(), MimcMsgType::Unknown(99));
@@ -994,4 +1017,60 @@ fn decoding_the_vectors_allocates_nothing() {
         UcMessage::decode(p.payload()).unwrap()
     });
     assert_eq!(allocs, 0);
+}
+
+#[test]
+fn reflect_visits_every_present_field_in_number_order() {
+    let v = vectors();
+    let bytes = unhex(v["secmsg_compound"]["mimc_packet_hex"].as_str().unwrap());
+    let packet = MimcPacket::decode(&bytes).unwrap();
+    let mut names = vec![];
+    packet.visit(&mut |name, value| {
+        names.push(name);
+        if name == "type" {
+            assert!(matches!(value, FieldValue::Enum(6, Some("COMPOUND"))));
+        }
+    });
+    assert_eq!(names, ["packetId", "type", "payload"]);
+    let list = MimcPacketList::decode(packet.payload()).unwrap();
+    let mut items = 0;
+    list.visit(&mut |name, value| {
+        if let FieldValue::List(l) = value {
+            assert_eq!(name, "packets");
+            l.visit_items(&mut |item| {
+                assert_eq!(item.unwrap().proto_name(), "MIMCPacket");
+                items += 1;
+            });
+        }
+    });
+    assert_eq!(items, list.packets.len());
+    assert_eq!(items, 1);
+}
+
+/// A COMPOUND of many packets at the default maximum body: read lazily, in one pass, no allocation.
+#[test]
+fn a_large_compound_is_read_lazily() {
+    let p2p = encode_vec(&MimcP2pMessage::new().with(|m| {
+        m.payload = Some(b"x");
+        m.biz_type = Some("TEXT");
+    }));
+    let one = encode_vec(&MimcPacket::new().with(|p| {
+        p.msg_type = Some(MimcMsgType::P2pMessage);
+        p.payload = Some(&p2p);
+    }));
+    let packets = vec![MimcPacket::decode(&one).unwrap(); 10_000];
+    let list = encode_vec(&MimcPacketList::new().with(|l| {
+        l.packets = Repeated::from_slice(&packets);
+    }));
+    assert!(list.len() < DEFAULT_MAX_BODY);
+    let compound = MimcPacket::new().with(|p| {
+        p.msg_type = Some(MimcMsgType::Compound);
+        p.payload = Some(&list);
+    });
+    let (allocs, n) = alloc_count::count(|| {
+        deliveries(&compound)
+            .map(|d| d.map(|d| d.payload.len()))
+            .sum::<Result<usize, _>>()
+    });
+    assert_eq!((allocs, n.unwrap()), (0, 10_000));
 }
