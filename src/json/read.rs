@@ -478,7 +478,7 @@ pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
         i += 16;
         // A long string: only ask whether 64 bytes hold a special byte (a form the compiler turns into
         // vector compares where the target has them), and locate it with SWAR once one does.
-        while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<64>) {
+        for block in bytes.get(i..).unwrap_or(&[]).chunks_exact(64) {
             if any_special(block) {
                 break;
             }
@@ -529,7 +529,7 @@ fn skip_plain_bytewise(bytes: &[u8], i: usize) -> usize {
 #[cfg_attr(not(target_os = "none"), inline(always))]
 #[cfg_attr(target_os = "none", inline)]
 #[allow(clippy::needless_bitwise_bool)] // branch-free on purpose: that is what vectorizes
-fn any_special<const N: usize>(block: &[u8; N]) -> bool {
+fn any_special(block: &[u8]) -> bool {
     block
         .iter()
         .fold(false, |acc, &b| acc | ((b ^ 2) <= 0x20) | (b == b'\\'))
