@@ -1351,6 +1351,26 @@ mod tests {
     }
 
     #[test]
+    fn utf8_errors_are_at_the_first_bad_byte_on_every_path() {
+        // Short inputs, and long ones (the SIMD check works on 64-byte blocks), ASCII and CJK.
+        for unit in ["a", "\u{4f60}"] {
+            let text = unit.repeat(300);
+            assert_eq!(utf8(text.as_bytes()).unwrap(), text);
+            for at in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                for bad in [&b"\xff"[..], b"\xe4\xb8", b"\xed\xa0\x80"] {
+                    let input = [&text.as_bytes()[..at], bad, &text.as_bytes()[at..]].concat();
+                    let e = utf8(&input).unwrap_err();
+                    assert_eq!(
+                        (e.kind(), e.offset()),
+                        (ErrorKind::InvalidUtf8, at),
+                        "{unit} {at}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn word_wise_and_byte_wise_scans_agree() {
         // skip_plain may stop early near the end (the caller goes on byte by byte); where it stops on a
         // byte, that byte is the first special one, as the byte-wise scan finds.
