@@ -47,6 +47,10 @@ impl Format for ErrorKind {
                 needed, capacity
             ),
             ErrorKind::Postcard(why) => write!(f, "invalid compact (postcard) bytes: {=str}", why),
+            ErrorKind::Incomplete { needed } => {
+                write!(f, "incomplete frame: {=usize} more bytes needed", needed);
+            }
+            ErrorKind::Protobuf(why) => write!(f, "invalid protobuf: {=str}", why),
             kind => write!(f, "{=str}", kind.description()),
         }
     }

@@ -63,6 +63,24 @@ pub enum ErrorKind {
     },
     /// Bytes that are not the compact (postcard) form of the expected value; the payload says how.
     Postcard(&'static str),
+    /// A binary protocol frame does not start with the magic `C2 FE` (feature `protocol`).
+    BadMagic,
+    /// A binary protocol frame of a version other than the one expected (5 over TCP, 4 over WebSocket).
+    BadVersion,
+    /// A frame's Adler-32 trailer does not match its bytes (nothing was decrypted).
+    ChecksumMismatch,
+    /// A frame's lengths disagree (`bodyLen != 8 + headerLen + payloadLen`, or a WebJS frame whose
+    /// lengths do not add up to the message).
+    LengthMismatch,
+    /// A frame body larger than the configured maximum.
+    FrameTooLarge,
+    /// The input holds only part of a frame: `needed` more bytes are required before it can be read.
+    Incomplete {
+        /// Bytes still missing; reading exactly this many never reads into the next frame.
+        needed: usize,
+    },
+    /// Bytes that are not the protobuf encoding of the expected message; the payload says how.
+    Protobuf(&'static str),
 }
 
 impl ErrorKind {
@@ -96,6 +114,13 @@ impl ErrorKind {
             ErrorKind::PayloadTooLarge => "payload larger than the limit",
             ErrorKind::CapacityExceeded { .. } => "value larger than the fixed capacity",
             ErrorKind::Postcard(_) => "invalid compact (postcard) bytes",
+            ErrorKind::BadMagic => "bad frame magic (expected C2FE)",
+            ErrorKind::BadVersion => "unsupported frame version",
+            ErrorKind::ChecksumMismatch => "frame checksum (Adler-32) mismatch",
+            ErrorKind::LengthMismatch => "frame lengths disagree",
+            ErrorKind::FrameTooLarge => "frame body larger than the limit",
+            ErrorKind::Incomplete { .. } => "incomplete frame",
+            ErrorKind::Protobuf(_) => "invalid protobuf",
         }
     }
 }
@@ -169,6 +194,10 @@ impl fmt::Display for Error {
                 "value needs {needed} bytes, more than the fixed capacity of {capacity}"
             )?,
             ErrorKind::Postcard(why) => write!(f, "invalid compact (postcard) bytes: {why}")?,
+            ErrorKind::Incomplete { needed } => {
+                write!(f, "incomplete frame: {needed} more bytes needed")?;
+            }
+            ErrorKind::Protobuf(why) => write!(f, "invalid protobuf: {why}")?,
             kind => f.write_str(kind.description())?,
         }
         if let Some(field) = self.field {

@@ -46,6 +46,9 @@
 //!   ([`Kind`], [`FileKind`], [`ContentKind`], [`CallbackKind`], [`KindKey`], [`PayloadKey`],
 //!   [`json::ValueKind`], [`api::Method`]), [`JsonU64`] and [`JsonStr`] (control characters escaped);
 //!   [`api::Secret`] formats as `<redacted>`. No allocator needed.
+//! - `protocol`: MIMC's binary client protocol ([`protocol`]): v6 (TCP) and WebJS frames, the RC4 body
+//!   and payload keys, the BIND signature and the protobuf messages, decoded in place in the caller's
+//!   buffer. No allocator needed.
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -62,9 +65,12 @@ mod defmt_impl;
 mod envelope;
 mod error;
 pub mod json;
+mod model;
 #[cfg(any(feature = "alloc", feature = "heapless"))]
 pub mod owned;
 mod payload;
+#[cfg(feature = "protocol")]
+pub mod protocol;
 #[cfg(feature = "serde")]
 mod serde_impl;
 #[cfg(feature = "serde")]

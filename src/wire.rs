@@ -71,7 +71,9 @@
 //! `HistoryMessage` = flags (sequence, ts), sequence, payload bytes, ts, fromAccount,
 //! `option<toAccount>` · `Contact` = flags (id, timestamp), userType (enum 0 `TOPIC`, 1 `USER`, 2 other
 //! `str`), id, name, timestamp, `LastMessage` · `LastMessage` = flags (fromUuid, sequence), fromUuid,
-//! fromAccount, payload bytes, `option<sequence>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
+//! fromAccount, payload bytes, `option<sequence>` · `TopicUpdateBody` = `option<ownerAccount>`,
+//! `option<topicName>`, `option<bulletin>` · `TopicUpdateOlder` = flags (topicId, ownerUuid), topicId,
+//! `option<ownerUuid>`, `option<topicName>`, `option<bulletin>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
 //!
 //! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
 //! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
@@ -165,7 +167,7 @@ macro_rules! compact_api {
                 _: &DecodeOptions,
             ) -> core::result::Result<Result<Self>, D::Error> {
                 serde::de::DeserializeSeed::deserialize(
-                    crate::serde_impl::api::Compact::<Self>::new(input),
+                    ModelSeed::<Self>::new(input),
                     d,
                 )
             }
@@ -185,6 +187,8 @@ compact_api!(
     HistoryMessage,
     Contact,
     LastMessage,
+    TopicUpdateBody,
+    TopicUpdateOlder,
 );
 
 impl<T> sealed::Sealed for crate::api::List<'_, T> {}
@@ -196,12 +200,346 @@ impl<'a, T: crate::api::FromData<'a> + Serialize> Compact<'a> for crate::api::Li
         input: Option<&'a [u8]>,
         _: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
-        serde::de::DeserializeSeed::deserialize(
-            crate::serde_impl::api::Compact::<Self>::new(input),
-            d,
-        )
+        serde::de::DeserializeSeed::deserialize(ModelSeed::<Self>::new(input), d)
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Model tuples: the compact form of every `model!` declaration (see `crate::model`), member by member.
+
+use core::fmt;
+
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde::ser::SerializeTuple;
+
+use crate::error::{Error, ErrorKind};
+use crate::json::{JsonStr, JsonU64, RawJson};
+use crate::payload::Payload;
+use crate::serde_impl::{BorrowedStr, de_error};
+
+/// A model's compact form: a tuple of `FIELDS` elements read by `read`, whose checks return the crate's
+/// errors (with offsets into `input` when known) inside the data format's result.
+pub(crate) trait CompactModel<'de>: Sized {
+    const FIELDS: usize;
+    fn read<A: SeqAccess<'de>>(
+        seq: &mut A,
+        input: Option<&'de [u8]>,
+    ) -> core::result::Result<Result<Self>, A::Error>;
+}
+
+/// Reads a [`CompactModel`] (a serde seed, so that the checks see the input).
+pub(crate) struct ModelSeed<'i, T> {
+    input: Option<&'i [u8]>,
+    model: core::marker::PhantomData<fn() -> T>,
+}
+
+impl<'i, T> ModelSeed<'i, T> {
+    pub(crate) const fn new(input: Option<&'i [u8]>) -> Self {
+        ModelSeed {
+            input,
+            model: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: CompactModel<'de>> DeserializeSeed<'de> for ModelSeed<'de, T> {
+    type Value = Result<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<Result<T>, D::Error> {
+        d.deserialize_tuple(T::FIELDS, self)
+    }
+}
+
+impl<'de, T: CompactModel<'de>> Visitor<'de> for ModelSeed<'de, T> {
+    type Value = Result<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a compact tuple of {} fields", T::FIELDS)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Result<T>, A::Error> {
+        T::read(&mut seq, self.input)
+    }
+}
+
+/// The compact model's serde `Deserialize` (no input: offsets count from its strings' own starts).
+pub(crate) fn compact_de<'de, T: CompactModel<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> core::result::Result<T, D::Error> {
+    ModelSeed::<T>::new(None).deserialize(d)?.map_err(de_error)
+}
+
+/// Element `i` of a model tuple.
+pub(crate) fn el<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
+    seq: &mut A,
+    i: usize,
+) -> core::result::Result<T, A::Error> {
+    seq.next_element()?
+        .ok_or_else(|| de::Error::invalid_length(i, &"the model's fields"))
+}
+
+/// A string element, borrowed from the input.
+pub(crate) fn text<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    i: usize,
+) -> core::result::Result<JsonStr<'de>, A::Error> {
+    seq.next_element_seed(BorrowedStr("a string"))?
+        .map(JsonStr::new)
+        .ok_or_else(|| de::Error::invalid_length(i, &"the model's fields"))
+}
+
+/// A JSON text element (a list, a reply's `data`), checked as the JSON reader checks it; errors count
+/// from the start of `input` when it is known.
+pub(crate) fn json_text<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    i: usize,
+    input: Option<&'de [u8]>,
+    field: &'static str,
+) -> core::result::Result<Result<RawJson<'de>>, A::Error> {
+    let raw = seq
+        .next_element_seed(BorrowedStr("JSON text"))?
+        .ok_or_else(|| de::Error::invalid_length(i, &"the model's fields"))?;
+    Ok(RawJson::parse(raw).map_err(|e| {
+        e.shifted(crate::serde_impl::envelope::offset_in(input, raw))
+            .in_field(field)
+    }))
+}
+
+/// Flag bits at or above `bits` are reserved and must be 0.
+pub(crate) fn check_flags(flags: u8, bits: u32) -> Result<()> {
+    if u32::from(flags).checked_shr(bits).unwrap_or(0) == 0 {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorKind::InvalidValue("reserved flag bits set"), 0).in_field("flags"))
+    }
+}
+
+/// How one member type travels inside a model tuple. Ids (`ID`) are varints and take one bit of the
+/// model's leading `flags: u8` (set when the id was a JSON string), in member order.
+pub(crate) trait CompactMember<'de>: Sized {
+    const ID: bool = false;
+    fn quoted(&self) -> bool {
+        false
+    }
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error>;
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        quoted: bool,
+        input: Option<&'de [u8]>,
+        key: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error>;
+}
+
+impl<'de> CompactMember<'de> for JsonU64 {
+    const ID: bool = true;
+    fn quoted(&self) -> bool {
+        self.is_quoted()
+    }
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+        t.serialize_element(&self.get())
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        quoted: bool,
+        _: Option<&'de [u8]>,
+        _: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        Ok(Ok(JsonU64::new(el(seq, i)?).with_quoted(quoted)))
+    }
+}
+
+impl<'de> CompactMember<'de> for Option<JsonU64> {
+    const ID: bool = true;
+    fn quoted(&self) -> bool {
+        self.is_some_and(|v| v.is_quoted())
+    }
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+        t.serialize_element(&self.map(|v| v.get()))
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        quoted: bool,
+        _: Option<&'de [u8]>,
+        _: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        let v: Option<u64> = el(seq, i)?;
+        Ok(Ok(v.map(|v| JsonU64::new(v).with_quoted(quoted))))
+    }
+}
+
+impl<'de> CompactMember<'de> for JsonStr<'de> {
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+        t.serialize_element(self)
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        _: bool,
+        _: Option<&'de [u8]>,
+        _: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        text(seq, i).map(Ok)
+    }
+}
+
+impl<'de> CompactMember<'de> for Option<JsonStr<'de>> {
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+        t.serialize_element(self)
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        _: bool,
+        _: Option<&'de [u8]>,
+        _: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        let v: Option<&'de str> = el(seq, i)?;
+        Ok(Ok(v.map(JsonStr::new)))
+    }
+}
+
+impl<'de> CompactMember<'de> for crate::api::Secret<'de> {
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+        t.serialize_element(&self.expose())
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        _: bool,
+        _: Option<&'de [u8]>,
+        _: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        text(seq, i).map(|s| Ok(Self::from(s)))
+    }
+}
+
+/// Payloads travel as their decoded bytes.
+impl<'de> CompactMember<'de> for Payload<'de> {
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+        t.serialize_element(self)
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        _: bool,
+        _: Option<&'de [u8]>,
+        _: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        struct Seed;
+        impl<'de> DeserializeSeed<'de> for Seed {
+            type Value = &'de [u8];
+            fn deserialize<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> core::result::Result<&'de [u8], D::Error> {
+                d.deserialize_bytes(crate::serde_impl::callback::BorrowedBytes)
+            }
+        }
+        seq.next_element_seed(Seed)?
+            .map(|b| Ok(Payload::from_bytes(b)))
+            .ok_or_else(|| de::Error::invalid_length(i, &"the model's fields"))
+    }
+}
+
+/// Lists travel as their JSON text (they stay lazily read JSON after decoding).
+impl<'de, T: crate::api::FromData<'de> + Serialize> CompactMember<'de>
+    for crate::api::List<'de, T>
+{
+    fn put<S: SerializeTuple>(&self, t: &mut S) -> core::result::Result<(), S::Error> {
+        t.serialize_element(self)
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        _: bool,
+        input: Option<&'de [u8]>,
+        key: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        let raw = json_text(seq, i, input, key)?;
+        Ok(raw.and_then(|raw| {
+            let at = crate::serde_impl::envelope::offset_in(input, raw.as_str());
+            Self::from_raw(raw).map_err(|e| e.shifted(at).in_field(key))
+        }))
+    }
+}
+
+impl<'de> CompactMember<'de> for crate::api::UserType<'de> {
+    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+        t.serialize_element(self)
+    }
+    fn take<A: SeqAccess<'de>>(
+        seq: &mut A,
+        i: usize,
+        _: bool,
+        _: Option<&'de [u8]>,
+        _: &'static str,
+    ) -> core::result::Result<Result<Self>, A::Error> {
+        el(seq, i).map(Ok)
+    }
+}
+
+/// The compact `Serialize` of a model: `flags` (when it has ids), then each member.
+macro_rules! model_serialize {
+    ($self:ident, $s:ident, $($field:ident: $ty:ty),+) => {{
+        use serde::ser::SerializeTuple as _;
+        let ids = 0u32 $( + u32::from(<$ty as $crate::wire::CompactMember>::ID) )+;
+        let mut flags = 0u8;
+        let mut bit = 0u32;
+        $(
+            if <$ty as $crate::wire::CompactMember>::ID {
+                if $crate::wire::CompactMember::quoted(&$self.$field) {
+                    flags |= 1 << bit;
+                }
+                bit += 1;
+            }
+        )+
+        let _ = bit;
+        let len = usize::from(ids > 0) $( + { let _ = stringify!($field); 1 } )+;
+        let mut t = $s.serialize_tuple(len)?;
+        if ids > 0 {
+            t.serialize_element(&flags)?;
+        }
+        $( $crate::wire::CompactMember::put(&$self.$field, &mut t)?; )+
+        t.end()
+    }};
+}
+pub(crate) use model_serialize;
+
+/// The number of elements of a model's tuple.
+macro_rules! model_fields {
+    ($($ty:ty),+) => {
+        (false $( || <$ty as $crate::wire::CompactMember>::ID )+) as usize $( + { let _ = stringify!($ty); 1 } )+
+    };
+}
+pub(crate) use model_fields;
+
+/// The compact read of a model: `flags` (reserved bits must be 0), then each member in order.
+macro_rules! model_deserialize {
+    ($seq:ident, $input:ident, $name:ident, $($field:ident: $ty:ty = $key:literal),+) => {{
+        let ids = 0u32 $( + u32::from(<$ty as $crate::wire::CompactMember>::ID) )+;
+        let flags: u8 = if ids > 0 { $crate::wire::el($seq, 0)? } else { 0 };
+        if let Err(e) = $crate::wire::check_flags(flags, ids) {
+            return Ok(Err(e));
+        }
+        let mut i = usize::from(ids > 0);
+        let mut bit = 0u32;
+        $(
+            let quoted = <$ty as $crate::wire::CompactMember>::ID && {
+                let q = flags & (1 << bit) != 0;
+                bit += 1;
+                q
+            };
+            let $field = match <$ty as $crate::wire::CompactMember>::take($seq, i, quoted, $input, $key)? {
+                Ok(v) => v,
+                Err(e) => return Ok(Err(e)),
+            };
+            i += 1;
+        )+
+        let _ = (i, bit);
+        Ok(Ok($name { $($field),+ }))
+    }};
+}
+pub(crate) use model_deserialize;
 
 #[cfg(feature = "postcard")]
 pub use self::postcard_io::*;

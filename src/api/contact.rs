@@ -1,11 +1,11 @@
 //! Recent contacts: `GET /api/contact/`.
 
+use crate::model::model;
 use core::fmt;
 
 use crate::error::Result;
-use crate::json::{self, JsonStr, JsonU64, RawJson, Sink, ToJson};
+use crate::json::{JsonStr, JsonU64, Sink, ToJson};
 
-use super::reply::{end_of, object_field, str_field, u64_field};
 use super::{ApiRequest, Auth, Headers, List, Method, typed_reply};
 use crate::payload::Payload;
 
@@ -118,6 +118,17 @@ impl<'a> UserType<'a> {
     }
 }
 
+impl<'a> UserType<'a> {
+    /// The value as a JSON string (`"TOPIC"`, `"USER"` or the other value as it came).
+    pub const fn as_json_str(&self) -> JsonStr<'a> {
+        match self {
+            UserType::Topic => JsonStr::new("TOPIC"),
+            UserType::User => JsonStr::new("USER"),
+            UserType::Other(s) => *s,
+        }
+    }
+}
+
 impl fmt::Display for UserType<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -128,145 +139,43 @@ impl fmt::Display for UserType<'_> {
     }
 }
 
-/// One conversation of the contacts reply: `{userType, id, name, timestamp, lastMessage}`.
-///
-/// The manual's sample quotes every value; numbers are read too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Contact<'a> {
-    pub(crate) user_type: UserType<'a>,
-    pub(crate) id: JsonU64,
-    pub(crate) name: JsonStr<'a>,
-    pub(crate) timestamp: JsonU64,
-    pub(crate) last_message: LastMessage<'a>,
+model! {
+    /// One conversation of the contacts reply: `{userType, id, name, timestamp, lastMessage}`.
+    ///
+    /// The manual's sample quotes every value; numbers are read too.
+    pub struct Contact<'a> in "data" {
+        /// `userType`.
+        user_type: UserType<'a> = "userType",
+        /// `id`: the topicId of a group, the uuid of a user.
+        id: JsonU64 = "id",
+        /// `name`: the group's name or the user's account.
+        name: JsonStr<'a> = "name",
+        /// `timestamp`: of the last message, UTC milliseconds.
+        timestamp: JsonU64 = "timestamp",
+        /// `lastMessage`.
+        last_message: LastMessage<'a> = "lastMessage",
+    }
 }
 
 typed_reply!(Contact);
 
-impl<'a> Contact<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "data")?;
-        let mut user_type = None;
-        let mut id = None;
-        let mut name = None;
-        let mut timestamp = None;
-        let mut last_message = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("userType") => {
-                    let t = UserType::from_json_str(str_field(&v, "userType")?);
-                    json::set_once(&mut user_type, t, &k, "userType")?;
-                }
-                Some("id") => json::set_once(&mut id, u64_field(&v, "id")?, &k, "id")?,
-                Some("name") => json::set_once(&mut name, str_field(&v, "name")?, &k, "name")?,
-                Some("timestamp") => {
-                    let t = u64_field(&v, "timestamp")?;
-                    json::set_once(&mut timestamp, t, &k, "timestamp")?;
-                }
-                Some("lastMessage") => {
-                    let m = LastMessage::read(v).map_err(|e| e.in_field("lastMessage"))?;
-                    json::set_once(&mut last_message, m, &k, "lastMessage")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(Contact {
-            user_type: json::required(user_type, "userType", end)?,
-            id: json::required(id, "id", end)?,
-            name: json::required(name, "name", end)?,
-            timestamp: json::required(timestamp, "timestamp", end)?,
-            last_message: json::required(last_message, "lastMessage", end)?,
-        })
+model! {
+    /// The last message of a conversation: `{fromUuid, fromAccount, payload, sequence?}`.
+    pub struct LastMessage<'a> in "lastMessage" {
+        /// `fromUuid`: the sender's uuid.
+        from_uuid: JsonU64 = "fromUuid",
+        /// `fromAccount`: the sender's account.
+        from_account: JsonStr<'a> = "fromAccount",
+        /// `payload`: the message bytes, base64, decoded only when asked.
+        payload: Payload<'a> = "payload",
+        /// `sequence`, when sent (the gitbook manual has it, the README does not).
+        sequence: Option<JsonU64> = "sequence",
     }
-
-    /// `userType`.
-    pub const fn user_type(&self) -> UserType<'a> {
-        self.user_type
-    }
-
-    /// `id`: the topicId of a group, the uuid of a user.
-    pub const fn id(&self) -> JsonU64 {
-        self.id
-    }
-
-    /// `name`: the group's name or the user's account.
-    pub const fn name(&self) -> JsonStr<'a> {
-        self.name
-    }
-
-    /// `timestamp`: of the last message, UTC milliseconds.
-    pub const fn timestamp(&self) -> JsonU64 {
-        self.timestamp
-    }
-
-    /// `lastMessage`.
-    pub const fn last_message(&self) -> LastMessage<'a> {
-        self.last_message
-    }
-}
-
-/// The last message of a conversation: `{fromUuid, fromAccount, payload, sequence?}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LastMessage<'a> {
-    pub(crate) from_uuid: JsonU64,
-    pub(crate) from_account: JsonStr<'a>,
-    pub(crate) payload: Payload<'a>,
-    pub(crate) sequence: Option<JsonU64>,
 }
 
 typed_reply!(LastMessage);
 
-impl<'a> LastMessage<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "lastMessage")?;
-        let mut from_uuid = None;
-        let mut from_account = None;
-        let mut payload = None;
-        let mut sequence = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("fromUuid") => {
-                    json::set_once(&mut from_uuid, u64_field(&v, "fromUuid")?, &k, "fromUuid")?;
-                }
-                Some("fromAccount") => {
-                    let s = str_field(&v, "fromAccount")?;
-                    json::set_once(&mut from_account, s, &k, "fromAccount")?;
-                }
-                Some("payload") => {
-                    json::set_once(&mut payload, Payload::from_json(&v)?, &k, "payload")?;
-                }
-                Some("sequence") => {
-                    json::set_once(&mut sequence, u64_field(&v, "sequence")?, &k, "sequence")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(LastMessage {
-            from_uuid: json::required(from_uuid, "fromUuid", end)?,
-            from_account: json::required(from_account, "fromAccount", end)?,
-            payload: json::required(payload, "payload", end)?,
-            sequence,
-        })
-    }
-
-    /// `fromUuid`: the sender's uuid.
-    pub const fn from_uuid(&self) -> JsonU64 {
-        self.from_uuid
-    }
-
-    /// `fromAccount`: the sender's account.
-    pub const fn from_account(&self) -> JsonStr<'a> {
-        self.from_account
-    }
-
-    /// `payload`: the message bytes, base64, decoded only when asked.
-    pub const fn payload(&self) -> Payload<'a> {
-        self.payload
-    }
-
+impl LastMessage<'_> {
     /// The number of bytes the payload decodes to ([`Payload::decoded_len`]).
     pub fn payload_len(&self) -> Result<usize> {
         self.payload.decoded_len()
@@ -276,10 +185,5 @@ impl<'a> LastMessage<'a> {
     /// 15 KiB, `\/` escapes handled).
     pub fn payload_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
         self.payload.decode_into(out)
-    }
-
-    /// `sequence`, when sent (the gitbook manual has it, the README does not).
-    pub const fn sequence(&self) -> Option<JsonU64> {
-        self.sequence
     }
 }

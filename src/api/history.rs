@@ -1,9 +1,10 @@
 //! Message history: one-to-one and group.
 
 use crate::error::Result;
-use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::json::{self, JsonStr, JsonU64, ObjectWriter, Sink, ToJson};
+use crate::model::model;
 
-use super::reply::{end_of, invalid, object_field, str_field, u64_field};
+use super::reply::{end_of, invalid, str_field, u64_field};
 use super::{
     ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, body_object, typed_reply,
 };
@@ -336,142 +337,53 @@ impl ApiRequest for HistoryP2t<'_> {
     }
 }
 
-/// The `data` of a history reply: `{appId, topicId?, row, messages: [...]}` (`topicId` in group replies).
-///
-/// ```
-/// use mimc_codec::api::History;
-/// let h = History::from_json(br#"{"code":200,"message":"success","data":{"appId":"2882303761517669588",
-///     "messages":[{"sequence":"15980063519550001","payload":"cG9uZw==","ts":"1598006351955",
-///                  "fromAccount":"user_lei","toAccount":"10"}],"row":1}}"#)?;
-/// let m = h.messages().first().unwrap();
-/// let mut buf = [0u8; 16];
-/// assert_eq!(m.payload_into(&mut buf)?, b"pong");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct History<'a> {
-    pub(crate) app_id: JsonU64,
-    pub(crate) topic_id: Option<JsonU64>,
-    pub(crate) row: JsonU64,
-    pub(crate) messages: List<'a, HistoryMessage<'a>>,
+model! {
+    /// The `data` of a history reply: `{appId, topicId?, row, messages: [...]}` (`topicId` in group replies).
+    ///
+    /// ```
+    /// use mimc_codec::api::History;
+    /// let h = History::from_json(br#"{"code":200,"message":"success","data":{"appId":"2882303761517669588",
+    ///     "messages":[{"sequence":"15980063519550001","payload":"cG9uZw==","ts":"1598006351955",
+    ///                  "fromAccount":"user_lei","toAccount":"10"}],"row":1}}"#)?;
+    /// let m = h.messages().first().unwrap();
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(m.payload_into(&mut buf)?, b"pong");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub struct History<'a> in "data" {
+        /// `appId`.
+        app_id: JsonU64 = "appId",
+        /// `topicId`: present in group history.
+        topic_id: Option<JsonU64> = "topicId",
+        /// `row`: the number of messages the server says it returned.
+        row: JsonU64 = "row",
+        /// `messages`, read lazily.
+        messages: List<'a, HistoryMessage<'a>> = "messages",
+    }
 }
 
 typed_reply!(History);
 
-impl<'a> History<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "data")?;
-        let mut app_id = None;
-        let mut topic_id = None;
-        let mut row = None;
-        let mut messages = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
-                Some("topicId") => {
-                    json::set_once(&mut topic_id, u64_field(&v, "topicId")?, &k, "topicId")?;
-                }
-                Some("row") => json::set_once(&mut row, u64_field(&v, "row")?, &k, "row")?,
-                Some("messages") => {
-                    let list = List::from_raw(v).map_err(|e| e.in_field("messages"))?;
-                    json::set_once(&mut messages, list, &k, "messages")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(History {
-            app_id: json::required(app_id, "appId", end)?,
-            topic_id,
-            row: json::required(row, "row", end)?,
-            messages: json::required(messages, "messages", end)?,
-        })
+model! {
+    /// One message of a history reply: `{sequence, payload, ts, fromAccount, toAccount?}` (`toAccount` in
+    /// one-to-one history). `sequence` orders and de-duplicates; `payload` is base64 of the message bytes.
+    pub struct HistoryMessage<'a> in "messages" {
+        /// `sequence`.
+        sequence: JsonU64 = "sequence",
+        /// `payload`: the message bytes, base64, decoded only when asked.
+        payload: Payload<'a> = "payload",
+        /// `ts`: when the server stored it, UTC milliseconds.
+        ts: JsonU64 = "ts",
+        /// `fromAccount`.
+        from_account: JsonStr<'a> = "fromAccount",
+        /// `toAccount`: present in one-to-one history.
+        to_account: Option<JsonStr<'a>> = "toAccount",
     }
-
-    /// `appId`.
-    pub const fn app_id(&self) -> JsonU64 {
-        self.app_id
-    }
-
-    /// `topicId`: present in group history.
-    pub const fn topic_id(&self) -> Option<JsonU64> {
-        self.topic_id
-    }
-
-    /// `row`: the number of messages the server says it returned.
-    pub const fn row(&self) -> JsonU64 {
-        self.row
-    }
-
-    /// `messages`, read lazily.
-    pub const fn messages(&self) -> List<'a, HistoryMessage<'a>> {
-        self.messages
-    }
-}
-
-/// One message of a history reply: `{sequence, payload, ts, fromAccount, toAccount?}` (`toAccount` in
-/// one-to-one history). `sequence` orders and de-duplicates; `payload` is base64 of the message bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HistoryMessage<'a> {
-    pub(crate) sequence: JsonU64,
-    pub(crate) payload: Payload<'a>,
-    pub(crate) ts: JsonU64,
-    pub(crate) from_account: JsonStr<'a>,
-    pub(crate) to_account: Option<JsonStr<'a>>,
 }
 
 typed_reply!(HistoryMessage);
 
-impl<'a> HistoryMessage<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "messages")?;
-        let mut sequence = None;
-        let mut payload = None;
-        let mut ts = None;
-        let mut from_account = None;
-        let mut to_account = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("sequence") => {
-                    json::set_once(&mut sequence, u64_field(&v, "sequence")?, &k, "sequence")?;
-                }
-                Some("payload") => {
-                    json::set_once(&mut payload, Payload::from_json(&v)?, &k, "payload")?;
-                }
-                Some("ts") => json::set_once(&mut ts, u64_field(&v, "ts")?, &k, "ts")?,
-                Some("fromAccount") => {
-                    let s = str_field(&v, "fromAccount")?;
-                    json::set_once(&mut from_account, s, &k, "fromAccount")?;
-                }
-                Some("toAccount") => {
-                    let s = str_field(&v, "toAccount")?;
-                    json::set_once(&mut to_account, s, &k, "toAccount")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(HistoryMessage {
-            sequence: json::required(sequence, "sequence", end)?,
-            payload: json::required(payload, "payload", end)?,
-            ts: json::required(ts, "ts", end)?,
-            from_account: json::required(from_account, "fromAccount", end)?,
-            to_account,
-        })
-    }
-
-    /// `sequence`.
-    pub const fn sequence(&self) -> JsonU64 {
-        self.sequence
-    }
-
-    /// `payload`: the message bytes, base64, decoded only when asked.
-    pub const fn payload(&self) -> Payload<'a> {
-        self.payload
-    }
-
+impl HistoryMessage<'_> {
     /// The number of bytes the payload decodes to ([`Payload::decoded_len`]).
     pub fn payload_len(&self) -> Result<usize> {
         self.payload.decoded_len()
@@ -481,20 +393,5 @@ impl<'a> HistoryMessage<'a> {
     /// 15 KiB, `\/` escapes handled).
     pub fn payload_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
         self.payload.decode_into(out)
-    }
-
-    /// `ts`: when the server stored it, UTC milliseconds.
-    pub const fn ts(&self) -> JsonU64 {
-        self.ts
-    }
-
-    /// `fromAccount`.
-    pub const fn from_account(&self) -> JsonStr<'a> {
-        self.from_account
-    }
-
-    /// `toAccount`: present in one-to-one history.
-    pub const fn to_account(&self) -> Option<JsonStr<'a>> {
-        self.to_account
     }
 }

@@ -112,7 +112,7 @@ pub use reply::{
 pub use token::{TokenData, TokenRequest};
 pub use topic::{
     Member, TopicCreate, TopicData, TopicDismiss, TopicInfo, TopicJoin, TopicKick, TopicList,
-    TopicMine, TopicQuery, TopicQuit, TopicUpdate,
+    TopicMine, TopicQuery, TopicQuit, TopicUpdate, TopicUpdateBody, TopicUpdateOlder,
 };
 
 use crate::Accounts;

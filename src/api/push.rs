@@ -2,8 +2,9 @@
 
 use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::model::model;
 
-use super::reply::{end_of, invalid, object_field, str_field, u64_field};
+use super::reply::{end_of, invalid, str_field, u64_field};
 use super::{
     ApiRequest, Headers, IdList, List, Method, Secret, body_object, invalid_at, typed_reply,
 };
@@ -635,61 +636,22 @@ push_call!(
     PacketIds
 );
 
-/// The `data` of a push reply: `{"packetId": "..."}`, the id MIMC gave the message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PacketId<'a> {
-    pub(crate) packet_id: JsonStr<'a>,
+model! {
+    /// The `data` of a push reply: `{"packetId": "..."}`, the id MIMC gave the message.
+    pub struct PacketId<'a> in "data" {
+        /// `packetId` (opaque text, e.g. `hjdibNDDzS-2`).
+        packet_id: JsonStr<'a> = "packetId",
+    }
 }
 
 typed_reply!(PacketId);
 
-impl<'a> PacketId<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "data")?;
-        let mut packet_id = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            if k.as_key(&mut scratch) == Some("packetId") {
-                json::set_once(&mut packet_id, str_field(&v, "packetId")?, &k, "packetId")?;
-            }
-        }
-        Ok(PacketId {
-            packet_id: json::required(packet_id, "packetId", end_of(&obj))?,
-        })
+model! {
+    /// The `data` of a push-to-many reply: `{"packetIds": [...]}`, one id per target, in order.
+    pub struct PacketIds<'a> in "data" {
+        /// `packetIds`.
+        packet_ids: List<'a, JsonStr<'a>> = "packetIds",
     }
-
-    /// `packetId` (opaque text, e.g. `hjdibNDDzS-2`).
-    pub const fn packet_id(&self) -> JsonStr<'a> {
-        self.packet_id
-    }
-}
-
-/// The `data` of a push-to-many reply: `{"packetIds": [...]}`, one id per target, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PacketIds<'a> {
-    pub(crate) packet_ids: List<'a, JsonStr<'a>>,
 }
 
 typed_reply!(PacketIds);
-
-impl<'a> PacketIds<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "data")?;
-        let mut packet_ids = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            if k.as_key(&mut scratch) == Some("packetIds") {
-                let list = List::from_raw(v).map_err(|e| e.in_field("packetIds"))?;
-                json::set_once(&mut packet_ids, list, &k, "packetIds")?;
-            }
-        }
-        Ok(PacketIds {
-            packet_ids: json::required(packet_ids, "packetIds", end_of(&obj))?,
-        })
-    }
-
-    /// `packetIds`.
-    pub const fn packet_ids(&self) -> List<'a, JsonStr<'a>> {
-        self.packet_ids
-    }
-}

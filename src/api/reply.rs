@@ -533,14 +533,6 @@ pub(crate) fn u64_field(v: &RawJson<'_>, field: &'static str) -> Result<JsonU64>
     JsonU64::from_json(v).map_err(|e| e.in_field(field))
 }
 
-/// Opens `data` (or a nested value) as an object, naming `field` in the error.
-pub(crate) fn object_field<'a>(
-    v: &RawJson<'a>,
-    field: &'static str,
-) -> Result<json::ObjectIter<'a>> {
-    v.object().map_err(|e| e.in_field(field))
-}
-
 /// A missing-field error at the closing brace of `obj`.
 pub(crate) fn end_of(obj: &json::ObjectIter<'_>) -> usize {
     obj.offset().saturating_sub(1)

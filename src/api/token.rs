@@ -1,11 +1,12 @@
 //! The token service: `POST /api/account/token`.
 
 use crate::error::Result;
-use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::json::{self, JsonStr, JsonU64, ObjectWriter, Sink, ToJson};
 
-use super::reply::{end_of, object_field, str_field, u64_field};
+use super::reply::{end_of, str_field, u64_field};
 use super::{ApiRequest, Auth, Headers, Method, Secret, typed_reply};
 use crate::error::Error;
+use crate::model::model;
 use crate::payload::Payload;
 
 /// Asks the token service for a user's token (call `token`): `POST /api/account/token` with
@@ -144,147 +145,61 @@ impl ApiRequest for TokenRequest<'_> {
     }
 }
 
-/// The `data` of a token reply: who the user is and the credentials to act as them.
-///
-/// Real servers send `appId` and `miUserId` as strings (both forms are read), `miChid` as a number, and
-/// undocumented keys (`regionBucket`, `feDomainName`, `relayDomainName`, `ppsMiotDomainName`) that SDKs read:
-/// they are exposed when present; any other key is ignored. `token` and `miUserSecurityKey` are
-/// [`Secret`]s: `Debug` never shows them.
-///
-/// ```
-/// use mimc_codec::api::{Auth, TokenData};
-/// let data = TokenData::from_json(br#"{"code":200,"message":"success","data":{
-///     "appId":"2882303761517669588","appPackage":"com.xiaomi.mimcdemo","appAccount":"user_lei",
-///     "miChid":9,"miUserId":"27331892437057537","miUserSecurityKey":"gl8D/DIg8f3zl1iFiKtSOg==",
-///     "token":"cUyhSzbqwAwKD4GG","regionBucket":153}}"#)?;
-/// assert_eq!(data.mi_user_id().get(), 27331892437057537);
-/// let mut key = [0u8; 16];
-/// assert_eq!(data.security_key_into(&mut key)?.len(), 16);
-/// assert!(data.auth()?.is_token());
-/// assert!(!format!("{data:?}").contains("cUyhSzbq"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TokenData<'a> {
-    pub(crate) app_id: JsonU64,
-    pub(crate) app_package: JsonStr<'a>,
-    pub(crate) app_account: JsonStr<'a>,
-    pub(crate) mi_chid: JsonU64,
-    pub(crate) mi_user_id: JsonU64,
-    pub(crate) mi_user_security_key: Secret<'a>,
-    pub(crate) token: Secret<'a>,
-    pub(crate) region_bucket: Option<JsonU64>,
-    pub(crate) fe_domain_name: Option<JsonStr<'a>>,
-    pub(crate) relay_domain_name: Option<JsonStr<'a>>,
-    pub(crate) pps_miot_domain_name: Option<JsonStr<'a>>,
+model! {
+    /// The `data` of a token reply: who the user is and the credentials to act as them.
+    ///
+    /// Real servers send `appId` and `miUserId` as strings (both forms are read), `miChid` as a number, and
+    /// undocumented keys (`regionBucket`, `feDomainName`, `relayDomainName`, `ppsMiotDomainName`) that SDKs read:
+    /// they are exposed when present; any other key is ignored. `token` and `miUserSecurityKey` are
+    /// [`Secret`]s: `Debug` never shows them.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TokenData};
+    /// let data = TokenData::from_json(br#"{"code":200,"message":"success","data":{
+    ///     "appId":"2882303761517669588","appPackage":"com.xiaomi.mimcdemo","appAccount":"user_lei",
+    ///     "miChid":9,"miUserId":"27331892437057537","miUserSecurityKey":"gl8D/DIg8f3zl1iFiKtSOg==",
+    ///     "token":"cUyhSzbqwAwKD4GG","regionBucket":153}}"#)?;
+    /// assert_eq!(data.mi_user_id().get(), 27331892437057537);
+    /// let mut key = [0u8; 16];
+    /// assert_eq!(data.security_key_into(&mut key)?.len(), 16);
+    /// assert!(data.auth()?.is_token());
+    /// assert!(!format!("{data:?}").contains("cUyhSzbq"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub struct TokenData<'a> in "data" {
+        /// `appId`.
+        app_id: JsonU64 = "appId",
+        /// `appPackage`: the app's package name.
+        app_package: JsonStr<'a> = "appPackage",
+        /// `appAccount`: the account the token is for.
+        app_account: JsonStr<'a> = "appAccount",
+        /// `miChid`: the channel id, always 9.
+        mi_chid: JsonU64 = "miChid",
+        /// `miUserId`: the user's uuid.
+        mi_user_id: JsonU64 = "miUserId",
+        /// `miUserSecurityKey`: the per-user key as base64 text (see
+        /// [`security_key_into`](Self::security_key_into) for its bytes).
+        ///
+        /// It is deliberately not a [`Payload`], whose `Debug` shows the first decoded bytes: for a
+        /// 16-byte key, all of it.
+        mi_user_security_key: Secret<'a> = "miUserSecurityKey",
+        /// `token`: send it as the `token` header ([`auth`](Self::auth)).
+        token: Secret<'a> = "token",
+        /// `regionBucket` (undocumented), when sent.
+        region_bucket: Option<JsonU64> = "regionBucket",
+        /// `feDomainName` (undocumented): the front-end host of the binary protocol, when sent.
+        fe_domain_name: Option<JsonStr<'a>> = "feDomainName",
+        /// `relayDomainName` (undocumented), when sent.
+        relay_domain_name: Option<JsonStr<'a>> = "relayDomainName",
+        /// `ppsMiotDomainName` (undocumented), when sent.
+        pps_miot_domain_name: Option<JsonStr<'a>> = "ppsMiotDomainName",
+    }
 }
 
 typed_reply!(TokenData);
 
 impl<'a> TokenData<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "data")?;
-        let mut app_id = None;
-        let mut app_package = None;
-        let mut app_account = None;
-        let mut mi_chid = None;
-        let mut mi_user_id = None;
-        let mut key = None;
-        let mut token = None;
-        let mut region_bucket = None;
-        let mut fe = None;
-        let mut relay = None;
-        let mut pps = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
-                Some("appPackage") => {
-                    let s = str_field(&v, "appPackage")?;
-                    json::set_once(&mut app_package, s, &k, "appPackage")?;
-                }
-                Some("appAccount") => {
-                    let s = str_field(&v, "appAccount")?;
-                    json::set_once(&mut app_account, s, &k, "appAccount")?;
-                }
-                Some("miChid") => {
-                    json::set_once(&mut mi_chid, u64_field(&v, "miChid")?, &k, "miChid")?;
-                }
-                Some("miUserId") => {
-                    json::set_once(&mut mi_user_id, u64_field(&v, "miUserId")?, &k, "miUserId")?;
-                }
-                Some("miUserSecurityKey") => {
-                    let s = str_field(&v, "miUserSecurityKey")?;
-                    json::set_once(&mut key, Secret::from(s), &k, "miUserSecurityKey")?;
-                }
-                Some("token") => {
-                    let s = str_field(&v, "token")?;
-                    json::set_once(&mut token, Secret::from(s), &k, "token")?;
-                }
-                Some("regionBucket") => {
-                    let n = u64_field(&v, "regionBucket")?;
-                    json::set_once(&mut region_bucket, n, &k, "regionBucket")?;
-                }
-                Some("feDomainName") => {
-                    json::set_once(&mut fe, str_field(&v, "feDomainName")?, &k, "feDomainName")?;
-                }
-                Some("relayDomainName") => {
-                    let s = str_field(&v, "relayDomainName")?;
-                    json::set_once(&mut relay, s, &k, "relayDomainName")?;
-                }
-                Some("ppsMiotDomainName") => {
-                    let s = str_field(&v, "ppsMiotDomainName")?;
-                    json::set_once(&mut pps, s, &k, "ppsMiotDomainName")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(TokenData {
-            app_id: json::required(app_id, "appId", end)?,
-            app_package: json::required(app_package, "appPackage", end)?,
-            app_account: json::required(app_account, "appAccount", end)?,
-            mi_chid: json::required(mi_chid, "miChid", end)?,
-            mi_user_id: json::required(mi_user_id, "miUserId", end)?,
-            mi_user_security_key: json::required(key, "miUserSecurityKey", end)?,
-            token: json::required(token, "token", end)?,
-            region_bucket,
-            fe_domain_name: fe,
-            relay_domain_name: relay,
-            pps_miot_domain_name: pps,
-        })
-    }
-
-    /// `appId`.
-    pub const fn app_id(&self) -> JsonU64 {
-        self.app_id
-    }
-
-    /// `appPackage`: the app's package name.
-    pub const fn app_package(&self) -> JsonStr<'a> {
-        self.app_package
-    }
-
-    /// `appAccount`: the account the token is for.
-    pub const fn app_account(&self) -> JsonStr<'a> {
-        self.app_account
-    }
-
-    /// `miChid`: the channel id, always 9.
-    pub const fn mi_chid(&self) -> JsonU64 {
-        self.mi_chid
-    }
-
-    /// `miUserId`: the user's uuid.
-    pub const fn mi_user_id(&self) -> JsonU64 {
-        self.mi_user_id
-    }
-
-    /// `miUserSecurityKey`: the per-user key as base64 text (see
-    /// [`security_key_into`](Self::security_key_into) for its bytes).
-    ///
-    /// It is deliberately not handed out as a [`Payload`], whose `Debug` shows the first decoded bytes:
-    /// for a 16-byte key, all of it.
+    /// `miUserSecurityKey` (the same as the field [`mi_user_security_key`](Self::mi_user_security_key)).
     pub const fn security_key(&self) -> Secret<'a> {
         self.mi_user_security_key
     }
@@ -303,36 +218,11 @@ impl<'a> TokenData<'a> {
         self.security_payload().decode_into(out).map_err(rename_key)
     }
 
-    /// `token`: send it as the `token` header ([`auth`](Self::auth)).
-    pub const fn token(&self) -> Secret<'a> {
-        self.token
-    }
-
     /// Token authentication with this token, checked as by [`Auth::token`]: a token that cannot travel
     /// in an HTTP header (an escaped `\r\n` in the reply, say) is an `InvalidValue` naming `token`, at
     /// its offset in the reply body.
     pub fn auth(&self) -> Result<Auth<'a>> {
         Auth::token(self.token)
-    }
-
-    /// `regionBucket` (undocumented), when sent.
-    pub const fn region_bucket(&self) -> Option<JsonU64> {
-        self.region_bucket
-    }
-
-    /// `feDomainName` (undocumented): the front-end host of the binary protocol, when sent.
-    pub const fn fe_domain_name(&self) -> Option<JsonStr<'a>> {
-        self.fe_domain_name
-    }
-
-    /// `relayDomainName` (undocumented), when sent.
-    pub const fn relay_domain_name(&self) -> Option<JsonStr<'a>> {
-        self.relay_domain_name
-    }
-
-    /// `ppsMiotDomainName` (undocumented), when sent.
-    pub const fn pps_miot_domain_name(&self) -> Option<JsonStr<'a>> {
-        self.pps_miot_domain_name
     }
 }
 

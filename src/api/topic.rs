@@ -2,8 +2,9 @@
 
 use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::model::model;
 
-use super::reply::{end_of, invalid, object_field, str_field, u64_field};
+use super::reply::{end_of, invalid, str_field};
 use super::{
     ApiRequest, Auth, Headers, List, MAX_TOPIC_MEMBERS, Method, body_object, check_accounts,
     invalid_at, typed_reply, write_id, write_joined, write_query_component,
@@ -452,9 +453,88 @@ pub struct TopicUpdate<'a> {
     app_id: JsonU64,
     topic_id: JsonU64,
     auth: Auth<'a>,
-    owner_account: Option<JsonStr<'a>>,
-    topic_name: Option<JsonStr<'a>>,
-    bulletin: Option<JsonStr<'a>>,
+    body: TopicUpdateBody<'a>,
+    older: Option<TopicUpdateOlder<'a>>,
+}
+
+model! {
+    /// The body of a group update (`topic-update`), as the current manual writes it:
+    /// `{ownerAccount?, topicName?, bulletin?}`, only the fields that change.
+    pub struct TopicUpdateBody<'a> in "body" {
+        /// `ownerAccount`: the new owner, when changed.
+        owner_account: Option<JsonStr<'a>> = "ownerAccount",
+        /// `topicName`: the new name, when changed.
+        topic_name: Option<JsonStr<'a>> = "topicName",
+        /// `bulletin`: the new notice, when changed.
+        bulletin: Option<JsonStr<'a>> = "bulletin",
+    }
+}
+
+model! {
+    /// The body of a group update as the two oldest editions of the manual write it:
+    /// `{topicId, ownerUuid, topicName, bulletin}`, the new owner named by uuid instead of account.
+    /// Read it with [`from_json`](Self::from_json); send it with [`TopicUpdate::with_older_body`].
+    ///
+    /// ```
+    /// use mimc_codec::api::TopicUpdateOlder;
+    /// use mimc_codec::{JsonU64, ToJson};
+    /// let body = br#"{"topicId":30094929200414721, "ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#;
+    /// let older = TopicUpdateOlder::from_json(body)?;
+    /// assert_eq!(older.owner_uuid.map(|u| u.get()), Some(27332097396178945));
+    /// let built = TopicUpdateOlder::new(JsonU64::number(30094929200414721))
+    ///     .with_owner_uuid(JsonU64::number(27332097396178945)).with_topic_name("MIMC").with_bulletin("hi");
+    /// assert_eq!(built, older);
+    /// assert_eq!(built.to_json_string()?, r#"{"topicId":30094929200414721,"ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub struct TopicUpdateOlder<'a> in "body" {
+        /// `topicId`: the group (the path names it too).
+        topic_id: JsonU64 = "topicId",
+        /// `ownerUuid`: the owner, or the new owner when it changes hands.
+        owner_uuid: Option<JsonU64> = "ownerUuid",
+        /// `topicName`: the (new) name.
+        topic_name: Option<JsonStr<'a>> = "topicName",
+        /// `bulletin`: the (new) notice.
+        bulletin: Option<JsonStr<'a>> = "bulletin",
+    }
+}
+
+impl<'a> TopicUpdateOlder<'a> {
+    /// An older-style update of the group `topic_id` that changes nothing yet.
+    pub fn new(topic_id: impl Into<JsonU64>) -> Self {
+        TopicUpdateOlder {
+            topic_id: topic_id.into(),
+            owner_uuid: None,
+            topic_name: None,
+            bulletin: None,
+        }
+    }
+
+    /// Decodes the body (keys in any order, unknown keys ignored, ids as numbers or strings).
+    pub fn from_json(body: &'a [u8]) -> Result<Self> {
+        Self::read_members(body_object(body)?)
+    }
+
+    /// Sets `ownerUuid`.
+    #[must_use]
+    pub fn with_owner_uuid(mut self, uuid: impl Into<JsonU64>) -> Self {
+        self.owner_uuid = Some(uuid.into());
+        self
+    }
+
+    /// Sets `topicName`.
+    #[must_use]
+    pub fn with_topic_name(mut self, name: impl Into<JsonStr<'a>>) -> Self {
+        self.topic_name = Some(name.into());
+        self
+    }
+
+    /// Sets `bulletin`.
+    #[must_use]
+    pub fn with_bulletin(mut self, bulletin: impl Into<JsonStr<'a>>) -> Self {
+        self.bulletin = Some(bulletin.into());
+        self
+    }
 }
 
 impl<'a> TopicUpdate<'a> {
@@ -464,36 +544,58 @@ impl<'a> TopicUpdate<'a> {
             app_id: app_id.into(),
             topic_id: topic_id.into(),
             auth,
-            owner_account: None,
-            topic_name: None,
-            bulletin: None,
+            body: TopicUpdateBody {
+                owner_account: None,
+                topic_name: None,
+                bulletin: None,
+            },
+            older: None,
         }
     }
 
     /// Hands the group over to `account` (`ownerAccount`).
     #[must_use]
     pub fn with_owner_account(mut self, account: impl Into<JsonStr<'a>>) -> Self {
-        self.owner_account = Some(account.into());
+        self.body.owner_account = Some(account.into());
         self
     }
 
     /// Renames the group (`topicName`).
     #[must_use]
     pub fn with_topic_name(mut self, name: impl Into<JsonStr<'a>>) -> Self {
-        self.topic_name = Some(name.into());
+        self.body.topic_name = Some(name.into());
         self
     }
 
     /// Sets the notice board (`bulletin`).
     #[must_use]
     pub fn with_bulletin(mut self, bulletin: impl Into<JsonStr<'a>>) -> Self {
-        self.bulletin = Some(bulletin.into());
+        self.body.bulletin = Some(bulletin.into());
+        self
+    }
+
+    /// Sends the older manual's body instead (`{topicId, ownerUuid, topicName, bulletin}`), for servers
+    /// or proxies that expect it; the fields set with the other builders are then not sent.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicUpdate, TopicUpdateOlder};
+    /// use mimc_codec::{JsonU64, ToJson};
+    /// let topic = JsonU64::number(30094929200414721);
+    /// let req = TopicUpdate::new(2882303761517669588u64, topic, Auth::token("t")?)
+    ///     .with_older_body(TopicUpdateOlder::new(topic).with_bulletin("hi"));
+    /// assert_eq!(req.to_json_string()?, r#"{"topicId":30094929200414721,"bulletin":"hi"}"#);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_older_body(mut self, body: TopicUpdateOlder<'a>) -> Self {
+        self.older = Some(body);
         self
     }
 
     /// Decodes a request body (`{ownerAccount?, topicName?, bulletin?}`, each optional); `app_id` and
     /// `topic_id` come from the path, `auth` from the headers. Keys may come in any order; unknown keys
-    /// (the older manual's `topicId` and `ownerUuid` among them) are ignored.
+    /// (the older manual's `topicId` and `ownerUuid` among them: read those with
+    /// [`TopicUpdateOlder::from_json`]) are ignored.
     ///
     /// ```
     /// use mimc_codec::api::{Auth, TopicUpdate};
@@ -508,50 +610,38 @@ impl<'a> TopicUpdate<'a> {
         topic_id: impl Into<JsonU64>,
         auth: Auth<'a>,
     ) -> Result<Self> {
-        let mut obj = body_object(body)?;
         let mut req = TopicUpdate::new(app_id, topic_id, auth);
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            let (slot, field) = match k.as_key(&mut scratch) {
-                Some("ownerAccount") => (&mut req.owner_account, "ownerAccount"),
-                Some("topicName") => (&mut req.topic_name, "topicName"),
-                Some("bulletin") => (&mut req.bulletin, "bulletin"),
-                _ => continue,
-            };
-            json::set_once(slot, str_field(&v, field)?, &k, field)?;
-        }
+        req.body = TopicUpdateBody::read_members(body_object(body)?)?;
         Ok(req)
     }
 
     /// `ownerAccount`: the new owner, when changed.
     pub const fn owner_account(&self) -> Option<JsonStr<'a>> {
-        self.owner_account
+        self.body.owner_account
     }
 
     /// `topicName`: the new name, when changed.
     pub const fn topic_name(&self) -> Option<JsonStr<'a>> {
-        self.topic_name
+        self.body.topic_name
     }
 
     /// `bulletin`: the new notice, when changed.
     pub const fn bulletin(&self) -> Option<JsonStr<'a>> {
-        self.bulletin
+        self.body.bulletin
+    }
+
+    /// The older body, when [`with_older_body`](Self::with_older_body) chose it.
+    pub const fn older_body(&self) -> Option<TopicUpdateOlder<'a>> {
+        self.older
     }
 }
 
 impl ToJson for TopicUpdate<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        let mut o = ObjectWriter::begin(sink)?;
-        if let Some(v) = &self.owner_account {
-            o.str("ownerAccount", v)?;
+        match &self.older {
+            Some(older) => older.write_json(sink),
+            None => self.body.write_json(sink),
         }
-        if let Some(v) = &self.topic_name {
-            o.str("topicName", v)?;
-        }
-        if let Some(v) = &self.bulletin {
-            o.str("bulletin", v)?;
-        }
-        o.end()
     }
 }
 
@@ -572,190 +662,62 @@ impl ApiRequest for TopicUpdate<'_> {
     }
 }
 
-/// A group's description (`topicInfo`): `{topicId, ownerUuid, ownerAccount, topicName, bulletin}`.
-///
-/// `ownerAccount` is absent in the oldest manual, so optional; ids are read from numbers or strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TopicInfo<'a> {
-    pub(crate) topic_id: JsonU64,
-    pub(crate) owner_uuid: JsonU64,
-    pub(crate) owner_account: Option<JsonStr<'a>>,
-    pub(crate) topic_name: JsonStr<'a>,
-    pub(crate) bulletin: JsonStr<'a>,
+model! {
+    /// A group's description (`topicInfo`): `{topicId, ownerUuid, ownerAccount, topicName, bulletin}`.
+    ///
+    /// `ownerAccount` is absent in the oldest manual, so optional; ids are read from numbers or strings.
+    pub struct TopicInfo<'a> in "topicInfo" {
+        /// `topicId`.
+        topic_id: JsonU64 = "topicId",
+        /// `ownerUuid`: the owner's uuid.
+        owner_uuid: JsonU64 = "ownerUuid",
+        /// `ownerAccount`, when sent.
+        owner_account: Option<JsonStr<'a>> = "ownerAccount",
+        /// `topicName`.
+        topic_name: JsonStr<'a> = "topicName",
+        /// `bulletin` (may be empty).
+        bulletin: JsonStr<'a> = "bulletin",
+    }
 }
 
 typed_reply!(TopicInfo);
 
-impl<'a> TopicInfo<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "topicInfo")?;
-        let mut topic_id = None;
-        let mut owner_uuid = None;
-        let mut owner_account = None;
-        let mut topic_name = None;
-        let mut bulletin = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("topicId") => {
-                    json::set_once(&mut topic_id, u64_field(&v, "topicId")?, &k, "topicId")?;
-                }
-                Some("ownerUuid") => {
-                    json::set_once(
-                        &mut owner_uuid,
-                        u64_field(&v, "ownerUuid")?,
-                        &k,
-                        "ownerUuid",
-                    )?;
-                }
-                Some("ownerAccount") => {
-                    let s = str_field(&v, "ownerAccount")?;
-                    json::set_once(&mut owner_account, s, &k, "ownerAccount")?;
-                }
-                Some("topicName") => {
-                    let s = str_field(&v, "topicName")?;
-                    json::set_once(&mut topic_name, s, &k, "topicName")?;
-                }
-                Some("bulletin") => {
-                    json::set_once(&mut bulletin, str_field(&v, "bulletin")?, &k, "bulletin")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(TopicInfo {
-            topic_id: json::required(topic_id, "topicId", end)?,
-            owner_uuid: json::required(owner_uuid, "ownerUuid", end)?,
-            owner_account,
-            topic_name: json::required(topic_name, "topicName", end)?,
-            bulletin: json::required(bulletin, "bulletin", end)?,
-        })
+model! {
+    /// A group member: `{uuid, account}`.
+    pub struct Member<'a> in "members" {
+        /// `uuid`: the member's user id.
+        uuid: JsonU64 = "uuid",
+        /// `account`.
+        account: JsonStr<'a> = "account",
     }
-
-    /// `topicId`.
-    pub const fn topic_id(&self) -> JsonU64 {
-        self.topic_id
-    }
-
-    /// `ownerUuid`: the owner's uuid.
-    pub const fn owner_uuid(&self) -> JsonU64 {
-        self.owner_uuid
-    }
-
-    /// `ownerAccount`, when sent.
-    pub const fn owner_account(&self) -> Option<JsonStr<'a>> {
-        self.owner_account
-    }
-
-    /// `topicName`.
-    pub const fn topic_name(&self) -> JsonStr<'a> {
-        self.topic_name
-    }
-
-    /// `bulletin` (may be empty).
-    pub const fn bulletin(&self) -> JsonStr<'a> {
-        self.bulletin
-    }
-}
-
-/// A group member: `{uuid, account}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Member<'a> {
-    pub(crate) uuid: JsonU64,
-    pub(crate) account: JsonStr<'a>,
 }
 
 typed_reply!(Member);
 
-impl<'a> Member<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "members")?;
-        let mut uuid = None;
-        let mut account = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("uuid") => json::set_once(&mut uuid, u64_field(&v, "uuid")?, &k, "uuid")?,
-                Some("account") => {
-                    json::set_once(&mut account, str_field(&v, "account")?, &k, "account")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(Member {
-            uuid: json::required(uuid, "uuid", end)?,
-            account: json::required(account, "account", end)?,
-        })
+model! {
+    /// The `data` of most group replies: `{topicInfo, members}`.
+    ///
+    /// ```
+    /// use mimc_codec::api::TopicData;
+    /// let data = TopicData::from_json(br#"{"code":200,"message":"success","data":{
+    ///     "topicInfo":{"topicId":"30094929200414721","ownerUuid":"27331892437057537",
+    ///                  "ownerAccount":"user_lei","topicName":"MIMC","bulletin":""},
+    ///     "members":[{"uuid":"27331892437057537","account":"user_lei"}]}}"#)?;
+    /// assert_eq!(data.topic_info().topic_id().get(), 30094929200414721);
+    /// assert!(data.contains_account("user_lei"));
+    /// # Ok::<(), mimc_codec::api::ReplyError>(())
+    /// ```
+    pub struct TopicData<'a> in "data" {
+        /// `topicInfo`.
+        topic_info: TopicInfo<'a> = "topicInfo",
+        /// `members`, read lazily.
+        members: List<'a, Member<'a>> = "members",
     }
-
-    /// `uuid`: the member's user id.
-    pub const fn uuid(&self) -> JsonU64 {
-        self.uuid
-    }
-
-    /// `account`.
-    pub const fn account(&self) -> JsonStr<'a> {
-        self.account
-    }
-}
-
-/// The `data` of most group replies: `{topicInfo, members}`.
-///
-/// ```
-/// use mimc_codec::api::TopicData;
-/// let data = TopicData::from_json(br#"{"code":200,"message":"success","data":{
-///     "topicInfo":{"topicId":"30094929200414721","ownerUuid":"27331892437057537",
-///                  "ownerAccount":"user_lei","topicName":"MIMC","bulletin":""},
-///     "members":[{"uuid":"27331892437057537","account":"user_lei"}]}}"#)?;
-/// assert_eq!(data.topic_info().topic_id().get(), 30094929200414721);
-/// assert!(data.contains_account("user_lei"));
-/// # Ok::<(), mimc_codec::api::ReplyError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TopicData<'a> {
-    pub(crate) topic_info: TopicInfo<'a>,
-    pub(crate) members: List<'a, Member<'a>>,
 }
 
 typed_reply!(TopicData);
 
-impl<'a> TopicData<'a> {
-    fn read(data: RawJson<'a>) -> Result<Self> {
-        let mut obj = object_field(&data, "data")?;
-        let mut topic_info = None;
-        let mut members = None;
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("topicInfo") => {
-                    let info = TopicInfo::read(v).map_err(|e| e.in_field("topicInfo"))?;
-                    json::set_once(&mut topic_info, info, &k, "topicInfo")?;
-                }
-                Some("members") => {
-                    let list = List::from_raw(v).map_err(|e| e.in_field("members"))?;
-                    json::set_once(&mut members, list, &k, "members")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(TopicData {
-            topic_info: json::required(topic_info, "topicInfo", end)?,
-            members: json::required(members, "members", end)?,
-        })
-    }
-
-    /// `topicInfo`.
-    pub const fn topic_info(&self) -> TopicInfo<'a> {
-        self.topic_info
-    }
-
-    /// `members`, read lazily.
-    pub const fn members(&self) -> List<'a, Member<'a>> {
-        self.members
-    }
-
+impl TopicData<'_> {
     /// Is `account` a member?
     pub fn contains_account(&self, account: &str) -> bool {
         self.members.iter().any(|m| m.account() == account)

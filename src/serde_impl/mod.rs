@@ -433,6 +433,34 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawJson<'a> {
     }
 }
 
+/// Refusal for human-readable formats other than serde_json, for the models read only from JSON text.
+pub(crate) const NEEDS_JSON_TEXT: &str =
+    "this model is read from JSON text: use serde_json (feature `serde_json`) or the compact form";
+
+/// Deserializes a model from serde_json's raw text with `read` (feature `serde_json`); other
+/// human-readable formats get [`NEEDS_JSON_TEXT`].
+pub(crate) fn from_json_text<'de, D: Deserializer<'de>, T>(
+    d: D,
+    read: fn(RawJson<'de>) -> crate::Result<T>,
+) -> Result<T, D::Error> {
+    capture(d, ReadText(read))
+}
+
+struct ReadText<'de, T>(fn(RawJson<'de>) -> crate::Result<T>);
+
+impl<'de, T> Capture<'de> for ReadText<'de, T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a MIMC JSON object")
+    }
+    fn raw<E: de::Error>(self, text: &'de str) -> Result<T, E> {
+        RawJson::parse(text).and_then(self.0).map_err(de_error)
+    }
+    fn structural<D: Deserializer<'de>>(self, _: D) -> Result<T, D::Error> {
+        Err(de::Error::custom(NEEDS_JSON_TEXT))
+    }
+}
+
 pub(crate) struct RawCapture;
 
 impl<'de> Capture<'de> for RawCapture {

@@ -18,6 +18,8 @@ mod json_suite;
 #[cfg(all(feature = "alloc", feature = "heapless"))]
 mod owned;
 mod payload;
+#[cfg(feature = "protocol")]
+mod protocol;
 #[cfg(feature = "serde_json")]
 mod serde;
 #[cfg(all(feature = "postcard", feature = "alloc", feature = "heapless"))]

@@ -3,7 +3,7 @@
 
 use mimc_codec::api::{
     HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
-    TimeWindow, TokenRequest, TopicCreate, TopicJoin, TopicUpdate,
+    TimeWindow, TokenRequest, TopicCreate, TopicJoin, TopicUpdate, TopicUpdateOlder,
 };
 use mimc_codec::{Accounts, ErrorKind, JsonU64, ToJson};
 use proptest::prelude::*;
@@ -60,6 +60,12 @@ fn every_request_fixture_re_encodes_to_its_bytes() {
             .to_json_vec()
             .unwrap()
     });
+    roundtrips("topic-update-older.request.json", |b| {
+        TopicUpdateOlder::from_json(b)
+            .unwrap()
+            .to_json_vec()
+            .unwrap()
+    });
     roundtrips("history-p2p.request.json", |b| {
         HistoryP2p::from_json(b, token_auth())
             .unwrap()
@@ -81,7 +87,7 @@ fn every_request_fixture_is_covered() {
         .map(|(n, _)| n)
         .filter(|n| n.ends_with(".request.json"))
         .collect();
-    assert_eq!(names.len(), 11, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
 }
 
 fn sender() -> PushSender<'static> {
@@ -386,5 +392,43 @@ proptest! {
         let req = HistoryP2t::new(app_id, auth, name.as_str(), app_id, window);
         let body = req.to_json_vec().unwrap();
         prop_assert_eq!(HistoryP2t::from_json(&body, auth).unwrap(), req);
+    }
+}
+
+/// The older manual's topic-update body (`{topicId, ownerUuid, topicName, bulletin}`): read, built, sent
+/// through `TopicUpdate`, and carried compact with pinned bytes.
+#[test]
+fn the_older_topic_update_body_is_read_built_and_sent() {
+    let body = api_fixture("topic-update-older.request.json");
+    let older = TopicUpdateOlder::from_json(&body).unwrap();
+    assert_eq!(older.topic_id, JsonU64::new(TOPIC_ID));
+    assert_eq!(older.owner_uuid, Some(JsonU64::new(27_332_097_396_178_945)));
+    assert_eq!(older.topic_name.unwrap(), "MIMC 开发者（北京）");
+    let built = TopicUpdateOlder::new(JsonU64::new(TOPIC_ID))
+        .with_owner_uuid(JsonU64::new(27_332_097_396_178_945))
+        .with_topic_name("MIMC 开发者（北京）")
+        .with_bulletin(older.bulletin.unwrap().raw());
+    assert_eq!(built, older);
+    // Sent: the request's body is exactly the older body.
+    let req = TopicUpdate::new(APP_ID, TOPIC_ID, token_auth()).with_older_body(older);
+    assert_eq!(req.to_json_vec().unwrap(), minify(&body));
+    assert_eq!(req.older_body(), Some(older));
+    // Missing topicId, wrong types and duplicates are errors with offsets.
+    let e = TopicUpdateOlder::from_json(br#"{"ownerUuid":1}"#).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field(), e.offset()),
+        (ErrorKind::MissingField, Some("topicId"), 14)
+    );
+    let e = TopicUpdateOlder::from_json(br#"{"topicId":1,"bulletin":2}"#).unwrap_err();
+    assert_eq!((e.field(), e.offset()), (Some("bulletin"), 24));
+    let e = TopicUpdateOlder::from_json(br#"{"topicId":1,"topicId":2}"#).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::DuplicateKey, 13));
+    // Compact: round trip, and the bytes are pinned.
+    #[cfg(all(feature = "postcard", feature = "alloc", feature = "heapless"))]
+    {
+        let bytes = mimc_codec::to_postcard_vec(&older).unwrap();
+        let back: TopicUpdateOlder<'_> = mimc_codec::from_postcard(&bytes).unwrap();
+        assert_eq!(back, older);
+        crate::wire::check_pinned("api/topic-update-older.request", &bytes);
     }
 }

@@ -1,0 +1,370 @@
+//! The model table: each plain model is one declaration (`model!`), from which its struct, its JSON
+//! reader, its [`ToJson`](crate::ToJson) writer, its serde JSON shape and its compact form
+//! ([`crate::wire`]) all come.
+//!
+//! A declaration lists the members in the manual's key order, each with its Rust name, its type and its
+//! wire name. How one member type is read, written and shown is the [`Member`] trait (here) and, for the
+//! compact form, `wire::Compact`; the macro only strings the members together, so the generated reader
+//! is the loop a careful hand would write: one pass over the object, each known key read and typed as
+//! it comes, a key given twice an error at that key, unknown keys skipped (validated by the reader),
+//! a missing required member an error at the closing brace.
+//!
+//! Tag-dispatched models (`Envelope`, `Callback`, push targets) keep a hand-written dispatch over the same
+//! member reads.
+
+use crate::error::Result;
+use crate::json::{JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::payload::Payload;
+
+/// How one member type is read from its JSON value, written back and shown to serde's JSON shape.
+pub(crate) trait Member<'a>: Sized {
+    /// The value of an absent member; `None` when the member is required.
+    const ABSENT: Option<Self> = None;
+
+    /// Reads the value of the member `key`, naming `key` in errors.
+    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self>;
+
+    /// Writes `"key":value` (nothing for an absent optional member).
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()>;
+
+    /// Is there a member to write (false only for an absent optional one)?
+    #[cfg(feature = "serde")]
+    fn present(&self) -> bool {
+        true
+    }
+
+    /// Adds the member to a serde struct in the JSON shape.
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error>;
+}
+
+impl<'a> Member<'a> for JsonU64 {
+    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+        JsonU64::from_json(&v).map_err(|e| e.in_field(key))
+    }
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
+        o.u64(key, *self)
+    }
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error> {
+        st.serialize_field(key, self)
+    }
+}
+
+impl<'a> Member<'a> for JsonStr<'a> {
+    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+        v.to_json_str().map_err(|e| e.in_field(key))
+    }
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
+        o.str(key, self)
+    }
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error> {
+        st.serialize_field(key, self)
+    }
+}
+
+/// A secret is data in the JSON shape and in `ToJson` (only `Debug` hides it).
+impl<'a> Member<'a> for crate::api::Secret<'a> {
+    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+        JsonStr::read(v, key).map(Self::from)
+    }
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
+        o.str(key, &self.expose())
+    }
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error> {
+        st.serialize_field(key, &self.expose())
+    }
+}
+
+/// A base64 payload, decoded only when asked; errors name `payload`, the only key payloads come under.
+impl<'a> Member<'a> for Payload<'a> {
+    fn read(v: RawJson<'a>, _: &'static str) -> Result<Self> {
+        Payload::from_json(&v)
+    }
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
+        o.with(key, |s| self.write_json(s))
+    }
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error> {
+        st.serialize_field(key, self)
+    }
+}
+
+impl<'a, T: crate::api::FromData<'a>> Member<'a> for crate::api::List<'a, T>
+where
+    crate::api::List<'a, T>: MemberSerialize,
+{
+    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+        Self::from_raw(v).map_err(|e| e.in_field(key))
+    }
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
+        o.raw(key, &self.raw())
+    }
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error> {
+        st.serialize_field(key, self)
+    }
+}
+
+/// `Serialize` when feature `serde` is on, nothing otherwise: the bound the list member needs.
+#[cfg(feature = "serde")]
+pub(crate) trait MemberSerialize: serde::Serialize {}
+#[cfg(feature = "serde")]
+impl<T: serde::Serialize> MemberSerialize for T {}
+#[cfg(not(feature = "serde"))]
+pub(crate) trait MemberSerialize {}
+#[cfg(not(feature = "serde"))]
+impl<T> MemberSerialize for T {}
+
+impl<'a> Member<'a> for crate::api::UserType<'a> {
+    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+        JsonStr::read(v, key).map(Self::from_json_str)
+    }
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
+        o.str(key, &self.as_json_str())
+    }
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error> {
+        st.serialize_field(key, self)
+    }
+}
+
+/// An optional member: absent is `None`; present, it must be a `T` (`null` is not read as absent).
+impl<'a, T: Member<'a>> Member<'a> for Option<T> {
+    const ABSENT: Option<Self> = Some(None);
+
+    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+        T::read(v, key).map(Some)
+    }
+    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
+        match self {
+            Some(v) => v.write(o, key),
+            None => Ok(()),
+        }
+    }
+    #[cfg(feature = "serde")]
+    fn present(&self) -> bool {
+        self.is_some()
+    }
+    #[cfg(feature = "serde")]
+    fn serialize_field<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        key: &'static str,
+    ) -> core::result::Result<(), S::Error> {
+        match self {
+            Some(v) => v.serialize_field(st, key),
+            None => st.skip_field(key),
+        }
+    }
+}
+
+/// The value of `key` after the object's members were read: as read, the type's absent value, or a
+/// missing-field error at `end` (the closing brace).
+#[inline]
+pub(crate) fn finish<'a, T: Member<'a>>(
+    slot: Option<T>,
+    key: &'static str,
+    end: usize,
+) -> Result<T> {
+    match slot {
+        Some(v) => Ok(v),
+        None => crate::json::required(T::ABSENT, key, end),
+    }
+}
+
+/// Declares a plain model: the struct (pub fields, `#[non_exhaustive]`), an accessor per member, the
+/// JSON reader `read` (the object itself; `$ctx` names it in type errors), [`ToJson`], a [`Member`] impl
+/// (so models nest), serde's JSON shape and the compact form of [`crate::wire`].
+///
+/// ```text
+/// model! {
+///     /// docs
+///     pub struct Member<'a> in "members" {
+///         /// `uuid`: the member's user id.
+///         uuid: JsonU64 = "uuid",
+///         /// `account`.
+///         account: JsonStr<'a> = "account",
+///     }
+/// }
+/// ```
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident<'a> in $ctx:literal {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident: $ty:ty = $key:literal,
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct $name<'a> {
+            $( $(#[$fmeta])* pub $field: $ty, )+
+        }
+
+        impl<'a> $name<'a> {
+            $(
+                $(#[$fmeta])*
+                pub const fn $field(&self) -> $ty {
+                    self.$field
+                }
+            )+
+
+            /// Reads the model from its JSON object value.
+            #[allow(dead_code)] // not every model is read from a value (request bodies are documents)
+            fn read(data: $crate::json::RawJson<'a>) -> $crate::error::Result<Self> {
+                Self::read_members(data.object().map_err(|e| e.in_field($ctx))?)
+            }
+
+            /// Reads the model from the members of its object, in one pass (see `model.rs`).
+            fn read_members(mut obj: $crate::json::ObjectIter<'a>) -> $crate::error::Result<Self> {
+                $( let mut $field: Option<$ty> = None; )+
+                let mut scratch = [0u8; 64];
+                while let Some((k, v)) = obj.next_member()? {
+                    match k.as_key(&mut scratch) {
+                        $(
+                            Some($key) => {
+                                let value = <$ty as $crate::model::Member<'a>>::read(v, $key)?;
+                                $crate::json::set_once(&mut $field, value, &k, $key)?;
+                            }
+                        )+
+                        _ => {}
+                    }
+                }
+                let end = obj.offset().saturating_sub(1);
+                Ok($name {
+                    $( $field: $crate::model::finish($field, $key, end)?, )+
+                })
+            }
+        }
+
+        /// The JSON object, members in the manual's order, optional members only when present, ids in
+        /// the representation they came in.
+        impl<'a> $crate::json::ToJson for $name<'a> {
+            fn write_json<S: $crate::json::Sink + ?Sized>(
+                &self,
+                sink: &mut S,
+            ) -> $crate::error::Result<()> {
+                let mut o = $crate::json::ObjectWriter::begin(sink)?;
+                $( $crate::model::Member::write(&self.$field, &mut o, $key)?; )+
+                o.end()
+            }
+        }
+
+        impl<'a> $crate::model::Member<'a> for $name<'a> {
+            fn read(v: $crate::json::RawJson<'a>, key: &'static str) -> $crate::error::Result<Self> {
+                Self::read(v).map_err(|e| e.in_field(key))
+            }
+            fn write<S: $crate::json::Sink + ?Sized>(
+                &self,
+                o: &mut $crate::json::ObjectWriter<'_, S>,
+                key: &str,
+            ) -> $crate::error::Result<()> {
+                o.with(key, |s| $crate::json::ToJson::write_json(self, s))
+            }
+            #[cfg(feature = "serde")]
+            fn serialize_field<S: serde::ser::SerializeStruct>(
+                &self,
+                st: &mut S,
+                key: &'static str,
+            ) -> core::result::Result<(), S::Error> {
+                st.serialize_field(key, self)
+            }
+        }
+
+        /// JSON shape (human-readable formats): the object [`ToJson`](crate::ToJson) writes, member by
+        /// member. Compact formats: the tuple of [`crate::wire`].
+        #[cfg(feature = "serde")]
+        impl<'a> serde::Serialize for $name<'a> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct as _;
+                if !s.is_human_readable() {
+                    return $crate::wire::model_serialize!(self, s, $($field: $ty),+);
+                }
+                let len = 0usize $( + usize::from($crate::model::Member::present(&self.$field)) )+;
+                let mut st = s.serialize_struct(stringify!($name), len)?;
+                $( $crate::model::Member::serialize_field(&self.$field, &mut st, $key)?; )+
+                st.end()
+            }
+        }
+
+        /// From serde_json's raw text through the model's own reader (feature `serde_json`), from the
+        /// compact tuple of [`crate::wire`] otherwise; other human-readable formats are refused.
+        #[cfg(feature = "serde")]
+        impl<'de: 'a, 'a> serde::Deserialize<'de> for $name<'a> {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+                if d.is_human_readable() {
+                    $crate::serde_impl::from_json_text(d, $name::read)
+                } else {
+                    $crate::wire::compact_de::<$name<'de>, D>(d)
+                }
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'a> $crate::wire::CompactModel<'a> for $name<'a> {
+            const FIELDS: usize = $crate::wire::model_fields!($($ty),+);
+            fn read<A: serde::de::SeqAccess<'a>>(
+                seq: &mut A,
+                input: Option<&'a [u8]>,
+            ) -> core::result::Result<$crate::error::Result<Self>, A::Error> {
+                $crate::wire::model_deserialize!(seq, input, $name, $($field: $ty = $key),+)
+            }
+        }
+
+        /// A nested model travels as its own tuple.
+        #[cfg(feature = "serde")]
+        impl<'a> $crate::wire::CompactMember<'a> for $name<'a> {
+            fn put<T: serde::ser::SerializeTuple>(
+                &self,
+                t: &mut T,
+            ) -> core::result::Result<(), T::Error> {
+                t.serialize_element(self)
+            }
+            fn take<A: serde::de::SeqAccess<'a>>(
+                seq: &mut A,
+                i: usize,
+                _: bool,
+                input: Option<&'a [u8]>,
+                _: &'static str,
+            ) -> core::result::Result<$crate::error::Result<Self>, A::Error> {
+                seq.next_element_seed($crate::wire::ModelSeed::<Self>::new(input))?
+                    .ok_or_else(|| serde::de::Error::invalid_length(i, &"the model's fields"))
+            }
+        }
+    };
+}
+pub(crate) use model;
