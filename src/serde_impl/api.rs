@@ -89,7 +89,7 @@ impl<'a, T: FromData<'a> + Serialize> Serialize for List<'a, T> {
 impl<'de: 'a, 'a, T: FromData<'a>> Deserialize<'de> for List<'a, T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
         let raw = if d.is_human_readable() {
-            capture(d, super::RawCapture)?
+            capture(d, RawJson::parse)?
         } else {
             RawJson::parse(d.deserialize_str(BorrowedStr("a JSON array"))?).map_err(de_error)?
         };
