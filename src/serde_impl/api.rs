@@ -177,9 +177,9 @@ impl<'de> Visitor<'de> for UserTypeVisitor {
 // Requests
 
 /// `Serialize` for a request: its JSON body as [`ToJson`] writes it, carried as a [`RawJson`] (so
-/// serde_json gets exactly those bytes, other human-readable formats its structure, compact formats its
-/// text); unit for a call without a body. Needs `alloc` for the body's buffer. (Requests are built in
-/// code and sent; there is no `Deserialize` for them, as there is no reader for request bodies.)
+/// serde_json gets exactly those bytes, compact formats its text; other human-readable formats only
+/// what `RawJson` gives them); unit for a call without a body. Needs `alloc` for the body's buffer.
+/// (Requests are built in code and sent; they have no `Deserialize`.)
 macro_rules! request_ser {
     ($($ty:ident),+ $(,)?) => {$(
         impl Serialize for crate::api::$ty<'_> {
