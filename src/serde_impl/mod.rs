@@ -324,3 +324,28 @@ mod tests {
         assert_eq!(err.0, RAW_TOKEN);
     }
 }
+
+/// Without feature `serde_json`, reading from a human-readable format (serde_json itself included) is
+/// refused by name; the JSON shape still serializes, verbatim JSON does not.
+#[cfg(all(test, feature = "alloc", not(feature = "serde_json")))]
+mod without_serde_json {
+    use crate::{Envelope, JsonU64, RawJson, ToJson};
+    use alloc::string::ToString;
+
+    #[test]
+    fn human_readable_reading_needs_the_feature() {
+        let json = br#"{"version":0,"msgId":"a","msgType":"TEXT","timestamp":"1","payload":"x"}"#;
+        let err = serde_json::from_slice::<Envelope<'_>>(json).unwrap_err();
+        assert!(err.to_string().contains("feature `serde_json`"), "{err}");
+        let err = serde_json::from_str::<JsonU64>("7").unwrap_err();
+        assert!(err.to_string().contains("feature `serde_json`"), "{err}");
+        let env = Envelope::from_json(json).unwrap();
+        assert_eq!(
+            serde_json::to_vec(&env).unwrap(),
+            env.to_json_vec().unwrap()
+        );
+        let raw = RawJson::parse("[1]").unwrap();
+        let err = serde_json::to_string(&raw).unwrap_err();
+        assert!(err.to_string().contains("feature `serde_json`"), "{err}");
+    }
+}
