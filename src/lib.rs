@@ -32,11 +32,13 @@
 //! - `alloc`: `Vec`/`String` outputs (`to_json_vec`), `JsonStr::to_cow`, owned copies of models
 //!   ([`owned::Owned`], `into_owned`).
 //! - `std` (default): implies `alloc`.
-//! - `serde`: `Serialize`/`Deserialize` for every model: the JSON shape for human-readable formats, the
-//!   compact shape otherwise. Works without an allocator where the format does.
-//! - `serde_json` (implies `serde` and `alloc`): makes the serde impls byte-exact with serde_json: raw
-//!   payloads travel as serde_json raw values, escaped strings are borrowed, and `serde_json::from_slice`
-//!   accepts exactly what `from_json` accepts.
+//! - `serde`: `Serialize`/`Deserialize` for every model: the compact shape for compact formats
+//!   (postcard, [`wire`]), the JSON shape for serde_json. Works without an allocator where the format
+//!   does. `Deserialize` from a human-readable format needs `serde_json` and is refused for every other
+//!   one (YAML, TOML, ...), with an error naming what to use.
+//! - `serde_json` (implies `serde` and `alloc`): values are read from serde_json's raw text of them by
+//!   the crate's own reader, so `serde_json::from_slice` accepts exactly what `from_json` accepts
+//!   (escaped strings stay borrowed) and `serde_json::to_vec` writes exactly our writer's bytes.
 //! - `postcard` (implies `serde`): the compact binary form, [`wire`]: `to_postcard_slice`, `from_postcard`,
 //!   `to_postcard_vec` (with `alloc`). No allocator needed.
 //! - `heapless`: fixed-capacity owned copies ([`owned::Fixed`]) and `ToJson::to_json_heapless`, no allocator.

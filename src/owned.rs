@@ -478,55 +478,25 @@ mod serde_owned {
         }
     }
 
-    /// Deserializes the borrowed model, then copies it: usable as `DeserializeOwned` with any input the
-    /// borrowed model accepts. With feature `serde_json` the value's JSON text is taken even when serde_json
-    /// can only lend it briefly (`from_reader`, escaped strings), and read with the model's own reader.
+    /// Deserializes the borrowed model, then copies it: usable as `DeserializeOwned`. With feature
+    /// `serde_json`, a human-readable format must be serde_json: the value's text is taken as a
+    /// `serde_json::value::RawValue` (so also from `from_reader` and from a `serde_json::Value`, where
+    /// nothing can be borrowed) and read with the model's own reader. Compact formats read the borrowed
+    /// model's compact form; other human-readable formats are refused.
     impl<'de, T: Ownable> Deserialize<'de> for Owned<T>
     where
         T::View<'de>: Deserialize<'de>,
     {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            use serde::de::Error as _;
             #[cfg(feature = "serde_json")]
             if d.is_human_readable() {
-                return d.deserialize_newtype_struct(
-                    crate::serde_impl::RAW_TOKEN,
-                    OwnedVisitor::<T>(core::marker::PhantomData),
-                );
+                let raw = alloc::boxed::Box::<serde_json::value::RawValue>::deserialize(d)?;
+                let v = T::from_json_text(raw.get().as_bytes()).map_err(D::Error::custom)?;
+                return Owned::new(&v).map_err(D::Error::custom);
             }
             let v = <T::View<'de> as Deserialize<'de>>::deserialize(d)?;
-            Owned::new(&v).map_err(serde::de::Error::custom)
-        }
-    }
-
-    #[cfg(feature = "serde_json")]
-    struct OwnedVisitor<T>(core::marker::PhantomData<fn() -> T>);
-
-    #[cfg(feature = "serde_json")]
-    impl<'de, T: Ownable> serde::de::Visitor<'de> for OwnedVisitor<T>
-    where
-        T::View<'de>: Deserialize<'de>,
-    {
-        type Value = Owned<T>;
-
-        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("a MIMC model")
-        }
-
-        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Owned<T>, D::Error> {
-            let v = <T::View<'de> as Deserialize<'de>>::deserialize(d)?;
-            Owned::new(&v).map_err(serde::de::Error::custom)
-        }
-
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Owned<T>, A::Error> {
-            use crate::serde_impl::{FirstKey, Peeked};
-            use serde::de::Error as _;
-            if !matches!(map.next_key_seed(FirstKey)?, Some(Peeked::Token)) {
-                return Err(A::Error::custom("expected serde_json's raw value"));
-            }
-            // Borrowed, transient or owned: copied once here, then once more into the copy.
-            let text: alloc::string::String = map.next_value()?;
-            let v = T::from_json_text(text.as_bytes()).map_err(A::Error::custom)?;
-            Owned::new(&v).map_err(A::Error::custom)
+            Owned::new(&v).map_err(D::Error::custom)
         }
     }
 }

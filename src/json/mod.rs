@@ -25,8 +25,6 @@ mod str;
 mod strs;
 mod write;
 
-#[cfg(feature = "serde")]
-pub use crate::serde_impl::Structured;
 pub use number::JsonU64;
 #[allow(unused_imports)]
 pub(crate) use number::parse_u64;

@@ -89,7 +89,7 @@ impl<'a, T: FromData<'a> + Serialize> Serialize for List<'a, T> {
 impl<'de: 'a, 'a, T: FromData<'a>> Deserialize<'de> for List<'a, T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
         let raw = if d.is_human_readable() {
-            capture(d, super::RawCapture)?
+            capture(d, RawJson::parse)?
         } else {
             RawJson::parse(d.deserialize_str(BorrowedStr("a JSON array"))?).map_err(de_error)?
         };
@@ -177,9 +177,9 @@ impl<'de> Visitor<'de> for UserTypeVisitor {
 // Requests
 
 /// `Serialize` for a request: its JSON body as [`ToJson`] writes it, carried as a [`RawJson`] (so
-/// serde_json gets exactly those bytes, other human-readable formats its structure, compact formats its
-/// text); unit for a call without a body. Needs `alloc` for the body's buffer. (Requests are built in
-/// code and sent; there is no `Deserialize` for them, as there is no reader for request bodies.)
+/// serde_json gets exactly those bytes, compact formats its text; other human-readable formats only
+/// what `RawJson` gives them); unit for a call without a body. Needs `alloc` for the body's buffer.
+/// (Requests are built in code and sent; they have no `Deserialize`.)
 macro_rules! request_ser {
     ($($ty:ident),+ $(,)?) => {$(
         impl Serialize for crate::api::$ty<'_> {

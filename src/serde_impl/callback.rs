@@ -1,8 +1,8 @@
 //! serde for webhook callbacks and their pieces ([`Payload`], [`Accounts`], [`CallbackKind`]).
 //!
 //! JSON shape: what [`ToJson`](crate::ToJson) writes (serialize) and what `Callback::from_json` reads
-//! (deserialize, through serde_json's raw text; other human-readable formats cannot carry the lazily read
-//! member list and are refused). Compact shape: see [`crate::wire`]; payloads travel as raw bytes.
+//! (deserialize, through serde_json's raw text; other human-readable formats are refused). Compact shape:
+//! see [`crate::wire`]; payloads travel as raw bytes.
 
 use core::fmt;
 
@@ -11,14 +11,11 @@ use serde::de::{self, Deserialize, Deserializer, EnumAccess, SeqAccess, VariantA
 use serde::ser::{Serialize, SerializeSeq, SerializeStruct, SerializeTuple, Serializer};
 
 use super::envelope::offset_in;
-use super::{BorrowedStr, Capture, NOT_BORROWED, capture, de_error};
+use super::{BorrowedStr, NOT_BORROWED, capture, de_error};
 use crate::callback::{Accounts, Callback, CallbackKind, P2pMsg, P2tMsg};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson, Sink, ToJson};
 use crate::payload::Payload;
-
-/// Refusal for human-readable formats other than serde_json.
-const NEEDS_JSON_TEXT: &str = "this model keeps lists as JSON text: read it from serde_json (feature `serde_json`) or from the compact form";
 
 // ---------------------------------------------------------------------------------------------------
 // Payload
@@ -76,28 +73,10 @@ impl Serialize for Payload<'_> {
 impl<'de: 'a, 'a> Deserialize<'de> for Payload<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
-            capture(d, PayloadCapture)
+            capture(d, |text| Payload::from_json(&RawJson::parse(text)?))
         } else {
             d.deserialize_bytes(BorrowedBytes).map(Payload::from_bytes)
         }
-    }
-}
-
-struct PayloadCapture;
-
-impl<'de> Capture<'de> for PayloadCapture {
-    type Value = Payload<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a base64 string")
-    }
-    fn raw<E: de::Error>(self, text: &'de str) -> Result<Payload<'de>, E> {
-        RawJson::parse(text)
-            .and_then(|v| Payload::from_json(&v))
-            .map_err(de_error)
-    }
-    fn structural<D: Deserializer<'de>>(self, d: D) -> Result<Payload<'de>, D::Error> {
-        d.deserialize_str(BorrowedStr("a base64 string"))
-            .map(|s| Payload::from_json_str(JsonStr::new(s)))
     }
 }
 
@@ -161,7 +140,7 @@ impl Serialize for Accounts<'_> {
 impl<'de: 'a, 'a> Deserialize<'de> for Accounts<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
-            capture(d, AccountsCapture)
+            capture(d, |text| accounts_from_text(text, None))
         } else {
             let text = d.deserialize_str(BorrowedStr("a JSON array of strings"))?;
             accounts_from_text(text, None).map_err(de_error)
@@ -173,21 +152,6 @@ fn accounts_from_text<'a>(text: &'a str, input: Option<&'a [u8]>) -> Result<Acco
     RawJson::parse(text)
         .and_then(|v| Accounts::from_json(&v))
         .map_err(|e| e.shifted(offset_in(input, text)).in_field("toAccounts"))
-}
-
-struct AccountsCapture;
-
-impl<'de> Capture<'de> for AccountsCapture {
-    type Value = Accounts<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of strings")
-    }
-    fn raw<E: de::Error>(self, text: &'de str) -> Result<Accounts<'de>, E> {
-        accounts_from_text(text, None).map_err(de_error)
-    }
-    fn structural<D: Deserializer<'de>>(self, _: D) -> Result<Accounts<'de>, D::Error> {
-        Err(de::Error::custom(NEEDS_JSON_TEXT))
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -321,27 +285,12 @@ fn json_shape<S: Serializer>(cb: &Callback<'_>, s: S) -> Result<S::Ok, S::Error>
 impl<'de: 'a, 'a> Deserialize<'de> for Callback<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
-            capture(d, CallbackCapture)
+            capture(d, |text| Callback::from_json(text.as_bytes()))
         } else {
             let wire = WireCallback::deserialize(d)?;
             wire.into_callback(None, &DecodeOptions::new())
                 .map_err(de_error)
         }
-    }
-}
-
-struct CallbackCapture;
-
-impl<'de> Capture<'de> for CallbackCapture {
-    type Value = Callback<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a MIMC webhook callback")
-    }
-    fn raw<E: de::Error>(self, text: &'de str) -> Result<Callback<'de>, E> {
-        Callback::from_json(text.as_bytes()).map_err(de_error)
-    }
-    fn structural<D: Deserializer<'de>>(self, _: D) -> Result<Callback<'de>, D::Error> {
-        Err(de::Error::custom(NEEDS_JSON_TEXT))
     }
 }
 

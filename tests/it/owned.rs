@@ -245,3 +245,28 @@ fn builders_never_make_a_value_that_reads_back_as_another() {
     assert_eq!(Envelope::from_json_with_kind(&json, "TEXT").unwrap(), env);
     assert_eq!(env.into_owned().unwrap().get(), env);
 }
+
+/// `Deserialize` for owned models: serde_json's text of the value, from any serde_json input (a reader, a
+/// `Value`), read by the model's own reader; other human-readable formats are refused.
+#[cfg(feature = "serde_json")]
+#[test]
+fn owned_models_deserialize_from_any_serde_json_input_only() {
+    use mimc_codec::owned::{OwnedCallback, OwnedResponse};
+    use serde::Deserialize;
+    use serde::de::value::{Error, MapDeserializer};
+    let json = crate::fixture("envelope/text_recall.json");
+    let want = Envelope::from_json(&json).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let from_value: OwnedEnvelope = serde_json::from_value(value).unwrap();
+    assert_eq!(from_value.get(), want);
+    let from_reader: OwnedEnvelope = serde_json::from_reader(&json[..]).unwrap();
+    assert_eq!(from_reader.get(), want);
+    let pairs = || MapDeserializer::<_, Error>::new([("version", "0"), ("msgId", "a")].into_iter());
+    for err in [
+        OwnedEnvelope::deserialize(pairs()).unwrap_err(),
+        OwnedCallback::deserialize(pairs()).unwrap_err(),
+        OwnedResponse::deserialize(pairs()).unwrap_err(),
+    ] {
+        assert!(err.to_string().contains("raw value"), "{err}");
+    }
+}

@@ -134,61 +134,90 @@ fn json_u64_keeps_its_representation_and_is_exact() {
 }
 
 #[test]
-fn raw_json_is_byte_exact_and_structured_on_request() {
+fn raw_json_is_byte_exact() {
     let text = r#"{"lat":1.5e3,"x":-0,"y":4.00435E1,"s":"a\/b","n":[null,true,{}]}"#;
     let raw: RawJson<'_> = serde_json::from_str(text).unwrap();
     assert_eq!(raw.as_str(), text);
     assert_eq!(raw.kind(), ValueKind::Object);
     assert_eq!(serde_json::to_string(&raw).unwrap(), text);
-    // Structurally: the same value, numbers normalized.
-    let v = serde_json::to_value(raw.structured()).unwrap();
-    assert_eq!(v, serde_json::from_str::<serde_json::Value>(text).unwrap());
+    // Inside other serde values too: written as serde_json's raw value, not as a struct.
+    let pair = (raw, JsonU64::new(7));
+    assert_eq!(
+        serde_json::to_string(&pair).unwrap(),
+        format!(r#"[{text},"7"]"#)
+    );
     // Invalid JSON by our rules (a lone surrogate serde_json skips over) is rejected.
     assert!(serde_json::from_str::<RawJson<'_>>(r#"["\ud800"]"#).is_err());
 }
 
-/// The stack `structured_fits_a_small_stack_at_the_default_depth_limit` gives its thread: 64 KiB in
-/// optimized builds. Unoptimized code (what `cargo test` builds) keeps every temporary in its own
-/// stack slot: serde_json's generic `serialize_element` alone, instantiated for a trivial one-element
-/// type, needs about 560 bytes per level there, 72 KB for 128 levels, so no 64 KiB test can pass in a
-/// debug build whatever this crate does. Such builds get 256 KiB: the structured walk needed 450 KB for
-/// 128 levels in debug before it was slimmed (3 360 bytes per level), about 140 KB since (880).
-const SMALL_STACK: usize = if cfg!(debug_assertions) {
-    256 * 1024
-} else {
-    64 * 1024
-};
-
+/// Human-readable formats that are not serde_json (here serde's own value deserializers, which lend
+/// their strings) get an error naming what to use, for every `Deserialize`; none is read structurally.
 #[test]
-fn structured_fits_a_small_stack_at_the_default_depth_limit() {
-    let depth = mimc_codec::json::DEFAULT_MAX_DEPTH;
-    let arrays = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
-    let objects = format!(
-        "{}\"a\\u0000\"{}",
-        r#"{"k":"#.repeat(depth),
-        "}".repeat(depth)
-    );
-    let mixed = format!(
-        "{}{}",
-        r#"{"k":[1.5,"#.repeat(depth / 2),
-        "]}".repeat(depth / 2)
-    )
-    .replacen(",]", "]", 1);
-    for text in [arrays, objects, mixed] {
-        let raw = RawJson::parse(&text).unwrap();
-        // One level deeper is refused by the decoder's limit: these are the deepest values it lets in.
-        assert!(RawJson::parse(&format!("[{text}]")).is_err());
-        let out = std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .stack_size(SMALL_STACK)
-                .spawn_scoped(scope, || serde_json::to_string(&raw.structured()))
-                .unwrap()
-                .join()
-                .expect("the serializing thread finished")
-        });
-        // Compact text whose numbers serde_json writes the same way: the output is the input.
-        assert_eq!(out.unwrap(), text);
+fn other_human_readable_formats_are_refused_by_name() {
+    use ::serde::Deserialize;
+    use ::serde::de::value::{BorrowedStrDeserializer, Error, MapDeserializer, U64Deserializer};
+    use mimc_codec::api::TokenData;
+    fn says_what_to_use<T: std::fmt::Debug>(what: &str, r: Result<T, Error>) {
+        let err = r.expect_err(what).to_string();
+        assert!(
+            err.contains("serde_json (feature `serde_json`) or the compact form"),
+            "{what}: {err}"
+        );
     }
+    let envelope = || {
+        MapDeserializer::<_, Error>::new(
+            [
+                ("version", "0"),
+                ("msgId", "a"),
+                ("msgType", "TEXT"),
+                ("timestamp", "1"),
+                ("payload", "x"),
+            ]
+            .into_iter(),
+        )
+    };
+    says_what_to_use("Envelope", Envelope::deserialize(envelope()));
+    says_what_to_use(
+        "EnvelopeSeed",
+        EnvelopeSeed::with_kind("TEXT").deserialize(envelope()),
+    );
+    says_what_to_use("Callback", Callback::deserialize(envelope()));
+    says_what_to_use("Response", Response::deserialize(envelope()));
+    says_what_to_use("TokenData", TokenData::deserialize(envelope()));
+    let text = || BorrowedStrDeserializer::<Error>::new("TEXT");
+    says_what_to_use("JsonStr", JsonStr::deserialize(text()));
+    says_what_to_use("Kind", Kind::deserialize(text()));
+    says_what_to_use("FileKind", FileKind::deserialize(text()));
+    says_what_to_use("CallbackKind", CallbackKind::deserialize(text()));
+    says_what_to_use("Payload", Payload::deserialize(text()));
+    says_what_to_use("RawJson", RawJson::deserialize(text()));
+    says_what_to_use(
+        "JsonU64",
+        JsonU64::deserialize(U64Deserializer::<Error>::new(7)),
+    );
+    // Strings are what MapDeserializer lends here; the refusal does not depend on what it lends.
+    says_what_to_use(
+        "Accounts",
+        Accounts::deserialize(BorrowedStrDeserializer::<Error>::new("[]")),
+    );
+}
+
+/// serde_json without borrowable text (a `Value`, a reader): borrowed models are refused with a pointer
+/// to the owned ones, which read it.
+#[test]
+fn serde_json_values_need_owned_models() {
+    use ::serde::Deserialize;
+    let b = fixture("envelope/text.json");
+    let value: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    let err = Envelope::deserialize(value.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("borrowed from the input") && err.contains("Owned"),
+        "{err}"
+    );
+    let owned: OwnedEnvelope = serde_json::from_value(value).unwrap();
+    assert_eq!(owned.get(), Envelope::from_json(&b).unwrap());
 }
 
 #[test]
