@@ -73,7 +73,8 @@
 //! `str`), id, name, timestamp, `LastMessage` · `LastMessage` = flags (fromUuid, sequence), fromUuid,
 //! fromAccount, payload bytes, `option<sequence>` · `TopicUpdateBody` = `option<ownerAccount>`,
 //! `option<topicName>`, `option<bulletin>` · `TopicUpdateOlder` = flags (topicId, ownerUuid), topicId,
-//! `option<ownerUuid>`, `option<topicName>`, `option<bulletin>` · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
+//! `option<ownerUuid>`, `option<topicName>`, `option<bulletin>` · `TokenRequest` = flags (appId),
+//! appId, appKey, appSecret, appAccount · `List<T>` (`TopicList`, `Contacts`) = its JSON text.
 //!
 //! Strings are the unescaped text. Decoding checks what JSON decoding guarantees: UTF-8, custom payloads
 //! that are valid JSON, and kinds as JSON decoding would classify them (no `FileKind` other `"PIC"`, no custom
@@ -189,6 +190,7 @@ compact_api!(
     LastMessage,
     TopicUpdateBody,
     TopicUpdateOlder,
+    TokenRequest,
 );
 
 impl<T> sealed::Sealed for crate::api::List<'_, T> {}

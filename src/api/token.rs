@@ -1,41 +1,45 @@
 //! The token service: `POST /api/account/token`.
 
 use crate::error::Result;
-use crate::json::{self, JsonStr, JsonU64, ObjectWriter, Sink, ToJson};
+use crate::json::{JsonStr, JsonU64, Sink};
 
-use super::reply::{end_of, str_field, u64_field};
 use super::{ApiRequest, Auth, Headers, Method, Secret, typed_reply};
 use crate::error::Error;
 use crate::model::model;
 use crate::payload::Payload;
 
-/// Asks the token service for a user's token (call `token`): `POST /api/account/token` with
-/// `{appId, appKey, appSecret, appAccount}`. The credentials travel in the body; no auth headers.
-///
-/// `appId` is written as a string unless given as [`JsonU64::number`] (Go, Android and iOS send a number,
-/// C++, C#, WebJS and Flutter a string; the server accepts both).
-///
-/// The body carries `appKey` and `appSecret` in clear (the API wants them there): `Debug` of this value
-/// redacts them, the encoded body (`to_json_vec`, the body of `to_http_request`, whose `Debug` prints
-/// it) does not. Do not log the body or the whole `http::Request`.
-///
-/// ```
-/// use mimc_codec::api::{ApiRequest, TokenRequest};
-/// use mimc_codec::{JsonU64, ToJson};
-/// let req = TokenRequest::new(JsonU64::number(2882303761517669588), "5966086406018",
-///     "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
-/// assert_eq!(req.path()?, "/api/account/token");
-/// assert_eq!(req.to_json_string()?, r#"{"appId":2882303761517669588,"appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A==","appAccount":"user_lei"}"#);
-/// assert!(!format!("{req:?}").contains("gTO8Jb0w"));
-/// # Ok::<(), mimc_codec::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::struct_field_names)] // the wire names all start with `app`
-pub struct TokenRequest<'a> {
-    app_id: JsonU64,
-    app_key: Secret<'a>,
-    app_secret: Secret<'a>,
-    app_account: JsonStr<'a>,
+model! {
+    /// Asks the token service for a user's token (call `token`): `POST /api/account/token` with
+    /// `{appId, appKey, appSecret, appAccount}`. The credentials travel in the body; no auth headers.
+    ///
+    /// `appId` is written as a string unless given as [`JsonU64::number`] (Go, Android and iOS send a number,
+    /// C++, C#, WebJS and Flutter a string; the server accepts both).
+    ///
+    /// The body carries `appKey` and `appSecret` in clear (the API wants them there): `Debug` of this value
+    /// redacts them, the encoded body (`to_json_vec`, the body of `to_http_request`, whose `Debug` prints
+    /// it) does not. Do not log the body or the whole `http::Request`.
+    ///
+    /// ```
+    /// use mimc_codec::api::{ApiRequest, TokenRequest};
+    /// use mimc_codec::{JsonU64, ToJson};
+    /// let req = TokenRequest::new(JsonU64::number(2882303761517669588), "5966086406018",
+    ///     "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
+    /// assert_eq!(req.path()?, "/api/account/token");
+    /// assert_eq!(req.to_json_string()?, r#"{"appId":2882303761517669588,"appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A==","appAccount":"user_lei"}"#);
+    /// assert!(!format!("{req:?}").contains("gTO8Jb0w"));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    #[allow(clippy::struct_field_names)] // the wire names all start with `app`
+    pub struct TokenRequest<'a> in "body" {
+        /// `appId`.
+        app_id: JsonU64 = "appId",
+        /// `appKey`.
+        app_key: Secret<'a> = "appKey",
+        /// `appSecret`.
+        app_secret: Secret<'a> = "appSecret",
+        /// `appAccount`: the account the token is for.
+        app_account: JsonStr<'a> = "appAccount",
+    }
 }
 
 impl<'a> TokenRequest<'a> {
@@ -66,68 +70,9 @@ impl<'a> TokenRequest<'a> {
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn from_json(body: &'a [u8]) -> Result<Self> {
-        let mut obj = super::body_object(body)?;
-        let (mut app_id, mut app_key, mut app_secret, mut app_account) = (None, None, None, None);
-        let mut scratch = [0u8; 64];
-        while let Some((k, v)) = obj.next_member()? {
-            match k.as_key(&mut scratch) {
-                Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
-                Some("appKey") => {
-                    let s = Secret::from(str_field(&v, "appKey")?);
-                    json::set_once(&mut app_key, s, &k, "appKey")?;
-                }
-                Some("appSecret") => {
-                    let s = Secret::from(str_field(&v, "appSecret")?);
-                    json::set_once(&mut app_secret, s, &k, "appSecret")?;
-                }
-                Some("appAccount") => {
-                    let s = str_field(&v, "appAccount")?;
-                    json::set_once(&mut app_account, s, &k, "appAccount")?;
-                }
-                _ => {}
-            }
-        }
-        let end = end_of(&obj);
-        Ok(TokenRequest {
-            app_id: json::required(app_id, "appId", end)?,
-            app_key: json::required(app_key, "appKey", end)?,
-            app_secret: json::required(app_secret, "appSecret", end)?,
-            app_account: json::required(app_account, "appAccount", end)?,
-        })
-    }
-
-    /// `appId`.
-    pub const fn app_id(&self) -> JsonU64 {
-        self.app_id
-    }
-
-    /// `appKey`.
-    pub const fn app_key(&self) -> Secret<'a> {
-        self.app_key
-    }
-
-    /// `appSecret`.
-    pub const fn app_secret(&self) -> Secret<'a> {
-        self.app_secret
-    }
-
-    /// `appAccount`: the account the token is for.
-    pub const fn app_account(&self) -> JsonStr<'a> {
-        self.app_account
+        Self::read_members(super::body_object(body)?)
     }
 }
-
-impl ToJson for TokenRequest<'_> {
-    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        let mut o = ObjectWriter::begin(sink)?;
-        o.u64("appId", self.app_id)?;
-        o.str("appKey", &self.app_key.expose())?;
-        o.str("appSecret", &self.app_secret.expose())?;
-        o.str("appAccount", &self.app_account)?;
-        o.end()
-    }
-}
-
 impl ApiRequest for TokenRequest<'_> {
     type Reply<'r> = TokenData<'r>;
     const CALL: &'static str = "token";

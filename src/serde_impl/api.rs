@@ -206,7 +206,6 @@ macro_rules! request_ser {
 }
 
 request_ser!(
-    TokenRequest,
     PushP2p,
     PushP2pMore,
     PushP2t,
