@@ -826,7 +826,36 @@ impl<'a> Callback<'a> {
             return Err(Error::new(ErrorKind::MissingField, end).in_field("payload"));
         };
         let bytes = payload.decode_into_with(buf, opts)?;
-        Ok(Message::from_bytes_with(bytes, opts))
+        Ok(Message::classify(bytes, None, opts))
+    }
+
+    /// As [`decode_message`](Self::decode_message), for envelopes that travel without a kind key: the
+    /// Android, iOS and WebJS demos put the kind in MIMC's bizType, which callbacks do not carry, so the
+    /// caller supplies it (from its own mapping of senders or conversations, say). `kind` is used only
+    /// when the JSON has no kind key; a kind key in the JSON wins.
+    ///
+    /// ```
+    /// use mimc_codec::{Callback, Message};
+    /// // The Android demo's TEXT: no msgType key; the payload is base64 of that JSON.
+    /// let cb = Callback::from_json(br#"{"msgType":"NORMAL_MSG","fromAppId":"1","fromAccount":"a",
+    ///     "toAppId":"1","toAccount":"b","timestamp":"1","payload":
+    ///     "eyJ2ZXJzaW9uIjowLCJtc2dJZCI6IngiLCJ0aW1lc3RhbXAiOjEsInBheWxvYWQiOiJhR2s9In0="}"#)?;
+    /// let mut buf = [0u8; 128];
+    /// assert!(matches!(cb.decode_message(&mut buf)?, Message::Raw(_)));
+    /// let Message::Envelope(env) = cb.decode_message_with_kind(&mut buf, "TEXT")? else { panic!() };
+    /// assert_eq!(env.kind(), mimc_codec::Kind::Text);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn decode_message_with_kind<'b>(
+        &self,
+        buf: &'b mut [u8],
+        kind: &'b str,
+    ) -> Result<Message<'b>> {
+        let Some(payload) = self.payload() else {
+            return self.decode_message(buf);
+        };
+        let bytes = payload.decode_into(buf)?;
+        Ok(Message::classify(bytes, Some(kind), &DecodeOptions::new()))
     }
 }
 
@@ -926,12 +955,17 @@ impl<'b> Message<'b> {
 
     /// As [`from_bytes`](Self::from_bytes), with explicit limits for the envelope (depth).
     pub fn from_bytes_with(bytes: &'b [u8], opts: &DecodeOptions) -> Self {
+        Self::classify(bytes, None, opts)
+    }
+
+    /// An envelope (with `kind` when the JSON has no kind key) or the raw bytes.
+    fn classify(bytes: &'b [u8], kind: Option<&'b str>, opts: &DecodeOptions) -> Self {
         // Only a JSON object can be an envelope: skip the attempt for everything else.
         let first = bytes
             .iter()
             .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
         if first == Some(&b'{') {
-            if let Ok(env) = Envelope::from_json_with(bytes, None, opts) {
+            if let Ok(env) = Envelope::from_json_with(bytes, kind, opts) {
                 return Message::Envelope(env);
             }
         }

@@ -657,11 +657,12 @@ mod postcard_io {
     /// use mimc_codec::{Callback, DecodeOptions, ErrorKind, wire};
     /// let payload = vec![7u8; 20 * 1024];
     /// let cb = Callback::normal_msg(1, "a", 2, "b", &payload, 3);
-    /// let bytes = wire::to_postcard_vec(&cb)?;
-    /// let err = wire::from_postcard::<Callback>(&bytes).unwrap_err();
+    /// let mut buf = vec![0u8; 21 * 1024];
+    /// let bytes = wire::to_postcard_slice(&cb, &mut buf)?;
+    /// let err = wire::from_postcard::<Callback>(bytes).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::PayloadTooLarge);
     /// let opts = DecodeOptions::new().with_max_payload(32 * 1024);
-    /// assert_eq!(wire::from_postcard_with::<Callback>(&bytes, &opts)?, cb);
+    /// assert_eq!(wire::from_postcard_with::<Callback>(bytes, &opts)?, cb);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn from_postcard_with<'a, T: Compact<'a>>(

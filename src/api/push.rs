@@ -322,7 +322,9 @@ macro_rules! push_call {
 /// let sender = PushSender::new(2882303761517669588u64, "5966086406018", "gTO8Jb0wbLaxIzAcRc+O3A==",
 ///     "user_lei", "push_server");
 /// let req = PushP2p::new(sender, "10", PushMessage::bytes(b"pong"))?;
-/// assert!(req.to_json_string()?.ends_with(r#""toAccount":"10","msg":"cG9uZw==","msgType":"base64"}"#));
+/// let mut buf = [0u8; 512];
+/// let n = req.to_json_slice(&mut buf)?;
+/// assert!(buf[..n].ends_with(br#""toAccount":"10","msg":"cG9uZw==","msgType":"base64"}"#));
 /// assert!(PushP2p::new(sender, "10", PushMessage::text("")).is_err());
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```

@@ -134,7 +134,9 @@ impl fmt::Debug for Response<'_> {
 /// use mimc_codec::ToJson;
 /// use mimc_codec::api::Response;
 /// let reply = Response::from_json(br#"{"data":{"ok": true},"message":"success","code":"200"}"#)?;
-/// assert_eq!(reply.to_json_vec()?, br#"{"code":200,"message":"success","data":{"ok": true}}"#);
+/// let mut buf = [0u8; 64];
+/// let n = reply.to_json_slice(&mut buf)?;
+/// assert_eq!(&buf[..n], br#"{"code":200,"message":"success","data":{"ok": true}}"#);
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 impl ToJson for Response<'_> {

@@ -24,8 +24,10 @@ model! {
     /// use mimc_codec::{JsonU64, ToJson};
     /// let req = TokenRequest::new(JsonU64::number(2882303761517669588), "5966086406018",
     ///     "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
-    /// assert_eq!(req.path()?, "/api/account/token");
-    /// assert_eq!(req.to_json_string()?, r#"{"appId":2882303761517669588,"appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A==","appAccount":"user_lei"}"#);
+    /// assert_eq!(req.path_into(&mut [0; 32])?, "/api/account/token");
+    /// let mut buf = [0u8; 256];
+    /// let n = req.to_json_slice(&mut buf)?;
+    /// assert_eq!(&buf[..n], br#"{"appId":2882303761517669588,"appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A==","appAccount":"user_lei"}"#);
     /// assert!(!format!("{req:?}").contains("gTO8Jb0w"));
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```

@@ -375,7 +375,7 @@ impl ApiRequest for TopicJoin<'_> {
 /// use mimc_codec::api::{ApiRequest, Auth, TopicKick};
 /// let kick = TopicKick::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?,
 ///     &["user_wen", "张三"])?;
-/// assert_eq!(kick.path()?,
+/// assert_eq!(kick.path_into(&mut [0; 128])?,
 ///     "/api/topic/2882303761517669588/30094929200414721/accounts?accounts=user_wen,%E5%BC%A0%E4%B8%89");
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
@@ -445,7 +445,9 @@ impl ApiRequest for TopicKick<'_> {
 /// use mimc_codec::ToJson;
 /// let req = TopicUpdate::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?)
 ///     .with_bulletin("欢迎加入！");
-/// assert_eq!(req.to_json_string()?, r#"{"bulletin":"欢迎加入！"}"#);
+/// let mut buf = [0u8; 64];
+/// let n = req.to_json_slice(&mut buf)?;
+/// assert_eq!(&buf[..n], r#"{"bulletin":"欢迎加入！"}"#.as_bytes());
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -484,7 +486,9 @@ model! {
     /// let built = TopicUpdateOlder::new(JsonU64::number(30094929200414721))
     ///     .with_owner_uuid(JsonU64::number(27332097396178945)).with_topic_name("MIMC").with_bulletin("hi");
     /// assert_eq!(built, older);
-    /// assert_eq!(built.to_json_string()?, r#"{"topicId":30094929200414721,"ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#);
+    /// let mut buf = [0u8; 128];
+    /// let n = built.to_json_slice(&mut buf)?;
+    /// assert_eq!(&buf[..n], br#"{"topicId":30094929200414721,"ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub struct TopicUpdateOlder<'a> in "body" {
@@ -583,7 +587,9 @@ impl<'a> TopicUpdate<'a> {
     /// let topic = JsonU64::number(30094929200414721);
     /// let req = TopicUpdate::new(2882303761517669588u64, topic, Auth::token("t")?)
     ///     .with_older_body(TopicUpdateOlder::new(topic).with_bulletin("hi"));
-    /// assert_eq!(req.to_json_string()?, r#"{"topicId":30094929200414721,"bulletin":"hi"}"#);
+    /// let mut buf = [0u8; 64];
+    /// let n = req.to_json_slice(&mut buf)?;
+    /// assert_eq!(&buf[..n], br#"{"topicId":30094929200414721,"bulletin":"hi"}"#);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     #[must_use]

@@ -984,3 +984,40 @@ proptest! {
         }
     }
 }
+
+/// Envelopes that travel without a kind key (the Android, iOS and WebJS demos put it in MIMC's bizType,
+/// which callbacks do not carry) come back as envelopes when the caller supplies the kind, and as raw
+/// bytes when it does not.
+#[test]
+fn kindless_envelopes_in_a_callback_decode_with_a_supplied_kind() {
+    let mut seen = 0;
+    for (name, env_json) in fixtures_in("envelope") {
+        if !name.starts_with("dialect_") {
+            continue;
+        }
+        let Some(kind) = crate::biz_type(&name) else {
+            continue;
+        };
+        let Ok(want) = Envelope::from_json_with_kind(&env_json, kind) else {
+            continue;
+        };
+        let mut quoted = vec![0u8; env_json.len() * 2 + 8];
+        let mut sink = mimc_codec::json::SliceSink::new(&mut quoted);
+        mimc_codec::write_base64(&mut sink, &env_json).unwrap();
+        let n = sink.len();
+        let body = format!(
+            r#"{{"msgType":"NORMAL_MSG","fromAppId":"1","fromAccount":"a","toAppId":"1","toAccount":"b","timestamp":"1","payload":{}}}"#,
+            std::str::from_utf8(&quoted[..n]).unwrap()
+        );
+        let cb = Callback::from_json(body.as_bytes()).unwrap();
+        let mut buf = [0u8; 4096];
+        let got = cb.decode_message_with_kind(&mut buf, kind).unwrap();
+        assert_eq!(got, Message::Envelope(want), "{name}");
+        let has_key = Envelope::from_json(&env_json).is_ok();
+        let mut buf = [0u8; 4096];
+        let plain = cb.decode_message(&mut buf).unwrap();
+        assert_eq!(matches!(plain, Message::Envelope(_)), has_key, "{name}");
+        seen += usize::from(!has_key);
+    }
+    assert!(seen >= 3, "kindless dialect fixtures seen: {seen}");
+}
