@@ -84,6 +84,50 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The variant's name (`"WrongType"`, `"MissingField"`, ...): stable text for tools and logs, without
+    /// the variant's data.
+    ///
+    /// ```
+    /// use mimc_codec::ErrorKind;
+    /// assert_eq!(ErrorKind::WrongType("a string").name(), "WrongType");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorKind::UnexpectedEnd => "UnexpectedEnd",
+            ErrorKind::InvalidUtf8 => "InvalidUtf8",
+            ErrorKind::ExpectedValue => "ExpectedValue",
+            ErrorKind::ExpectedKey => "ExpectedKey",
+            ErrorKind::ExpectedColon => "ExpectedColon",
+            ErrorKind::ExpectedCommaOrBrace => "ExpectedCommaOrBrace",
+            ErrorKind::ExpectedCommaOrBracket => "ExpectedCommaOrBracket",
+            ErrorKind::TrailingCharacters => "TrailingCharacters",
+            ErrorKind::InvalidLiteral => "InvalidLiteral",
+            ErrorKind::InvalidNumber => "InvalidNumber",
+            ErrorKind::InvalidEscape => "InvalidEscape",
+            ErrorKind::LoneSurrogate => "LoneSurrogate",
+            ErrorKind::ControlCharacter => "ControlCharacter",
+            ErrorKind::DepthLimitExceeded => "DepthLimitExceeded",
+            ErrorKind::WrongType(_) => "WrongType",
+            ErrorKind::MissingField => "MissingField",
+            ErrorKind::DuplicateKey => "DuplicateKey",
+            ErrorKind::InvalidInteger => "InvalidInteger",
+            ErrorKind::IntegerOverflow => "IntegerOverflow",
+            ErrorKind::InvalidValue(_) => "InvalidValue",
+            ErrorKind::BufferTooSmall => "BufferTooSmall",
+            ErrorKind::InvalidBase64 => "InvalidBase64",
+            ErrorKind::PayloadTooLarge => "PayloadTooLarge",
+            ErrorKind::CapacityExceeded { .. } => "CapacityExceeded",
+            ErrorKind::Postcard(_) => "Postcard",
+            ErrorKind::BadMagic => "BadMagic",
+            ErrorKind::BadVersion => "BadVersion",
+            ErrorKind::ChecksumMismatch => "ChecksumMismatch",
+            ErrorKind::LengthMismatch => "LengthMismatch",
+            ErrorKind::FrameTooLarge => "FrameTooLarge",
+            ErrorKind::Incomplete { .. } => "Incomplete",
+            ErrorKind::Protobuf(_) => "Protobuf",
+        }
+    }
+
     /// A short description that reads as the start of a sentence.
     pub const fn description(self) -> &'static str {
         match self {
@@ -184,9 +228,29 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
+impl Error {
+    /// What went wrong, as a sentence without the offset: the kind (with what was expected or why), then
+    /// the field (`missing field `msgType``, `wrong type: expected a string in `msgId``). `Display` of the
+    /// error is this message and ` at byte N`; the one place the text is built.
+    ///
+    /// ```
+    /// let err = mimc_codec::Envelope::from_json(br#"{"version":0,"timestamp":1,"payload":""}"#).unwrap_err();
+    /// assert_eq!(err.message().to_string(), "missing field `msgType`");
+    /// assert_eq!(err.to_string(), format!("missing field `msgType` at byte {}", err.offset()));
+    /// ```
+    pub const fn message(&self) -> ErrorMessage {
+        ErrorMessage(*self)
+    }
+}
+
+/// The text of an [`Error`] without its offset: see [`Error::message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorMessage(Error);
+
+impl fmt::Display for ErrorMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
+        let e = &self.0;
+        match e.kind {
             ErrorKind::WrongType(expected) => write!(f, "wrong type: expected {expected}")?,
             ErrorKind::InvalidValue(why) => write!(f, "invalid value: {why}")?,
             ErrorKind::CapacityExceeded { needed, capacity } => write!(
@@ -200,10 +264,19 @@ impl fmt::Display for Error {
             ErrorKind::Protobuf(why) => write!(f, "invalid protobuf: {why}")?,
             kind => f.write_str(kind.description())?,
         }
-        if let Some(field) = self.field {
-            write!(f, " in `{field}`")?;
+        match (e.kind, e.field) {
+            (ErrorKind::MissingField | ErrorKind::DuplicateKey, Some(field)) => {
+                write!(f, " `{field}`")
+            }
+            (_, Some(field)) => write!(f, " in `{field}`"),
+            (_, None) => Ok(()),
         }
-        write!(f, " at byte {}", self.offset)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.message(), self.offset)
     }
 }
 

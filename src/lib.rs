@@ -80,7 +80,7 @@ pub mod wire;
 
 pub use callback::{Accounts, AccountsIter, Callback, CallbackKind, Message, P2pMsg, P2tMsg};
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, ErrorMessage, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};
 pub use payload::{Payload, write_base64};
 #[cfg(feature = "serde")]

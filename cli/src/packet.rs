@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use clap::Args;
+use mimc_codec::Error;
 use mimc_codec::protocol::{
     FieldValue, FrameBody, FrameConfig, Keys, MimcMsgType, MimcOnlineMessageAck, MimcP2pMessage,
     MimcP2tMessage, MimcPacket, MimcPacketAck, MimcPacketList, MimcSequenceAck, Packet,
@@ -17,7 +18,6 @@ use mimc_codec::protocol::{
     UcQueryOnlineUsersResp, UcQuit, UcQuitResp, UcSequenceAck, XmMsgBind, XmMsgBindResp, XmMsgConn,
     XmMsgConnResp, XmMsgKick, XmMsgPing, XmMsgU, decode_frame, frame_len,
 };
-use mimc_codec::{Error, ErrorKind};
 
 use crate::inert::inert;
 
@@ -62,18 +62,9 @@ fn invalid(e: &Error, frame: usize) -> ExitCode {
     let _ = writeln!(
         io::stderr(),
         "mimc packet: frame {frame}: {:?}: {e}",
-        kind_name(e.kind())
+        e.kind().name()
     );
     ExitCode::from(1)
-}
-
-/// The error kind's name, without its payload.
-fn kind_name(kind: ErrorKind) -> String {
-    let dbg = format!("{kind:?}");
-    dbg.split(['(', ' ', '{'])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn read_input(args: &DecodeArgs) -> Result<Vec<u8>, ExitCode> {

@@ -37,25 +37,10 @@ impl Problem {
 
 impl From<mimc_codec::Error> for Problem {
     fn from(e: mimc_codec::Error) -> Self {
-        use mimc_codec::ErrorKind;
-        let kind = e.kind();
-        let mut message = match kind {
-            ErrorKind::WrongType(expected) => format!("wrong type: expected {expected}"),
-            ErrorKind::InvalidValue(why) => format!("invalid value: {why}"),
-            k => k.description().to_owned(),
-        };
-        if let Some(field) = e.field() {
-            let _ = write!(message, " in `{field}`");
-        }
-        // The variant's name: `WrongType("a string")` -> `WrongType`.
-        let debug = format!("{kind:?}");
-        let name = debug
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .next()
-            .unwrap_or("Error")
-            .to_owned();
+        let message = e.message().to_string();
+        let name = e.kind().name();
         Problem {
-            name: Cow::Owned(name),
+            name: Cow::Borrowed(name),
             message,
             offset: e.offset(),
         }
