@@ -148,12 +148,14 @@ pub struct HistoryP2p<'a> {
 }
 
 impl<'a> HistoryP2p<'a> {
-    /// The messages between `from_account` and `to_account` within `window`.
+    /// The messages between `from_account` and `to_account` within `window`. The accounts come in the
+    /// order of every other constructor of the crate: `from` before `to` (the body writes `toAccount`
+    /// first, as the manual does).
     pub fn new(
         app_id: impl Into<JsonU64>,
         auth: Auth<'a>,
-        to_account: impl Into<JsonStr<'a>>,
         from_account: impl Into<JsonStr<'a>>,
+        to_account: impl Into<JsonStr<'a>>,
         window: TimeWindow,
     ) -> Self {
         HistoryP2p {

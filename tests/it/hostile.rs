@@ -644,7 +644,7 @@ fn headers_of_every_auth_builder(
         h(&TopicKick::new(1u64, 2u64, auth, &["a"]).unwrap()),
         h(&TopicUpdate::new(1u64, 2u64, auth).with_bulletin("b")),
         h(&TopicDismiss::new(1u64, 2u64, auth)),
-        h(&HistoryP2p::new(1u64, auth, "a", "b", window)),
+        h(&HistoryP2p::new(1u64, auth, "b", "a", window)),
         h(&mimc_codec::api::HistoryP2t::new(
             1u64, auth, "a", 2u64, window,
         )),

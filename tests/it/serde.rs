@@ -555,7 +555,7 @@ fn requests_serialize_as_their_bodies() {
             (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
         },
         {
-            let r = HistoryP2p::new(2_882_303_761_517_669_588u64, auth, "10", "user_lei", window);
+            let r = HistoryP2p::new(2_882_303_761_517_669_588u64, auth, "user_lei", "10", window);
             (serde_json::to_vec(&r).unwrap(), r.to_json_vec().unwrap())
         },
     ];

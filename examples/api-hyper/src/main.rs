@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // 3. user_lei reads the day's history with 10, authenticated by the token.
     let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64)?;
-    let req = HistoryP2p::new(APP_ID, token.auth()?, "10", "user_lei", window);
+    let req = HistoryP2p::new(APP_ID, token.auth()?, "user_lei", "10", window);
     let response = send(&client, &base, &req).await?;
     let history = req.parse_http_response(&response)?;
     println!("   reply: {} messages", history.messages().len());

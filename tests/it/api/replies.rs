@@ -357,7 +357,7 @@ fn history_p2t_reply() {
 fn history_of_100_messages() {
     let body = api_fixture("history-p2p-100.response.json");
     let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64).unwrap();
-    let h = HistoryP2p::new(APP_ID, token_auth(), "10", "user_lei", window)
+    let h = HistoryP2p::new(APP_ID, token_auth(), "user_lei", "10", window)
         .parse_reply(&body)
         .unwrap();
     assert_eq!(h.messages().len(), 100);
@@ -466,7 +466,7 @@ fn the_error_reply_is_an_api_error_for_every_call() {
     assert_api_error(&TopicKick::new(APP_ID, TOPIC_ID, auth, &["10"]).unwrap());
     assert_api_error(&TopicUpdate::new(APP_ID, TOPIC_ID, auth));
     assert_api_error(&TopicDismiss::new(APP_ID, TOPIC_ID, auth));
-    assert_api_error(&HistoryP2p::new(APP_ID, auth, "10", "user_lei", window));
+    assert_api_error(&HistoryP2p::new(APP_ID, auth, "user_lei", "10", window));
     assert_api_error(&HistoryP2t::new(APP_ID, auth, "user_lei", TOPIC_ID, window));
     assert_api_error(&ContactsRequest::new(APP_ID, auth));
 

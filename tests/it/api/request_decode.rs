@@ -385,7 +385,7 @@ proptest! {
         prop_assert_eq!(TopicUpdate::from_json(&body, app_id, TOPIC_ID, auth).unwrap(), req);
 
         let window = TimeWindow::new(JsonU64::new(from).with_quoted(numeric), from + len).unwrap();
-        let req = HistoryP2p::new(app_id, auth, refs[0], name.as_str(), window);
+        let req = HistoryP2p::new(app_id, auth, name.as_str(), refs[0], window);
         let body = req.to_json_vec().unwrap();
         prop_assert_eq!(HistoryP2p::from_json(&body, auth).unwrap(), req);
         let req = HistoryP2t::new(app_id, auth, name.as_str(), app_id, window);

@@ -267,7 +267,7 @@ fn topic_dismiss() {
 #[test]
 fn history_p2p() {
     let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64).unwrap();
-    let req = HistoryP2p::new(APP_ID, token_auth(), "10", "user_lei", window);
+    let req = HistoryP2p::new(APP_ID, token_auth(), "user_lei", "10", window);
     check_request(
         &req,
         "POST",
@@ -402,7 +402,7 @@ fn the_call_list_names_every_request_type() {
             }
             Call::HistoryP2p => check_call(
                 call,
-                &HistoryP2p::new(APP_ID, token_auth(), "10", "user_lei", window),
+                &HistoryP2p::new(APP_ID, token_auth(), "user_lei", "10", window),
                 "",
             ),
             Call::HistoryP2t => check_call(
