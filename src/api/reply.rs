@@ -402,12 +402,44 @@ impl<'a, T: FromData<'a>> List<'a, T> {
         }
     }
 
+    /// Decodes the elements in order into `out` (the httparse shape: storage from the caller), returning
+    /// how many were written; an `InvalidValue` (nothing written) when the list has more elements than
+    /// `out` holds ([`len`](Self::len) says how many).
+    ///
+    /// ```
+    /// use mimc_codec::api::{FromData, List, Member};
+    /// use mimc_codec::RawJson;
+    /// let raw = RawJson::parse(r#"[{"uuid":"1","account":"a"},{"uuid":2,"account":"b"}]"#)?;
+    /// let list = List::<Member>::from_raw(raw)?;
+    /// let mut out = [None; 4];
+    /// assert_eq!(list.fill(&mut out)?, 2);
+    /// assert_eq!(out[1].unwrap().account, "b");
+    /// assert!(list.fill(&mut [None; 1]).is_err());
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn fill(&self, out: &mut [Option<T>]) -> Result<usize> {
+        if self.len > out.len() {
+            return Err(Error::new(
+                ErrorKind::InvalidValue("more elements than the output slice holds"),
+                self.raw.offset(),
+            ));
+        }
+        let mut n = 0;
+        for (slot, item) in out.iter_mut().zip(self.iter()) {
+            *slot = Some(item);
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// The first element.
     pub fn first(&self) -> Option<T> {
         self.iter().next()
     }
 
-    /// The element at `index`, reading the list up to it.
+    /// The element at `index`: the elements before it are skipped by their boundaries, not decoded, but
+    /// the walk is from the start each time (the list holds no index, to stay allocation-free), so
+    /// reading every element by index is quadratic: iterate instead, or [`fill`](Self::fill) a slice.
     pub fn get(&self, index: usize) -> Option<T> {
         self.iter().nth(index)
     }
@@ -502,6 +534,25 @@ impl<'a, T: FromData<'a>> Iterator for ListIter<'a, T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left, Some(self.left))
+    }
+
+    /// Skips `n` elements by their boundaries only (no typed decode of the skipped ones).
+    fn nth(&mut self, n: usize) -> Option<T> {
+        if n >= self.left {
+            self.left = 0;
+            return None;
+        }
+        for _ in 0..n {
+            if !matches!(
+                self.items.as_mut().map(json::ArrayIter::next_element),
+                Some(Ok(Some(_)))
+            ) {
+                self.left = 0;
+                return None;
+            }
+        }
+        self.left -= n;
+        self.next()
     }
 }
 

@@ -640,3 +640,34 @@ fn every_reply_fixture_re_encodes_with_to_json() {
     }
     assert!(exact >= 10, "{exact}");
 }
+
+/// `get(i)` skips by boundaries and agrees with iteration at every index; `fill` decodes into the
+/// caller's slots and refuses a slice that is too short, writing nothing.
+#[test]
+fn list_indexing_and_fill_agree_with_iteration() {
+    let body = api_fixture("topic-mine.response.json");
+    let topics = TopicList::from_json(&body).unwrap();
+    assert!(topics.len() >= 2);
+    let all: Vec<_> = topics.iter().collect();
+    for (i, t) in all.iter().enumerate() {
+        assert_eq!(topics.get(i).as_ref(), Some(t), "{i}");
+        assert_eq!(topics.iter().nth(i).as_ref(), Some(t), "{i}");
+    }
+    assert_eq!(topics.get(all.len()), None);
+    let mut it = topics.iter();
+    assert_eq!(it.nth(1).as_ref(), all.get(1));
+    assert_eq!(it.len(), all.len() - 2);
+    let mut slots = vec![None; all.len() + 1];
+    assert_eq!(topics.fill(&mut slots).unwrap(), all.len());
+    assert!(
+        slots[..all.len()]
+            .iter()
+            .zip(&all)
+            .all(|(s, t)| s.as_ref() == Some(t))
+    );
+    assert_eq!(slots[all.len()], None);
+    let mut short = vec![None; all.len() - 1];
+    let e = topics.fill(&mut short).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::InvalidValue(_)));
+    assert!(short.iter().all(Option::is_none));
+}
