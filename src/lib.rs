@@ -41,4 +41,3 @@ pub use wire::to_postcard_heapless;
 pub use wire::to_postcard_vec;
 #[cfg(feature = "postcard")]
 pub use wire::{from_postcard, postcard_len, to_postcard_slice};
-

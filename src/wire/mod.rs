@@ -88,6 +88,9 @@
 
 use serde::{Deserializer, Serialize};
 
+pub(crate) mod callback;
+pub(crate) mod envelope;
+
 use crate::error::Result;
 use crate::json::DecodeOptions;
 
@@ -126,8 +129,7 @@ impl<'a> Compact<'a> for crate::Envelope<'a> {
         input: Option<&'a [u8]>,
         opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
-        let wire: crate::serde_impl::envelope::WireEnvelope<'a> =
-            serde::Deserialize::deserialize(d)?;
+        let wire: self::envelope::WireEnvelope<'a> = serde::Deserialize::deserialize(d)?;
         Ok(wire.into_envelope(input, opts))
     }
 
@@ -145,8 +147,7 @@ impl<'a> Compact<'a> for crate::Callback<'a> {
         input: Option<&'a [u8]>,
         opts: &DecodeOptions,
     ) -> core::result::Result<Result<Self>, D::Error> {
-        let wire: crate::serde_impl::callback::WireCallback<'a> =
-            serde::Deserialize::deserialize(d)?;
+        let wire: self::callback::WireCallback<'a> = serde::Deserialize::deserialize(d)?;
         Ok(wire.into_callback(input, opts))
     }
 
@@ -299,7 +300,7 @@ pub(crate) fn json_text<'de, A: SeqAccess<'de>>(
         .next_element_seed(BorrowedStr("JSON text"))?
         .ok_or_else(|| de::Error::invalid_length(i, &"the model's fields"))?;
     Ok(RawJson::parse(raw).map_err(|e| {
-        e.shifted(crate::serde_impl::envelope::offset_in(input, raw))
+        e.shifted(crate::wire::envelope::offset_in(input, raw))
             .in_field(field)
     }))
 }
@@ -459,7 +460,7 @@ impl<'de, T: crate::api::FromData<'de> + Serialize> CompactMember<'de>
     ) -> core::result::Result<Result<Self>, A::Error> {
         let raw = json_text(seq, i, input, key)?;
         Ok(raw.and_then(|raw| {
-            let at = crate::serde_impl::envelope::offset_in(input, raw.as_str());
+            let at = crate::wire::envelope::offset_in(input, raw.as_str());
             Self::from_raw(raw).map_err(|e| e.shifted(at).in_field(key))
         }))
     }
