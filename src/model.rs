@@ -42,6 +42,21 @@ pub(crate) trait Member<'a>: Sized {
     ) -> core::result::Result<(), S::Error>;
 }
 
+/// The `serialize_field` of a member type whose own `Serialize` is its JSON shape.
+macro_rules! serialize_self {
+    () => {
+        #[cfg(feature = "serde")]
+        fn serialize_field<S: serde::ser::SerializeStruct>(
+            &self,
+            st: &mut S,
+            key: &'static str,
+        ) -> core::result::Result<(), S::Error> {
+            st.serialize_field(key, self)
+        }
+    };
+}
+pub(crate) use serialize_self;
+
 impl<'a> Member<'a> for JsonU64 {
     fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
         JsonU64::from_json(&v).map_err(|e| e.in_field(key))
@@ -49,14 +64,7 @@ impl<'a> Member<'a> for JsonU64 {
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.u64(key, *self)
     }
-    #[cfg(feature = "serde")]
-    fn serialize_field<S: serde::ser::SerializeStruct>(
-        &self,
-        st: &mut S,
-        key: &'static str,
-    ) -> core::result::Result<(), S::Error> {
-        st.serialize_field(key, self)
-    }
+    serialize_self!();
 }
 
 impl<'a> Member<'a> for JsonStr<'a> {
@@ -66,14 +74,7 @@ impl<'a> Member<'a> for JsonStr<'a> {
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, self)
     }
-    #[cfg(feature = "serde")]
-    fn serialize_field<S: serde::ser::SerializeStruct>(
-        &self,
-        st: &mut S,
-        key: &'static str,
-    ) -> core::result::Result<(), S::Error> {
-        st.serialize_field(key, self)
-    }
+    serialize_self!();
 }
 
 /// A secret is data in the JSON shape and in `ToJson` (only `Debug` hides it).
@@ -102,14 +103,7 @@ impl<'a> Member<'a> for Payload<'a> {
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.with(key, |s| self.write_json(s))
     }
-    #[cfg(feature = "serde")]
-    fn serialize_field<S: serde::ser::SerializeStruct>(
-        &self,
-        st: &mut S,
-        key: &'static str,
-    ) -> core::result::Result<(), S::Error> {
-        st.serialize_field(key, self)
-    }
+    serialize_self!();
 }
 
 impl<'a, T: crate::api::FromData<'a>> Member<'a> for crate::api::List<'a, T>
@@ -122,14 +116,7 @@ where
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.raw(key, &self.raw())
     }
-    #[cfg(feature = "serde")]
-    fn serialize_field<S: serde::ser::SerializeStruct>(
-        &self,
-        st: &mut S,
-        key: &'static str,
-    ) -> core::result::Result<(), S::Error> {
-        st.serialize_field(key, self)
-    }
+    serialize_self!();
 }
 
 /// `Serialize` when feature `serde` is on, nothing otherwise: the bound the list member needs.
@@ -149,14 +136,7 @@ impl<'a> Member<'a> for crate::api::UserType<'a> {
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.as_json_str())
     }
-    #[cfg(feature = "serde")]
-    fn serialize_field<S: serde::ser::SerializeStruct>(
-        &self,
-        st: &mut S,
-        key: &'static str,
-    ) -> core::result::Result<(), S::Error> {
-        st.serialize_field(key, self)
-    }
+    serialize_self!();
 }
 
 /// An optional member: absent is `None`; present, it must be a `T` (`null` is not read as absent).
@@ -295,14 +275,7 @@ macro_rules! model {
             ) -> $crate::error::Result<()> {
                 o.with(key, |s| $crate::json::ToJson::write_json(self, s))
             }
-            #[cfg(feature = "serde")]
-            fn serialize_field<S: serde::ser::SerializeStruct>(
-                &self,
-                st: &mut S,
-                key: &'static str,
-            ) -> core::result::Result<(), S::Error> {
-                st.serialize_field(key, self)
-            }
+            $crate::model::serialize_self!();
         }
 
         /// JSON shape (human-readable formats): the object [`ToJson`](crate::ToJson) writes, member by

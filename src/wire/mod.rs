@@ -370,50 +370,32 @@ impl<'de> CompactMember<'de> for Option<JsonU64> {
     }
 }
 
-impl<'de> CompactMember<'de> for JsonStr<'de> {
-    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
-        t.serialize_element(self)
-    }
-    fn take<A: SeqAccess<'de>>(
-        seq: &mut A,
-        i: usize,
-        _: bool,
-        _: Option<&'de [u8]>,
-        _: &'static str,
-    ) -> core::result::Result<Result<Self>, A::Error> {
-        text(seq, i).map(Ok)
-    }
+/// `CompactMember` for members that are one plain element: how to put it, how to take it back.
+macro_rules! compact_plain {
+    ($($ty:ty => |$v:ident| $put:expr, |$seq:ident, $i:ident| $take:expr;)+) => {$(
+        impl<'de> CompactMember<'de> for $ty {
+            fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
+                let $v = self;
+                t.serialize_element($put)
+            }
+            fn take<A: SeqAccess<'de>>(
+                $seq: &mut A,
+                $i: usize,
+                _: bool,
+                _: Option<&'de [u8]>,
+                _: &'static str,
+            ) -> core::result::Result<Result<Self>, A::Error> {
+                $take.map(Ok)
+            }
+        }
+    )+};
 }
 
-impl<'de> CompactMember<'de> for Option<JsonStr<'de>> {
-    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
-        t.serialize_element(self)
-    }
-    fn take<A: SeqAccess<'de>>(
-        seq: &mut A,
-        i: usize,
-        _: bool,
-        _: Option<&'de [u8]>,
-        _: &'static str,
-    ) -> core::result::Result<Result<Self>, A::Error> {
-        let v: Option<&'de str> = el(seq, i)?;
-        Ok(Ok(v.map(JsonStr::new)))
-    }
-}
-
-impl<'de> CompactMember<'de> for crate::api::Secret<'de> {
-    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
-        t.serialize_element(&self.expose())
-    }
-    fn take<A: SeqAccess<'de>>(
-        seq: &mut A,
-        i: usize,
-        _: bool,
-        _: Option<&'de [u8]>,
-        _: &'static str,
-    ) -> core::result::Result<Result<Self>, A::Error> {
-        text(seq, i).map(|s| Ok(Self::from(s)))
-    }
+compact_plain! {
+    JsonStr<'de> => |v| v, |seq, i| text(seq, i);
+    Option<JsonStr<'de>> => |v| v, |seq, i| el::<Option<&'de str>, A>(seq, i).map(|v| v.map(JsonStr::new));
+    crate::api::Secret<'de> => |v| &v.expose(), |seq, i| text(seq, i).map(Self::from);
+    crate::api::UserType<'de> => |v| v, |seq, i| el(seq, i);
 }
 
 /// Payloads travel as their decoded bytes.
@@ -463,21 +445,6 @@ impl<'de, T: crate::api::FromData<'de> + Serialize> CompactMember<'de>
             let at = crate::wire::envelope::offset_in(input, raw.as_str());
             Self::from_raw(raw).map_err(|e| e.shifted(at).in_field(key))
         }))
-    }
-}
-
-impl<'de> CompactMember<'de> for crate::api::UserType<'de> {
-    fn put<T: SerializeTuple>(&self, t: &mut T) -> core::result::Result<(), T::Error> {
-        t.serialize_element(self)
-    }
-    fn take<A: SeqAccess<'de>>(
-        seq: &mut A,
-        i: usize,
-        _: bool,
-        _: Option<&'de [u8]>,
-        _: &'static str,
-    ) -> core::result::Result<Result<Self>, A::Error> {
-        el(seq, i).map(Ok)
     }
 }
 
