@@ -1,0 +1,584 @@
+//! A sans-IO MIMC client connection (PROTOCOL.md §5, §7, §13): no sockets, no clock, no allocator.
+//!
+//! The caller feeds received bytes ([`Connection::handle_input`]) and the time
+//! ([`Connection::handle_timeout`]) in, and takes frames to write ([`Connection::poll_transmit`]),
+//! events ([`Connection::poll_event`]) and the next deadline ([`Connection::poll_timeout`]) out. Time is
+//! milliseconds on any monotonic clock the caller chooses.
+
+use core::fmt;
+
+use super::crypto::{BindParams, Rc4Key, SecurityKey, bind_signature};
+use super::frame::{
+    FrameBody, FrameConfig, KEEP_ALIVE, Keys, Packet, decode_frame, encode_frame, frame_len,
+};
+use super::messages::{
+    ClientHeader, MsgDirFlag, XmMsgBind, XmMsgBindResp, XmMsgConn, XmMsgConnResp, XmMsgKick,
+};
+use super::pb::SecretStr;
+use crate::{Error, ErrorKind, Result};
+
+/// Bytes of the receive buffer: the largest frame a [`Connection`] accepts.
+pub const RECV_CAPACITY: usize = 2048;
+/// Bytes a [`Connection::poll_transmit`] buffer should have (the largest control frame fits).
+pub const TRANSMIT_CAPACITY: usize = 1024;
+/// Events a [`Connection`] holds before the oldest is dropped.
+const EVENT_CAPACITY: usize = 8;
+/// MIMC's channel id.
+const CHID: i32 = 9;
+/// The `server` of every header.
+const SERVER: &str = "xiaomi.com";
+/// The BIND method.
+const METHOD: &str = "XIAOMI-PASS";
+/// Capacity of a frame id.
+const ID_CAPACITY: usize = 48;
+/// Capacity of the CONN challenge.
+const CHALLENGE_CAPACITY: usize = 64;
+
+/// What a [`Connection`] needs: the account's credentials (the token reply of the HTTP API gives
+/// them), the device's resource and udid, and the timers. `Debug` redacts the token and security key.
+///
+/// ```
+/// use mimc_codec::protocol::Config;
+/// let cfg = Config::new(2882303761517669588, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+/// assert_eq!(cfg.keep_alive_ms, 180_000);
+/// assert!(!format!("{cfg:?}").contains("TOKEN"));
+/// ```
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub struct Config<'c> {
+    /// The app id.
+    pub app_id: u64,
+    /// The app account.
+    pub account: &'c str,
+    /// The user's uuid (the token reply's `miUserId`).
+    pub uuid: i64,
+    /// The device resource.
+    pub resource: &'c str,
+    /// The token (`token`).
+    pub token: &'c str,
+    /// The base64 text of `miUserSecurityKey`.
+    pub security_key: &'c str,
+    /// The device id sent in CONN; half of it goes into the body key.
+    pub udid: &'c str,
+    /// Frame ids are this prefix and a counter (ids must be unique per account: seed it).
+    pub id_prefix: &'c str,
+    /// Keep-alive interval after the last frame sent (PROTOCOL.md §5.3: the SDKs use 15 s to 180 s).
+    pub keep_alive_ms: u64,
+    /// Deadline for a response after a frame that expects one (CONN, BIND, ping; §7.8).
+    pub response_timeout_ms: u64,
+    /// Frame layout and maximum body (capped to [`RECV_CAPACITY`]).
+    pub frame: FrameConfig,
+}
+
+impl<'c> Config<'c> {
+    /// A configuration with resource `"rust"`, an empty udid, id prefix `"rs-"`, a 180 s keep-alive
+    /// and a 30 s response deadline (PROTOCOL.md §13), over TCP.
+    pub const fn new(
+        app_id: u64,
+        account: &'c str,
+        uuid: i64,
+        token: &'c str,
+        security_key: &'c str,
+    ) -> Self {
+        Config {
+            app_id,
+            account,
+            uuid,
+            resource: "rust",
+            token,
+            security_key,
+            udid: "",
+            id_prefix: "rs-",
+            keep_alive_ms: 180_000,
+            response_timeout_ms: 30_000,
+            frame: FrameConfig::TCP,
+        }
+    }
+
+    /// The same configuration with `f` applied.
+    #[must_use]
+    pub fn with(mut self, f: impl FnOnce(&mut Self)) -> Self {
+        f(&mut self);
+        self
+    }
+}
+
+impl fmt::Debug for Config<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("app_id", &self.app_id)
+            .field("account", &self.account)
+            .field("uuid", &self.uuid)
+            .field("resource", &self.resource)
+            .field("token", &"<redacted>")
+            .field("security_key", &"<redacted>")
+            .field("udid", &self.udid)
+            .field("id_prefix", &self.id_prefix)
+            .field("keep_alive_ms", &self.keep_alive_ms)
+            .field("response_timeout_ms", &self.response_timeout_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a connection failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnError {
+    /// A frame from the server could not be read (offsets in the receive buffer's frame).
+    Frame(Error),
+    /// No response arrived before the deadline.
+    ResponseTimeout,
+}
+
+/// What happened on a [`Connection`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The CONN response arrived; the body key is derived and BIND is queued.
+    Connected,
+    /// The BIND response said yes: the connection is online.
+    Bound,
+    /// The BIND response said no; the connection is closed. `token_invalid`: the server named an
+    /// expired or invalid token (fetch a new one before reconnecting).
+    BindFailed {
+        /// `token-expired` or `invalid-token`.
+        token_invalid: bool,
+    },
+    /// The server kicked the connection; it is closed. `reconnect`: false for `single-resource-kick`.
+    Kicked {
+        /// Whether reconnecting automatically is allowed.
+        reconnect: bool,
+    },
+    /// A keep-alive answer (the 12-byte frame or a `PING` frame).
+    Pong,
+    /// The connection failed and is closed.
+    Error(ConnError),
+}
+
+/// Where the handshake is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum State {
+    /// Created; [`Connection::connect`] not called yet.
+    Idle,
+    /// CONN queued or sent, waiting for its response.
+    AwaitConn,
+    /// BIND queued or sent, waiting for its response.
+    AwaitBind,
+    /// Bound: online.
+    Bound,
+    /// Closed (after an error, a failed bind or a kick).
+    Closed,
+}
+
+/// A sans-IO MIMC client connection: handshake, bind and keep-alive (PROTOCOL.md §5, §13).
+///
+/// ```
+/// use mimc_codec::protocol::{Config, Connection, Event, State, TRANSMIT_CAPACITY};
+/// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+/// let mut conn = Connection::new(cfg)?;
+/// conn.connect(0);
+/// let mut out = [0u8; TRANSMIT_CAPACITY];
+/// let n = conn.poll_transmit(&mut out).expect("CONN");
+/// assert_eq!(&out[..4], b"\xc2\xfe\x00\x05");
+/// assert_eq!(conn.state(), State::AwaitConn);
+/// assert_eq!(conn.poll_timeout(), Some(30_000));
+/// conn.handle_timeout(30_000);
+/// assert_eq!(conn.poll_event(), Some(Event::Error(mimc_codec::protocol::ConnError::ResponseTimeout)));
+/// assert_eq!(conn.state(), State::Closed);
+/// # let _ = n;
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+pub struct Connection<'c> {
+    config: Config<'c>,
+    frame: FrameConfig,
+    security: SecurityKey,
+    body_key: Option<Rc4Key>,
+    state: State,
+    now: u64,
+    next_id: u32,
+    challenge: [u8; CHALLENGE_CAPACITY],
+    challenge_len: usize,
+    pending: Pending,
+    response_deadline: Option<u64>,
+    next_ping: Option<u64>,
+    recv: [u8; RECV_CAPACITY],
+    recv_len: usize,
+    events: [Option<Event>; EVENT_CAPACITY],
+    event_head: usize,
+    event_len: usize,
+}
+
+/// Frames waiting for [`Connection::poll_transmit`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Pending {
+    conn: bool,
+    bind: bool,
+    ping: bool,
+}
+
+impl fmt::Debug for Connection<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("config", &self.config)
+            .field("state", &self.state)
+            .field("now", &self.now)
+            .field("response_deadline", &self.response_deadline)
+            .field("next_ping", &self.next_ping)
+            .field("buffered", &self.recv_len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A frame id: the prefix and a decimal counter.
+struct IdBuf {
+    bytes: [u8; ID_CAPACITY],
+    len: usize,
+}
+
+impl IdBuf {
+    fn new(prefix: &str, n: u32) -> Self {
+        let mut bytes = [0u8; ID_CAPACITY];
+        let mut digits = [0u8; 10];
+        let mut d = digits.len();
+        let mut v = n;
+        loop {
+            d -= 1;
+            // `v % 10` is below 10.
+            digits[d] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let p = prefix.len().min(ID_CAPACITY - digits.len());
+        let prefix = prefix.as_bytes();
+        bytes[..p].copy_from_slice(&prefix[..p]);
+        let tail = &digits[d..];
+        bytes[p..p + tail.len()].copy_from_slice(tail);
+        IdBuf {
+            bytes,
+            len: p + tail.len(),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // A prefix cut inside a character falls back to the counter alone.
+        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("0")
+    }
+}
+
+impl<'c> Connection<'c> {
+    /// A connection in [`State::Idle`]; fails when the security key is not base64.
+    pub fn new(config: Config<'c>) -> Result<Self> {
+        let security = SecurityKey::from_base64(config.security_key)?;
+        let cap = RECV_CAPACITY - 16;
+        let frame = config.frame.with_max_body(config.frame.max_body.min(cap));
+        Ok(Connection {
+            config,
+            frame,
+            security,
+            body_key: None,
+            state: State::Idle,
+            now: 0,
+            next_id: 1,
+            challenge: [0; CHALLENGE_CAPACITY],
+            challenge_len: 0,
+            pending: Pending::default(),
+            response_deadline: None,
+            next_ping: None,
+            recv: [0; RECV_CAPACITY],
+            recv_len: 0,
+            events: [None; EVENT_CAPACITY],
+            event_head: 0,
+            event_len: 0,
+        })
+    }
+
+    /// Where the handshake is.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Starts the handshake (after the caller opened the transport): queues CONN.
+    pub fn connect(&mut self, now: u64) {
+        self.tick(now);
+        if self.state == State::Idle {
+            self.state = State::AwaitConn;
+            self.pending.conn = true;
+        }
+    }
+
+    fn tick(&mut self, now: u64) {
+        self.now = self.now.max(now);
+    }
+
+    /// Feeds bytes received from the server (any split of the stream).
+    pub fn handle_input(&mut self, mut input: &[u8], now: u64) {
+        self.tick(now);
+        while !input.is_empty() && self.state != State::Closed {
+            let room = RECV_CAPACITY - self.recv_len;
+            let n = room.min(input.len());
+            self.recv[self.recv_len..self.recv_len + n].copy_from_slice(&input[..n]);
+            self.recv_len += n;
+            input = &input[n..];
+            if let Err(e) = self.process() {
+                self.fail(ConnError::Frame(e));
+            }
+        }
+    }
+
+    /// Reads every complete frame in the receive buffer.
+    fn process(&mut self) -> Result<()> {
+        while self.state != State::Closed {
+            let len = match frame_len(&self.recv[..self.recv_len], &self.frame) {
+                Ok(len) => len,
+                Err(e) if matches!(e.kind(), ErrorKind::Incomplete { .. }) => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            self.frame_in(len)?;
+            self.recv.copy_within(len..self.recv_len, 0);
+            self.recv_len -= len;
+        }
+        Ok(())
+    }
+
+    fn frame_in(&mut self, len: usize) -> Result<()> {
+        let keys = Keys {
+            body: self.body_key.as_ref(),
+            security: Some(&self.security),
+        };
+        let frame = decode_frame(&mut self.recv[..len], &self.frame, keys)?;
+        self.response_deadline = None;
+        let mut challenge = None;
+        let event = match frame.body {
+            FrameBody::KeepAlive => Some(Event::Pong),
+            FrameBody::Encrypted(_) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue("an encrypted frame before the CONN response"),
+                    0,
+                ));
+            }
+            FrameBody::Packet(p) => packet_event(&p, self.state, &mut challenge)?,
+        };
+        if let Some(c) = challenge {
+            let n = c.len().min(CHALLENGE_CAPACITY);
+            self.challenge[..n].copy_from_slice(&c.as_bytes()[..n]);
+            self.challenge_len = n;
+        }
+        match event {
+            Some(Event::Connected) => {
+                let challenge = core::str::from_utf8(&self.challenge[..self.challenge_len])
+                    .map_err(|_| Error::new(ErrorKind::InvalidUtf8, 0))?;
+                self.body_key = Some(Rc4Key::body_key(challenge, self.config.udid)?);
+                self.state = State::AwaitBind;
+                self.pending.bind = true;
+            }
+            Some(Event::Bound) => {
+                self.state = State::Bound;
+                self.next_ping = Some(self.now.saturating_add(self.config.keep_alive_ms));
+            }
+            Some(Event::BindFailed { .. } | Event::Kicked { .. }) => self.close(),
+            _ => {}
+        }
+        if let Some(e) = event {
+            self.push_event(e);
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.state = State::Closed;
+        self.pending = Pending::default();
+        self.response_deadline = None;
+        self.next_ping = None;
+    }
+
+    fn fail(&mut self, e: ConnError) {
+        self.close();
+        self.push_event(Event::Error(e));
+    }
+
+    fn push_event(&mut self, e: Event) {
+        if self.event_len == EVENT_CAPACITY {
+            // Keep the newest: drop the oldest.
+            self.event_head = (self.event_head + 1) % EVENT_CAPACITY;
+            self.event_len -= 1;
+        }
+        self.events[(self.event_head + self.event_len) % EVENT_CAPACITY] = Some(e);
+        self.event_len += 1;
+    }
+
+    /// The next event, oldest first.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        if self.event_len == 0 {
+            return None;
+        }
+        let e = self.events[self.event_head].take();
+        self.event_head = (self.event_head + 1) % EVENT_CAPACITY;
+        self.event_len -= 1;
+        e
+    }
+
+    /// The next deadline (ms) at which [`handle_timeout`](Self::handle_timeout) must be called.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        match (self.response_deadline, self.next_ping) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Advances the timers to `now`: a missed response deadline fails the connection; the keep-alive
+    /// interval queues a ping.
+    pub fn handle_timeout(&mut self, now: u64) {
+        self.tick(now);
+        if self.response_deadline.is_some_and(|d| d <= self.now) {
+            self.fail(ConnError::ResponseTimeout);
+            return;
+        }
+        if self.next_ping.is_some_and(|d| d <= self.now) {
+            self.next_ping = None;
+            self.pending.ping = true;
+        }
+    }
+
+    /// Writes the next frame to send into `out` and returns its length; `None` when nothing is
+    /// pending or `out` is too small (give it [`TRANSMIT_CAPACITY`] bytes; the frame stays queued).
+    pub fn poll_transmit(&mut self, out: &mut [u8]) -> Option<usize> {
+        let n = if self.pending.conn {
+            let n = self.encode_conn(out).ok()?;
+            self.pending.conn = false;
+            n
+        } else if self.pending.bind {
+            let n = self.encode_bind(out).ok()?;
+            self.pending.bind = false;
+            n
+        } else if self.pending.ping {
+            out.get_mut(..KEEP_ALIVE.len())?
+                .copy_from_slice(&KEEP_ALIVE);
+            self.pending.ping = false;
+            KEEP_ALIVE.len()
+        } else {
+            return None;
+        };
+        self.sent_request();
+        Some(n)
+    }
+
+    /// A frame that expects a response went out: arm the deadline, restart the keep-alive interval.
+    fn sent_request(&mut self) {
+        if self.response_deadline.is_none() {
+            self.response_deadline = Some(self.now.saturating_add(self.config.response_timeout_ms));
+        }
+        if self.state == State::Bound {
+            self.next_ping = Some(self.now.saturating_add(self.config.keep_alive_ms));
+        }
+    }
+
+    fn take_id(&mut self) -> IdBuf {
+        let id = IdBuf::new(self.config.id_prefix, self.next_id);
+        self.next_id = self.next_id.wrapping_add(1);
+        id
+    }
+
+    fn header<'h>(&'h self, cmd: &'h str, id: &'h str) -> ClientHeader<'h> {
+        ClientHeader::new().with(|m| {
+            m.chid = Some(CHID);
+            m.uuid = Some(self.config.uuid);
+            m.server = Some(SERVER);
+            m.resource = Some(self.config.resource);
+            m.cmd = Some(cmd);
+            m.id = Some(id);
+            m.dir_flag = Some(MsgDirFlag::CsReq);
+            m.cipher = Some(0);
+        })
+    }
+
+    fn encode_conn(&mut self, out: &mut [u8]) -> Result<usize> {
+        let id = self.take_id();
+        let header = self.header("CONN", id.as_str());
+        let conn = XmMsgConn::new().with(|m| {
+            m.version = Some(106);
+            m.model = Some("");
+            m.os = Some("");
+            m.udid = Some(self.config.udid);
+            m.sdk = Some(33);
+        });
+        encode_frame(out, &self.frame, &header, &conn, Keys::default())
+    }
+
+    fn encode_bind(&mut self, out: &mut [u8]) -> Result<usize> {
+        let id = self.take_id();
+        let challenge = core::str::from_utf8(&self.challenge[..self.challenge_len]).unwrap_or("");
+        let sig = bind_signature(&BindParams {
+            method: METHOD,
+            challenge,
+            chid: CHID,
+            client_attrs: "",
+            cloud_attrs: "",
+            uuid: self.config.uuid,
+            resource: self.config.resource,
+            id: id.as_str(),
+            kick: "0",
+            server: SERVER,
+            token: self.config.token,
+            security_key: self.config.security_key,
+        });
+        let header = self.header("BIND", id.as_str());
+        let bind = XmMsgBind::new().with(|m| {
+            m.token = Some(SecretStr::new(self.config.token));
+            m.kick = Some("0");
+            m.method = Some(METHOD);
+            m.client_attrs = Some("");
+            m.cloud_attrs = Some("");
+            m.sig = Some(SecretStr::new(sig.as_str()));
+        });
+        let keys = Keys {
+            body: self.body_key.as_ref(),
+            security: Some(&self.security),
+        };
+        encode_frame(out, &self.frame, &header, &bind, keys)
+    }
+}
+
+/// What a server packet means in `state`; a CONN response's challenge goes to `challenge`.
+fn packet_event<'a>(
+    p: &Packet<'a>,
+    state: State,
+    challenge: &mut Option<&'a str>,
+) -> Result<Option<Event>> {
+    let at = |e: Error| e.shifted(p.payload_offset);
+    Ok(match (p.header.cmd(), state) {
+        ("CONN", State::AwaitConn) => {
+            let resp = XmMsgConnResp::decode(p.payload).map_err(at)?;
+            if resp.challenge().is_empty() {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue("a CONN response without a challenge"),
+                    p.payload_offset,
+                ));
+            }
+            *challenge = Some(resp.challenge());
+            Some(Event::Connected)
+        }
+        ("BIND", State::AwaitBind) => {
+            let resp = XmMsgBindResp::decode(p.payload).map_err(at)?;
+            if resp.result() {
+                Some(Event::Bound)
+            } else {
+                Some(Event::BindFailed {
+                    token_invalid: resp.error_type() == "token-expired"
+                        || resp.error_reason() == "invalid-token",
+                })
+            }
+        }
+        ("PING", _) => Some(Event::Pong),
+        ("KICK", _) => {
+            let kick = XmMsgKick::decode(p.payload).map_err(at)?;
+            let single = "single-resource-kick";
+            Some(Event::Kicked {
+                reconnect: kick.kick_type() != single && kick.reason() != single,
+            })
+        }
+        _ => None,
+    })
+}

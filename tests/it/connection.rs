@@ -1,0 +1,296 @@
+//! The sans-IO client `Connection` (feature `protocol`) against a scripted in-test server built from
+//! the same encoders: handshake and bind, keep-alive over virtual time, a bad checksum, garbage input.
+
+use mimc_codec::ErrorKind;
+use mimc_codec::protocol::*;
+use proptest::prelude::*;
+
+const SK: &str = "AAECAwQFBgcICQoLDA0ODw==";
+const CHALLENGE: &str = "1234567890";
+const UDID: &str = "udid-xyz";
+
+fn config() -> Config<'static> {
+    Config::new(7, "alice", 1_000_000_000_000_001, "TOKEN-abc123", SK).with(|c| {
+        c.resource = "rust-res";
+        c.udid = UDID;
+        c.keep_alive_ms = 15_000;
+        c.response_timeout_ms = 5_000;
+    })
+}
+
+/// The next frame the client sends.
+fn transmit(c: &mut Connection<'_>) -> Option<Vec<u8>> {
+    let mut out = [0u8; TRANSMIT_CAPACITY];
+    c.poll_transmit(&mut out).map(|n| out[..n].to_vec())
+}
+
+fn events(c: &mut Connection<'_>) -> Vec<Event> {
+    std::iter::from_fn(|| c.poll_event()).collect()
+}
+
+/// A server frame: `cmd` with `payload`, body-encrypted once the handshake gave a key.
+fn server_frame(cmd: &str, id: &str, payload: &dyn Encode, key: Option<&Rc4Key>) -> Vec<u8> {
+    let header = ClientHeader::new().with(|m| {
+        m.chid = Some(9);
+        m.cmd = Some(cmd);
+        m.id = Some(id);
+        m.dir_flag = Some(MsgDirFlag::ScOneway);
+    });
+    let mut out = vec![0u8; 512];
+    let keys = Keys {
+        body: key,
+        ..Keys::default()
+    };
+    let n = encode_frame(&mut out, &FrameConfig::TCP, &header, payload, keys).unwrap();
+    out.truncate(n);
+    out
+}
+
+fn conn_resp() -> Vec<u8> {
+    let resp = XmMsgConnResp::new().with(|m| {
+        m.challenge = Some(CHALLENGE);
+        m.host = Some("7f04");
+    });
+    server_frame("CONN", "conn-resp", &resp, None)
+}
+
+fn bind_resp(ok: bool, key: &Rc4Key) -> Vec<u8> {
+    let resp = XmMsgBindResp::new().with(|m| {
+        m.result = Some(ok);
+        m.error_type = Some(if ok { "success" } else { "token-expired" });
+    });
+    server_frame("BIND", "bind", &resp, Some(key))
+}
+
+/// Drives a connection through CONN and BIND as the server would, checking what the client sends;
+/// returns it bound, with the body key the server derived.
+fn bound(c: &mut Connection<'_>) -> Rc4Key {
+    c.connect(0);
+    let mut conn = transmit(c).expect("CONN");
+    let key = Rc4Key::body_key(CHALLENGE, UDID).unwrap();
+    {
+        let f = decode_frame(&mut conn, &FrameConfig::TCP, Keys::default()).unwrap();
+        let FrameBody::Packet(p) = f.body else {
+            panic!("CONN is a packet")
+        };
+        assert_eq!(p.header.cmd(), "CONN");
+        let msg = XmMsgConn::decode(p.payload).unwrap();
+        assert_eq!((msg.version(), msg.udid()), (106, UDID));
+    }
+    assert_eq!(transmit(c), None, "nothing before the CONN response");
+    c.handle_input(&conn_resp(), 10);
+    assert_eq!(events(c), [Event::Connected]);
+    assert_eq!(c.state(), State::AwaitBind);
+    let mut bind = transmit(c).expect("BIND");
+    {
+        let keys = Keys {
+            body: Some(&key),
+            ..Keys::default()
+        };
+        let f = decode_frame(&mut bind, &FrameConfig::TCP, keys).unwrap();
+        let FrameBody::Packet(p) = f.body else {
+            panic!("BIND is a packet")
+        };
+        assert_eq!(p.header.cmd(), "BIND");
+        let msg = XmMsgBind::decode(p.payload).unwrap();
+        let sig = bind_signature(&BindParams {
+            method: "XIAOMI-PASS",
+            challenge: CHALLENGE,
+            chid: 9,
+            client_attrs: "",
+            cloud_attrs: "",
+            uuid: p.header.uuid(),
+            resource: p.header.resource(),
+            id: p.header.id(),
+            kick: "0",
+            server: "xiaomi.com",
+            token: "TOKEN-abc123",
+            security_key: SK,
+        });
+        assert_eq!(msg.sig().expose(), sig.as_str());
+        assert_eq!(msg.token().expose(), "TOKEN-abc123");
+        assert_eq!(p.header.resource(), "rust-res");
+    }
+    c.handle_input(&bind_resp(true, &key), 20);
+    assert_eq!(events(c), [Event::Bound]);
+    assert_eq!(c.state(), State::Bound);
+    key
+}
+
+#[test]
+fn handshake_and_bind() {
+    let mut c = Connection::new(config()).unwrap();
+    bound(&mut c);
+    assert_eq!(
+        c.poll_timeout(),
+        Some(20 + 15_000),
+        "only the keep-alive is armed"
+    );
+}
+
+#[test]
+fn the_server_bytes_in_any_split() {
+    let mut c = Connection::new(config()).unwrap();
+    c.connect(0);
+    transmit(&mut c).unwrap();
+    let resp = conn_resp();
+    for b in &resp {
+        c.handle_input(core::slice::from_ref(b), 1);
+    }
+    assert_eq!(events(&mut c), [Event::Connected]);
+}
+
+#[test]
+fn a_rejected_bind_closes() {
+    let mut c = Connection::new(config()).unwrap();
+    c.connect(0);
+    transmit(&mut c).unwrap();
+    c.handle_input(&conn_resp(), 1);
+    events(&mut c);
+    transmit(&mut c).unwrap();
+    let key = Rc4Key::body_key(CHALLENGE, UDID).unwrap();
+    c.handle_input(&bind_resp(false, &key), 2);
+    assert_eq!(
+        events(&mut c),
+        [Event::BindFailed {
+            token_invalid: true
+        }]
+    );
+    assert_eq!(c.state(), State::Closed);
+    assert_eq!(c.poll_timeout(), None);
+}
+
+#[test]
+fn keep_alive_across_virtual_time() {
+    let mut c = Connection::new(config()).unwrap();
+    bound(&mut c);
+    let mut now = 20;
+    for round in 0..5 {
+        let deadline = c.poll_timeout().expect("keep-alive armed");
+        assert_eq!(deadline, now + 15_000, "round {round}");
+        assert_eq!(transmit(&mut c), None, "no ping before the interval");
+        now = deadline;
+        c.handle_timeout(now);
+        assert_eq!(transmit(&mut c).as_deref(), Some(&KEEP_ALIVE[..]));
+        // The response deadline is now armed (5 s), before the next ping.
+        assert_eq!(c.poll_timeout(), Some(now + 5_000));
+        now += 100;
+        c.handle_input(&KEEP_ALIVE, now);
+        assert_eq!(events(&mut c), [Event::Pong]);
+        // The pong cleared the response deadline; the next ping counts from the last send.
+        now -= 100;
+        assert_eq!(c.poll_timeout(), Some(now + 15_000));
+    }
+    assert_eq!(c.state(), State::Bound);
+}
+
+#[test]
+fn a_server_ping_frame_is_a_pong() {
+    let mut c = Connection::new(config()).unwrap();
+    let key = bound(&mut c);
+    let ping = server_frame("PING", "ping-1", &XmMsgPing::new(), Some(&key));
+    c.handle_input(&ping, 30);
+    assert_eq!(events(&mut c), [Event::Pong]);
+}
+
+#[test]
+fn an_unanswered_ping_times_out() {
+    let mut c = Connection::new(config()).unwrap();
+    bound(&mut c);
+    c.handle_timeout(20 + 15_000);
+    transmit(&mut c).unwrap();
+    c.handle_timeout(20 + 15_000 + 4_999);
+    assert_eq!(events(&mut c), []);
+    c.handle_timeout(20 + 15_000 + 5_000);
+    assert_eq!(events(&mut c), [Event::Error(ConnError::ResponseTimeout)]);
+    assert_eq!(c.state(), State::Closed);
+}
+
+#[test]
+fn bind_response_deadline() {
+    let mut c = Connection::new(config()).unwrap();
+    c.connect(0);
+    transmit(&mut c).unwrap();
+    c.handle_input(&conn_resp(), 1_000);
+    events(&mut c);
+    transmit(&mut c).unwrap();
+    assert_eq!(c.poll_timeout(), Some(6_000));
+    c.handle_timeout(6_000);
+    assert_eq!(events(&mut c), [Event::Error(ConnError::ResponseTimeout)]);
+}
+
+#[test]
+fn a_bad_checksum_is_an_error_event() {
+    let mut c = Connection::new(config()).unwrap();
+    let key = bound(&mut c);
+    let mut ping = server_frame("PING", "ping-1", &XmMsgPing::new(), Some(&key));
+    let last = ping.len() - 1;
+    ping[last] ^= 1;
+    c.handle_input(&ping, 30);
+    let ev = events(&mut c);
+    let [Event::Error(ConnError::Frame(e))] = ev[..] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(e.kind(), ErrorKind::ChecksumMismatch);
+    assert_eq!(e.offset(), ping.len() - 4);
+    assert_eq!(c.state(), State::Closed);
+    assert_eq!(transmit(&mut c), None);
+    c.handle_input(&KEEP_ALIVE, 40);
+    assert_eq!(events(&mut c), [], "closed: input is ignored");
+}
+
+#[test]
+fn a_kick_says_whether_to_reconnect() {
+    for (reason, reconnect) in [("single-resource-kick", false), ("other", true)] {
+        let mut c = Connection::new(config()).unwrap();
+        let key = bound(&mut c);
+        let kick = XmMsgKick::new().with(|m| m.reason = Some(reason));
+        c.handle_input(&server_frame("KICK", "k", &kick, Some(&key)), 30);
+        assert_eq!(events(&mut c), [Event::Kicked { reconnect }]);
+        assert_eq!(c.state(), State::Closed);
+    }
+}
+
+#[test]
+fn secrets_never_in_debug() {
+    let mut c = Connection::new(config()).unwrap();
+    bound(&mut c);
+    let text = format!("{c:?} {:?}", config());
+    assert!(!text.contains("TOKEN-abc123"), "{text}");
+    assert!(!text.contains(SK), "{text}");
+}
+
+proptest! {
+    #[test]
+    fn garbage_never_panics(chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 0..8), bind_first in any::<bool>()) {
+        let mut c = Connection::new(config()).unwrap();
+        if bind_first {
+            bound(&mut c);
+        } else {
+            c.connect(0);
+        }
+        for (i, chunk) in chunks.iter().enumerate() {
+            c.handle_input(chunk, 100 + i as u64);
+            while transmit(&mut c).is_some() {}
+            for e in events(&mut c) {
+                if let Event::Error(ConnError::Frame(err)) = e {
+                    prop_assert!(err.offset() <= RECV_CAPACITY);
+                }
+            }
+        }
+        c.handle_timeout(u64::MAX);
+    }
+
+    #[test]
+    fn truncated_server_frames_never_panic(cut in 0usize..200, flip in 0usize..200) {
+        let mut c = Connection::new(config()).unwrap();
+        let key = bound(&mut c);
+        let kick = XmMsgKick::new().with(|m| m.reason = Some("single-resource-kick"));
+        let mut f = server_frame("KICK", "k", &kick, Some(&key));
+        let cut = cut.min(f.len());
+        if flip < cut { f[flip] ^= 0x55; }
+        c.handle_input(&f[..cut], 30);
+        events(&mut c);
+        prop_assert!(c.state() == State::Bound || c.state() == State::Closed);
+    }
+}
