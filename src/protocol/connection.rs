@@ -12,7 +12,8 @@ use super::frame::{
     FrameBody, FrameConfig, KEEP_ALIVE, Keys, Packet, decode_frame, encode_frame, frame_len,
 };
 use super::messages::{
-    ClientHeader, MsgDirFlag, XmMsgBind, XmMsgBindResp, XmMsgConn, XmMsgConnResp, XmMsgKick,
+    ClientHeader, MimcMsgType, MimcP2pMessage, MimcPacket, MimcPacketAck, MimcUser, MsgDirFlag,
+    XmMsgBind, XmMsgBindResp, XmMsgConn, XmMsgConnResp, XmMsgKick,
 };
 use super::pb::SecretStr;
 use crate::{Error, ErrorKind, Result};
@@ -149,6 +150,15 @@ pub enum Event {
         /// Whether reconnecting automatically is allowed.
         reconnect: bool,
     },
+    /// The server acknowledged a message sent with [`Connection::send_p2p`] (its `PACKET_ACK`).
+    PacketAck {
+        /// The number [`Connection::send_p2p`] returned.
+        id: u32,
+        /// The sequence the server assigned.
+        sequence: i64,
+        /// The server's code (0 on success).
+        code: i32,
+    },
     /// A keep-alive answer (the 12-byte frame or a `PING` frame).
     Pong,
     /// The connection failed and is closed.
@@ -204,6 +214,8 @@ pub struct Connection<'c> {
     next_ping: Option<u64>,
     recv: [u8; RECV_CAPACITY],
     recv_len: usize,
+    tx: [u8; TRANSMIT_CAPACITY],
+    tx_len: usize,
     events: [Option<Event>; EVENT_CAPACITY],
     event_head: usize,
     event_len: usize,
@@ -289,6 +301,8 @@ impl<'c> Connection<'c> {
             next_ping: None,
             recv: [0; RECV_CAPACITY],
             recv_len: 0,
+            tx: [0; TRANSMIT_CAPACITY],
+            tx_len: 0,
             events: [None; EVENT_CAPACITY],
             event_head: 0,
             event_len: 0,
@@ -359,7 +373,10 @@ impl<'c> Connection<'c> {
                     0,
                 ));
             }
-            FrameBody::Packet(p) => packet_event(&p, self.state, &mut challenge)?,
+            FrameBody::Packet(p) => match packet_event(&p, self.state, &mut challenge)? {
+                Some(e) => Some(e),
+                None => packet_ack(&p, self.config.id_prefix)?,
+            },
         };
         if let Some(c) = challenge {
             let n = c.len().min(CHALLENGE_CAPACITY);
@@ -390,6 +407,7 @@ impl<'c> Connection<'c> {
     fn close(&mut self) {
         self.state = State::Closed;
         self.pending = Pending::default();
+        self.tx_len = 0;
         self.response_deadline = None;
         self.next_ping = None;
     }
@@ -458,6 +476,11 @@ impl<'c> Connection<'c> {
                 .copy_from_slice(&KEEP_ALIVE);
             self.pending.ping = false;
             KEEP_ALIVE.len()
+        } else if self.tx_len > 0 {
+            let n = self.tx_len;
+            out.get_mut(..n)?.copy_from_slice(&self.tx[..n]);
+            self.tx_len = 0;
+            n
         } else {
             return None;
         };
@@ -475,28 +498,73 @@ impl<'c> Connection<'c> {
         }
     }
 
+    /// Queues a P2P message to the account `to` of the same app (stored, SECMSG with the payload
+    /// encrypted by the payload key) and returns its number: the [`Event::PacketAck`] with this `id`
+    /// is the server's acknowledgement. One message is queued at a time: send it with
+    /// [`poll_transmit`](Self::poll_transmit) before the next. Fails when not bound, when a message is
+    /// already queued, or when the frame does not fit [`TRANSMIT_CAPACITY`].
+    ///
+    /// ```
+    /// use mimc_codec::protocol::{Config, Connection};
+    /// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+    /// let mut conn = Connection::new(cfg)?;
+    /// assert!(conn.send_p2p("bob", b"hello", "TEXT", 0).is_err()); // not bound yet
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn send_p2p(&mut self, to: &str, payload: &[u8], biz_type: &str, now: u64) -> Result<u32> {
+        self.tick(now);
+        if self.state != State::Bound {
+            return Err(Error::new(ErrorKind::InvalidValue("not bound"), 0));
+        }
+        if self.tx_len > 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidValue("a message is already queued"),
+                0,
+            ));
+        }
+        let number = self.next_id;
+        let id = self.take_id();
+        let c = &self.config;
+        let msg = MimcP2pMessage::new().with(|m| {
+            m.from = Some(MimcUser::new().with(|u| {
+                u.app_id = Some(c.app_id);
+                u.app_account = Some(c.account);
+                u.uuid = Some(c.uuid.unsigned_abs());
+                u.resource = Some(c.resource);
+            }));
+            m.to = Some(MimcUser::new().with(|u| {
+                u.app_id = Some(c.app_id);
+                u.app_account = Some(to);
+            }));
+            m.payload = Some(payload);
+            m.is_store = Some(true);
+            m.biz_type = Some(biz_type);
+        });
+        let mut inner = [0u8; TRANSMIT_CAPACITY];
+        let n = msg.encode(&mut inner)?;
+        let packet = MimcPacket::new().with(|m| {
+            m.packet_id = Some(id.as_str());
+            m.msg_type = Some(MimcMsgType::P2pMessage);
+            m.payload = Some(&inner[..n]);
+        });
+        let header = header(&self.config, "SECMSG", id.as_str()).with(|m| m.cipher = Some(1));
+        let keys = Keys {
+            body: self.body_key.as_ref(),
+            security: Some(&self.security),
+        };
+        self.tx_len = encode_frame(&mut self.tx, &self.frame, &header, &packet, keys)?;
+        Ok(number)
+    }
+
     fn take_id(&mut self) -> IdBuf {
         let id = IdBuf::new(self.config.id_prefix, self.next_id);
         self.next_id = self.next_id.wrapping_add(1);
         id
     }
 
-    fn header<'h>(&'h self, cmd: &'h str, id: &'h str) -> ClientHeader<'h> {
-        ClientHeader::new().with(|m| {
-            m.chid = Some(CHID);
-            m.uuid = Some(self.config.uuid);
-            m.server = Some(SERVER);
-            m.resource = Some(self.config.resource);
-            m.cmd = Some(cmd);
-            m.id = Some(id);
-            m.dir_flag = Some(MsgDirFlag::CsReq);
-            m.cipher = Some(0);
-        })
-    }
-
     fn encode_conn(&mut self, out: &mut [u8]) -> Result<usize> {
         let id = self.take_id();
-        let header = self.header("CONN", id.as_str());
+        let header = header(&self.config, "CONN", id.as_str());
         let conn = XmMsgConn::new().with(|m| {
             m.version = Some(106);
             m.model = Some("");
@@ -524,7 +592,7 @@ impl<'c> Connection<'c> {
             token: self.config.token,
             security_key: self.config.security_key,
         });
-        let header = self.header("BIND", id.as_str());
+        let header = header(&self.config, "BIND", id.as_str());
         let bind = XmMsgBind::new().with(|m| {
             m.token = Some(SecretStr::new(self.config.token));
             m.kick = Some("0");
@@ -539,6 +607,20 @@ impl<'c> Connection<'c> {
         };
         encode_frame(out, &self.frame, &header, &bind, keys)
     }
+}
+
+/// The header of every frame the client sends.
+fn header<'h>(config: &Config<'h>, cmd: &'h str, id: &'h str) -> ClientHeader<'h> {
+    ClientHeader::new().with(|m| {
+        m.chid = Some(CHID);
+        m.uuid = Some(config.uuid);
+        m.server = Some(SERVER);
+        m.resource = Some(config.resource);
+        m.cmd = Some(cmd);
+        m.id = Some(id);
+        m.dir_flag = Some(MsgDirFlag::CsReq);
+        m.cipher = Some(0);
+    })
 }
 
 /// What a server packet means in `state`; a CONN response's challenge goes to `challenge`.
@@ -581,4 +663,24 @@ fn packet_event<'a>(
         }
         _ => None,
     })
+}
+
+/// The [`Event::PacketAck`] of a SECMSG `PACKET_ACK` for one of our ids (`prefix` + number).
+fn packet_ack(p: &Packet<'_>, prefix: &str) -> Result<Option<Event>> {
+    let Some(packet) = p.mimc_packet()? else {
+        return Ok(None);
+    };
+    if packet.msg_type() != MimcMsgType::PacketAck {
+        return Ok(None);
+    }
+    let ack = MimcPacketAck::decode(packet.payload()).map_err(|e| e.shifted(p.payload_offset))?;
+    let id = ack
+        .packet_id()
+        .strip_prefix(prefix)
+        .and_then(|n| n.parse::<u32>().ok());
+    Ok(id.map(|id| Event::PacketAck {
+        id,
+        sequence: ack.sequence(),
+        code: ack.code(),
+    }))
 }

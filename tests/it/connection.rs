@@ -294,3 +294,81 @@ proptest! {
         prop_assert!(c.state() == State::Bound || c.state() == State::Closed);
     }
 }
+
+/// A SECMSG frame from the server carrying `packet` (payload encrypted with the payload key).
+fn server_secmsg(id: &str, packet: &MimcPacket<'_>, key: &Rc4Key) -> Vec<u8> {
+    let sk = SecurityKey::from_base64(SK).unwrap();
+    let header = ClientHeader::new().with(|m| {
+        m.chid = Some(9);
+        m.cmd = Some("SECMSG");
+        m.id = Some(id);
+        m.cipher = Some(1);
+        m.dir_flag = Some(MsgDirFlag::ScOneway);
+    });
+    let mut out = vec![0u8; 512];
+    let keys = Keys {
+        body: Some(key),
+        security: Some(&sk),
+    };
+    let n = encode_frame(&mut out, &FrameConfig::TCP, &header, packet, keys).unwrap();
+    out.truncate(n);
+    out
+}
+
+#[test]
+fn a_p2p_message_and_its_packet_ack() {
+    let mut c = Connection::new(config()).unwrap();
+    let key = bound(&mut c);
+    let id = c.send_p2p("bob", b"\x00binary\xff", "TEXT", 50).unwrap();
+    assert!(
+        c.send_p2p("bob", b"x", "TEXT", 50).is_err(),
+        "one queued at a time"
+    );
+    let mut frame = transmit(&mut c).expect("SECMSG");
+    let sk = SecurityKey::from_base64(SK).unwrap();
+    let keys = Keys {
+        body: Some(&key),
+        security: Some(&sk),
+    };
+    let f = decode_frame(&mut frame, &FrameConfig::TCP, keys).unwrap();
+    let FrameBody::Packet(p) = f.body else {
+        panic!("SECMSG is a packet")
+    };
+    assert_eq!(p.payload_state, PayloadState::Decrypted);
+    let packet = p.mimc_packet().unwrap().unwrap();
+    assert_eq!(packet.packet_id(), p.header.id());
+    let msg = MimcP2pMessage::decode(packet.payload()).unwrap();
+    assert_eq!(msg.payload(), b"\x00binary\xff");
+    assert_eq!(msg.biz_type(), "TEXT");
+    assert_eq!(msg.to().app_account(), "bob");
+    assert_eq!(msg.from().app_account(), "alice");
+    assert_eq!(msg.from().uuid(), 1_000_000_000_000_001);
+    assert_eq!(
+        c.poll_timeout(),
+        Some(50 + 5_000),
+        "the message arms the response deadline"
+    );
+
+    let ack = MimcPacketAck::new().with(|m| {
+        m.packet_id = Some(packet.packet_id());
+        m.sequence = Some(77);
+        m.code = Some(0);
+    });
+    let mut inner = [0u8; 128];
+    let n = ack.encode(&mut inner).unwrap();
+    let reply = MimcPacket::new().with(|m| {
+        m.packet_id = Some("srv-1");
+        m.msg_type = Some(MimcMsgType::PacketAck);
+        m.payload = Some(&inner[..n]);
+    });
+    c.handle_input(&server_secmsg("srv-1", &reply, &key), 60);
+    assert_eq!(
+        events(&mut c),
+        [Event::PacketAck {
+            id,
+            sequence: 77,
+            code: 0
+        }]
+    );
+    assert!(c.send_p2p("bob", b"next", "TEXT", 70).is_ok());
+}
