@@ -96,6 +96,41 @@ impl<'c> Config<'c> {
         }
     }
 
+    /// A configuration (defaults as [`new`](Self::new)) from the token reply of the HTTP API
+    /// (`POST /api/account/token`): app id, account, uuid (`miUserId`), token and security key. Fails,
+    /// at the value's offset in the reply, when one of those strings is written with JSON escapes
+    /// (the connection borrows them as they are) or `miUserId` does not fit an `i64`.
+    ///
+    /// ```
+    /// use mimc_codec::{api::TokenData, protocol::Config};
+    /// let data = TokenData::from_json(br#"{"code":200,"message":"success","data":{
+    ///     "appId":"2882303761517669588","appPackage":"com.xiaomi.mimcdemo","appAccount":"user_lei",
+    ///     "miChid":9,"miUserId":"27331892437057537","miUserSecurityKey":"gl8D/DIg8f3zl1iFiKtSOg==",
+    ///     "token":"cUyhSzbqwAwKD4GG"}}"#).expect("a token reply");
+    /// let cfg = Config::from_token(&data)?;
+    /// assert_eq!((cfg.app_id, cfg.account, cfg.uuid), (2882303761517669588, "user_lei", 27331892437057537));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_token(data: &crate::api::TokenData<'c>) -> Result<Self> {
+        let text = |s: crate::json::JsonStr<'c>| {
+            s.as_str().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidValue("a credential written with JSON escapes"),
+                    s.offset(),
+                )
+            })
+        };
+        let uuid = i64::try_from(data.mi_user_id().get())
+            .map_err(|_| Error::new(ErrorKind::IntegerOverflow, 0).in_field("miUserId"))?;
+        Ok(Self::new(
+            data.app_id().get(),
+            text(data.app_account())?,
+            uuid,
+            text(data.token().expose())?,
+            text(data.security_key().expose())?,
+        ))
+    }
+
     /// The same configuration with `f` applied.
     #[must_use]
     pub fn with(mut self, f: impl FnOnce(&mut Self)) -> Self {

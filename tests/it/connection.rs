@@ -372,3 +372,46 @@ fn a_p2p_message_and_its_packet_ack() {
     );
     assert!(c.send_p2p("bob", b"next", "TEXT", 70).is_ok());
 }
+
+#[test]
+fn config_from_a_token_reply() {
+    let reply = br#"{"code":200,"message":"success","data":{"appId":"7","appPackage":"p","appAccount":"alice","miChid":9,"miUserId":"1000000000000001","miUserSecurityKey":"AAECAwQFBgcICQoLDA0ODw==","token":"TOKEN-abc123"}}"#;
+    let data = mimc_codec::api::TokenData::from_json(reply).unwrap();
+    let cfg = Config::from_token(&data).unwrap().with(|c| {
+        c.resource = "rust-res";
+        c.udid = UDID;
+    });
+    assert_eq!(
+        (
+            cfg.app_id,
+            cfg.account,
+            cfg.uuid,
+            cfg.token,
+            cfg.security_key
+        ),
+        (7, "alice", 1_000_000_000_000_001, "TOKEN-abc123", SK)
+    );
+    let mut c = Connection::new(cfg).unwrap();
+    bound(&mut c);
+
+    let escaped = br#"{"code":200,"message":"success","data":{"appId":"7","appPackage":"p","appAccount":"alice","miChid":9,"miUserId":"1","miUserSecurityKey":"AAEC\/AwQ=","token":"t"}}"#;
+    let data = mimc_codec::api::TokenData::from_json(escaped).unwrap();
+    let err = Config::from_token(&data).unwrap_err();
+    let at = escaped.windows(4).position(|w| w == b"AAEC").unwrap();
+    assert!(matches!(err.kind(), ErrorKind::InvalidValue(_)));
+    assert!(err.offset().abs_diff(at) <= 1, "{err:?} near {at}");
+}
+
+#[test]
+fn state_size_is_bounded() {
+    let size = core::mem::size_of::<Connection<'static>>();
+    eprintln!("size_of::<Connection>() = {size}");
+    // Receive buffer + one transmit slot + the body and security keys + under 768 bytes of state
+    // (config, challenge, events, timers).
+    let keys = 2 * (MAX_KEY_LEN + core::mem::size_of::<usize>());
+    assert!(size >= RECV_CAPACITY + TRANSMIT_CAPACITY + keys, "{size}");
+    assert!(
+        size < RECV_CAPACITY + TRANSMIT_CAPACITY + keys + 768,
+        "{size}"
+    );
+}
