@@ -7,13 +7,15 @@
 
 use core::fmt;
 
+use super::chain::{Delivery, deliveries};
 use super::crypto::{BindParams, Rc4Key, SecurityKey, bind_signature};
 use super::frame::{
     FrameBody, FrameConfig, KEEP_ALIVE, Keys, Packet, decode_frame, encode_frame, frame_len,
 };
 use super::messages::{
-    ClientHeader, MimcMsgType, MimcP2pMessage, MimcPacket, MimcPacketAck, MimcUser, MsgDirFlag,
-    XmMsgBind, XmMsgBindResp, XmMsgConn, XmMsgConnResp, XmMsgKick,
+    ClientHeader, MimcMsgType, MimcP2pMessage, MimcPacket, MimcPacketAck, MimcPacketList,
+    MimcPushStatus, MimcSequenceAck, MimcUser, MsgDirFlag, XmMsgBind, XmMsgBindResp, XmMsgConn,
+    XmMsgConnResp, XmMsgKick,
 };
 use super::pb::SecretStr;
 use crate::{Error, ErrorKind, Result};
@@ -24,6 +26,8 @@ pub const RECV_CAPACITY: usize = 2048;
 pub const TRANSMIT_CAPACITY: usize = 1024;
 /// Events a [`Connection`] holds before the oldest is dropped.
 const EVENT_CAPACITY: usize = 8;
+/// Sequences remembered to drop re-delivered messages.
+const SEEN_CAPACITY: usize = 64;
 /// MIMC's channel id.
 const CHID: i32 = 9;
 /// The `server` of every header.
@@ -251,6 +255,12 @@ pub struct Connection<'c> {
     recv_len: usize,
     tx: [u8; TRANSMIT_CAPACITY],
     tx_len: usize,
+    inbox: [u8; RECV_CAPACITY],
+    inbox_len: usize,
+    inbox_read: usize,
+    seen: [i64; SEEN_CAPACITY],
+    seen_next: usize,
+    seq_ack: Option<i64>,
     events: [Option<Event>; EVENT_CAPACITY],
     event_head: usize,
     event_len: usize,
@@ -338,6 +348,12 @@ impl<'c> Connection<'c> {
             recv_len: 0,
             tx: [0; TRANSMIT_CAPACITY],
             tx_len: 0,
+            inbox: [0; RECV_CAPACITY],
+            inbox_len: 0,
+            inbox_read: 0,
+            seen: [i64::MIN; SEEN_CAPACITY],
+            seen_next: 0,
+            seq_ack: None,
             events: [None; EVENT_CAPACITY],
             event_head: 0,
             event_len: 0,
@@ -410,7 +426,21 @@ impl<'c> Connection<'c> {
             }
             FrameBody::Packet(p) => match packet_event(&p, self.state, &mut challenge)? {
                 Some(e) => Some(e),
-                None => packet_ack(&p, self.config.id_prefix)?,
+                None => {
+                    if let Some((list, max)) = compound(&p, self.config.resource)? {
+                        // Kept until read: a list arriving before the last is read stays unacked
+                        // (the server re-delivers it).
+                        if self.inbox_len == 0 {
+                            self.inbox[..list.len()].copy_from_slice(list);
+                            self.inbox_len = list.len();
+                            self.inbox_read = 0;
+                            self.seq_ack = max;
+                        }
+                        None
+                    } else {
+                        packet_ack(&p, self.config.id_prefix)?
+                    }
+                }
             },
         };
         if let Some(c) = challenge {
@@ -443,6 +473,7 @@ impl<'c> Connection<'c> {
         self.state = State::Closed;
         self.pending = Pending::default();
         self.tx_len = 0;
+        self.seq_ack = None;
         self.response_deadline = None;
         self.next_ping = None;
     }
@@ -511,6 +542,11 @@ impl<'c> Connection<'c> {
                 .copy_from_slice(&KEEP_ALIVE);
             self.pending.ping = false;
             KEEP_ALIVE.len()
+        } else if let Some(max) = self.seq_ack {
+            let n = self.encode_seq_ack(out, max).ok()?;
+            self.seq_ack = None;
+            // Single-direction: no response deadline (PROTOCOL.md §7.8).
+            return Some(n);
         } else if self.tx_len > 0 {
             let n = self.tx_len;
             out.get_mut(..n)?.copy_from_slice(&self.tx[..n]);
@@ -589,6 +625,60 @@ impl<'c> Connection<'c> {
         };
         self.tx_len = encode_frame(&mut self.tx, &self.frame, &header, &packet, keys)?;
         Ok(number)
+    }
+
+    /// The next message the server delivered (P2P or P2T, from a `COMPOUND` list), each sequence
+    /// once; call it after [`handle_input`](Self::handle_input) until `None`. The connection answers
+    /// each list with the `SEQUENCE_ACK` of its `maxSequence` (PROTOCOL.md §7.2) through
+    /// [`poll_transmit`](Self::poll_transmit). Messages borrow the connection until the next call.
+    pub fn poll_message(&mut self) -> Option<Delivery<'_>> {
+        loop {
+            let (index, sequence) = {
+                let packet = MimcPacket::decode(&self.inbox[..self.inbox_len]).ok()?;
+                let mut next = deliveries(&packet).enumerate().skip(self.inbox_read);
+                match next.next() {
+                    Some((i, Ok(d))) => (i, Some(d.sequence)),
+                    Some((i, Err(_))) => (i, None),
+                    None => {
+                        self.inbox_len = 0;
+                        return None;
+                    }
+                }
+            };
+            self.inbox_read = index + 1;
+            let Some(sequence) = sequence else { continue };
+            if self.seen.contains(&sequence) {
+                continue;
+            }
+            self.seen[self.seen_next] = sequence;
+            self.seen_next = (self.seen_next + 1) % SEEN_CAPACITY;
+            let packet = MimcPacket::decode(&self.inbox[..self.inbox_len]).ok()?;
+            return deliveries(&packet).nth(index).and_then(Result::ok);
+        }
+    }
+
+    fn encode_seq_ack(&mut self, out: &mut [u8], max: i64) -> Result<usize> {
+        let id = self.take_id();
+        let c = &self.config;
+        let ack = MimcSequenceAck::new().with(|m| {
+            m.uuid = Some(c.uuid.unsigned_abs());
+            m.resource = Some(c.resource);
+            m.sequence = Some(max);
+            m.app_id = Some(c.app_id);
+        });
+        let mut inner = [0u8; 128];
+        let n = ack.encode(&mut inner)?;
+        let packet = MimcPacket::new().with(|m| {
+            m.packet_id = Some(id.as_str());
+            m.msg_type = Some(MimcMsgType::SequenceAck);
+            m.payload = Some(&inner[..n]);
+        });
+        let header = header(c, "SECMSG", id.as_str()).with(|m| m.cipher = Some(1));
+        let keys = Keys {
+            body: self.body_key.as_ref(),
+            security: Some(&self.security),
+        };
+        encode_frame(out, &self.frame, &header, &packet, keys)
     }
 
     fn take_id(&mut self) -> IdBuf {
@@ -718,4 +808,21 @@ fn packet_ack(p: &Packet<'_>, prefix: &str) -> Result<Option<Event>> {
         sequence: ack.sequence(),
         code: ack.code(),
     }))
+}
+
+/// The `MIMCPacket` bytes of a `COMPOUND` for our resource, and the sequence to ack
+/// (`STATUS_NORMAL` lists; a pull notification is not acked here).
+fn compound<'a>(p: &Packet<'a>, resource: &str) -> Result<Option<(&'a [u8], Option<i64>)>> {
+    let Some(packet) = p.mimc_packet()? else {
+        return Ok(None);
+    };
+    if packet.msg_type() != MimcMsgType::Compound {
+        return Ok(None);
+    }
+    let list = MimcPacketList::decode(packet.payload()).map_err(|e| e.shifted(p.payload_offset))?;
+    if list.resource() != resource {
+        return Ok(None);
+    }
+    let max = (list.status() == MimcPushStatus::StatusNormal).then(|| list.max_sequence());
+    Ok(Some((p.payload, max)))
 }
