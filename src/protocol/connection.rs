@@ -17,7 +17,7 @@ use super::messages::{
     MimcPushStatus, MimcSequenceAck, MimcUser, MsgDirFlag, XmMsgBind, XmMsgBindResp, XmMsgConn,
     XmMsgConnResp, XmMsgKick,
 };
-use super::pb::SecretStr;
+use super::pb::{Encode, SecretStr};
 use crate::{Error, ErrorKind, Result};
 
 /// Bytes of the receive buffer: the largest frame a [`Connection`] accepts.
@@ -611,19 +611,12 @@ impl<'c> Connection<'c> {
             m.is_store = Some(true);
             m.biz_type = Some(biz_type);
         });
-        let mut inner = [0u8; TRANSMIT_CAPACITY];
-        let n = msg.encode(&mut inner)?;
-        let packet = MimcPacket::new().with(|m| {
-            m.packet_id = Some(id.as_str());
-            m.msg_type = Some(MimcMsgType::P2pMessage);
-            m.payload = Some(&inner[..n]);
-        });
-        let header = header(&self.config, "SECMSG", id.as_str()).with(|m| m.cipher = Some(1));
         let keys = Keys {
             body: self.body_key.as_ref(),
             security: Some(&self.security),
         };
-        self.tx_len = encode_frame(&mut self.tx, &self.frame, &header, &packet, keys)?;
+        let (cfg, tx) = (&self.frame, &mut self.tx);
+        self.tx_len = secmsg(tx, cfg, c, keys, id.as_str(), MimcMsgType::P2pMessage, &msg)?;
         Ok(number)
     }
 
@@ -666,19 +659,12 @@ impl<'c> Connection<'c> {
             m.sequence = Some(max);
             m.app_id = Some(c.app_id);
         });
-        let mut inner = [0u8; 128];
-        let n = ack.encode(&mut inner)?;
-        let packet = MimcPacket::new().with(|m| {
-            m.packet_id = Some(id.as_str());
-            m.msg_type = Some(MimcMsgType::SequenceAck);
-            m.payload = Some(&inner[..n]);
-        });
-        let header = header(c, "SECMSG", id.as_str()).with(|m| m.cipher = Some(1));
         let keys = Keys {
             body: self.body_key.as_ref(),
             security: Some(&self.security),
         };
-        encode_frame(out, &self.frame, &header, &packet, keys)
+        let kind = MimcMsgType::SequenceAck;
+        secmsg(out, &self.frame, c, keys, id.as_str(), kind, &ack)
     }
 
     fn take_id(&mut self) -> IdBuf {
@@ -746,6 +732,28 @@ fn header<'h>(config: &Config<'h>, cmd: &'h str, id: &'h str) -> ClientHeader<'h
         m.dir_flag = Some(MsgDirFlag::CsReq);
         m.cipher = Some(0);
     })
+}
+
+/// A SECMSG frame (payload RC4 with the payload key of `id`) carrying a `MIMCPacket` of `kind` whose
+/// payload is `inner`.
+fn secmsg(
+    out: &mut [u8],
+    frame: &FrameConfig,
+    config: &Config<'_>,
+    keys: Keys<'_>,
+    id: &str,
+    kind: MimcMsgType,
+    inner: &dyn Encode,
+) -> Result<usize> {
+    let mut buf = [0u8; TRANSMIT_CAPACITY];
+    let n = inner.encode(&mut buf)?;
+    let packet = MimcPacket::new().with(|m| {
+        m.packet_id = Some(id);
+        m.msg_type = Some(kind);
+        m.payload = Some(&buf[..n]);
+    });
+    let header = header(config, "SECMSG", id).with(|m| m.cipher = Some(1));
+    encode_frame(out, frame, &header, &packet, keys)
 }
 
 /// What a server packet means in `state`; a CONN response's challenge goes to `challenge`.
