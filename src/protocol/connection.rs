@@ -2,8 +2,10 @@
 //!
 //! The caller feeds received bytes ([`Connection::handle_input`]) and the time
 //! ([`Connection::handle_timeout`]) in, and takes frames to write ([`Connection::poll_transmit`]),
-//! events ([`Connection::poll_event`]) and the next deadline ([`Connection::poll_timeout`]) out. Time is
-//! milliseconds on any monotonic clock the caller chooses.
+//! events ([`Connection::poll_event`]), inbound messages ([`Connection::poll_message`]) and the next
+//! deadline ([`Connection::poll_timeout`]) out. Time is milliseconds on any monotonic clock the caller
+//! chooses. Capacities are fixed: one receive buffer, one unread packet list, one queued message
+//! ([`Connection::send_p2p`]), eight events, 64 remembered sequences.
 
 use core::fmt;
 
