@@ -310,7 +310,10 @@ impl IdBuf {
                 break;
             }
         }
-        let p = prefix.len().min(ID_CAPACITY - digits.len());
+        let mut p = prefix.len().min(ID_CAPACITY - digits.len());
+        while !prefix.is_char_boundary(p) {
+            p -= 1;
+        }
         let prefix = prefix.as_bytes();
         bytes[..p].copy_from_slice(&prefix[..p]);
         let tail = &digits[d..];
@@ -322,8 +325,8 @@ impl IdBuf {
     }
 
     fn as_str(&self) -> &str {
-        // A prefix cut inside a character falls back to the counter alone.
-        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("0")
+        // A whole-character prefix and ASCII digits: always UTF-8.
+        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 }
 

@@ -520,3 +520,18 @@ fn inbound_messages_once_each_and_sequence_acked() {
     assert!(c.poll_message().is_none());
     assert_eq!(transmit(&mut c), None);
 }
+
+#[test]
+fn a_long_prefix_is_cut_at_a_character() {
+    // 37 ASCII bytes then a 2-byte character: the 38-byte cut falls inside it.
+    let prefix = format!("{}é-", "p".repeat(37));
+    let cfg = config().with(|c| c.id_prefix = Box::leak(prefix.into_boxed_str()));
+    let mut c = Connection::new(cfg).unwrap();
+    c.connect(0);
+    let mut conn = transmit(&mut c).unwrap();
+    let f = decode_frame(&mut conn, &FrameConfig::TCP, Keys::default()).unwrap();
+    let FrameBody::Packet(p) = f.body else {
+        panic!("CONN is a packet")
+    };
+    assert_eq!(p.header.id(), format!("{}1", "p".repeat(37)));
+}
