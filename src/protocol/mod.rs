@@ -53,12 +53,16 @@
 //! Keys and credentials print as `<redacted>` in `Debug`.
 
 mod chain;
+mod connection;
 mod crypto;
 mod frame;
 mod messages;
 pub(crate) mod pb;
 
 pub use chain::{Deliveries, Delivery, DeliveryKind, deliveries};
+pub use connection::{
+    Config, ConnError, Connection, Event, RECV_CAPACITY, State, TRANSMIT_CAPACITY,
+};
 pub use crypto::{BindParams, MAX_KEY_LEN, Rc4Key, SecurityKey, Signature, bind_signature};
 #[cfg(feature = "std")]
 pub use frame::read_frame;

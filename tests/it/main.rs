@@ -12,6 +12,8 @@ mod api;
 #[allow(dead_code)]
 mod arb;
 mod callback;
+#[cfg(feature = "protocol")]
+mod connection;
 mod envelope;
 mod hostile;
 mod json_suite;
