@@ -4,7 +4,7 @@
 //!
 //! A declaration lists the members in the manual's key order, each with its Rust name, its type and its
 //! wire name. How one member type is read, written and shown is the [`Member`] trait (here) and, for the
-//! compact form, `wire::Compact`; the macro only strings the members together, so the generated reader
+//! compact form, `wire::CompactMember`; the macro only strings the members together, so the generated reader
 //! is the loop a careful hand would write: one pass over the object, each known key read and typed as
 //! it comes, a key given twice an error at that key, unknown keys skipped (validated by the reader),
 //! a missing required member an error at the closing brace.
