@@ -376,18 +376,7 @@ fn view_message(m: &dyn Reflect, depth: usize) -> String {
         if let (FieldValue::Bytes(b), "payload", Some(ty)) = (v, *name, ty) {
             if let Some((_, view)) = nested(m.proto_name(), ty, b) {
                 // Re-indent the nested view one level deeper.
-                let body: Vec<String> = view
-                    .lines()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        if i == 0 {
-                            l.to_owned()
-                        } else {
-                            format!("{pad}{l}")
-                        }
-                    })
-                    .collect();
-                let _ = writeln!(out, "{}", body.join("\n"));
+                let _ = writeln!(out, "{}", indent_after_first(&view, &pad));
                 continue;
             }
         }
@@ -483,18 +472,7 @@ fn render(
     }
     match payload {
         Some(Payload::Owned(_, v)) => {
-            let v: Vec<String> = v
-                .lines()
-                .enumerate()
-                .map(|(i, l)| {
-                    if i == 0 {
-                        l.to_owned()
-                    } else {
-                        format!("  {l}")
-                    }
-                })
-                .collect();
-            let _ = writeln!(out, "  payload: {}", v.join("\n"));
+            let _ = writeln!(out, "  payload: {}", indent_after_first(&v, "  "));
         }
         Some(Payload::Opaque { bytes, note }) => {
             let _ = writeln!(out, "  payload: {} bytes, not shown: {note}", bytes.len());
@@ -504,5 +482,17 @@ fn render(
         None => {}
     }
     out.push('\n');
+    out
+}
+
+/// `text` with every line but the first prefixed by `pad` (a nested view placed after a label).
+fn indent_after_first(text: &str, pad: &str) -> String {
+    let mut lines = text.lines();
+    let mut out = lines.next().unwrap_or_default().to_owned();
+    for l in lines {
+        out.push('\n');
+        out.push_str(pad);
+        out.push_str(l);
+    }
     out
 }
