@@ -300,7 +300,7 @@ macro_rules! model {
         impl<'de: 'a, 'a> serde::Deserialize<'de> for $name<'a> {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
                 if d.is_human_readable() {
-                    $crate::serde_impl::from_json_text(d, $name::read)
+                    $crate::serde_impl::from_json_text(d, $name::read_members)
                 } else {
                     $crate::wire::compact_de::<$name<'de>, D>(d)
                 }

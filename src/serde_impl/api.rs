@@ -44,7 +44,7 @@ impl Serialize for Response<'_> {
 impl<'de: 'a, 'a> Deserialize<'de> for Response<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
         if d.is_human_readable() {
-            super::from_json_text(d, |raw| Response::from_json(raw.as_str().as_bytes()))
+            capture(d, |text| Response::from_json(text.as_bytes()))
         } else {
             wire::compact_de::<Response<'de>, D>(d)
         }

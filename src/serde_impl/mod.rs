@@ -92,12 +92,15 @@ pub(crate) fn capture<'de, D: Deserializer<'de>, T>(
     }
 }
 
-/// [`capture`] for readers of a parsed [`RawJson`] (the models of [`crate::model`]).
+/// [`capture`] for the one-pass member readers of [`crate::model`]: the raw text is opened as a document
+/// and read once (no validation pass before the typed read).
 pub(crate) fn from_json_text<'de, D: Deserializer<'de>, T>(
     d: D,
-    read: fn(RawJson<'de>) -> crate::Result<T>,
+    read: fn(crate::json::ObjectIter<'de>) -> crate::Result<T>,
 ) -> Result<T, D::Error> {
-    capture(d, |text| RawJson::parse(text).and_then(read))
+    capture(d, |text| {
+        crate::json::top_object(text.as_bytes(), &crate::DecodeOptions::new()).and_then(read)
+    })
 }
 
 /// serde_json's raw-value protocol: a map of one entry, the token as key and the text as value. A format
