@@ -356,10 +356,10 @@ pub(crate) use model;
 macro_rules! model_members {
     ($obj:ident, $k:ident, $v:ident, $name:ident, { $($extra:tt)* }, $($field:ident: $ty:ty = $key:literal),+) => {{
         $( let mut $field: Option<$ty> = None; )+
-        let mut scratch = [0u8; 64];
+        let mut scratch = None;
         while let Some(($k, $v)) = $obj.next_entry()? {
             #[allow(unreachable_patterns)]
-            match $k.as_key(&mut scratch) {
+            match $k.as_key_lazy(&mut scratch) {
                 $($extra)*
                 $(
                     Some($key) => {

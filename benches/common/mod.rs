@@ -1182,22 +1182,26 @@ pub fn history_100_payloads() -> Case {
                     d
                 }
             }),
-            cand("mimc-codec (List::fill into a caller slice)", {
-                let out = payload_buf();
-                let slots = slots::<HistoryMessage<'static>>(128);
-                move || {
-                    let mut out = out.borrow_mut();
-                    let mut slots = slots.borrow_mut();
-                    let h = History::from_json(black_box(input)).expect("ours");
-                    let n = h.messages().fill(&mut slots).expect("fits");
-                    let mut d = touch_history_head(&h);
-                    for m in slots[..n].iter().flatten() {
-                        d += touch_history_msg(m)
-                            + touch_bytes(m.payload_into(&mut out).expect("b64"));
+            cand(
+                "mimc-codec (from_json_fill: one pass into a caller slice)",
+                {
+                    let out = payload_buf();
+                    let slots = slots::<HistoryMessage<'static>>(128);
+                    move || {
+                        let mut out = out.borrow_mut();
+                        let mut slots = slots.borrow_mut();
+                        let (h, n) =
+                            History::from_json_fill(black_box(input), &mut slots).expect("ours");
+                        assert_eq!(n, h.messages().len(), "fits");
+                        let mut d = touch_history_head(&h);
+                        for m in slots[..n].iter().flatten() {
+                            d += touch_history_msg(m)
+                                + touch_bytes(m.payload_into(&mut out).expect("b64"));
+                        }
+                        d
                     }
-                    d
-                }
-            }),
+                },
+            ),
             cand("serde_json derive owned + base64 decode_slice", {
                 let out = payload_buf();
                 move || {
@@ -1317,19 +1321,23 @@ pub fn topic_query_500() -> Case {
                 }
                 d
             }),
-            cand("mimc-codec (List::fill into a caller slice)", {
-                let slots = slots::<Member<'static>>(512);
-                move || {
-                    let mut slots = slots.borrow_mut();
-                    let t = TopicData::from_json(black_box(input)).expect("ours");
-                    let n = t.members().fill(&mut slots).expect("fits");
-                    let mut d = touch_topic_head(&t);
-                    for m in slots[..n].iter().flatten() {
-                        d += touch_member(m);
+            cand(
+                "mimc-codec (from_json_fill: one pass into a caller slice)",
+                {
+                    let slots = slots::<Member<'static>>(512);
+                    move || {
+                        let mut slots = slots.borrow_mut();
+                        let (t, n) =
+                            TopicData::from_json_fill(black_box(input), &mut slots).expect("ours");
+                        assert_eq!(n, t.members().len(), "fits");
+                        let mut d = touch_topic_head(&t);
+                        for m in slots[..n].iter().flatten() {
+                            d += touch_member(m);
+                        }
+                        d
                     }
-                    d
-                }
-            }),
+                },
+            ),
             cand("serde_json flat &str", move || {
                 let r: ReplyFlat<'_, TopicDataFlat<'_>> =
                     serde_json::from_slice(black_box(input)).expect("flat");

@@ -371,8 +371,8 @@ impl<'a> ObjectIter<'a> {
     /// The next `(key, value)`, `None` after the closing `}` (and, for a document, only whitespace after it).
     #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn next_member(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
-        match self.next_entry()? {
-            Some((key, value)) => Ok(Some((key, value.raw()?))),
+        match self.next_key()? {
+            Some(key) => Ok(Some((key, self.p.value(self.depth)?))),
             None => Ok(None),
         }
     }
@@ -403,6 +403,24 @@ impl<'a> ObjectIter<'a> {
     /// ```
     #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn next_entry(&mut self) -> Result<Option<(JsonStr<'a>, ValueReader<'_, 'a>)>> {
+        let Some(key) = self.next_key()? else {
+            return Ok(None);
+        };
+        self.pending = self.p.pos;
+        Ok(Some((
+            key,
+            ValueReader {
+                p: &mut self.p,
+                depth: self.depth,
+                pending: &mut self.pending,
+            },
+        )))
+    }
+
+    /// Past the separator to the next key and its colon (skipping a value left unread first); `None`
+    /// after the closing `}`.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    fn next_key(&mut self) -> Result<Option<JsonStr<'a>>> {
         if self.done {
             return Ok(None);
         }
@@ -427,20 +445,10 @@ impl<'a> ObjectIter<'a> {
                 None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
             }
         }
-        let key = p.key()?;
-        self.pending = p.pos;
-        Ok(Some((
-            key,
-            ValueReader {
-                p: &mut self.p,
-                depth: self.depth,
-                pending: &mut self.pending,
-            },
-        )))
+        p.key().map(Some)
     }
 
     /// The value after the last key was not read: validate and skip it.
-    #[cold]
     fn skip_pending(&mut self) -> Result<()> {
         self.pending = NO_VALUE;
         self.p.value(self.depth).map(|_| ())
