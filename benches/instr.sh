@@ -5,11 +5,12 @@
 #   benches/instr.sh                       # the TEXT envelope decode, every candidate
 #   benches/instr.sh "decode custom_1k"    # another case
 #   N=20000 benches/instr.sh ...
+#   FEATURES=protocol benches/instr.sh "protocol decode MIMCPacket P2P (vectors)"   # cases behind a feature
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case_name=${1:-"decode text_150 (kind first)"}
 n=${N:-5000}
-cargo build --quiet --profile bench --example decode_loop
+cargo build --quiet --profile bench --example decode_loop ${FEATURES:+--features "$FEATURES"}
 bin=target/release/examples/decode_loop
 count() { # case candidate n -> instructions
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" "$3" 2>&1 |
