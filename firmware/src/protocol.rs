@@ -1,4 +1,4 @@
-//! The binary protocol's size program: one received v6 frame (the vectors' SECMSG with a P2P message,
+//! The binary protocol's full size program: one received v6 frame (the vectors' SECMSG with a P2P message,
 //! decoded from `../shared` at compile time into flash) copied into a RAM buffer, then `work/protocol.rs`:
 //! body key from the challenge and udid, payload key from the security key, Adler-32, RC4 in place,
 //! `ClientHeader`, `MIMCPacket`, its app messages and their envelopes. Inputs go through `black_box`;

@@ -1,7 +1,8 @@
 //! The binary protocol on an emulated Cortex-M4F (QEMU `mps2-an386`, `firmware/qemu.sh`): runs the work
-//! of the two protocol size programs and checks every result.
+//! of the three protocol size programs and checks every result.
 //!
-//! - `work/protocol.rs` (the size program `mimc-codec-protocol`) on the vectors' SECMSG P2P frame: the
+//! - `work/protocol.rs` (the size programs `mimc-codec-protocol-p2p` and `mimc-codec-protocol`) on the
+//!   vectors' SECMSG P2P frame: the
 //!   header, the packet and the P2P message as `vectors.json` lists them; on the COMPOUND downlink; on a
 //!   SECMSG frame encoded here whose P2P payload is the manual's TEXT envelope (the envelope decoded);
 //!   tampered, truncated and wrongly keyed frames give errors.
@@ -102,6 +103,41 @@ fn p2p(c: &mut Checks, stack: &mut Stack) -> usize {
             }
         }
         Err(e) => c.fail("p2p: the size program's work", &e),
+    }
+    used
+}
+
+/// The smallest size program's work (`run_p2p`) on the same frame; the COMPOUND is refused.
+fn p2p_direct(c: &mut Checks, stack: &mut Stack) -> usize {
+    let (mut buf, n) = copy(v6::P2P_FRAME);
+    let (result, used) = stack.measure(|| {
+        work::run_p2p(
+            &mut buf[..n],
+            black_box(v6::CHALLENGE),
+            black_box(v6::UDID),
+            black_box(v6::SECURITY_KEY),
+        )
+    });
+    match result {
+        Ok(o) => {
+            c.eq("p2p direct: header id", o.header.id(), "p2p-4");
+            c.eq("p2p direct: packetId", o.packet.packet_id(), "p2p-4");
+            c.eq("p2p direct: package", o.packet.package(), "com.example.app");
+            c.eq("p2p direct: from", o.message.from().app_account(), "alice");
+            c.eq("p2p direct: to", o.message.to().app_account(), "bob");
+            c.eq("p2p direct: payload", o.message.payload(), b"hello");
+            c.eq("p2p direct: bizType", o.message.biz_type(), "TEXT");
+        }
+        Err(e) => c.fail("p2p direct: the size program's work", &e),
+    }
+    let (mut buf, n) = copy(v6::COMPOUND_FRAME);
+    match work::run_p2p(&mut buf[..n], v6::CHALLENGE, v6::UDID, v6::SECURITY_KEY) {
+        Err(e) => c.eq(
+            "p2p direct on a COMPOUND: refused",
+            &e.kind(),
+            &ErrorKind::InvalidValue("not a P2P message"),
+        ),
+        Ok(_) => c.fail("p2p direct on a COMPOUND: an error", &"decoded"),
     }
     used
 }
@@ -637,6 +673,7 @@ fn check_sent(c: &mut Checks, sent: &mut Sent) {
 fn main() -> ! {
     let mut c = Checks::new("mimc-codec protocol");
     let mut stack = Stack::new();
+    let direct = p2p_direct(&mut c, &mut stack);
     let frame = p2p(&mut c, &mut stack);
     p2p_bytes(&mut c);
     compound(&mut c);
@@ -647,12 +684,19 @@ fn main() -> ! {
     c.check(!stack.overflowed(), "the stack stayed above the statics");
     harness::banner("mimc-codec protocol");
     harness::report(
-        "size program (mimc-codec-protocol): the P2P frame, keys to P2P message",
+        "mimc-codec-protocol-p2p's work: the P2P frame to its message",
+        direct,
+    );
+    harness::report(
+        "mimc-codec-protocol's work: the same through deliveries()",
         frame,
     );
-    harness::report("the same, the payload an envelope (decoded)", env);
     harness::report(
-        "connection session (mimc-codec-connection), Connection outside",
+        "mimc-codec-protocol's work, the payload an envelope (decoded)",
+        env,
+    );
+    harness::report(
+        "mimc-codec-connection's session, the Connection outside",
         session,
     );
     harness::report(

@@ -5,12 +5,16 @@
 //! `MIMCPacket` and the app messages it carries (`deliveries`: P2P, P2T, UC, packet lists), and decode
 //! each payload that is a MIMC JSON envelope.
 //!
-//! `firmware/src/protocol.rs` (the size program) and `firmware/src/qemu/protocol.rs` (the QEMU program,
-//! which checks the result and measures the stack) both run this function.
+//! [`run_p2p`] is the smallest useful subset (the size program `mimc-codec-protocol-p2p`): the same frame
+//! to its one P2P message, decoded directly (no `deliveries`: no P2T, UC or packet lists) and no envelope.
+//!
+//! `firmware/src/protocol.rs`, `firmware/src/protocol_p2p.rs` (the size programs) and
+//! `firmware/src/qemu/protocol.rs` (the QEMU program, which checks the results and measures the stack)
+//! run these functions.
 
 use mimc_codec::protocol::{
-    ClientHeader, Delivery, FrameBody, FrameConfig, Keys, Rc4Key, SecurityKey, decode_frame,
-    deliveries,
+    ClientHeader, Delivery, FrameBody, FrameConfig, Keys, MimcMsgType, MimcP2pMessage, MimcPacket,
+    Packet, Rc4Key, SecurityKey, decode_frame, deliveries,
 };
 use mimc_codec::{Envelope, Error, ErrorKind};
 
@@ -29,13 +33,14 @@ pub struct Outcome<'a> {
     pub envelopes: usize,
 }
 
-/// Decodes the SECMSG frame at the start of `frame` in place (see the module docs).
-pub fn run<'a>(
+/// The SECMSG frame at the start of `frame`, checked and decrypted in place: its packet and header.
+#[inline(always)]
+fn secmsg<'a>(
     frame: &'a mut [u8],
     challenge: &str,
     udid: &str,
     security_key: &str,
-) -> Result<Outcome<'a>, Error> {
+) -> Result<(Packet<'a>, MimcPacket<'a>), Error> {
     let body = Rc4Key::body_key(challenge, udid)?;
     let security = SecurityKey::from_base64(security_key)?;
     let keys = Keys {
@@ -49,6 +54,18 @@ pub fn run<'a>(
     let Some(packet) = p.mimc_packet()? else {
         return Err(Error::new(ErrorKind::InvalidValue("not a SECMSG"), 0));
     };
+    Ok((p, packet))
+}
+
+/// Decodes the SECMSG frame at the start of `frame` in place (see the module docs).
+#[allow(dead_code)] // each size program runs one of the two
+pub fn run<'a>(
+    frame: &'a mut [u8],
+    challenge: &str,
+    udid: &str,
+    security_key: &str,
+) -> Result<Outcome<'a>, Error> {
+    let (p, packet) = secmsg(frame, challenge, udid, security_key)?;
     let mut out = Outcome {
         header: p.header,
         first: None,
@@ -67,4 +84,38 @@ pub fn run<'a>(
         }
     }
     Ok(out)
+}
+
+/// What [`run_p2p`] read, borrowed from the decrypted frame.
+#[allow(dead_code)] // the size program hands it to `black_box` whole; the QEMU program reads it
+pub struct P2p<'a> {
+    /// The frame's header.
+    pub header: ClientHeader<'a>,
+    /// The `MIMCPacket`.
+    pub packet: MimcPacket<'a>,
+    /// Its P2P message.
+    pub message: MimcP2pMessage<'a>,
+}
+
+/// The SECMSG frame at the start of `frame` to its P2P message (an error for any other packet type).
+#[allow(dead_code)] // each size program runs one of the two
+pub fn run_p2p<'a>(
+    frame: &'a mut [u8],
+    challenge: &str,
+    udid: &str,
+    security_key: &str,
+) -> Result<P2p<'a>, Error> {
+    let (p, packet) = secmsg(frame, challenge, udid, security_key)?;
+    if packet.msg_type() != MimcMsgType::P2pMessage {
+        return Err(Error::new(
+            ErrorKind::InvalidValue("not a P2P message"),
+            p.payload_offset,
+        ));
+    }
+    let message = MimcP2pMessage::decode(packet.payload())?;
+    Ok(P2p {
+        header: p.header,
+        packet,
+        message,
+    })
 }
