@@ -628,6 +628,9 @@ macro_rules! typed_reply {
             fn from_raw(data: crate::json::RawJson<'a>) -> crate::error::Result<Self> {
                 Self::read(data)
             }
+            fn read_value(value: crate::json::ValueReader<'_, 'a>) -> crate::error::Result<Self> {
+                Self::read_value(value)
+            }
         }
     };
 }
