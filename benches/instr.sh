@@ -7,10 +7,11 @@
 #   N=20000 benches/instr.sh ...
 #   benches/instr.sh --all                 # every candidate of every case (N: 200 below 4 KiB of
 #                                          # input, else 20, unless N is set)
+#   FEATURES=protocol benches/instr.sh "protocol decode MIMCPacket P2P (vectors)"   # cases behind a feature
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case_name=${1:-"decode text_150 (kind first)"}
-cargo build --quiet --profile bench --example decode_loop
+cargo build --quiet --profile bench --example decode_loop ${FEATURES:+--features "$FEATURES"}
 bin=target/release/examples/decode_loop
 count() { # case candidate n -> instructions
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" "$3" 2>&1 |

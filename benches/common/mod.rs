@@ -36,6 +36,9 @@ use mimc_codec::json::{JsonStr, JsonU64};
 use mimc_codec::{Body, Callback, ContentKind, Envelope, Kind, ToJson};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "protocol")]
+mod protocol;
+
 /// One measured function: a name and a closure that does one message's work.
 pub struct Candidate {
     pub name: &'static str,
@@ -1561,6 +1564,8 @@ pub fn all_cases() -> Vec<Case> {
         cases.extend(postcard_decode());
         cases.push(postcard_encode());
     }
+    #[cfg(feature = "protocol")]
+    cases.extend(protocol::cases());
     cases
 }
 
