@@ -25,6 +25,10 @@ pub(crate) trait Member<'a>: Sized {
     /// type errors (syntax errors name no field: they are the document's, not the member's).
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self>;
 
+    /// A value that stands in when there is none to give (an owned copy that cannot be read back).
+    #[allow(dead_code)] // only owned copies (features `alloc`, `heapless`) ask for it
+    fn placeholder() -> Self;
+
     /// Writes `"key":value` (nothing for an absent optional member).
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()>;
 
@@ -62,6 +66,9 @@ impl<'a> Member<'a> for JsonU64 {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         v.u64().map_err(|e| e.in_typed_field(key))
     }
+    fn placeholder() -> Self {
+        JsonU64::new(0)
+    }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.u64(key, *self)
     }
@@ -71,6 +78,9 @@ impl<'a> Member<'a> for JsonU64 {
 impl<'a> Member<'a> for JsonStr<'a> {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         v.str().map_err(|e| e.in_typed_field(key))
+    }
+    fn placeholder() -> Self {
+        JsonStr::new("")
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, self)
@@ -82,6 +92,9 @@ impl<'a> Member<'a> for JsonStr<'a> {
 impl<'a> Member<'a> for crate::api::Secret<'a> {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         JsonStr::read(v, key).map(Self::from)
+    }
+    fn placeholder() -> Self {
+        Self::new("")
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.expose())
@@ -104,6 +117,9 @@ impl<'a> Member<'a> for Payload<'a> {
             .map(Payload::from_json_str)
             .map_err(|e| e.in_typed_field(crate::payload::FIELD))
     }
+    fn placeholder() -> Self {
+        Payload::from_bytes(&[])
+    }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.with(key, |s| self.write_json(s))
     }
@@ -116,6 +132,9 @@ where
 {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         Self::read_value(v, key)
+    }
+    fn placeholder() -> Self {
+        Self::empty()
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.raw(key, &self.raw())
@@ -137,6 +156,9 @@ impl<'a> Member<'a> for crate::api::UserType<'a> {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         JsonStr::read(v, key).map(Self::from_json_str)
     }
+    fn placeholder() -> Self {
+        Self::Other(JsonStr::new(""))
+    }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.as_json_str())
     }
@@ -149,6 +171,9 @@ impl<'a, T: Member<'a>> Member<'a> for Option<T> {
 
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         T::read(v, key).map(Some)
+    }
+    fn placeholder() -> Self {
+        None
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         match self {
@@ -274,6 +299,11 @@ macro_rules! model {
         impl<'a> $crate::model::Member<'a> for $name<'a> {
             fn read(v: $crate::json::ValueReader<'_, 'a>, key: &'static str) -> $crate::error::Result<Self> {
                 Self::read_value(v).map_err(|e| e.in_typed_field(key))
+            }
+            fn placeholder() -> Self {
+                $name {
+                    $( $field: <$ty as $crate::model::Member<'a>>::placeholder(), )+
+                }
             }
             fn write<S: $crate::json::Sink + ?Sized>(
                 &self,

@@ -560,6 +560,15 @@ impl<'a, T: FromData<'a>> List<'a, T> {
 }
 
 impl<'a, T> List<'a, T> {
+    /// The list of no elements (`[]`).
+    pub(crate) fn empty() -> Self {
+        List {
+            raw: RawJson::from_parts("[]", 0, ValueKind::Array),
+            len: 0,
+            _items: PhantomData,
+        }
+    }
+
     /// The number of elements.
     pub const fn len(&self) -> usize {
         self.len
