@@ -63,6 +63,7 @@ macro_rules! serialize_self {
 pub(crate) use serialize_self;
 
 impl<'a> Member<'a> for JsonU64 {
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         v.u64().map_err(|e| e.in_typed_field(key))
     }
@@ -76,6 +77,7 @@ impl<'a> Member<'a> for JsonU64 {
 }
 
 impl<'a> Member<'a> for JsonStr<'a> {
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         v.str().map_err(|e| e.in_typed_field(key))
     }
@@ -111,6 +113,7 @@ impl<'a> Member<'a> for crate::api::Secret<'a> {
 
 /// A base64 payload, decoded only when asked; errors name `payload`, the only key payloads come under.
 impl<'a> Member<'a> for Payload<'a> {
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn read(v: ValueReader<'_, 'a>, _: &'static str) -> Result<Self> {
         // The scan knows whether the text has escapes: no search for them later.
         v.str()
@@ -379,6 +382,40 @@ macro_rules! model {
 }
 pub(crate) use model;
 
+/// The key after `key` in `keys` (the first for `""`; `""` after the last or for a key not there),
+/// evaluated at compile time by the member loop.
+pub(crate) const fn key_after(keys: &[&'static str], key: &str) -> &'static str {
+    if key.is_empty() {
+        return match keys.first() {
+            Some(k) => k,
+            None => "",
+        };
+    }
+    let mut i = 0;
+    while i < keys.len() {
+        if bytes_eq(keys[i].as_bytes(), key.as_bytes()) {
+            return if i + 1 < keys.len() { keys[i + 1] } else { "" };
+        }
+        i += 1;
+    }
+    ""
+}
+
+/// `a == b` in a `const fn`.
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The member loop of a model's reader: one pass over the object, each known key read and typed as it
 /// comes (`$extra` arms first: they take a key over from the plain arm), unknown keys skipped by the
 /// reader, then the missing-field checks at the closing brace. `$k` and `$v` name the key and value for
@@ -386,8 +423,11 @@ pub(crate) use model;
 macro_rules! model_members {
     ($obj:ident, $k:ident, $v:ident, $name:ident, { $($extra:tt)* }, $($field:ident: $ty:ty = $key:literal),+) => {{
         $( let mut $field: Option<$ty> = None; )+
+        const KEYS: &[&str] = &[$($key),+];
+        // The key the declaration's order says comes next: checked first, without a scan.
+        let mut expected = $crate::model::key_after(KEYS, "");
         let mut scratch = None;
-        while let Some(($k, $v)) = $obj.next_entry()? {
+        while let Some(($k, $v)) = $obj.next_entry_expecting(expected)? {
             #[allow(unreachable_patterns)]
             match $k.as_key_lazy(&mut scratch) {
                 $($extra)*
@@ -395,6 +435,7 @@ macro_rules! model_members {
                     Some($key) => {
                         let value = <$ty as $crate::model::Member<'_>>::read($v, $key)?;
                         $crate::json::set_once(&mut $field, value, &$k, $key)?;
+                        expected = const { $crate::model::key_after(KEYS, $key) };
                     }
                 )+
                 _ => {}
