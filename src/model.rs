@@ -422,8 +422,8 @@ const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
 /// the `$extra` arms.
 macro_rules! model_members {
     ($obj:ident, $k:ident, $v:ident, $name:ident, { $($extra:tt)* }, $($field:ident: $ty:ty = $key:literal),+) => {{
-        $( let mut $field: Option<$ty> = None; )+
         const KEYS: &[&str] = &[$($key),+];
+        $( let mut $field: Option<$ty> = None; )+
         // The key the declaration's order says comes next: checked first, without a scan.
         let mut expected = $crate::model::key_after(KEYS, "");
         let mut scratch = None;
