@@ -12,6 +12,7 @@ extern crate std;
 
 pub mod api;
 mod callback;
+mod convert;
 #[cfg(feature = "defmt")]
 mod defmt_impl;
 mod dialect;

@@ -674,6 +674,8 @@ macro_rules! typed_reply {
             }
         }
 
+        crate::convert::try_from_json!($ty => crate::api::ReplyError);
+
         impl<'a> crate::api::FromData<'a> for $ty<'a> {
             fn from_raw(data: crate::json::RawJson<'a>) -> crate::error::Result<Self> {
                 Self::read(data)
