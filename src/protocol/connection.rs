@@ -631,6 +631,10 @@ impl<'c> Connection<'c> {
     /// [`poll_transmit`](Self::poll_transmit). Messages borrow the connection until the next call.
     pub fn poll_message(&mut self) -> Option<Delivery<'_>> {
         loop {
+            if self.inbox_len == 0 {
+                // An empty buffer would decode as a default (empty P2P) packet.
+                return None;
+            }
             let (index, sequence) = {
                 let packet = MimcPacket::decode(&self.inbox[..self.inbox_len]).ok()?;
                 let mut next = deliveries(&packet).enumerate().skip(self.inbox_read);

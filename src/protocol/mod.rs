@@ -58,6 +58,8 @@ mod crypto;
 mod frame;
 mod messages;
 pub(crate) mod pb;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use chain::{Deliveries, Delivery, DeliveryKind, deliveries};
 pub use connection::{

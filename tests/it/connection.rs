@@ -535,3 +535,15 @@ fn a_long_prefix_is_cut_at_a_character() {
     };
     assert_eq!(p.header.id(), format!("{}1", "p".repeat(37)));
 }
+
+#[test]
+fn no_message_before_a_list_arrives() {
+    let mut c = Connection::new(config()).unwrap();
+    assert!(c.poll_message().is_none(), "idle");
+    let key = bound(&mut c);
+    assert!(c.poll_message().is_none(), "bound, nothing delivered");
+    c.handle_input(&compound_frame(&key, "rust-res", &[(5, b"one")]), 30);
+    assert_eq!(c.poll_message().map(|d| d.sequence), Some(5));
+    assert!(c.poll_message().is_none());
+    assert!(c.poll_message().is_none(), "the list was read");
+}

@@ -14,6 +14,8 @@ mod arb;
 mod callback;
 #[cfg(feature = "protocol")]
 mod connection;
+#[cfg(feature = "testing")]
+mod connection_tcp;
 mod envelope;
 mod hostile;
 mod json_suite;
