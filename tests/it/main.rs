@@ -15,6 +15,8 @@ mod callback;
 #[cfg(feature = "protocol")]
 mod connection;
 #[cfg(feature = "testing")]
+mod connection_server;
+#[cfg(feature = "testing")]
 mod connection_tcp;
 mod envelope;
 mod hostile;
