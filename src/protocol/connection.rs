@@ -884,6 +884,10 @@ impl<'c> Connection<'c> {
             .ok()?;
             self.online_ack = None;
             Some(n)
+        } else if self.pending.uc_ping && self.uc.iter().all(|g| g.0 == 0) {
+            // Every group was left after the ping fell due.
+            self.pending.uc_ping = false;
+            Some(0)
         } else if self.pending.uc_ping {
             let mut groups = [UcGroup::new(); UC_CAPACITY];
             let mut count = 0;
@@ -894,9 +898,7 @@ impl<'c> Connection<'c> {
             let ping = UcPing::new().with(|m| m.group = Repeated::from_slice(&groups[..count]));
             let n = self.encode_uc(out, None, UcMsgType::Ping, &ping).ok()?;
             self.pending.uc_ping = false;
-            if count > 0 {
-                self.next_uc_ping = Some(self.now.saturating_add(self.config.uc_ping_ms));
-            }
+            self.next_uc_ping = Some(self.now.saturating_add(self.config.uc_ping_ms));
             Some(n)
         } else {
             Some(0)
@@ -1180,8 +1182,10 @@ impl<'c> Connection<'c> {
     /// (PROTOCOL.md §7.2), each UC `MESSAGE_LIST` with its UC `SEQ_ACK` and each online message with
     /// an `ONLINE_MESSAGE_ACK`, through [`poll_transmit`](Self::poll_transmit). Dedupe: the last 64
     /// P2P/P2T sequences; per joined UC group, sequences up to the highest surfaced; online
-    /// messages have no sequence and are not deduplicated. Messages borrow the connection until the
-    /// next call.
+    /// messages have no sequence and are not deduplicated. One packet (list) is kept at a time: read
+    /// it before feeding more input, or a packet arriving meanwhile is dropped unacked (stored
+    /// messages come again; an online message is lost, and its sender sees an
+    /// [`Event::AckTimeout`]). Messages borrow the connection until the next call.
     pub fn poll_message(&mut self) -> Option<Delivery<'_>> {
         loop {
             if self.inbox_len == 0 || self.inbox_read >= RECV_CAPACITY {
