@@ -8,6 +8,7 @@ const QEMU_BINS: &[&str] = &[
     "mimc-codec-qemu",
     "serde-json-core-qemu",
     "mimc-codec-defmt",
+    "mimc-codec-protocol-qemu",
 ];
 
 fn main() {

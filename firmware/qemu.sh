@@ -19,6 +19,7 @@ target=thumbv7em-none-eabihf
 programs=(
     "mimc-codec-qemu -"
     "serde-json-core-qemu reference"
+    "mimc-codec-protocol-qemu protocol"
 )
 
 # No display, serial or monitor: semihosting writes to QEMU's stdout, and stdin may be absent (CI).

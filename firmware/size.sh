@@ -6,7 +6,10 @@
 #
 # The first table is the size programs: `_start` and the work, no runtime. The size targets (issue 13:
 # ".text of the decode + encode program" against "the same program on serde-json-core") compare
-# `mimc-codec-envelope` with `serde-json-core-envelope`. The second table is the QEMU programs
+# `mimc-codec-envelope` with `serde-json-core-envelope`. `mimc-codec-protocol-p2p`, `mimc-codec-protocol`
+# and `mimc-codec-connection` (feature `protocol`) are the binary protocol's: one SECMSG frame to its P2P
+# message; the same to every app message and its envelope; a client session through
+# `protocol::Connection` (issues 14 and 15). The second table is the QEMU programs
 # (`qemu.sh`): the same work plus the checks, cortex-m-rt and semihosting with `core::fmt`, for reference.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,10 +20,14 @@ target=thumbv7em-none-eabihf
 size_programs=(
     "mimc-codec-envelope -"
     "serde-json-core-envelope reference"
+    "mimc-codec-protocol-p2p protocol"
+    "mimc-codec-protocol protocol"
+    "mimc-codec-connection protocol"
 )
 qemu_programs=(
     "mimc-codec-qemu -"
     "serde-json-core-qemu reference"
+    "mimc-codec-protocol-qemu protocol"
 )
 
 build() {

@@ -84,6 +84,27 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Is this an error of the JSON text itself (grammar, UTF-8, depth), found by validation?
+    pub(crate) const fn is_syntax(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::UnexpectedEnd
+                | ErrorKind::InvalidUtf8
+                | ErrorKind::ExpectedValue
+                | ErrorKind::ExpectedKey
+                | ErrorKind::ExpectedColon
+                | ErrorKind::ExpectedCommaOrBrace
+                | ErrorKind::ExpectedCommaOrBracket
+                | ErrorKind::TrailingCharacters
+                | ErrorKind::InvalidLiteral
+                | ErrorKind::InvalidNumber
+                | ErrorKind::InvalidEscape
+                | ErrorKind::LoneSurrogate
+                | ErrorKind::ControlCharacter
+                | ErrorKind::DepthLimitExceeded
+        )
+    }
+
     /// The variant's name (`"WrongType"`, `"MissingField"`, ...): stable text for tools and logs, without
     /// the variant's data.
     ///
@@ -203,6 +224,18 @@ impl Error {
             self.field = Some(field);
         }
         self
+    }
+
+    /// As [`in_field`](Self::in_field), except for errors of the JSON syntax (and of the input's UTF-8
+    /// and nesting depth), which belong to the document, not to a field: what a reader that validates
+    /// as it reads wraps around a member's read.
+    #[must_use]
+    pub(crate) const fn in_typed_field(self, field: &'static str) -> Self {
+        if self.kind.is_syntax() {
+            self
+        } else {
+            self.in_field(field)
+        }
     }
 
     /// What went wrong.

@@ -13,7 +13,7 @@
 //! member reads.
 
 use crate::error::Result;
-use crate::json::{JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::json::{JsonStr, JsonU64, ObjectWriter, Sink, ToJson, ValueReader};
 use crate::payload::Payload;
 
 /// How one member type is read from its JSON value, written back and shown to serde's JSON shape.
@@ -21,8 +21,13 @@ pub(crate) trait Member<'a>: Sized {
     /// The value of an absent member; `None` when the member is required.
     const ABSENT: Option<Self> = None;
 
-    /// Reads the value of the member `key`, naming `key` in errors.
-    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self>;
+    /// Reads the value of the member `key` where it stands, in the document's one pass, naming `key` in
+    /// type errors (syntax errors name no field: they are the document's, not the member's).
+    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self>;
+
+    /// A value that stands in when there is none to give (an owned copy that cannot be read back).
+    #[allow(dead_code)] // only owned copies (features `alloc`, `heapless`) ask for it
+    fn placeholder() -> Self;
 
     /// Writes `"key":value` (nothing for an absent optional member).
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()>;
@@ -58,8 +63,11 @@ macro_rules! serialize_self {
 pub(crate) use serialize_self;
 
 impl<'a> Member<'a> for JsonU64 {
-    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
-        JsonU64::from_json(&v).map_err(|e| e.in_field(key))
+    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
+        v.u64().map_err(|e| e.in_typed_field(key))
+    }
+    fn placeholder() -> Self {
+        JsonU64::new(0)
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.u64(key, *self)
@@ -68,8 +76,11 @@ impl<'a> Member<'a> for JsonU64 {
 }
 
 impl<'a> Member<'a> for JsonStr<'a> {
-    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
-        v.to_json_str().map_err(|e| e.in_field(key))
+    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
+        v.str().map_err(|e| e.in_typed_field(key))
+    }
+    fn placeholder() -> Self {
+        JsonStr::new("")
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, self)
@@ -79,8 +90,11 @@ impl<'a> Member<'a> for JsonStr<'a> {
 
 /// A secret is data in the JSON shape and in `ToJson` (only `Debug` hides it).
 impl<'a> Member<'a> for crate::api::Secret<'a> {
-    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         JsonStr::read(v, key).map(Self::from)
+    }
+    fn placeholder() -> Self {
+        Self::new("")
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.expose())
@@ -97,8 +111,14 @@ impl<'a> Member<'a> for crate::api::Secret<'a> {
 
 /// A base64 payload, decoded only when asked; errors name `payload`, the only key payloads come under.
 impl<'a> Member<'a> for Payload<'a> {
-    fn read(v: RawJson<'a>, _: &'static str) -> Result<Self> {
-        Payload::from_json(&v)
+    fn read(v: ValueReader<'_, 'a>, _: &'static str) -> Result<Self> {
+        // The scan knows whether the text has escapes: no search for them later.
+        v.str()
+            .map(Payload::from_json_str)
+            .map_err(|e| e.in_typed_field(crate::payload::FIELD))
+    }
+    fn placeholder() -> Self {
+        Payload::from_bytes(&[])
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.with(key, |s| self.write_json(s))
@@ -110,8 +130,11 @@ impl<'a, T: crate::api::FromData<'a>> Member<'a> for crate::api::List<'a, T>
 where
     crate::api::List<'a, T>: MemberSerialize,
 {
-    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
-        Self::from_raw(v).map_err(|e| e.in_field(key))
+    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
+        Self::read_value(v, key)
+    }
+    fn placeholder() -> Self {
+        Self::empty()
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.raw(key, &self.raw())
@@ -130,8 +153,11 @@ pub(crate) trait MemberSerialize {}
 impl<T> MemberSerialize for T {}
 
 impl<'a> Member<'a> for crate::api::UserType<'a> {
-    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         JsonStr::read(v, key).map(Self::from_json_str)
+    }
+    fn placeholder() -> Self {
+        Self::Other(JsonStr::new(""))
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.as_json_str())
@@ -143,8 +169,11 @@ impl<'a> Member<'a> for crate::api::UserType<'a> {
 impl<'a, T: Member<'a>> Member<'a> for Option<T> {
     const ABSENT: Option<Self> = Some(None);
 
-    fn read(v: RawJson<'a>, key: &'static str) -> Result<Self> {
+    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         T::read(v, key).map(Some)
+    }
+    fn placeholder() -> Self {
+        None
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         match self {
@@ -201,6 +230,18 @@ pub(crate) fn finish<'a, T: Member<'a>>(
 macro_rules! model {
     (
         $(#[$meta:meta])*
+        pub struct $name:ident<'a> in $ctx:literal, fill $lf:ident: $elem:ty = $lkey:literal {
+            $($body:tt)+
+        }
+    ) => {
+        $crate::model::model! {
+            $(#[$meta])*
+            pub struct $name<'a> in $ctx { $($body)+ }
+        }
+        $crate::model::model_fill!($name, $ctx, $lf, $elem, $lkey, $($body)+);
+    };
+    (
+        $(#[$meta:meta])*
         pub struct $name:ident<'a> in $ctx:literal {
             $(
                 $(#[$fmeta:meta])*
@@ -226,30 +267,21 @@ macro_rules! model {
             /// Reads the model from its JSON object value.
             #[allow(dead_code)] // not every model is read from a value (request bodies are documents)
             fn read(data: $crate::json::RawJson<'a>) -> $crate::error::Result<Self> {
-                Self::read_members(data.object().map_err(|e| e.in_field($ctx))?)
+                Self::read_members(&mut data.object().map_err(|e| e.in_field($ctx))?)
+            }
+
+            /// Reads the model where its object stands in a document, in the document's one pass.
+            #[allow(dead_code)] // not every model is read from a value (request bodies are documents)
+            fn read_value(v: $crate::json::ValueReader<'_, 'a>) -> $crate::error::Result<Self> {
+                v.object($ctx, |obj| Self::read_members(obj))
             }
 
             /// Reads the model from the members of its object, in one pass (see `model.rs`).
-            fn read_members(mut obj: $crate::json::ObjectIter<'a>) -> $crate::error::Result<Self> {
-                $( let mut $field: Option<$ty> = None; )+
-                let mut scratch = [0u8; 64];
-                while let Some((k, v)) = obj.next_member()? {
-                    match k.as_key(&mut scratch) {
-                        $(
-                            Some($key) => {
-                                let value = <$ty as $crate::model::Member<'a>>::read(v, $key)?;
-                                $crate::json::set_once(&mut $field, value, &k, $key)?;
-                            }
-                        )+
-                        _ => {}
-                    }
-                }
-                let end = obj.offset().saturating_sub(1);
-                Ok($name {
-                    $( $field: $crate::model::finish($field, $key, end)?, )+
-                })
+            fn read_members(obj: &mut $crate::json::ObjectIter<'a>) -> $crate::error::Result<Self> {
+                $crate::model::model_members!(obj, k, v, $name, {}, $($field: $ty = $key),+)
             }
         }
+
 
         /// The JSON object, members in the manual's order, optional members only when present, ids in
         /// the representation they came in.
@@ -265,8 +297,13 @@ macro_rules! model {
         }
 
         impl<'a> $crate::model::Member<'a> for $name<'a> {
-            fn read(v: $crate::json::RawJson<'a>, key: &'static str) -> $crate::error::Result<Self> {
-                Self::read(v).map_err(|e| e.in_field(key))
+            fn read(v: $crate::json::ValueReader<'_, 'a>, key: &'static str) -> $crate::error::Result<Self> {
+                Self::read_value(v).map_err(|e| e.in_typed_field(key))
+            }
+            fn placeholder() -> Self {
+                $name {
+                    $( $field: <$ty as $crate::model::Member<'a>>::placeholder(), )+
+                }
             }
             fn write<S: $crate::json::Sink + ?Sized>(
                 &self,
@@ -341,3 +378,66 @@ macro_rules! model {
     };
 }
 pub(crate) use model;
+
+/// The member loop of a model's reader: one pass over the object, each known key read and typed as it
+/// comes (`$extra` arms first: they take a key over from the plain arm), unknown keys skipped by the
+/// reader, then the missing-field checks at the closing brace. `$k` and `$v` name the key and value for
+/// the `$extra` arms.
+macro_rules! model_members {
+    ($obj:ident, $k:ident, $v:ident, $name:ident, { $($extra:tt)* }, $($field:ident: $ty:ty = $key:literal),+) => {{
+        $( let mut $field: Option<$ty> = None; )+
+        let mut scratch = None;
+        while let Some(($k, $v)) = $obj.next_entry()? {
+            #[allow(unreachable_patterns)]
+            match $k.as_key_lazy(&mut scratch) {
+                $($extra)*
+                $(
+                    Some($key) => {
+                        let value = <$ty as $crate::model::Member<'_>>::read($v, $key)?;
+                        $crate::json::set_once(&mut $field, value, &$k, $key)?;
+                    }
+                )+
+                _ => {}
+            }
+        }
+        let end = $obj.offset().saturating_sub(1);
+        Ok($name {
+            $( $field: $crate::model::finish($field, $key, end)?, )+
+        })
+    }};
+}
+pub(crate) use model_members;
+
+/// The one-pass `from_json_fill` of a model with a list member (`model! { ... in "data", fill ... }`).
+macro_rules! model_fill {
+    (
+        $name:ident, $ctx:literal, $lf:ident, $elem:ty, $lkey:literal,
+        $( $(#[$fmeta:meta])* $field:ident: $ty:ty = $key:literal, )+
+    ) => {
+        impl<'a> $name<'a> {
+            #[doc = concat!("Decodes a whole reply body in one pass, storing the first elements of `", $lkey, "`")]
+            /// in `out` as they are read (the httparse shape: storage from the caller) and returning how
+            /// many it stored. The list in the result still has every element and its `len()`: more than
+            /// the count means `out` was too small for the rest, which were read and checked all the same.
+            /// A non-200 `code` is [`ReplyError::Api`](crate::api::ReplyError::Api).
+            pub fn from_json_fill(
+                body: &'a [u8],
+                out: &mut [Option<$elem>],
+            ) -> core::result::Result<(Self, usize), crate::api::ReplyError> {
+                let mut filled = 0;
+                let value = crate::api::reply::read_reply(body, |v| {
+                    v.object($ctx, |obj| {
+                        $crate::model::model_members!(obj, k, v, $name, {
+                            Some($lkey) => {
+                                let value = $crate::api::List::read_filling(v, $lkey, out, &mut filled)?;
+                                $crate::json::set_once(&mut $lf, value, &k, $lkey)?;
+                            }
+                        }, $($field: $ty = $key),+)
+                    })
+                })?;
+                Ok((value, filled))
+            }
+        }
+    };
+}
+pub(crate) use model_fill;

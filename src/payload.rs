@@ -38,7 +38,7 @@ enum Form<'a> {
 }
 
 /// The wire name used in errors.
-const FIELD: &str = "payload";
+pub(crate) const FIELD: &str = "payload";
 /// Base64 characters per batch on the escaped path and in comparisons (a multiple of 4).
 const BATCH: usize = 256;
 /// Bytes a full batch decodes to.

@@ -6,21 +6,45 @@
 //! strings, the numbers, each element of a list, the decoded base64 bytes), so that nothing is skipped
 //! lazily by one side only. A candidate returns a `u64` digest of what it touched; the runners pass it
 //! to `black_box`.
+//!
+//! The digest is the same sum for every candidate that does a case's whole job (marked `full`), so
+//! [`smoke`] checks that they agree, and a candidate that skipped or misread a field shows up:
+//! - a string adds its unescaped length in bytes (serde's `&str`/`Cow`/`String`, our `JsonStr`);
+//! - a JSON number adds its value;
+//! - an id or timestamp sent as a JSON string adds its last decimal digit: ours has parsed it into a
+//!   `u64` (`v % 10`), a serde peer holds the `&str` (its last byte), equally cheap on either side;
+//! - a kind (`msgType`) adds the length of its name: a peer holds the `&str` (or a tagged enum's
+//!   variant), ours the decoded kind;
+//! - a list adds its length, then each element as above;
+//! - a base64 payload decoded into a buffer adds the decoded length and the last byte;
+//! - a reply's `{code, message}` wrapper adds nothing: every candidate checks `code == 200` (ours
+//!   does it inside `from_json`).
+//!
+//! Reference rows that do less (`serde_json Value`, validation only, the UTF-8 floor, lazy or
+//! payload-skipping variants, the `base64` crate alone) are not `full` and are not compared.
 #![allow(dead_code, clippy::missing_panics_doc, clippy::struct_field_names)]
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::hint::black_box;
 
 use base64::Engine as _;
-use mimc_codec::api::History;
-use mimc_codec::json::JsonStr;
-use mimc_codec::{Body, Callback, Envelope, ToJson};
+use mimc_codec::api::{
+    History, HistoryMessage, Member, PushMessage, PushP2p, PushSender, TokenData, TopicData,
+};
+use mimc_codec::json::{JsonStr, JsonU64};
+use mimc_codec::{Body, Callback, ContentKind, Envelope, Kind, ToJson};
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "protocol")]
+mod protocol;
 
 /// One measured function: a name and a closure that does one message's work.
 pub struct Candidate {
     pub name: &'static str,
     pub run: Box<dyn Fn() -> u64>,
+    /// Does the case's whole job: its digest must equal every other full candidate's.
+    pub full: bool,
 }
 
 /// One input with everything measured on it; `candidates[0]` is ours.
@@ -31,11 +55,42 @@ pub struct Case {
     pub candidates: Vec<Candidate>,
 }
 
+/// A candidate that does the case's whole job (its digest is compared in [`smoke`]).
 fn cand(name: &'static str, f: impl Fn() -> u64 + 'static) -> Candidate {
     Candidate {
         name,
         run: Box::new(f),
+        full: true,
     }
+}
+
+/// A reference row that does less than the whole job (not compared).
+fn aside(name: &'static str, f: impl Fn() -> u64 + 'static) -> Candidate {
+    Candidate {
+        name,
+        run: Box::new(f),
+        full: false,
+    }
+}
+
+/// An id or timestamp sent as a JSON string, parsed by us: its last decimal digit.
+#[inline]
+fn id(v: JsonU64) -> u64 {
+    v.get() % 10
+}
+
+/// The same id as a serde peer holds it (`&str`): its last decimal digit.
+#[inline]
+fn id_str(s: &str) -> u64 {
+    s.as_bytes()
+        .last()
+        .map_or(0, |b| u64::from(b.wrapping_sub(b'0')))
+}
+
+/// A base64 payload decoded into a buffer: its length and last byte.
+#[inline]
+fn touch_bytes(b: &[u8]) -> u64 {
+    b.len() as u64 + b.last().map_or(0, |&x| u64::from(x))
 }
 
 /// A fixture's bytes, leaked so every closure can borrow them for `'static`.
@@ -71,17 +126,27 @@ fn unescape_len(s: &JsonStr<'_>) -> u64 {
     }
 }
 
+/// An envelope whose `version` is a number and `timestamp` a string (every bench fixture's form).
 #[inline]
 fn touch_envelope(env: &Envelope<'_>) -> u64 {
-    let mut d = env.version().get() ^ env.timestamp().get();
-    if let Some(id) = env.msg_id() {
-        d += touch_str(id);
+    let mut d = env.version().get() + id(env.timestamp());
+    if let Some(m) = env.msg_id() {
+        d += touch_str(m);
     }
-    match env.body() {
-        Body::Text(t) => d += touch_str(t) + 1,
-        _ => d += env.raw_payload().map_or(0, |p| p.as_str().len() as u64),
+    d + match env.body() {
+        Body::Text(t) => "TEXT".len() as u64 + touch_str(t),
+        Body::Recall { of, msg_id } => {
+            debug_assert_eq!(*of, ContentKind::Text);
+            "TEXT_RECALL".len() as u64 + touch_str(msg_id)
+        }
+        _ => {
+            let kind = match env.kind() {
+                Kind::Custom(k) => touch_str(&k),
+                _ => 0,
+            };
+            kind + env.raw_payload().map_or(0, |p| p.as_str().len() as u64)
+        }
     }
-    d
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -163,13 +228,24 @@ impl TaggedEnvelope {
                 msg_id,
                 timestamp,
                 payload,
-            } => version + (msg_id.len() + timestamp.len() + payload.len()) as u64,
+            } => {
+                let kind = match self {
+                    TaggedEnvelope::PicFile { .. } => "PIC_FILE",
+                    TaggedEnvelope::Ping { .. } => "PING",
+                    _ => "TEXT",
+                };
+                version + id_str(timestamp) + (kind.len() + msg_id.len() + payload.len()) as u64
+            }
             TaggedEnvelope::TextRecall {
                 version,
                 msg_id,
                 timestamp,
                 payload,
-            } => version + (msg_id.len() + timestamp.len() + payload.recall_msg_id.len()) as u64,
+            } => {
+                version
+                    + id_str(timestamp)
+                    + ("TEXT_RECALL".len() + msg_id.len() + payload.recall_msg_id.len()) as u64
+            }
             TaggedEnvelope::LocationTrack {
                 version,
                 msg_id,
@@ -177,7 +253,8 @@ impl TaggedEnvelope {
                 payload,
             } => {
                 version
-                    + (msg_id.len() + timestamp.len()) as u64
+                    + id_str(timestamp)
+                    + ("LOCATION_TRACK".len() + msg_id.len()) as u64
                     + payload.as_object().map_or(0, |o| o.len() as u64)
             }
         }
@@ -199,8 +276,57 @@ pub struct FlatText<'a> {
 impl FlatText<'_> {
     fn touch(&self) -> u64 {
         self.version
-            + (self.msg_id.len() + self.msg_type.len() + self.timestamp.len() + self.payload.len())
-                as u64
+            + id_str(self.timestamp)
+            + (self.msg_id.len() + self.msg_type.len() + self.payload.len()) as u64
+    }
+}
+
+/// [`FlatText`] for the final Chinese manual's dialect: the kind key is `type` (the envelope inside
+/// the group callback fixture).
+#[derive(Deserialize)]
+pub struct FlatTextTypeKey<'a> {
+    pub version: u64,
+    #[serde(rename = "msgId")]
+    pub msg_id: &'a str,
+    #[serde(rename = "type")]
+    pub msg_type: &'a str,
+    pub timestamp: &'a str,
+    pub payload: &'a str,
+}
+
+impl FlatTextTypeKey<'_> {
+    fn touch(&self) -> u64 {
+        self.version
+            + id_str(self.timestamp)
+            + (self.msg_id.len() + self.msg_type.len() + self.payload.len()) as u64
+    }
+}
+
+/// serde's best case for a recall: flat, borrowed, the payload object as a nested flat struct.
+#[derive(Deserialize)]
+pub struct FlatRecall<'a> {
+    pub version: u64,
+    #[serde(rename = "msgId")]
+    pub msg_id: &'a str,
+    #[serde(rename = "msgType")]
+    pub msg_type: &'a str,
+    pub timestamp: &'a str,
+    #[serde(borrow)]
+    pub payload: FlatRecallPayload<'a>,
+}
+
+/// `{"recall_msgId": ...}`, borrowed.
+#[derive(Deserialize)]
+pub struct FlatRecallPayload<'a> {
+    #[serde(rename = "recall_msgId")]
+    pub recall_msg_id: &'a str,
+}
+
+impl FlatRecall<'_> {
+    fn touch(&self) -> u64 {
+        self.version
+            + id_str(self.timestamp)
+            + (self.msg_id.len() + self.msg_type.len() + self.payload.recall_msg_id.len()) as u64
     }
 }
 
@@ -222,8 +348,8 @@ pub struct FlatTextCow<'a> {
 impl FlatTextCow<'_> {
     fn touch(&self) -> u64 {
         self.version
-            + (self.msg_id.len() + self.msg_type.len() + self.timestamp.len() + self.payload.len())
-                as u64
+            + id_str(&self.timestamp)
+            + (self.msg_id.len() + self.msg_type.len() + self.payload.len()) as u64
     }
 }
 
@@ -275,7 +401,7 @@ pub fn text_decode(name: &'static str, rel: &str) -> Case {
     ];
     if escaped {
         // What our API does by itself: escapes are found and flagged, unescaping is paid on access.
-        candidates.push(cand("mimc-codec lazy (no unescape)", move || {
+        candidates.push(aside("mimc-codec lazy (no unescape)", move || {
             let env = Envelope::from_json(black_box(input)).expect("ours");
             env.timestamp().get()
                 + env.msg_id().map_or(0, |s| s.raw().len() as u64)
@@ -299,11 +425,11 @@ pub fn text_decode(name: &'static str, rel: &str) -> Case {
             env.touch()
         }));
     }
-    candidates.push(cand("serde_json Value", move || {
+    candidates.push(aside("serde_json Value", move || {
         let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
         v.as_object().map_or(0, |o| o.len() as u64)
     }));
-    candidates.push(cand(
+    candidates.push(aside(
         "mimc-codec validate only (RawJson::parse)",
         move || {
             let text = core::str::from_utf8(black_box(input)).expect("utf8");
@@ -332,30 +458,150 @@ pub fn custom_decode() -> Case {
                 let env = Envelope::from_json(black_box(input)).expect("ours");
                 touch_envelope(&env)
             }),
-            cand("serde_json tagged owned (Value payload)", move || {
+            aside("serde_json tagged owned (Value payload)", move || {
                 let env: TaggedEnvelope = serde_json::from_slice(black_box(input)).expect("tagged");
                 env.touch()
             }),
             cand("serde_json flat &RawValue", move || {
                 let env: FlatCustom<'_> = serde_json::from_slice(black_box(input)).expect("flat");
                 env.version
-                    + (env.msg_id.len()
-                        + env.msg_type.len()
-                        + env.timestamp.len()
-                        + env.payload.get().len()) as u64
+                    + id_str(env.timestamp)
+                    + (env.msg_id.len() + env.msg_type.len() + env.payload.get().len()) as u64
             }),
             cand("sonic-rs flat LazyValue", move || {
                 let env: SonicFlatCustom<'_> =
                     sonic_rs::from_slice(black_box(input)).expect("sonic");
                 env.version
-                    + (env.msg_id.len()
-                        + env.msg_type.len()
-                        + env.timestamp.len()
-                        + env.payload.as_raw_str().len()) as u64
+                    + id_str(env.timestamp)
+                    + (env.msg_id.len() + env.msg_type.len() + env.payload.as_raw_str().len())
+                        as u64
             }),
-            cand("serde_json Value", move || {
+            aside("serde_json Value", move || {
                 let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
                 v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+        ],
+    }
+}
+
+/// The `TEXT_RECALL` envelope: an object payload `{"recall_msgId": ...}`, read into its typed body.
+pub fn recall_decode() -> Case {
+    let input = fixture("bench/text_recall.json");
+    Case {
+        name: "decode text_recall",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec", move || {
+                let env = Envelope::from_json(black_box(input)).expect("ours");
+                touch_envelope(&env)
+            }),
+            cand("serde_json tagged owned", move || {
+                let env: TaggedEnvelope = serde_json::from_slice(black_box(input)).expect("tagged");
+                env.touch()
+            }),
+            cand("serde_json flat &str", move || {
+                let env: FlatRecall<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                env.touch()
+            }),
+            cand("sonic-rs flat &str", move || {
+                let env: FlatRecall<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+                env.touch()
+            }),
+            aside("serde_json Value", move || {
+                let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
+                v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+            aside("mimc-codec validate only (RawJson::parse)", move || {
+                let text = core::str::from_utf8(black_box(input)).expect("utf8");
+                mimc_codec::RawJson::parse(text)
+                    .expect("valid")
+                    .as_str()
+                    .len() as u64
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
+/// serde's model of the push-p2p body, borrowed (the `appId` as the text it is sent as).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushP2pFlat<'a> {
+    pub app_id: &'a str,
+    pub app_key: &'a str,
+    pub app_secret: &'a str,
+    pub from_account: &'a str,
+    pub from_resource: &'a str,
+    pub to_account: &'a str,
+    pub msg: &'a str,
+    pub msg_type: &'a str,
+}
+
+/// Encode the push-p2p request body (a text `msg` holding an envelope's JSON, so every quote inside
+/// is escaped) into a reused buffer; every candidate writes exactly `bench/push_p2p.json`.
+pub fn push_p2p_encode() -> Case {
+    const APP_ID: u64 = 2_882_303_761_517_669_588;
+    let expected = fixture("bench/push_p2p.json");
+    let msg: &'static str =
+        core::str::from_utf8(fixture("envelope/text_chinese_emoji.json")).expect("utf8");
+    let sender = PushSender::new(
+        APP_ID,
+        "5966086406018",
+        "gTO8Jb0wbLaxIzAcRc+O3A==",
+        "user_lei",
+        "push_server",
+    );
+    let req: &'static PushP2p<'static> = Box::leak(Box::new(
+        PushP2p::new(sender, "10", PushMessage::text(msg)).expect("push"),
+    ));
+    let flat: &'static PushP2pFlat<'static> = Box::leak(Box::new(PushP2pFlat {
+        app_id: "2882303761517669588",
+        app_key: "5966086406018",
+        app_secret: "gTO8Jb0wbLaxIzAcRc+O3A==",
+        from_account: "user_lei",
+        from_resource: "push_server",
+        to_account: "10",
+        msg,
+        msg_type: "",
+    }));
+    // Same bytes out of every candidate (checked here once).
+    let mut ours = [0u8; 1024];
+    let n = req.to_json_slice(&mut ours).expect("encode");
+    assert_eq!(&ours[..n], expected, "our encoding is the fixture");
+    assert_eq!(serde_json::to_vec(flat).expect("serde"), expected);
+    assert_eq!(sonic_rs::to_vec(flat).expect("sonic"), expected);
+    Case {
+        name: "encode push_p2p",
+        bytes: n,
+        candidates: vec![
+            cand("mimc-codec to_json_slice", {
+                let out = RefCell::new(vec![0u8; 1024]);
+                move || {
+                    let mut out = out.borrow_mut();
+                    let n = black_box(req).to_json_slice(&mut out).expect("ours");
+                    black_box(&out);
+                    n as u64
+                }
+            }),
+            cand("serde_json::to_writer (reused Vec)", {
+                let out = RefCell::new(Vec::with_capacity(1024));
+                move || {
+                    let mut out = out.borrow_mut();
+                    out.clear();
+                    serde_json::to_writer(&mut *out, black_box(flat)).expect("serde");
+                    black_box(&out);
+                    out.len() as u64
+                }
+            }),
+            cand("sonic_rs::to_writer (reused Vec)", {
+                let out = RefCell::new(Vec::with_capacity(1024));
+                move || {
+                    let mut out = out.borrow_mut();
+                    out.clear();
+                    sonic_rs::to_writer(&mut *out, black_box(flat)).expect("sonic");
+                    black_box(&out);
+                    out.len() as u64
+                }
             }),
         ],
     }
@@ -414,18 +660,18 @@ pub fn text_encode() -> Case {
 /// The base64 crate alone on the already extracted payload string, into a reused buffer.
 pub fn base64_alone(payload: &'static str) -> Candidate {
     let out = core::cell::RefCell::new(vec![0u8; 16 * 1024]);
-    cand("base64 decode_slice alone", move || {
+    aside("base64 decode_slice alone", move || {
         let mut out = out.borrow_mut();
         let n = base64::engine::general_purpose::STANDARD
             .decode_slice(black_box(payload), &mut out)
             .expect("b64");
-        u64::from(out[n - 1]) + n as u64
+        touch_bytes(&out[..n])
     })
 }
 
 /// Not a peer: the UTF-8 check every decoder of this input must do at least, as a floor.
 pub fn utf8_floor(input: &'static [u8]) -> Candidate {
-    cand("floor: core::str::from_utf8 alone", move || {
+    aside("floor: core::str::from_utf8 alone", move || {
         core::str::from_utf8(black_box(input)).map_or(0, |s| s.len() as u64)
     })
 }
@@ -468,15 +714,18 @@ pub struct P2tOwned {
 impl TaggedCallback {
     fn touch(&self) -> u64 {
         match self {
+            // The payload is left out here (as in `touch_callback`): the cases add it as they use it.
             TaggedCallback::NormalMsg(m) => {
-                (m.from_app_id.len() + m.from_account.len() + m.to_app_id.len()) as u64
-                    + (m.to_account.len() + m.payload.len()) as u64
+                id_str(&m.from_app_id)
+                    + id_str(&m.to_app_id)
+                    + ("NORMAL_MSG".len() + m.from_account.len() + m.to_account.len()) as u64
                     + m.timestamp
             }
             TaggedCallback::NormalTopicMsg(m) => {
                 m.to_accounts.iter().map(|a| a.len() as u64).sum::<u64>()
                     + m.to_accounts.len() as u64
-                    + (m.app_id.len() + m.from_account.len() + m.payload.len()) as u64
+                    + id_str(&m.app_id)
+                    + ("NORMAL_TOPIC_MSG".len() + m.from_account.len()) as u64
                     + m.topic_id
                     + m.timestamp
             }
@@ -498,9 +747,11 @@ pub struct P2pFlat<'a> {
 }
 
 impl P2pFlat<'_> {
+    /// Every field but the payload (the cases add it as they use it).
     fn touch(&self) -> u64 {
-        (self.msg_type.len() + self.from_app_id.len() + self.from_account.len()) as u64
-            + (self.to_app_id.len() + self.to_account.len()) as u64
+        id_str(self.from_app_id)
+            + id_str(self.to_app_id)
+            + (self.msg_type.len() + self.from_account.len() + self.to_account.len()) as u64
             + self.timestamp
     }
 }
@@ -520,36 +771,47 @@ pub struct P2tFlat<'a> {
 }
 
 impl P2tFlat<'_> {
+    /// Every field but the payload (the cases add it as they use it).
     fn touch(&self) -> u64 {
         self.to_accounts.iter().map(|a| a.len() as u64).sum::<u64>()
             + self.to_accounts.len() as u64
-            + (self.msg_type.len() + self.app_id.len() + self.from_account.len()) as u64
-            + self.payload.len() as u64
+            + id_str(self.app_id)
+            + (self.msg_type.len() + self.from_account.len()) as u64
             + self.topic_id
             + self.timestamp
     }
 }
 
+/// Every field of a callback but the payload (the cases add it as they use it). The fixtures send the
+/// app ids as strings, `topicId` and `timestamp` as numbers.
 fn touch_callback(cb: &Callback<'_>) -> u64 {
-    match cb {
+    let kind = cb.kind().as_str().map_or(0, |k| k.len() as u64);
+    kind + match cb {
         Callback::NormalMsg(m) | Callback::OfflineMsg(m) => {
-            m.from_app_id.get()
-                + m.to_app_id.get()
+            id(m.from_app_id)
+                + id(m.to_app_id)
                 + m.timestamp.get()
                 + touch_str(&m.from_account)
                 + touch_str(&m.to_account)
         }
         Callback::NormalTopicMsg(m) | Callback::OfflineTopicMsg(m) => {
-            let mut d = m.app_id.get() + m.topic_id.get() + m.timestamp.get();
+            let mut d = id(m.app_id) + m.topic_id.get() + m.timestamp.get();
             d += touch_str(&m.from_account);
             d += m.to_accounts.len() as u64;
             for a in &m.to_accounts {
                 d += touch_str(&a);
             }
-            d + m.payload.text().map_or(0, |t| t.raw().len() as u64)
+            d
         }
         _ => 0,
     }
+}
+
+/// The payload as text, not decoded (base64 has no escapes: its length).
+fn payload_text_len(cb: &Callback<'_>) -> u64 {
+    cb.payload()
+        .and_then(|p| p.text())
+        .map_or(0, |t| t.raw().len() as u64)
 }
 
 /// The group callback with 500 `toAccounts`.
@@ -561,23 +823,84 @@ pub fn topic_500() -> Case {
         candidates: vec![
             cand("mimc-codec", move || {
                 let cb = Callback::from_json(black_box(input)).expect("ours");
-                touch_callback(&cb)
+                touch_callback(&cb) + payload_text_len(&cb)
             }),
             cand("serde_json tagged owned", move || {
                 let cb: TaggedCallback = serde_json::from_slice(black_box(input)).expect("tagged");
-                cb.touch()
+                let TaggedCallback::NormalTopicMsg(m) = &cb else {
+                    unreachable!()
+                };
+                cb.touch() + m.payload.len() as u64
             }),
             cand("serde_json flat Vec<&str>", move || {
                 let cb: P2tFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
-                cb.touch()
+                cb.touch() + cb.payload.len() as u64
             }),
             cand("sonic-rs flat Vec<&str>", move || {
                 let cb: P2tFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
-                cb.touch()
+                cb.touch() + cb.payload.len() as u64
             }),
-            cand("serde_json Value", move || {
+            aside("serde_json Value", move || {
                 let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
                 v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
+/// The group callback end to end: the callback, its base64 payload decoded into a reused buffer, and
+/// the envelope inside read from it (the final Chinese manual's dialect: kind key `type`).
+pub fn topic_500_end_to_end() -> Case {
+    let input = fixture("bench/topic_500.json");
+    let b64 = &base64::engine::general_purpose::STANDARD;
+    Case {
+        name: "decode topic_500 end to end (payload + inner envelope)",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec (decode_message)", {
+                let out = payload_buf();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb = Callback::from_json(black_box(input)).expect("ours");
+                    let d = touch_callback(&cb);
+                    let msg = cb.decode_message(&mut out).expect("payload");
+                    d + touch_envelope(msg.envelope().expect("envelope"))
+                }
+            }),
+            cand("mimc-codec (decode_into + Envelope::from_json)", {
+                let out = payload_buf();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb = Callback::from_json(black_box(input)).expect("ours");
+                    let d = touch_callback(&cb);
+                    let bytes = cb
+                        .payload()
+                        .expect("payload")
+                        .decode_into(&mut out)
+                        .expect("b64");
+                    d + touch_envelope(&Envelope::from_json(bytes).expect("envelope"))
+                }
+            }),
+            cand("serde_json flat + base64 decode_slice + serde_json flat", {
+                let out = payload_buf();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb: P2tFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
+                    let n = b64.decode_slice(cb.payload, &mut out).expect("b64");
+                    let env: FlatTextTypeKey<'_> = serde_json::from_slice(&out[..n]).expect("env");
+                    cb.touch() + env.touch()
+                }
+            }),
+            cand("sonic-rs flat + base64 decode_slice + sonic-rs flat", {
+                let out = payload_buf();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let cb: P2tFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
+                    let n = b64.decode_slice(cb.payload, &mut out).expect("b64");
+                    let env: FlatTextTypeKey<'_> = sonic_rs::from_slice(&out[..n]).expect("env");
+                    cb.touch() + env.touch()
+                }
             }),
             utf8_floor(input),
         ],
@@ -605,7 +928,7 @@ pub fn callback_b64(name: &'static str, rel: &str) -> Case {
                         .expect("payload")
                         .decode_into(&mut out)
                         .expect("b64");
-                    touch_callback(&cb) + bytes.len() as u64 + u64::from(bytes[bytes.len() - 1])
+                    touch_callback(&cb) + touch_bytes(bytes)
                 }
             }),
             cand("serde_json flat &str + base64 decode_slice", {
@@ -614,7 +937,7 @@ pub fn callback_b64(name: &'static str, rel: &str) -> Case {
                     let mut out = out.borrow_mut();
                     let cb: P2pFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
                     let n = b64.decode_slice(cb.payload, &mut out).expect("b64");
-                    cb.touch() + n as u64 + u64::from(out[n - 1])
+                    cb.touch() + touch_bytes(&out[..n])
                 }
             }),
             cand("sonic-rs flat &str + base64 decode_slice", {
@@ -623,7 +946,7 @@ pub fn callback_b64(name: &'static str, rel: &str) -> Case {
                     let mut out = out.borrow_mut();
                     let cb: P2pFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
                     let n = b64.decode_slice(cb.payload, &mut out).expect("b64");
-                    cb.touch() + n as u64 + u64::from(out[n - 1])
+                    cb.touch() + touch_bytes(&out[..n])
                 }
             }),
             cand("serde_json tagged owned + base64 decode_slice", {
@@ -636,22 +959,22 @@ pub fn callback_b64(name: &'static str, rel: &str) -> Case {
                         unreachable!()
                     };
                     let n = b64.decode_slice(&m.payload, &mut out).expect("b64");
-                    cb.touch() + n as u64 + u64::from(out[n - 1])
+                    cb.touch() + touch_bytes(&out[..n])
                 }
             }),
             base64_alone(extracted),
-            cand(
+            aside(
                 "mimc-codec decode only (string scan, payload kept)",
                 move || {
                     let cb = Callback::from_json(black_box(input)).expect("ours");
                     touch_callback(&cb)
                 },
             ),
-            cand("serde_json flat &str only (no base64)", move || {
+            aside("serde_json flat &str only (no base64)", move || {
                 let cb: P2pFlat<'_> = serde_json::from_slice(black_box(input)).expect("flat");
                 cb.touch() + cb.payload.len() as u64
             }),
-            cand("sonic-rs flat &str only (no base64)", move || {
+            aside("sonic-rs flat &str only (no base64)", move || {
                 let cb: P2pFlat<'_> = sonic_rs::from_slice(black_box(input)).expect("sonic");
                 cb.touch() + cb.payload.len() as u64
             }),
@@ -691,13 +1014,38 @@ pub struct HistoryMsgFlat<'a> {
     pub to_account: &'a str,
 }
 
-impl HistoryReplyFlat<'_> {
+impl HistoryMsgFlat<'_> {
+    /// Every field but the payload.
     fn touch(&self) -> u64 {
-        let mut d =
-            self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
+        id_str(self.sequence)
+            + id_str(self.ts)
+            + (self.from_account.len() + self.to_account.len()) as u64
+    }
+}
+
+impl HistoryReplyFlat<'_> {
+    /// Every field but the messages' payloads.
+    fn touch_head(&self) -> u64 {
+        assert!(self.code == 200, "code");
+        id_str(self.data.app_id) + self.data.row + self.data.messages.len() as u64
+    }
+
+    /// Payloads kept as base64 text.
+    fn touch(&self) -> u64 {
+        let mut d = self.touch_head();
         for m in &self.data.messages {
-            d += (m.sequence.len() + m.payload.len() + m.ts.len()) as u64;
-            d += (m.from_account.len() + m.to_account.len()) as u64;
+            d += m.touch() + m.payload.len() as u64;
+        }
+        d
+    }
+
+    /// Payloads decoded into `out`.
+    fn touch_decoded(&self, out: &mut [u8]) -> u64 {
+        let b64 = &base64::engine::general_purpose::STANDARD;
+        let mut d = self.touch_head();
+        for m in &self.data.messages {
+            let n = b64.decode_slice(m.payload, out).expect("b64");
+            d += m.touch() + touch_bytes(&out[..n]);
         }
         d
     }
@@ -730,15 +1078,31 @@ pub struct HistoryMsgOwned {
 }
 
 impl HistoryReplyOwned {
-    fn touch(&self) -> u64 {
-        let mut d =
-            self.code + self.data.row + (self.message.len() + self.data.app_id.len()) as u64;
+    fn touch_with(&self, mut payload: impl FnMut(&str) -> u64) -> u64 {
+        assert!(self.code == 200, "code");
+        let mut d = id_str(&self.data.app_id) + self.data.row + self.data.messages.len() as u64;
         for m in &self.data.messages {
-            d += (m.sequence.len() + m.payload.len() + m.ts.len()) as u64;
+            d += id_str(&m.sequence) + id_str(&m.ts);
             d += (m.from_account.len() + m.to_account.len()) as u64;
+            d += payload(&m.payload);
         }
         d
     }
+}
+
+/// A history message as we read it: every field but the payload.
+#[inline]
+fn touch_history_msg(m: &HistoryMessage<'_>) -> u64 {
+    id(m.sequence())
+        + id(m.ts())
+        + touch_str(&m.from_account())
+        + m.to_account().map_or(0, |t| touch_str(&t))
+}
+
+/// The history reply's head: every field but the messages.
+#[inline]
+fn touch_history_head(h: &History<'_>) -> u64 {
+    id(h.app_id()) + h.row().get() + h.messages().len() as u64
 }
 
 /// The one-to-one history reply with 100 messages (payloads left base64, as serde leaves them `&str`).
@@ -750,16 +1114,14 @@ pub fn history_100() -> Case {
         candidates: vec![
             cand("mimc-codec", move || {
                 let h = History::from_json(black_box(input)).expect("ours");
-                let mut d = h.app_id().get() + h.row().get();
+                let mut d = touch_history_head(&h);
                 for m in &h.messages() {
-                    d += m.sequence().get() + m.ts().get();
-                    d += touch_str(&m.from_account());
-                    d += m.to_account().map_or(0, |t| touch_str(&t));
+                    d += touch_history_msg(&m);
                     d += m.payload().text().map_or(0, |t| t.raw().len() as u64);
                 }
                 d
             }),
-            cand(
+            aside(
                 "mimc-codec validate only (RawJson::parse, one pass)",
                 move || {
                     let text = core::str::from_utf8(black_box(input)).expect("utf8");
@@ -771,7 +1133,7 @@ pub fn history_100() -> Case {
             ),
             cand("serde_json derive owned", move || {
                 let r: HistoryReplyOwned = serde_json::from_slice(black_box(input)).expect("owned");
-                r.touch()
+                r.touch_with(|p| p.len() as u64)
             }),
             cand("serde_json flat &str", move || {
                 let r: HistoryReplyFlat<'_> =
@@ -783,7 +1145,289 @@ pub fn history_100() -> Case {
                     sonic_rs::from_slice(black_box(input)).expect("sonic");
                 r.touch()
             }),
-            cand("serde_json Value", move || {
+            aside("serde_json Value", move || {
+                let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
+                v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
+/// A reused output buffer for decoded payloads (each at most 15 KiB, the API's limit).
+fn payload_buf() -> RefCell<Vec<u8>> {
+    RefCell::new(vec![0u8; 16 * 1024])
+}
+
+/// Reused caller storage for `List::fill` (the httparse shape).
+fn slots<T>(n: usize) -> RefCell<Vec<Option<T>>> {
+    RefCell::new(std::iter::repeat_with(|| None).take(n).collect())
+}
+
+/// The same history reply with every message's payload decoded (base64 into a reused buffer), as a
+/// client reading its history does.
+pub fn history_100_payloads() -> Case {
+    let input = fixture("api/history-p2p-100.response.json");
+    Case {
+        name: "decode history-p2p-100 + payloads (API reply)",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec (iterate)", {
+                let out = payload_buf();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let h = History::from_json(black_box(input)).expect("ours");
+                    let mut d = touch_history_head(&h);
+                    for m in &h.messages() {
+                        d += touch_history_msg(&m)
+                            + touch_bytes(m.payload_into(&mut out).expect("b64"));
+                    }
+                    d
+                }
+            }),
+            cand(
+                "mimc-codec (from_json_fill: one pass into a caller slice)",
+                {
+                    let out = payload_buf();
+                    let slots = slots::<HistoryMessage<'static>>(128);
+                    move || {
+                        let mut out = out.borrow_mut();
+                        let mut slots = slots.borrow_mut();
+                        let (h, n) =
+                            History::from_json_fill(black_box(input), &mut slots).expect("ours");
+                        assert_eq!(n, h.messages().len(), "fits");
+                        let mut d = touch_history_head(&h);
+                        for m in slots[..n].iter().flatten() {
+                            d += touch_history_msg(m)
+                                + touch_bytes(m.payload_into(&mut out).expect("b64"));
+                        }
+                        d
+                    }
+                },
+            ),
+            cand("serde_json derive owned + base64 decode_slice", {
+                let out = payload_buf();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let r: HistoryReplyOwned =
+                        serde_json::from_slice(black_box(input)).expect("owned");
+                    let b64 = &base64::engine::general_purpose::STANDARD;
+                    r.touch_with(|p| {
+                        let n = b64.decode_slice(p, &mut out).expect("b64");
+                        touch_bytes(&out[..n])
+                    })
+                }
+            }),
+            cand("serde_json flat &str + base64 decode_slice", {
+                let out = payload_buf();
+                move || {
+                    let r: HistoryReplyFlat<'_> =
+                        serde_json::from_slice(black_box(input)).expect("flat");
+                    r.touch_decoded(&mut out.borrow_mut())
+                }
+            }),
+            cand("sonic-rs flat &str + base64 decode_slice", {
+                let out = payload_buf();
+                move || {
+                    let r: HistoryReplyFlat<'_> =
+                        sonic_rs::from_slice(black_box(input)).expect("sonic");
+                    r.touch_decoded(&mut out.borrow_mut())
+                }
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
+/// serde's model of a reply: `{code, message, data}`, borrowed.
+#[derive(Deserialize)]
+pub struct ReplyFlat<'a, T> {
+    pub code: u64,
+    pub message: &'a str,
+    pub data: T,
+}
+
+/// The topic-query reply's `data`, flat and borrowed.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicDataFlat<'a> {
+    #[serde(borrow)]
+    pub topic_info: TopicInfoFlat<'a>,
+    #[serde(borrow)]
+    pub members: Vec<MemberFlat<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicInfoFlat<'a> {
+    pub topic_id: &'a str,
+    pub owner_uuid: &'a str,
+    pub owner_account: Option<&'a str>,
+    pub topic_name: &'a str,
+    pub bulletin: &'a str,
+}
+
+#[derive(Deserialize)]
+pub struct MemberFlat<'a> {
+    pub uuid: &'a str,
+    pub account: &'a str,
+}
+
+impl ReplyFlat<'_, TopicDataFlat<'_>> {
+    fn touch_head(&self) -> u64 {
+        assert!(self.code == 200, "code");
+        let t = &self.data.topic_info;
+        id_str(t.topic_id)
+            + id_str(t.owner_uuid)
+            + t.owner_account.map_or(0, |a| a.len() as u64)
+            + (t.topic_name.len() + t.bulletin.len()) as u64
+            + self.data.members.len() as u64
+    }
+
+    fn touch(&self) -> u64 {
+        let mut d = self.touch_head();
+        for m in &self.data.members {
+            d += id_str(m.uuid) + m.account.len() as u64;
+        }
+        d
+    }
+}
+
+#[inline]
+fn touch_topic_head(t: &TopicData<'_>) -> u64 {
+    let i = t.topic_info();
+    id(i.topic_id())
+        + id(i.owner_uuid())
+        + i.owner_account().map_or(0, |a| touch_str(&a))
+        + touch_str(&i.topic_name())
+        + touch_str(&i.bulletin())
+        + t.members().len() as u64
+}
+
+#[inline]
+fn touch_member(m: &Member<'_>) -> u64 {
+    id(m.uuid()) + touch_str(&m.account())
+}
+
+/// The topic-query reply of a full group: `topicInfo` and 500 members (`{uuid, account}`).
+pub fn topic_query_500() -> Case {
+    let input = fixture("bench/topic_query_500.json");
+    Case {
+        name: "decode topic_query_500 (API reply)",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec (iterate)", move || {
+                let t = TopicData::from_json(black_box(input)).expect("ours");
+                let mut d = touch_topic_head(&t);
+                for m in &t.members() {
+                    d += touch_member(&m);
+                }
+                d
+            }),
+            cand(
+                "mimc-codec (from_json_fill: one pass into a caller slice)",
+                {
+                    let slots = slots::<Member<'static>>(512);
+                    move || {
+                        let mut slots = slots.borrow_mut();
+                        let (t, n) =
+                            TopicData::from_json_fill(black_box(input), &mut slots).expect("ours");
+                        assert_eq!(n, t.members().len(), "fits");
+                        let mut d = touch_topic_head(&t);
+                        for m in slots[..n].iter().flatten() {
+                            d += touch_member(m);
+                        }
+                        d
+                    }
+                },
+            ),
+            cand("serde_json flat &str", move || {
+                let r: ReplyFlat<'_, TopicDataFlat<'_>> =
+                    serde_json::from_slice(black_box(input)).expect("flat");
+                r.touch()
+            }),
+            cand("sonic-rs flat &str", move || {
+                let r: ReplyFlat<'_, TopicDataFlat<'_>> =
+                    sonic_rs::from_slice(black_box(input)).expect("sonic");
+                r.touch()
+            }),
+            aside("serde_json Value", move || {
+                let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
+                v.as_object().map_or(0, |o| o.len() as u64)
+            }),
+            utf8_floor(input),
+        ],
+    }
+}
+
+/// The token reply's `data`, flat and borrowed: the keys `TokenData` knows; serde skips the others
+/// (its default, as ours).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenDataFlat<'a> {
+    pub app_id: &'a str,
+    pub app_package: &'a str,
+    pub app_account: &'a str,
+    pub mi_chid: u64,
+    pub mi_user_id: &'a str,
+    pub mi_user_security_key: &'a str,
+    pub token: &'a str,
+    pub region_bucket: Option<u64>,
+    pub fe_domain_name: Option<&'a str>,
+    pub relay_domain_name: Option<&'a str>,
+    pub pps_miot_domain_name: Option<&'a str>,
+}
+
+impl ReplyFlat<'_, TokenDataFlat<'_>> {
+    fn touch(&self) -> u64 {
+        assert!(self.code == 200, "code");
+        let t = &self.data;
+        let opt = |s: Option<&str>| s.map_or(0, |s| s.len() as u64);
+        id_str(t.app_id)
+            + id_str(t.mi_user_id)
+            + t.mi_chid
+            + t.region_bucket.unwrap_or(0)
+            + (t.app_package.len() + t.app_account.len()) as u64
+            + (t.mi_user_security_key.len() + t.token.len()) as u64
+            + opt(t.fe_domain_name)
+            + opt(t.relay_domain_name)
+            + opt(t.pps_miot_domain_name)
+    }
+}
+
+/// The token reply with undocumented keys of every JSON type between the known ones.
+pub fn token_unknown_keys() -> Case {
+    let input = fixture("bench/token_unknown_keys.json");
+    Case {
+        name: "decode token_unknown_keys (API reply)",
+        bytes: input.len(),
+        candidates: vec![
+            cand("mimc-codec", move || {
+                let t = TokenData::from_json(black_box(input)).expect("ours");
+                let opt = |s: Option<JsonStr<'_>>| s.map_or(0, |s| touch_str(&s));
+                id(t.app_id())
+                    + id(t.mi_user_id())
+                    + t.mi_chid().get()
+                    + t.region_bucket().map_or(0, |r| r.get())
+                    + touch_str(&t.app_package())
+                    + touch_str(&t.app_account())
+                    + touch_str(&t.mi_user_security_key().expose())
+                    + touch_str(&t.token().expose())
+                    + opt(t.fe_domain_name())
+                    + opt(t.relay_domain_name())
+                    + opt(t.pps_miot_domain_name())
+            }),
+            cand("serde_json flat &str", move || {
+                let r: ReplyFlat<'_, TokenDataFlat<'_>> =
+                    serde_json::from_slice(black_box(input)).expect("flat");
+                r.touch()
+            }),
+            cand("sonic-rs flat &str", move || {
+                let r: ReplyFlat<'_, TokenDataFlat<'_>> =
+                    sonic_rs::from_slice(black_box(input)).expect("sonic");
+                r.touch()
+            }),
+            aside("serde_json Value", move || {
                 let v: serde_json::Value = serde_json::from_slice(black_box(input)).expect("value");
                 v.as_object().map_or(0, |o| o.len() as u64)
             }),
@@ -839,7 +1483,7 @@ pub fn postcard_decode() -> Vec<Case> {
                         touch_callback(&cb)
                     },
                 ),
-                cand("mimc-codec from_json + payload decode (1.5 KiB JSON)", {
+                aside("mimc-codec from_json + payload decode (1.5 KiB JSON)", {
                     let out = core::cell::RefCell::new(vec![0u8; 16 * 1024]);
                     move || {
                         let mut out = out.borrow_mut();
@@ -879,7 +1523,7 @@ pub fn postcard_encode() -> Case {
                         .len() as u64
                 }
             }),
-            cand("mimc-codec to_json_slice (same value)", {
+            aside("mimc-codec to_json_slice (same value)", {
                 let out = core::cell::RefCell::new(vec![0u8; 512]);
                 move || {
                     let mut out = out.borrow_mut();
@@ -897,27 +1541,61 @@ pub fn all_cases() -> Vec<Case> {
         text_decode("decode text_150 (kind first)", "bench/text_150.json"),
         text_decode("decode text_150_kind_last", "bench/text_150_kind_last.json"),
         text_decode("decode text_150_escaped", "bench/text_150_escaped.json"),
+        text_decode(
+            "decode text_cjk_60_kind_last",
+            "bench/text_cjk_60_kind_last.json",
+        ),
+        recall_decode(),
         custom_decode(),
         text_encode(),
+        push_p2p_encode(),
         topic_500(),
+        topic_500_end_to_end(),
         callback_b64("decode callback_b64_64", "bench/callback_b64_64.json"),
         callback_b64("decode callback_b64_1k", "bench/callback_b64_1k.json"),
         callback_b64("decode callback_b64_15k", "bench/callback_b64_15k.json"),
         history_100(),
+        history_100_payloads(),
+        topic_query_500(),
+        token_unknown_keys(),
     ];
     #[cfg(feature = "postcard")]
     {
         cases.extend(postcard_decode());
         cases.push(postcard_encode());
     }
+    #[cfg(feature = "protocol")]
+    cases.extend(protocol::cases());
     cases
 }
 
-/// Runs every candidate once and checks it does not panic (the runners call this first).
+/// Runs every candidate once (the runners call this first): none may panic, and every `full`
+/// candidate of a case must return the same digest (the same fields read with the same values), so a
+/// candidate that skips or misreads part of the job fails here instead of looking fast.
+/// `MIMC_BENCH_DIGESTS=1` prints every digest to stderr.
 pub fn smoke(cases: &[Case]) {
     for c in cases {
-        for cand in &c.candidates {
-            black_box((cand.run)());
+        let digests: Vec<(&str, bool, u64)> = c
+            .candidates
+            .iter()
+            .map(|k| (k.name, k.full, black_box((k.run)())))
+            .collect();
+        if std::env::var_os("MIMC_BENCH_DIGESTS").is_some() {
+            for (name, full, d) in &digests {
+                let mark = if *full { "full" } else { "aside" };
+                eprintln!("{}\t{name}\t{mark}\t{d}", c.name);
+            }
+        }
+        let mut full = digests.iter().filter(|d| d.1);
+        let Some(&(first, _, want)) = full.next() else {
+            panic!("{}: no full candidate", c.name);
+        };
+        for &(name, _, got) in full {
+            assert_eq!(
+                got, want,
+                "{}: `{name}` digest {got} differs from `{first}` ({want})",
+                c.name
+            );
         }
     }
 }

@@ -352,7 +352,7 @@ model! {
     /// assert_eq!(m.payload_into(&mut buf)?, b"pong");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub struct History<'a> in "data" {
+    pub struct History<'a> in "data", fill messages: HistoryMessage<'a> = "messages" {
         /// `appId`.
         app_id: JsonU64 = "appId",
         /// `topicId`: present in group history.

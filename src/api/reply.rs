@@ -4,7 +4,9 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{self, DecodeOptions, JsonStr, JsonU64, RawJson, Sink, ToJson, ValueKind};
+use crate::json::{
+    self, DecodeOptions, JsonStr, JsonU64, RawJson, Sink, ToJson, ValueKind, ValueReader,
+};
 
 /// The `code` of a successful reply.
 pub const SUCCESS: u64 = 200;
@@ -315,9 +317,82 @@ pub trait FromData<'a>: Sized {
     /// Reads the (already validated) `data` value.
     fn from_raw(data: RawJson<'a>) -> Result<Self>;
 
+    /// Reads the value where it stands in the document, validating as it reads (the document's one
+    /// pass). The default validates the value and hands it to [`from_raw`](Self::from_raw); the typed
+    /// replies and [`List`] read objects and arrays member by member instead.
+    fn read_value(value: ValueReader<'_, 'a>) -> Result<Self> {
+        Self::from_raw(value.raw()?)
+    }
+
     /// Decodes a whole reply body: the wrapper, then `data` when `code` is 200.
+    ///
+    /// One pass: when `code` comes before `data` (as MIMC writes it) and is 200, `data` is read and typed
+    /// as the wrapper is; otherwise `data` is validated and read once the wrapper is known. Errors come in
+    /// the order of the document.
     fn from_json(body: &'a [u8]) -> Result<Self, ReplyError> {
-        Response::from_json(body)?.data_as()
+        read_reply(body, Self::read_value)
+    }
+}
+
+/// [`FromData::from_json`]: the wrapper of [`Response::from_json_with`], with `data` read by `read` in
+/// place (or, when `data` comes before a `code` of 200, from its validated text afterwards).
+pub(crate) fn read_reply<'a, T>(
+    body: &'a [u8],
+    read: impl FnOnce(ValueReader<'_, 'a>) -> Result<T>,
+) -> Result<T, ReplyError> {
+    let mut read = Some(read);
+    let mut obj = json::top_object(body, &DecodeOptions::new())?;
+    let mut code = None;
+    let mut message = None;
+    let mut raw = None;
+    let mut typed = None;
+    let mut scratch = [0u8; 64];
+    while let Some((key, value)) = obj.next_entry()? {
+        match key.as_key(&mut scratch) {
+            Some("code") => {
+                let v = JsonU64::from_json(&value.raw()?).map_err(|e| e.in_field("code"))?;
+                json::set_once(&mut code, v.get(), &key, "code")?;
+            }
+            Some("message") => {
+                let v = value
+                    .raw()?
+                    .to_json_str()
+                    .map_err(|e| e.in_field("message"))?;
+                json::set_once(&mut message, v, &key, "message")?;
+            }
+            Some("data") if raw.is_none() && typed.is_none() && code == Some(SUCCESS) => {
+                if let Some(read) = read.take() {
+                    typed = Some(read(value)?);
+                }
+            }
+            Some("data") => {
+                let v = value.raw()?;
+                if typed.is_some() {
+                    let at = key.offset().saturating_sub(1);
+                    return Err(Error::new(ErrorKind::DuplicateKey, at)
+                        .in_field("data")
+                        .into());
+                }
+                json::set_once(&mut raw, v, &key, "data")?;
+            }
+            _ => {}
+        }
+    }
+    let end = obj.offset();
+    let code = json::required(code, "code", end.saturating_sub(1))?;
+    if code != SUCCESS {
+        return Err(ApiError::from_json_str(code, &message.unwrap_or_default()).into());
+    }
+    match (typed, read) {
+        (Some(data), _) => Ok(data),
+        (None, Some(read)) => {
+            let data = raw.unwrap_or(RawJson::from_parts("null", end, ValueKind::Null));
+            Ok(data.reader(read)?)
+        }
+        // `read` is taken only to fill `typed`.
+        (None, None) => Err(Error::new(ErrorKind::MissingField, end)
+            .in_field("data")
+            .into()),
     }
 }
 
@@ -349,10 +424,19 @@ impl<'a, T: FromData<'a>> FromData<'a> for Option<T> {
             T::from_raw(data).map(Some)
         }
     }
+
+    fn read_value(mut value: ValueReader<'_, 'a>) -> Result<Self> {
+        if value.is_null() {
+            value.raw().map(|_| None)
+        } else {
+            T::read_value(value).map(Some)
+        }
+    }
 }
 
-/// A JSON array of `T`, checked element by element once when decoded, then read lazily: no allocation,
-/// no capacity limit. `len()` is known up front; [`iter`](Self::iter) decodes each element again as it goes.
+/// A JSON array of `T`, validated, typed and counted element by element in the document's one pass, then
+/// read lazily: no allocation, no capacity limit. `len()` is known up front; [`iter`](Self::iter) decodes
+/// each element again as it goes, over text known to be valid (nothing is validated twice).
 ///
 /// ```
 /// use mimc_codec::api::{List, FromData, Member};
@@ -374,14 +458,44 @@ pub struct List<'a, T> {
 impl<'a, T: FromData<'a>> List<'a, T> {
     /// Reads `data` as a list (each element checked once).
     pub fn from_raw(data: RawJson<'a>) -> Result<Self> {
-        let mut items = data.array()?;
-        let mut len = 0usize;
-        while let Some(item) = items.next_element()? {
-            T::from_raw(item)?;
-            len += 1;
-        }
+        let len = count::<T>(&mut data.array()?)?;
         Ok(List {
             raw: data,
+            len,
+            _items: PhantomData,
+        })
+    }
+
+    /// Reads the list where it stands in a document: each element validated, typed and counted as the
+    /// document is read; type errors name `field`.
+    pub(crate) fn read_value(value: ValueReader<'_, 'a>, field: &'static str) -> Result<Self> {
+        Self::read_filling(value, field, &mut [], &mut 0)
+    }
+
+    /// As [`read_value`](Self::read_value), also storing the first elements in `out` as they are read
+    /// (`*filled` counts them): the one-pass form of [`fill`](Self::fill).
+    pub(crate) fn read_filling(
+        value: ValueReader<'_, 'a>,
+        field: &'static str,
+        out: &mut [Option<T>],
+        filled: &mut usize,
+    ) -> Result<Self> {
+        let (len, raw) = value
+            .array(field, |items| {
+                let mut len = 0usize;
+                while let Some(item) = items.next_entry()? {
+                    let element = T::read_value(item)?;
+                    if let Some(slot) = out.get_mut(len) {
+                        *slot = Some(element);
+                        *filled = len + 1;
+                    }
+                    len += 1;
+                }
+                Ok(len)
+            })
+            .map_err(|e| e.in_typed_field(field))?;
+        Ok(List {
+            raw,
             len,
             _items: PhantomData,
         })
@@ -446,6 +560,15 @@ impl<'a, T: FromData<'a>> List<'a, T> {
 }
 
 impl<'a, T> List<'a, T> {
+    /// The list of no elements (`[]`).
+    pub(crate) fn empty() -> Self {
+        List {
+            raw: RawJson::from_parts("[]", 0, ValueKind::Array),
+            len: 0,
+            _items: PhantomData,
+        }
+    }
+
     /// The number of elements.
     pub const fn len(&self) -> usize {
         self.len
@@ -462,9 +585,28 @@ impl<'a, T> List<'a, T> {
     }
 }
 
+/// Reads every element of `items` as a `T` (and drops it), counting them.
+fn count<'a, T: FromData<'a>>(items: &mut json::ArrayIter<'a>) -> Result<usize> {
+    let mut len = 0usize;
+    while let Some(item) = items.next_entry()? {
+        T::read_value(item)?;
+        len += 1;
+    }
+    Ok(len)
+}
+
 impl<'a, T: FromData<'a>> FromData<'a> for List<'a, T> {
     fn from_raw(data: RawJson<'a>) -> Result<Self> {
         List::from_raw(data)
+    }
+
+    fn read_value(value: ValueReader<'_, 'a>) -> Result<Self> {
+        let (len, raw) = value.array("data", count::<T>)?;
+        Ok(List {
+            raw,
+            len,
+            _items: PhantomData,
+        })
     }
 }
 
@@ -522,8 +664,8 @@ impl<'a, T: FromData<'a>> Iterator for ListIter<'a, T> {
         let next = self
             .items
             .as_mut()
-            .and_then(|it| it.next_element().ok().flatten())
-            .and_then(|raw| T::from_raw(raw).ok());
+            .and_then(|it| it.next_entry().ok().flatten())
+            .and_then(|value| T::read_value(value).ok());
         if next.is_some() {
             self.left -= 1;
         } else {

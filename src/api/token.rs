@@ -72,7 +72,7 @@ impl<'a> TokenRequest<'a> {
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn from_json(body: &'a [u8]) -> Result<Self> {
-        Self::read_members(super::body_object(body)?)
+        Self::read_members(&mut super::body_object(body)?)
     }
 }
 impl ApiRequest for TokenRequest<'_> {

@@ -516,7 +516,7 @@ impl<'a> TopicUpdateOlder<'a> {
 
     /// Decodes the body (keys in any order, unknown keys ignored, ids as numbers or strings).
     pub fn from_json(body: &'a [u8]) -> Result<Self> {
-        Self::read_members(body_object(body)?)
+        Self::read_members(&mut body_object(body)?)
     }
 
     /// Sets `ownerUuid`.
@@ -617,7 +617,7 @@ impl<'a> TopicUpdate<'a> {
         auth: Auth<'a>,
     ) -> Result<Self> {
         let mut req = TopicUpdate::new(app_id, topic_id, auth);
-        req.body = TopicUpdateBody::read_members(body_object(body)?)?;
+        req.body = TopicUpdateBody::read_members(&mut body_object(body)?)?;
         Ok(req)
     }
 
@@ -713,7 +713,7 @@ model! {
     /// assert!(data.contains_account("user_lei"));
     /// # Ok::<(), mimc_codec::api::ReplyError>(())
     /// ```
-    pub struct TopicData<'a> in "data" {
+    pub struct TopicData<'a> in "data", fill members: Member<'a> = "members" {
         /// `topicInfo`.
         topic_info: TopicInfo<'a> = "topicInfo",
         /// `members`, read lazily.

@@ -32,7 +32,7 @@ pub(crate) use number::parse_u64;
 pub(crate) use read::utf8;
 pub use read::{
     ArrayIter, DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD, DecodeOptions, MAX_DEPTH_LIMIT, ObjectIter,
-    RawJson, ValueKind, top_object,
+    RawJson, ValueKind, ValueReader, top_object,
 };
 #[allow(unused_imports)]
 pub(crate) use read::{skip_plain, skip_validated_string};

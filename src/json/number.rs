@@ -140,6 +140,42 @@ pub(crate) fn parse_u64(digits: &[u8], at: usize) -> Result<u64> {
     Ok(v)
 }
 
+/// The digits from `first` on, read as they are found: their value and the index after the last one.
+/// `None` for 20 digits or more (they may overflow: the exact path decides).
+#[inline]
+pub(crate) fn scan_digits(bytes: &[u8], first: usize) -> Option<(u64, usize)> {
+    let mut v: u64 = 0;
+    let mut i = first;
+    // Two chunks of eight at most (16 digits), then one by one up to 19: no overflow is possible.
+    if cfg!(target_pointer_width = "64") {
+        for _ in 0..2 {
+            match bytes
+                .get(i..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .and_then(|c| eight_digits(*c))
+            {
+                Some(x) => {
+                    v = v.wrapping_mul(100_000_000).wrapping_add(x);
+                    i += 8;
+                }
+                None => break,
+            }
+        }
+    }
+    while let Some(&b) = bytes.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if i - first == 19 {
+            return None;
+        }
+        v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    Some((v, i))
+}
+
 /// The value of eight ASCII digits (the first in the lowest byte), or `None` if one is not a digit (SWAR).
 #[inline]
 fn eight_digits(chunk: [u8; 8]) -> Option<u64> {

@@ -238,6 +238,8 @@ impl<'a> RawJson<'a> {
             first: true,
             done: false,
             top: false,
+            depth: 1,
+            pending: NO_VALUE,
         })
     }
 
@@ -253,6 +255,24 @@ impl<'a> RawJson<'a> {
             p,
             first: true,
             done: false,
+            depth: 1,
+            pending: NO_VALUE,
+        })
+    }
+
+    /// Reads this (validated) value again through a [`ValueReader`], as a document's reader reads it in
+    /// place: nested containers are walked, not validated again.
+    pub(crate) fn reader<T>(
+        &self,
+        read: impl FnOnce(ValueReader<'_, 'a>) -> Result<T>,
+    ) -> Result<T> {
+        let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
+        p.trusted = true;
+        let mut pending = 0;
+        read(ValueReader {
+            p: &mut p,
+            depth: 0,
+            pending: &mut pending,
         })
     }
 
@@ -324,32 +344,95 @@ pub fn top_object<'a>(input: &'a [u8], opts: &DecodeOptions) -> Result<ObjectIte
         first: true,
         done: false,
         top: true,
+        depth: 1,
+        pending: NO_VALUE,
     })
 }
 
 /// Lazily reads the members of an object. Each value is fully validated (containers skipped with their
-/// depth checked) before it is handed out.
+/// depth checked) before it is handed out, or read in the same pass through a [`ValueReader`]
+/// ([`next_entry`](Self::next_entry)).
 #[derive(Debug, Clone)]
 pub struct ObjectIter<'a> {
     p: Parser<'a>,
     first: bool,
     done: bool,
     top: bool,
+    /// The nesting level of this object (the top-level value is at 1).
+    depth: usize,
+    /// Where the value of the last key starts, while it has not been read ([`NO_VALUE`] otherwise).
+    pending: usize,
 }
+
+/// [`ObjectIter::pending`] and [`ArrayIter::pending`] when no value waits to be read.
+const NO_VALUE: usize = usize::MAX;
 
 impl<'a> ObjectIter<'a> {
     /// The next `(key, value)`, `None` after the closing `}` (and, for a document, only whitespace after it).
     #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn next_member(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
+        match self.next_key()? {
+            Some(key) => Ok(Some((key, self.p.value(self.depth)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// The next key and its value, not yet read: the [`ValueReader`] reads it as a [`RawJson`], or as an
+    /// object or array in the same pass (nothing walks the value twice). A value left unread is
+    /// validated and skipped by the next call. `None` after the closing `}`.
+    ///
+    /// ```
+    /// use mimc_codec::{json, DecodeOptions};
+    /// let mut obj = json::top_object(br#"{"data":{"appId":"1","x":[1]},"code":200}"#, &DecodeOptions::new())?;
+    /// let (key, value) = obj.next_entry()?.unwrap();
+    /// assert_eq!(key, "data");
+    /// let app_id = value.object("data", |inner| {
+    ///     let mut id = None;
+    ///     while let Some((k, v)) = inner.next_member()? {
+    ///         if k == "appId" {
+    ///             id = Some(json::JsonU64::from_json(&v)?.get());
+    ///         }
+    ///     }
+    ///     Ok(id)
+    /// })?;
+    /// assert_eq!(app_id, Some(1));
+    /// let (key, _) = obj.next_entry()?.unwrap(); // `code`, left unread: skipped (and validated)
+    /// assert_eq!(key, "code");
+    /// assert!(obj.next_entry()?.is_none());
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub fn next_entry(&mut self) -> Result<Option<(JsonStr<'a>, ValueReader<'_, 'a>)>> {
+        let Some(key) = self.next_key()? else {
+            return Ok(None);
+        };
+        self.pending = self.p.pos;
+        Ok(Some((
+            key,
+            ValueReader {
+                p: &mut self.p,
+                depth: self.depth,
+                pending: &mut self.pending,
+            },
+        )))
+    }
+
+    /// Past the separator to the next key and its colon (skipping a value left unread first); `None`
+    /// after the closing `}`.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    fn next_key(&mut self) -> Result<Option<JsonStr<'a>>> {
         if self.done {
             return Ok(None);
+        }
+        if self.pending != NO_VALUE {
+            self.skip_pending()?;
         }
         let p = &mut self.p;
         p.ws();
         if self.first {
             self.first = false;
             if p.peek() == Some(b'}') {
-                return self.close();
+                return self.close().map(|()| None);
             }
         } else {
             match p.peek() {
@@ -357,27 +440,185 @@ impl<'a> ObjectIter<'a> {
                     p.pos += 1;
                     p.ws();
                 }
-                Some(b'}') => return self.close(),
+                Some(b'}') => return self.close().map(|()| None),
                 Some(_) => return Err(p.err_here(ErrorKind::ExpectedCommaOrBrace)),
                 None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
             }
         }
-        let key = p.key()?;
-        let value = p.value(1)?;
-        Ok(Some((key, value)))
+        p.key().map(Some)
     }
 
-    fn close(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
+    /// The value after the last key was not read: validate and skip it.
+    fn skip_pending(&mut self) -> Result<()> {
+        self.pending = NO_VALUE;
+        self.p.value(self.depth).map(|_| ())
+    }
+
+    fn close(&mut self) -> Result<()> {
         self.p.pos += 1;
         self.done = true;
         if self.top {
             self.p.end()?;
         }
-        Ok(None)
+        Ok(())
+    }
+
+    /// Reads the members to the end (what was not read is validated and skipped).
+    fn finish(&mut self) -> Result<()> {
+        while self.next_entry()?.is_some() {}
+        Ok(())
     }
 
     /// Byte offset just past what has been read so far.
     pub fn offset(&self) -> usize {
+        self.p.base + self.p.pos
+    }
+}
+
+/// A value in an object or array that has not been read yet ([`ObjectIter::next_entry`],
+/// [`ArrayIter::next_entry`]): read it once, as a validated [`RawJson`] or, for containers, member by
+/// member in the same pass. The input is never walked twice.
+#[derive(Debug)]
+pub struct ValueReader<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    /// The nesting level of the container this value is in.
+    depth: usize,
+    pending: &'p mut usize,
+}
+
+impl<'a> ValueReader<'_, 'a> {
+    /// The value, validated (containers skipped with their depth checked).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub fn raw(self) -> Result<RawJson<'a>> {
+        *self.pending = NO_VALUE;
+        self.p.value(self.depth)
+    }
+
+    /// Reads the value as an object with `read`, in the same pass: `read` gets the members, and whatever
+    /// it leaves unread is validated and skipped before this returns. Not an object: `WrongType` at the
+    /// value, naming `field` (after any syntax error in the value itself, which comes first).
+    pub fn object<T>(
+        self,
+        field: &'static str,
+        read: impl FnOnce(&mut ObjectIter<'a>) -> Result<T>,
+    ) -> Result<T> {
+        let depth = self.depth + 1;
+        self.p.ws();
+        if self.p.peek() != Some(b'{') {
+            return Err(self.raw()?.wrong_type("an object").in_field(field));
+        }
+        if depth > self.p.max_depth {
+            return Err(self.p.err_here(ErrorKind::DepthLimitExceeded));
+        }
+        *self.pending = NO_VALUE;
+        let mut p = self.p.clone();
+        p.pos += 1;
+        let mut inner = ObjectIter {
+            p,
+            first: true,
+            done: false,
+            top: false,
+            depth,
+            pending: NO_VALUE,
+        };
+        let value = read(&mut inner)?;
+        inner.finish()?;
+        self.p.pos = inner.p.pos;
+        Ok(value)
+    }
+
+    /// Reads the value as an array with `read`, in the same pass, as [`object`](Self::object) does;
+    /// returns what `read` gives and the array as a [`RawJson`] (its text, now validated), for lists that
+    /// are walked again later.
+    pub fn array<T>(
+        self,
+        field: &'static str,
+        read: impl FnOnce(&mut ArrayIter<'a>) -> Result<T>,
+    ) -> Result<(T, RawJson<'a>)> {
+        let depth = self.depth + 1;
+        self.p.ws();
+        if self.p.peek() != Some(b'[') {
+            return Err(self.raw()?.wrong_type("an array").in_field(field));
+        }
+        if depth > self.p.max_depth {
+            return Err(self.p.err_here(ErrorKind::DepthLimitExceeded));
+        }
+        *self.pending = NO_VALUE;
+        let start = self.p.pos;
+        let mut p = self.p.clone();
+        p.pos += 1;
+        let mut inner = ArrayIter {
+            p,
+            first: true,
+            done: false,
+            depth,
+            pending: NO_VALUE,
+        };
+        let value = read(&mut inner)?;
+        inner.finish()?;
+        self.p.pos = inner.p.pos;
+        let raw = RawJson {
+            text: self.p.span(start, self.p.pos),
+            offset: self.p.base + start,
+            kind: ValueKind::Array,
+            escaped: false,
+            strings: NOT_COUNTED,
+        };
+        Ok((value, raw))
+    }
+
+    /// The value as a string ([`RawJson::to_json_str`] of [`raw`](Self::raw), without building the
+    /// [`RawJson`]).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub fn str(self) -> Result<JsonStr<'a>> {
+        self.p.ws();
+        if self.p.peek() == Some(b'"') {
+            *self.pending = NO_VALUE;
+            return self.p.string();
+        }
+        self.raw()?.to_json_str()
+    }
+
+    /// The value as an id or timestamp ([`JsonU64::from_json`](crate::json::JsonU64::from_json) of
+    /// [`raw`](Self::raw)): digits are read as they are validated.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub fn u64(self) -> Result<crate::json::JsonU64> {
+        self.p.ws();
+        let bytes = self.p.bytes();
+        let at = self.p.pos;
+        let quoted = bytes.get(at) == Some(&b'"');
+        let first = at + usize::from(quoted);
+        if let Some((value, end)) = crate::json::number::scan_digits(bytes, first) {
+            // The plain shapes, whole: `"digits"`, or digits (no leading zero) ended by a delimiter.
+            let next = bytes.get(end).copied();
+            let plain = end > first
+                && if quoted {
+                    next == Some(b'"')
+                } else {
+                    (bytes.get(first) != Some(&b'0') || end == first + 1)
+                        && matches!(
+                            next,
+                            None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                        )
+                };
+            if plain {
+                *self.pending = NO_VALUE;
+                self.p.pos = end + usize::from(quoted);
+                return Ok(crate::json::JsonU64::new(value).with_quoted(quoted));
+            }
+        }
+        crate::json::JsonU64::from_json(&self.raw()?)
+    }
+
+    /// Is the value `null`? (Only looks at its first byte; reading it validates it.)
+    pub fn is_null(&mut self) -> bool {
+        self.p.ws();
+        self.p.peek() == Some(b'n')
+    }
+
+    /// Byte offset of the value's first byte (after any whitespace before it).
+    pub fn offset(&mut self) -> usize {
+        self.p.ws();
         self.p.base + self.p.pos
     }
 }
@@ -402,19 +643,37 @@ pub struct ArrayIter<'a> {
     p: Parser<'a>,
     first: bool,
     done: bool,
+    /// The nesting level of this array.
+    depth: usize,
+    /// Where the last element starts, while it has not been read ([`NO_VALUE`] otherwise).
+    pending: usize,
 }
 
 impl<'a> ArrayIter<'a> {
     /// The next element, `None` after the closing `]`.
     pub fn next_element(&mut self) -> Result<Option<RawJson<'a>>> {
+        match self.next_entry()? {
+            Some(value) => value.raw().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The next element, not yet read (see [`ObjectIter::next_entry`]); `None` after the closing `]`.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub fn next_entry(&mut self) -> Result<Option<ValueReader<'_, 'a>>> {
         if self.done {
             return Ok(None);
+        }
+        if self.pending != NO_VALUE {
+            self.pending = NO_VALUE;
+            self.p.value(self.depth)?;
         }
         let p = &mut self.p;
         p.ws();
         if self.first {
             self.first = false;
             if p.peek() == Some(b']') {
+                p.pos += 1;
                 self.done = true;
                 return Ok(None);
             }
@@ -422,6 +681,7 @@ impl<'a> ArrayIter<'a> {
             match p.peek() {
                 Some(b',') => p.pos += 1,
                 Some(b']') => {
+                    p.pos += 1;
                     self.done = true;
                     return Ok(None);
                 }
@@ -429,7 +689,18 @@ impl<'a> ArrayIter<'a> {
                 None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
             }
         }
-        p.value(1).map(Some)
+        self.pending = p.pos;
+        Ok(Some(ValueReader {
+            p: &mut self.p,
+            depth: self.depth,
+            pending: &mut self.pending,
+        }))
+    }
+
+    /// Reads the elements to the end (what was not read is validated and skipped).
+    fn finish(&mut self) -> Result<()> {
+        while self.next_entry()?.is_some() {}
+        Ok(())
     }
 }
 

@@ -210,6 +210,17 @@ impl<'a> JsonStr<'a> {
         }
     }
 
+    /// As [`as_key`](Self::as_key), with the scratch buffer made only for a key that has escapes (a
+    /// reader of many small objects then sets no 64 bytes per object).
+    #[inline]
+    pub(crate) fn as_key_lazy<'s>(&'s self, scratch: &'s mut Option<[u8; 64]>) -> Option<&'s str> {
+        if self.escaped {
+            self.unescape_into(scratch.get_or_insert([0; 64])).ok()
+        } else {
+            Some(self.raw)
+        }
+    }
+
     /// The last (up to) 64 bytes of the unescaped text, starting at a character boundary, written into
     /// `buf`: the whole text when it is 64 bytes or shorter.
     pub(crate) fn unescaped_tail<'s>(&self, buf: &'s mut [u8; 64]) -> &'s str {

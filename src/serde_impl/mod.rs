@@ -96,10 +96,11 @@ pub(crate) fn capture<'de, D: Deserializer<'de>, T>(
 /// and read once (no validation pass before the typed read).
 pub(crate) fn from_json_text<'de, D: Deserializer<'de>, T>(
     d: D,
-    read: fn(crate::json::ObjectIter<'de>) -> crate::Result<T>,
+    read: fn(&mut crate::json::ObjectIter<'de>) -> crate::Result<T>,
 ) -> Result<T, D::Error> {
     capture(d, |text| {
-        crate::json::top_object(text.as_bytes(), &crate::DecodeOptions::new()).and_then(read)
+        crate::json::top_object(text.as_bytes(), &crate::DecodeOptions::new())
+            .and_then(|mut obj| read(&mut obj))
     })
 }
 

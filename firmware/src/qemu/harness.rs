@@ -124,6 +124,7 @@ impl Stack {
 }
 
 /// The label of the size program's line, the same in both QEMU programs.
+#[allow(dead_code)] // the protocol program has size programs of its own
 pub const SIZE_PROGRAM: &str =
     "size program: decode TEXT + TEXT_RECALL, encode a TEXT reply into 256 B";
 

@@ -671,3 +671,66 @@ fn list_indexing_and_fill_agree_with_iteration() {
     assert!(matches!(e.kind(), ErrorKind::InvalidValue(_)));
     assert!(short.iter().all(Option::is_none));
 }
+
+/// `from_json_fill` stores the elements in the document's one pass: the same elements, in order, as
+/// iterating the list of `from_json`; a short slice takes the first ones and the list still counts all
+/// (the rest were read and checked: an error in one of them fails the decode).
+#[test]
+fn one_pass_fill_agrees_with_the_lazy_list() {
+    let body = api_fixture("history-p2p-100.response.json");
+    let lazy = History::from_json(&body).unwrap();
+    let all: Vec<_> = lazy.messages().iter().collect();
+    assert_eq!(all.len(), 100);
+    let mut out = vec![None; 128];
+    let (h, n) = History::from_json_fill(&body, &mut out).unwrap();
+    assert_eq!((n, h.messages().len()), (100, 100));
+    assert_eq!(h, lazy);
+    assert!(
+        out[..n]
+            .iter()
+            .zip(&all)
+            .all(|(s, m)| s.as_ref() == Some(m))
+    );
+    assert!(out[n..].iter().all(Option::is_none));
+
+    let mut short = vec![None; 7];
+    let (h, n) = History::from_json_fill(&body, &mut short).unwrap();
+    assert_eq!((n, h.messages().len()), (7, 100));
+    assert!(short.iter().zip(&all).all(|(s, m)| s.as_ref() == Some(m)));
+
+    // A bad element after the slice is full still fails, at its offset.
+    let text = String::from_utf8(body.clone()).unwrap();
+    let at = text.rfind("\"ts\":\"").unwrap() + 5;
+    let len = text[at + 1..].find('"').unwrap() + 2;
+    let mut bad = text.clone();
+    bad.replace_range(at..at + len, "true");
+    let ReplyError::Decode(e) = History::from_json_fill(bad.as_bytes(), &mut short).unwrap_err()
+    else {
+        panic!("not a decode error")
+    };
+    let ReplyError::Decode(lazy_e) = History::from_json(bad.as_bytes()).unwrap_err() else {
+        panic!("not a decode error")
+    };
+    assert_eq!(e, lazy_e);
+    assert_eq!(e.offset(), at);
+    assert_eq!(e.field(), Some("ts"));
+
+    let body = api_fixture("topic-query.response.json");
+    let lazy = TopicData::from_json(&body).unwrap();
+    let mut out = vec![None; 4];
+    let (t, n) = TopicData::from_json_fill(&body, &mut out).unwrap();
+    assert_eq!(t, lazy);
+    assert_eq!(n, lazy.members().len().min(4));
+    assert!(
+        out[..n]
+            .iter()
+            .zip(lazy.members().iter())
+            .all(|(s, m)| s.as_ref() == Some(&m))
+    );
+    // A failed reply is the API's error, whatever `out` is.
+    let err = api_fixture("error.response.json");
+    assert!(matches!(
+        TopicData::from_json_fill(&err, &mut out),
+        Err(ReplyError::Api(_))
+    ));
+}
