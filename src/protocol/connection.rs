@@ -537,6 +537,16 @@ impl<'c> Connection<'c> {
     /// Logs out: queues UBND (PROTOCOL.md §5.4). The next frame from the server, the response
     /// deadline or [`handle_close`](Self::handle_close) completes it with [`Event::LoggedOut`].
     /// Before the connection is bound it just closes (with `LoggedOut`).
+    ///
+    /// ```
+    /// use mimc_codec::protocol::{Config, Connection, Event, State};
+    /// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+    /// let mut conn = Connection::new(cfg)?;
+    /// conn.connect(0);
+    /// conn.logout(1); // not bound yet: closed at once
+    /// assert_eq!((conn.poll_event(), conn.state()), (Some(Event::LoggedOut), State::Closed));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
     pub fn logout(&mut self, now: u64) {
         self.tick(now);
         match self.state {
@@ -1036,6 +1046,14 @@ impl<'c> Connection<'c> {
 
     /// Queues a normal-group (P2T) message to topic `topic_id` (stored) and returns its number, acked
     /// as [`send_p2p`](Self::send_p2p)'s.
+    ///
+    /// ```
+    /// use mimc_codec::protocol::{Config, Connection};
+    /// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+    /// let mut conn = Connection::new(cfg)?;
+    /// assert!(conn.send_p2t(42, b"hello", "TEXT", 0).is_err()); // not bound yet
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
     pub fn send_p2t(
         &mut self,
         topic_id: u64,

@@ -1175,6 +1175,18 @@ impl fmt::Debug for TcpServer {
 
 impl TcpServer {
     /// Binds `127.0.0.1:0` and starts serving `server`.
+    ///
+    /// ```
+    /// use mimc_codec::protocol::testing::{Server, ServerEvent, TcpServer};
+    /// let server = TcpServer::start(Server::new())?;
+    /// assert!(server.addr().ip().is_loopback());
+    /// let mut socket = std::net::TcpStream::connect(server.addr())?;
+    /// // The 12-byte keep-alive is answered even before CONN.
+    /// std::io::Write::write_all(&mut socket, &mimc_codec::protocol::KEEP_ALIVE)?;
+    /// let seen = server.wait_event(std::time::Duration::from_secs(5), |e| matches!(e, ServerEvent::Ping { .. }));
+    /// assert!(seen.is_some());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn start(server: Server) -> io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
