@@ -758,3 +758,24 @@ fn try_from_is_from_json() {
         mimc_codec::Callback::from_json(b"{").unwrap_err()
     );
 }
+
+/// One pass: errors come in the order of the document. A type error inside `data` is found before a
+/// syntax error after it (the wrapper alone, which reads `data` raw, reports the syntax error).
+#[test]
+fn errors_come_in_document_order() {
+    let body = br#"{"code":200,"message":"success","data":{"appId":true,"x":tru}}"#;
+    let ReplyError::Decode(typed) = TokenData::from_json(body).unwrap_err() else {
+        panic!("not a decode error")
+    };
+    assert_eq!(typed.field(), Some("appId"));
+    assert!(!typed.kind().is_syntax());
+    let wrapper = Response::from_json(body).unwrap_err();
+    assert_eq!(wrapper.kind(), ErrorKind::InvalidLiteral);
+    assert!(typed.offset() < wrapper.offset());
+    // `data` before `code`: read after the wrapper, so the syntax error comes first.
+    let late = br#"{"data":{"appId":true,"x":tru},"code":200}"#;
+    let ReplyError::Decode(e) = TokenData::from_json(late).unwrap_err() else {
+        panic!("not a decode error")
+    };
+    assert_eq!(e.kind(), ErrorKind::InvalidLiteral);
+}
