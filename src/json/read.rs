@@ -130,11 +130,21 @@ pub struct RawJson<'a> {
     /// For arrays validated by the document scan: the number of elements when every one is a string
     /// ([`NOT_COUNTED`] otherwise, or when not known), so that lists of strings are not read again to be
     /// checked and counted.
-    strings: u32,
+    strings: StringCount,
 }
 
+/// The type of [`RawJson::strings`]: nothing on bare metal, where string arrays are not counted (the
+/// counting scan is code a microcontroller does not need, and every value is four bytes smaller).
+#[cfg(not(target_os = "none"))]
+type StringCount = u32;
+#[cfg(target_os = "none")]
+type StringCount = ();
+
 /// [`RawJson::strings`] for values that are not arrays of strings, or were not counted.
-const NOT_COUNTED: u32 = u32::MAX;
+#[cfg(not(target_os = "none"))]
+const NOT_COUNTED: StringCount = u32::MAX;
+#[cfg(target_os = "none")]
+const NOT_COUNTED: StringCount = ();
 
 impl<'a> RawJson<'a> {
     /// Validates `text` as exactly one JSON value (surrounding whitespace is trimmed) with the default depth limit.
@@ -169,6 +179,14 @@ impl<'a> RawJson<'a> {
     /// `None` when some element is not a string, or when the value did not come from that scan (a
     /// re-walk of a validated value does not count).
     #[inline]
+    #[cfg(target_os = "none")]
+    pub(crate) const fn string_count(&self) -> Option<(usize, bool)> {
+        None
+    }
+
+    /// See the bare-metal `string_count`.
+    #[inline]
+    #[cfg(not(target_os = "none"))]
     pub(crate) const fn string_count(&self) -> Option<(usize, bool)> {
         if self.strings == NOT_COUNTED {
             None
@@ -446,6 +464,39 @@ impl<'a> ObjectIter<'a> {
             }
         }
         p.key().map(Some)
+    }
+
+    /// The next key, past its colon, with its value not yet read: the caller reads it next, with
+    /// [`value`](Self::value) or [`value_reader`](Self::value_reader) (a reader that picks how to read a
+    /// value only once it knows the key, without the [`ValueReader`] of every [`next_entry`](Self::next_entry)).
+    /// `None` after the closing `}`.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub(crate) fn next_key_unread(&mut self) -> Result<Option<JsonStr<'a>>> {
+        self.next_key()
+    }
+
+    /// The value after the key [`next_key_unread`](Self::next_key_unread) gave, validated.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub(crate) fn value(&mut self) -> Result<RawJson<'a>> {
+        self.p.value(self.depth)
+    }
+
+    /// Is the value after the key [`next_key_unread`](Self::next_key_unread) gave an object? (Only
+    /// looks at its first byte; reading it validates it.)
+    pub(crate) fn value_is_object(&mut self) -> bool {
+        self.p.ws();
+        self.p.peek() == Some(b'{')
+    }
+
+    /// The value after the key [`next_key_unread`](Self::next_key_unread) gave, to be read in place.
+    #[inline]
+    pub(crate) fn value_reader(&mut self) -> ValueReader<'_, 'a> {
+        self.pending = self.p.pos;
+        ValueReader {
+            p: &mut self.p,
+            depth: self.depth,
+            pending: &mut self.pending,
+        }
     }
 
     /// The value after the last key was not read: validate and skip it.
@@ -1219,7 +1270,7 @@ impl<'a> Parser<'a> {
             return self.skip_validated();
         }
         // One bit per open container: 1 = object, 0 = array.
-        let mut stack = [0u64; MAX_DEPTH_LIMIT / 64];
+        let mut stack: [StackWord; STACK_WORDS] = [0; STACK_WORDS];
         let mut level = 0usize; // containers open inside this call
         let mut top_is_obj; // is the innermost open container an object?
         'open: loop {
@@ -1228,7 +1279,7 @@ impl<'a> Parser<'a> {
             if depth + level + 1 > self.max_depth {
                 return Err(self.err_here(ErrorKind::DepthLimitExceeded));
             }
-            let (word, bit) = (level / 64, level % 64);
+            let (word, bit) = (level / WORD_BITS, level % WORD_BITS);
             if let Some(w) = stack.get_mut(word) {
                 if is_obj {
                     *w |= 1 << bit;
@@ -1302,10 +1353,10 @@ impl<'a> Parser<'a> {
 
     /// Is container `idx` of the bit stack an object?
     #[inline]
-    fn bit(stack: &[u64; MAX_DEPTH_LIMIT / 64], idx: usize) -> bool {
+    fn bit(stack: &[StackWord; STACK_WORDS], idx: usize) -> bool {
         stack
-            .get(idx / 64)
-            .is_some_and(|w| w & (1 << (idx % 64)) != 0)
+            .get(idx / WORD_BITS)
+            .is_some_and(|w| w & (1 << (idx % WORD_BITS)) != 0)
     }
 
     /// As [`key`](Self::key), without building the key (inside skipped containers).
@@ -1350,6 +1401,17 @@ impl<'a> Parser<'a> {
         }
     }
 }
+
+/// A word of [`Parser::container`]'s bit stack: the machine's own (64-bit words cost pairs of
+/// instructions and shift routines on 32-bit microcontrollers).
+#[cfg(not(target_os = "none"))]
+type StackWord = u64;
+#[cfg(target_os = "none")]
+type StackWord = u32;
+/// Bits per [`StackWord`].
+const WORD_BITS: usize = StackWord::BITS as usize;
+/// Words of the bit stack: one bit per level up to [`MAX_DEPTH_LIMIT`].
+const STACK_WORDS: usize = MAX_DEPTH_LIMIT / WORD_BITS;
 
 /// Value of each byte as a hex digit, 0xFF for bytes that are not one.
 static HEX_TABLE: [u8; 256] = {

@@ -409,11 +409,21 @@ fn format_u64_small(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
 #[inline]
 pub fn write_u64<S: Sink + ?Sized>(sink: &mut S, v: JsonU64) -> Result<()> {
     // `"` + up to 20 digits + `"`: the digits end at 21, the closing quote sits there; one `put`.
+    #[cfg(target_pointer_width = "64")]
     let mut buf = [b'"'; 22];
     #[cfg(target_pointer_width = "64")]
     let start = format_u64(v.get(), &mut buf, 21);
+    // Zeroed, then the two quotes: zeroing is the `memclr` linked anyway, a fill would be a `memset`.
+    #[cfg(not(target_pointer_width = "64"))]
+    let mut buf = [0u8; 22];
     #[cfg(not(target_pointer_width = "64"))]
     let start = format_u64_small(v.get(), &mut buf, 21);
+    #[cfg(not(target_pointer_width = "64"))]
+    for at in [start.saturating_sub(1), 21] {
+        if let Some(q) = buf.get_mut(at) {
+            *q = b'"';
+        }
+    }
     let out = if v.is_quoted() {
         buf.get(start.saturating_sub(1)..22)
     } else {
