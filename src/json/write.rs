@@ -44,7 +44,9 @@ impl<'b> SliceSink<'b> {
 }
 
 impl Sink for SliceSink<'_> {
-    #[inline]
+    // Bare metal: one copy of the bounds check and copy, called from every writer.
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(never))]
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
         let end = self.len + bytes.len();
         match self.buf.get_mut(self.len..end) {
