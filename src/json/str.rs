@@ -142,7 +142,7 @@ impl<'a> JsonStr<'a> {
 
     /// The unescaped text byte by byte (the comparisons of bare-metal builds: less code than
     /// [`chars`](Self::chars), which decodes UTF-8 again).
-    fn unescaped_bytes(&self) -> UnescapedBytes<'a> {
+    pub(crate) fn unescaped_bytes(&self) -> UnescapedBytes<'a> {
         UnescapedBytes {
             rest: self.raw.as_bytes(),
             escaped: self.escaped,
@@ -428,7 +428,7 @@ impl<'a> Iterator for Chunks<'a> {
 
 /// See [`JsonStr::unescaped_bytes`]: the bytes of [`Chunks`], one at a time.
 #[derive(Debug, Clone)]
-struct UnescapedBytes<'a> {
+pub(crate) struct UnescapedBytes<'a> {
     rest: &'a [u8],
     escaped: bool,
     /// The UTF-8 of the last escaped character, and how much of it is left.

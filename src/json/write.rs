@@ -214,6 +214,9 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// control bytes are exactly what needs escaping) and written with one `put`.
 #[inline]
 pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
+    if cfg!(target_os = "none") {
+        return write_escaped_bytewise(sink, s);
+    }
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -228,6 +231,44 @@ pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
         start = i;
     }
     sink.put(bytes.get(start..).unwrap_or(&[]))
+}
+
+/// [`write_escaped`] on bare metal: one loop over the bytes, runs between escapes written with one
+/// `put` (compiled everywhere so that it is tested).
+fn write_escaped_bytewise<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if needs_escape(b) {
+            sink.put(bytes.get(start..i).unwrap_or(&[]))?;
+            write_escape_byte(sink, b)?;
+            start = i + 1;
+        }
+    }
+    sink.put(bytes.get(start..).unwrap_or(&[]))
+}
+
+/// Does JSON need `b` escaped in a string?
+#[inline]
+const fn needs_escape(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The unescaped text of an escaped [`JsonStr`], byte by byte, JSON-escaped again when `escape`:
+/// [`write_str_body`] on bare metal (compiled everywhere so that it is tested).
+fn write_unescaped_bytewise<S: Sink + ?Sized>(
+    sink: &mut S,
+    s: &JsonStr<'_>,
+    escape: bool,
+) -> Result<()> {
+    for b in s.unescaped_bytes() {
+        if escape && needs_escape(b) {
+            write_escape_byte(sink, b)?;
+        } else {
+            sink.put(&[b])?;
+        }
+    }
+    Ok(())
 }
 
 /// Index of the first `"`, `\\` or control byte at or after `i`, or `bytes.len()`. On 32-bit targets
@@ -320,6 +361,9 @@ pub(crate) fn write_str_body<S: Sink + ?Sized>(
         } else {
             sink.put(text.as_bytes())
         };
+    }
+    if cfg!(target_os = "none") {
+        return write_unescaped_bytewise(sink, s, escape);
     }
     for chunk in s.chunks() {
         let mut tmp = [0u8; 4];
@@ -531,6 +575,39 @@ mod tests {
         write_str(&mut sink, &JsonStr::new(s)).unwrap();
         let n = sink.len();
         (buf, n)
+    }
+
+    #[test]
+    fn bytewise_writers_agree() {
+        let texts = [
+            r#""""#,
+            r#""plain""#,
+            r#""a\u00e9b\u4e2d\ud83d\ude00\/\"\\x\n\t\u0001\u001f\b\f\r""#,
+            r#""\"""#,
+            r#""é中 \u007f""#,
+        ];
+        for json in texts {
+            let s = crate::json::RawJson::parse(json)
+                .unwrap()
+                .to_json_str()
+                .unwrap();
+            for escape in [true, false] {
+                let (mut a, mut b) = ([0u8; 128], [0u8; 128]);
+                let (mut x, mut y) = (SliceSink::new(&mut a), SliceSink::new(&mut b));
+                write_str_body(&mut x, &s, escape).unwrap();
+                write_unescaped_bytewise(&mut y, &s, escape).unwrap();
+                let (n, m) = (x.len(), y.len());
+                assert_eq!(a[..n], b[..m], "{json}");
+            }
+            let text = s.to_unescaped_string();
+            let (mut a, mut b) = ([0u8; 128], [0u8; 128]);
+            let (mut x, mut y) = (SliceSink::new(&mut a), SliceSink::new(&mut b));
+            write_escaped(&mut x, &text).unwrap();
+            write_escaped_bytewise(&mut y, &text).unwrap();
+            let (n, m) = (x.len(), y.len());
+            assert_eq!(a[..n], b[..m], "{json}");
+            assert!(n > 0 || text.is_empty());
+        }
     }
 
     #[test]
