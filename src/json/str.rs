@@ -223,7 +223,7 @@ impl<'a> JsonStr<'a> {
     /// otherwise. Text that does not fit `scratch` gives `None` (no known name is that long).
     pub fn as_key<'s>(&'s self, scratch: &'s mut [u8; 64]) -> Option<&'s str> {
         if self.escaped {
-            self.unescape_into(scratch).ok()
+            self.key_into(scratch)
         } else {
             Some(self.raw)
         }
@@ -234,10 +234,31 @@ impl<'a> JsonStr<'a> {
     #[inline]
     pub(crate) fn as_key_lazy<'s>(&'s self, scratch: &'s mut Option<[u8; 64]>) -> Option<&'s str> {
         if self.escaped {
-            self.unescape_into(scratch.get_or_insert([0; 64])).ok()
+            self.key_into(scratch.get_or_insert([0; 64]))
         } else {
             Some(self.raw)
         }
+    }
+
+    /// [`unescape_into`](Self::unescape_into) for [`as_key`](Self::as_key), which needs no error
+    /// offset: bare metal unescapes byte by byte (compiled everywhere so that it is tested).
+    #[inline]
+    fn key_into<'s>(&self, scratch: &'s mut [u8; 64]) -> Option<&'s str> {
+        if cfg!(target_os = "none") {
+            self.unescape_bytewise(scratch)
+        } else {
+            self.unescape_into(scratch).ok()
+        }
+    }
+
+    /// The unescaped text in `buf` byte by byte; `None` when it does not fit.
+    fn unescape_bytewise<'s>(&self, buf: &'s mut [u8]) -> Option<&'s str> {
+        let mut n = 0;
+        for b in self.unescaped_bytes() {
+            *buf.get_mut(n)? = b;
+            n += 1;
+        }
+        core::str::from_utf8(buf.get(..n)?).ok()
     }
 
     /// The last (up to) 64 bytes of the unescaped text, starting at a character boundary, written into
@@ -709,6 +730,27 @@ mod tests {
                     "{json} {len}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn bytewise_unescaping_agrees() {
+        for json in [
+            r#""""#,
+            r#""a\u00e9b\u4e2d\ud83d\ude00\/\"\\x""#,
+            r#""\u0041BCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_0123456789_FILE""#,
+            r#""\u0041BCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_0123456""#,
+            r#""\u0041BCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_012345\u00e9""#,
+        ] {
+            let s = js(json);
+            for len in [0, 1, 5, 63, 64, 65] {
+                let (mut a, mut b) = ([0u8; 65], [0u8; 65]);
+                let x = s.unescape_into(&mut a[..len]).ok();
+                let y = s.unescape_bytewise(&mut b[..len]);
+                assert_eq!(x, y, "{json} {len}");
+            }
+            let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+            assert_eq!(s.unescape_into(&mut a).ok(), s.unescape_bytewise(&mut b));
         }
     }
 
