@@ -1174,6 +1174,11 @@ impl<'a> Parser<'a> {
                     self.pos = i + 1;
                     return Ok((start, i, escaped));
                 }
+                // Bare metal: every escape through `escape` (one copy of the escape rules).
+                Some(b'\\') if cfg!(target_os = "none") => {
+                    escaped = true;
+                    i = skip_plain(bytes, self.escape(i)?);
+                }
                 Some(b'\\') => {
                     escaped = true;
                     // The common escapes inline; surrogates and every error in `escape`.
@@ -1236,6 +1241,10 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn hex4(&self, at: usize) -> Result<u32> {
+        // Bare metal: the one loop that also finds the offending byte.
+        if cfg!(target_os = "none") {
+            return self.hex4_error(at);
+        }
         if let Some(v) = self
             .bytes()
             .get(at..)

@@ -548,7 +548,18 @@ fn decode_escape(b: &[u8]) -> Option<(char, usize)> {
 }
 
 fn hex4(b: &[u8]) -> Option<u32> {
+    // Bare metal: digit by digit (no table lookups).
+    if cfg!(target_os = "none") {
+        return hex4_small(b);
+    }
     read::hex4(b.first_chunk::<4>()?)
+}
+
+/// [`hex4`] digit by digit (bare metal; compiled everywhere so that it is tested).
+fn hex4_small(b: &[u8]) -> Option<u32> {
+    b.get(..4)?
+        .iter()
+        .try_fold(0u32, |v, &d| Some(v << 4 | u32::from(read::hex_val(d)?)))
 }
 
 impl PartialEq for JsonStr<'_> {
@@ -752,6 +763,20 @@ mod tests {
             let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
             assert_eq!(s.unescape_into(&mut a).ok(), s.unescape_bytewise(&mut b));
         }
+    }
+
+    #[test]
+    fn hex_digits_digit_by_digit_agree() {
+        let digits = b"09afAFgG/:@`\x00\xff";
+        for &a in digits {
+            for &b in digits {
+                for c in [[a, b, b'0', b'F'], [b'7', b'e', a, b], [a, a, b, b]] {
+                    assert_eq!(hex4_small(&c), read::hex4(&c), "{c:?}");
+                }
+            }
+        }
+        assert_eq!(hex4_small(b"12a"), None);
+        assert_eq!(hex4_small(b"12aBx"), Some(0x12ab));
     }
 
     #[test]
