@@ -130,6 +130,7 @@ pub struct RawJson<'a> {
     /// For arrays validated by the document scan: the number of elements when every one is a string
     /// ([`NOT_COUNTED`] otherwise, or when not known), so that lists of strings are not read again to be
     /// checked and counted.
+    #[cfg_attr(target_os = "none", allow(dead_code))]
     strings: StringCount,
 }
 
@@ -1009,6 +1010,15 @@ impl<'a> Parser<'a> {
                 };
                 self.container(depth)?;
                 kind
+            }
+            // Bare metal: the scalars through `skip_scalar` (one copy of the dispatch and its errors).
+            b if cfg!(target_os = "none") => {
+                self.skip_scalar()?;
+                match b {
+                    Some(b't' | b'f') => ValueKind::Bool,
+                    Some(b'n') => ValueKind::Null,
+                    _ => ValueKind::Number,
+                }
             }
             Some(b'-' | b'0'..=b'9') => {
                 self.number()?;
