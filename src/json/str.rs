@@ -232,9 +232,12 @@ impl<'a> JsonStr<'a> {
     /// As [`as_key`](Self::as_key), with the scratch buffer made only for a key that has escapes (a
     /// reader of many small objects then sets no 64 bytes per object).
     #[inline]
-    pub(crate) fn as_key_lazy<'s>(&'s self, scratch: &'s mut Option<[u8; 64]>) -> Option<&'s str> {
+    pub(crate) fn as_key_lazy<'s>(
+        &'s self,
+        scratch: &'s mut Option<KeyScratch>,
+    ) -> Option<&'s str> {
         if self.escaped {
-            self.key_into(scratch.get_or_insert([0; 64]))
+            self.key_into(&mut scratch.get_or_insert(KeyScratch([0; 64])).0)
         } else {
             Some(self.raw)
         }
@@ -446,6 +449,11 @@ impl<'a> Iterator for Chunks<'a> {
         }
     }
 }
+
+/// The scratch buffer of [`JsonStr::as_key_lazy`], word-aligned: zeroing it is then the word-wise
+/// clear every program links anyway (on bare metal a byte-aligned one links another routine).
+#[repr(align(4))]
+pub(crate) struct KeyScratch([u8; 64]);
 
 /// See [`JsonStr::unescaped_bytes`]: the bytes of [`Chunks`], one at a time.
 #[derive(Debug, Clone)]
