@@ -254,8 +254,9 @@ const fn needs_escape(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
 }
 
-/// The unescaped text of an escaped [`JsonStr`], byte by byte, JSON-escaped again when `escape`:
-/// [`write_str_body`] on bare metal (compiled everywhere so that it is tested).
+/// The unescaped text of a [`JsonStr`], byte by byte, JSON-escaped again when `escape`:
+/// [`write_str_body`] on bare metal, where one `put` per byte is less code than finding runs
+/// (compiled everywhere so that it is tested).
 fn write_unescaped_bytewise<S: Sink + ?Sized>(
     sink: &mut S,
     s: &JsonStr<'_>,
@@ -355,6 +356,9 @@ pub(crate) fn write_str_body<S: Sink + ?Sized>(
     s: &JsonStr<'_>,
     escape: bool,
 ) -> Result<()> {
+    if cfg!(target_os = "none") {
+        return write_unescaped_bytewise(sink, s, escape);
+    }
     if let Some(text) = s.as_str() {
         return if escape {
             write_escaped(sink, text)
@@ -591,7 +595,8 @@ mod tests {
                 .unwrap()
                 .to_json_str()
                 .unwrap();
-            for escape in [true, false] {
+            let unescaped = s.to_unescaped_string();
+            for (s, escape) in [(s, true), (s, false), (JsonStr::new(&unescaped), true)] {
                 let (mut a, mut b) = ([0u8; 128], [0u8; 128]);
                 let (mut x, mut y) = (SliceSink::new(&mut a), SliceSink::new(&mut b));
                 write_str_body(&mut x, &s, escape).unwrap();
