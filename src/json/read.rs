@@ -212,7 +212,8 @@ impl<'a> RawJson<'a> {
     }
 
     /// The value as a string, or a `WrongType` error at its offset.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn to_json_str(&self) -> Result<JsonStr<'a>> {
         if self.kind != ValueKind::String {
             return Err(self.wrong_type("a string"));
@@ -907,7 +908,9 @@ impl<'a> Parser<'a> {
         self.text.as_bytes()
     }
 
-    #[inline]
+    // Bare metal too: a call to it is larger than the load.
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     fn peek(&self) -> Option<u8> {
         self.bytes().get(self.pos).copied()
     }
@@ -1146,6 +1149,8 @@ impl<'a> Parser<'a> {
         }
     }
 
+    // (Bare metal: inlined, its two callers are smaller than the call.)
+    #[cfg_attr(target_os = "none", inline(always))]
     fn one_or_more_digits(&mut self) -> Result<()> {
         match self.peek() {
             Some(b'0'..=b'9') => {
@@ -1642,7 +1647,8 @@ pub(crate) fn skip_validated_string(bytes: &[u8], mut i: usize) -> usize {
     }
 }
 
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline)]
+#[cfg_attr(target_os = "none", inline(always))]
 pub(crate) const fn hex_val(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),

@@ -199,6 +199,7 @@ impl<'a> JsonStr<'a> {
     }
 
     /// Compares the unescaped text with `other` without allocating.
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn eq_str(&self, other: &str) -> bool {
         if !self.escaped {
             return self.raw == other;

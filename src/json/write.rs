@@ -426,6 +426,7 @@ fn format_u64(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
 /// As [`format_u64`] without 64-bit division, which 32-bit targets do with a large library routine:
 /// each digit by repeated subtraction of its power of ten (at most 9 per digit), small code.
 #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg_attr(target_os = "none", inline(always))]
 fn format_u64_small(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
     const POW10: [u64; 20] = {
         let mut t = [1u64; 20];
@@ -502,7 +503,8 @@ pub struct ObjectWriter<'s, S: Sink + ?Sized> {
 
 impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     /// Writes `{`.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn begin(sink: &'s mut S) -> Result<Self> {
         sink.put(b"{")?;
         Ok(ObjectWriter { sink, first: true })
@@ -563,7 +565,8 @@ impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     }
 
     /// Writes `}`.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn end(self) -> Result<()> {
         self.sink.put(b"}")
     }
