@@ -84,8 +84,17 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// Is this an error of the JSON text itself (grammar, UTF-8, depth), found by validation?
-    pub(crate) const fn is_syntax(self) -> bool {
+    /// Is this an error of the JSON text itself (its grammar, UTF-8 or nesting depth), as opposed to a
+    /// well-formed document that breaks a rule of the format? Syntax errors name no field.
+    ///
+    /// ```
+    /// use mimc_codec::{Envelope, ErrorKind};
+    /// assert!(ErrorKind::InvalidLiteral.is_syntax());
+    /// assert!(!ErrorKind::MissingField.is_syntax());
+    /// let e = Envelope::from_json(br#"{"msgId":tru}"#).unwrap_err();
+    /// assert!(e.kind().is_syntax() && e.field().is_none());
+    /// ```
+    pub const fn is_syntax(self) -> bool {
         matches!(
             self,
             ErrorKind::UnexpectedEnd

@@ -12,8 +12,10 @@ extern crate std;
 
 pub mod api;
 mod callback;
+mod convert;
 #[cfg(feature = "defmt")]
 mod defmt_impl;
+mod dialect;
 mod envelope;
 mod error;
 pub mod json;
@@ -29,6 +31,7 @@ mod serde_impl;
 pub mod wire;
 
 pub use callback::{Accounts, AccountsIter, Callback, CallbackKind, Message, P2pMsg, P2tMsg};
+pub use dialect::BizTypes;
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, ErrorMessage, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};

@@ -12,6 +12,9 @@
 //! Tag-dispatched models (`Envelope`, `Callback`, push targets) keep a hand-written dispatch over the same
 //! member reads.
 
+// The hot member reads are inlined into each generated reader (measured with callgrind, BENCHMARKS.md).
+#![allow(clippy::inline_always)]
+
 use crate::error::Result;
 use crate::json::{JsonStr, JsonU64, ObjectWriter, Sink, ToJson, ValueReader};
 use crate::payload::Payload;
@@ -24,6 +27,10 @@ pub(crate) trait Member<'a>: Sized {
     /// Reads the value of the member `key` where it stands, in the document's one pass, naming `key` in
     /// type errors (syntax errors name no field: they are the document's, not the member's).
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self>;
+
+    /// A value that stands in when there is none to give (an owned copy that cannot be read back).
+    #[allow(dead_code)] // only owned copies (features `alloc`, `heapless`) ask for it
+    fn placeholder() -> Self;
 
     /// Writes `"key":value` (nothing for an absent optional member).
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()>;
@@ -59,8 +66,12 @@ macro_rules! serialize_self {
 pub(crate) use serialize_self;
 
 impl<'a> Member<'a> for JsonU64 {
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         v.u64().map_err(|e| e.in_typed_field(key))
+    }
+    fn placeholder() -> Self {
+        JsonU64::new(0)
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.u64(key, *self)
@@ -69,8 +80,12 @@ impl<'a> Member<'a> for JsonU64 {
 }
 
 impl<'a> Member<'a> for JsonStr<'a> {
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         v.str().map_err(|e| e.in_typed_field(key))
+    }
+    fn placeholder() -> Self {
+        JsonStr::new("")
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, self)
@@ -82,6 +97,9 @@ impl<'a> Member<'a> for JsonStr<'a> {
 impl<'a> Member<'a> for crate::api::Secret<'a> {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         JsonStr::read(v, key).map(Self::from)
+    }
+    fn placeholder() -> Self {
+        Self::new("")
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.expose())
@@ -98,11 +116,15 @@ impl<'a> Member<'a> for crate::api::Secret<'a> {
 
 /// A base64 payload, decoded only when asked; errors name `payload`, the only key payloads come under.
 impl<'a> Member<'a> for Payload<'a> {
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn read(v: ValueReader<'_, 'a>, _: &'static str) -> Result<Self> {
         // The scan knows whether the text has escapes: no search for them later.
         v.str()
             .map(Payload::from_json_str)
             .map_err(|e| e.in_typed_field(crate::payload::FIELD))
+    }
+    fn placeholder() -> Self {
+        Payload::from_bytes(&[])
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.with(key, |s| self.write_json(s))
@@ -116,6 +138,9 @@ where
 {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         Self::read_value(v, key)
+    }
+    fn placeholder() -> Self {
+        Self::empty()
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.raw(key, &self.raw())
@@ -137,6 +162,9 @@ impl<'a> Member<'a> for crate::api::UserType<'a> {
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         JsonStr::read(v, key).map(Self::from_json_str)
     }
+    fn placeholder() -> Self {
+        Self::Other(JsonStr::new(""))
+    }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.as_json_str())
     }
@@ -149,6 +177,9 @@ impl<'a, T: Member<'a>> Member<'a> for Option<T> {
 
     fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
         T::read(v, key).map(Some)
+    }
+    fn placeholder() -> Self {
+        None
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         match self {
@@ -275,6 +306,11 @@ macro_rules! model {
             fn read(v: $crate::json::ValueReader<'_, 'a>, key: &'static str) -> $crate::error::Result<Self> {
                 Self::read_value(v).map_err(|e| e.in_typed_field(key))
             }
+            fn placeholder() -> Self {
+                $name {
+                    $( $field: <$ty as $crate::model::Member<'a>>::placeholder(), )+
+                }
+            }
             fn write<S: $crate::json::Sink + ?Sized>(
                 &self,
                 o: &mut $crate::json::ObjectWriter<'_, S>,
@@ -349,15 +385,52 @@ macro_rules! model {
 }
 pub(crate) use model;
 
+/// The key after `key` in `keys` (the first for `""`; `""` after the last or for a key not there),
+/// evaluated at compile time by the member loop.
+pub(crate) const fn key_after(keys: &[&'static str], key: &str) -> &'static str {
+    if key.is_empty() {
+        return match keys.first() {
+            Some(k) => k,
+            None => "",
+        };
+    }
+    let mut i = 0;
+    while i < keys.len() {
+        if bytes_eq(keys[i].as_bytes(), key.as_bytes()) {
+            return if i + 1 < keys.len() { keys[i + 1] } else { "" };
+        }
+        i += 1;
+    }
+    ""
+}
+
+/// `a == b` in a `const fn`.
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The member loop of a model's reader: one pass over the object, each known key read and typed as it
 /// comes (`$extra` arms first: they take a key over from the plain arm), unknown keys skipped by the
 /// reader, then the missing-field checks at the closing brace. `$k` and `$v` name the key and value for
 /// the `$extra` arms.
 macro_rules! model_members {
     ($obj:ident, $k:ident, $v:ident, $name:ident, { $($extra:tt)* }, $($field:ident: $ty:ty = $key:literal),+) => {{
+        const KEYS: &[&str] = &[$($key),+];
         $( let mut $field: Option<$ty> = None; )+
+        // The key the declaration's order says comes next: checked first, without a scan.
+        let mut expected = $crate::model::key_after(KEYS, "");
         let mut scratch = None;
-        while let Some(($k, $v)) = $obj.next_entry()? {
+        while let Some(($k, $v)) = $obj.next_entry_expecting(expected)? {
             #[allow(unreachable_patterns)]
             match $k.as_key_lazy(&mut scratch) {
                 $($extra)*
@@ -365,6 +438,7 @@ macro_rules! model_members {
                     Some($key) => {
                         let value = <$ty as $crate::model::Member<'_>>::read($v, $key)?;
                         $crate::json::set_once(&mut $field, value, &$k, $key)?;
+                        expected = const { $crate::model::key_after(KEYS, $key) };
                     }
                 )+
                 _ => {}

@@ -35,7 +35,7 @@ use crate::envelope::{Envelope, Kind, KindKey};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{CountSink, DecodeOptions, JsonStr, MAX_DEPTH_LIMIT, Sink, ToJson};
 
-mod sealed {
+pub(crate) mod sealed {
     #[allow(unreachable_pub)]
     pub trait Sealed {}
 }
@@ -62,9 +62,11 @@ pub trait Ownable: sealed::Sealed + 'static {
     #[doc(hidden)]
     fn load(bytes: &[u8], layout: Layout) -> Result<Self::View<'_>>;
 
-    /// Decodes the model from JSON text with its own reader (owned copies read from streamed input).
+    /// Decodes the model from JSON text with its own reader (owned copies read from streamed input): the
+    /// envelope or callback itself; for a typed reply, the whole reply body (`{code, message, data}`,
+    /// a non-200 `code` being its [`ApiError`](crate::api::ApiError)).
     #[doc(hidden)]
-    fn from_json_text(json: &[u8]) -> Result<Self::View<'_>>;
+    fn from_json_text(json: &[u8]) -> core::result::Result<Self::View<'_>, crate::api::ReplyError>;
 
     /// A value for the (unreachable) case that stored bytes, checked when stored, fail to load.
     #[doc(hidden)]
@@ -73,6 +75,19 @@ pub trait Ownable: sealed::Sealed + 'static {
     /// `==` across two lifetimes (the copy's and the original's).
     #[doc(hidden)]
     fn same(a: &Self::View<'_>, b: &Self::View<'_>) -> bool;
+}
+
+impl Layout {
+    /// The stored form is the value's JSON, nothing else.
+    pub(crate) const PLAIN: Layout = Layout { split: 0, tag: 0 };
+}
+
+/// Reads a model back from its stored JSON (what its `ToJson` wrote, checked when stored).
+pub(crate) fn load_model<'b, T>(
+    bytes: &'b [u8],
+    read: fn(&mut crate::json::ObjectIter<'b>) -> Result<T>,
+) -> Result<T> {
+    read(&mut crate::json::top_object(bytes, &trusted())?)
 }
 
 /// A copy never invents a value: what the stored form reads back as must be the value given.
@@ -157,8 +172,8 @@ impl Ownable for Envelope<'static> {
         Ok(env.with_kind_key(key))
     }
 
-    fn from_json_text(json: &[u8]) -> Result<Envelope<'_>> {
-        Envelope::from_json(json)
+    fn from_json_text(json: &[u8]) -> core::result::Result<Envelope<'_>, crate::api::ReplyError> {
+        Ok(Envelope::from_json(json)?)
     }
 
     fn placeholder<'a>() -> Envelope<'a> {
@@ -185,8 +200,8 @@ impl Ownable for Callback<'static> {
         Callback::from_json_with(bytes, &trusted())
     }
 
-    fn from_json_text(json: &[u8]) -> Result<Callback<'_>> {
-        Callback::from_json(json)
+    fn from_json_text(json: &[u8]) -> core::result::Result<Callback<'_>, crate::api::ReplyError> {
+        Ok(Callback::from_json(json)?)
     }
 
     fn placeholder<'a>() -> Callback<'a> {
@@ -236,8 +251,8 @@ impl Ownable for Response<'static> {
         Response::from_json_with(bytes, &trusted())
     }
 
-    fn from_json_text(json: &[u8]) -> Result<Response<'_>> {
-        Response::from_json(json)
+    fn from_json_text(json: &[u8]) -> core::result::Result<Response<'_>, crate::api::ReplyError> {
+        Ok(Response::from_json(json)?)
     }
 
     fn placeholder<'a>() -> Response<'a> {

@@ -1172,19 +1172,6 @@ pub fn history_100_payloads() -> Case {
         name: "decode history-p2p-100 + payloads (API reply)",
         bytes: input.len(),
         candidates: vec![
-            cand("mimc-codec (iterate)", {
-                let out = payload_buf();
-                move || {
-                    let mut out = out.borrow_mut();
-                    let h = History::from_json(black_box(input)).expect("ours");
-                    let mut d = touch_history_head(&h);
-                    for m in &h.messages() {
-                        d += touch_history_msg(&m)
-                            + touch_bytes(m.payload_into(&mut out).expect("b64"));
-                    }
-                    d
-                }
-            }),
             cand(
                 "mimc-codec (from_json_fill: one pass into a caller slice)",
                 {
@@ -1205,6 +1192,19 @@ pub fn history_100_payloads() -> Case {
                     }
                 },
             ),
+            cand("mimc-codec (iterate)", {
+                let out = payload_buf();
+                move || {
+                    let mut out = out.borrow_mut();
+                    let h = History::from_json(black_box(input)).expect("ours");
+                    let mut d = touch_history_head(&h);
+                    for m in &h.messages() {
+                        d += touch_history_msg(&m)
+                            + touch_bytes(m.payload_into(&mut out).expect("b64"));
+                    }
+                    d
+                }
+            }),
             cand("serde_json derive owned + base64 decode_slice", {
                 let out = payload_buf();
                 move || {
@@ -1316,14 +1316,6 @@ pub fn topic_query_500() -> Case {
         name: "decode topic_query_500 (API reply)",
         bytes: input.len(),
         candidates: vec![
-            cand("mimc-codec (iterate)", move || {
-                let t = TopicData::from_json(black_box(input)).expect("ours");
-                let mut d = touch_topic_head(&t);
-                for m in &t.members() {
-                    d += touch_member(&m);
-                }
-                d
-            }),
             cand(
                 "mimc-codec (from_json_fill: one pass into a caller slice)",
                 {
@@ -1341,6 +1333,14 @@ pub fn topic_query_500() -> Case {
                     }
                 },
             ),
+            cand("mimc-codec (iterate)", move || {
+                let t = TopicData::from_json(black_box(input)).expect("ours");
+                let mut d = touch_topic_head(&t);
+                for m in &t.members() {
+                    d += touch_member(&m);
+                }
+                d
+            }),
             cand("serde_json flat &str", move || {
                 let r: ReplyFlat<'_, TopicDataFlat<'_>> =
                     serde_json::from_slice(black_box(input)).expect("flat");

@@ -12,6 +12,7 @@
 
 mod api;
 mod callback;
+mod connect;
 mod envelope;
 mod formats;
 mod hint;
@@ -78,6 +79,11 @@ enum Command {
     /// MIMC's binary client protocol (v6 TCP frames, WebJS frames).
     #[command(subcommand)]
     Packet(PacketCommand),
+    /// Log in to a MIMC front end over TCP with a token reply, send P2P TEXT messages (each waits for
+    /// its ack), then wait for inbound messages; one line per event, or one JSON object per line with
+    /// --json. Exit 0 when done, 1 on a failed bind, a kick, a protocol error, a missing ack or the
+    /// timeout.
+    Connect(connect::ConnectArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,6 +207,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Packet(PacketCommand::Decode(args)) => packet::run(args),
+        Command::Connect(args) => connect::run(args),
         _ => run(&cli),
     };
     match result {
@@ -382,7 +389,7 @@ fn run(cli: &Cli) -> Result<(), ExitCode> {
     let mut input = None;
     let result = (|| match &cli.command {
         // Binary frames have their own input and output; `main` sends them to `packet::run`.
-        Command::Packet(_) => Ok(()),
+        Command::Packet(_) | Command::Connect(_) => Ok(()),
         Command::Kinds => {
             write_out(kinds_table().as_bytes())?;
             Ok(())

@@ -36,23 +36,7 @@ pub fn nesting_depth(bytes: &[u8]) -> usize {
 
 /// Errors about the JSON grammar itself (as opposed to a well-formed document that breaks a format rule).
 pub fn is_syntax_error(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::UnexpectedEnd
-            | ErrorKind::InvalidUtf8
-            | ErrorKind::ExpectedValue
-            | ErrorKind::ExpectedKey
-            | ErrorKind::ExpectedColon
-            | ErrorKind::ExpectedCommaOrBrace
-            | ErrorKind::ExpectedCommaOrBracket
-            | ErrorKind::TrailingCharacters
-            | ErrorKind::InvalidLiteral
-            | ErrorKind::InvalidNumber
-            | ErrorKind::InvalidEscape
-            | ErrorKind::LoneSurrogate
-            | ErrorKind::ControlCharacter
-            | ErrorKind::DepthLimitExceeded
-    )
+    kind.is_syntax()
 }
 
 /// Every error must point inside (or just past the end of) the input it came from, and print.

@@ -624,6 +624,58 @@ macro_rules! typed_reply {
             }
         }
 
+        #[cfg(any(feature = "alloc", feature = "heapless"))]
+        impl crate::owned::sealed::Sealed for $ty<'static> {}
+
+        /// Stored as the model's JSON (the reply's `data`). An [`Owned`](crate::owned::Owned) copy
+        /// deserializes from a **whole reply body** (`{code, message, data}`, as an HTTP client receives
+        /// it: `reqwest`'s `.json::<Owned<_>>()`, axum's `Json<Owned<_>>`), so it is `DeserializeOwned`;
+        /// a non-200 `code` is a serde error carrying the [`ApiError`](crate::api::ApiError)'s text.
+        #[cfg(any(feature = "alloc", feature = "heapless"))]
+        impl crate::owned::Ownable for $ty<'static> {
+            type View<'a> = $ty<'a>;
+            fn store<S: crate::json::Sink + ?Sized>(
+                v: &$ty<'_>,
+                sink: &mut S,
+            ) -> crate::error::Result<crate::owned::Layout> {
+                crate::json::ToJson::write_json(v, sink)?;
+                Ok(crate::owned::Layout::PLAIN)
+            }
+            fn load(bytes: &[u8], _: crate::owned::Layout) -> crate::error::Result<$ty<'_>> {
+                crate::owned::load_model(bytes, $ty::read_members)
+            }
+            fn from_json_text(
+                json: &[u8],
+            ) -> core::result::Result<$ty<'_>, crate::api::ReplyError> {
+                $ty::from_json(json)
+            }
+            fn placeholder<'a>() -> $ty<'a> {
+                <$ty<'a> as crate::model::Member<'a>>::placeholder()
+            }
+            fn same(a: &$ty<'_>, b: &$ty<'_>) -> bool {
+                a == b
+            }
+        }
+
+        impl $ty<'_> {
+            /// An owned copy in one heap allocation, independent of the body (feature `alloc`).
+            #[cfg(feature = "alloc")]
+            pub fn into_owned(self) -> crate::error::Result<crate::owned::Owned<$ty<'static>>> {
+                crate::owned::Owned::new(&self)
+            }
+
+            /// An owned copy in a fixed-capacity buffer of `N` bytes (feature `heapless`, no
+            /// allocator).
+            #[cfg(feature = "heapless")]
+            pub fn to_heapless<const N: usize>(
+                &self,
+            ) -> crate::error::Result<crate::owned::Fixed<$ty<'static>, N>> {
+                crate::owned::Fixed::new(self)
+            }
+        }
+
+        crate::convert::try_from_json!($ty => crate::api::ReplyError);
+
         impl<'a> crate::api::FromData<'a> for $ty<'a> {
             fn from_raw(data: crate::json::RawJson<'a>) -> crate::error::Result<Self> {
                 Self::read(data)

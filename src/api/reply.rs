@@ -47,31 +47,13 @@ impl<'a> Response<'a> {
 
     /// Decodes a reply body with explicit limits (nesting depth of `data`).
     pub fn from_json_with(body: &'a [u8], opts: &DecodeOptions) -> Result<Self> {
-        let mut obj = json::top_object(body, opts)?;
-        let mut code = None;
-        let mut message = None;
-        let mut data = None;
-        let mut scratch = [0u8; 64];
-        while let Some((key, value)) = obj.next_member()? {
-            match key.as_key(&mut scratch) {
-                Some("code") => {
-                    let v = JsonU64::from_json(&value).map_err(|e| e.in_field("code"))?;
-                    json::set_once(&mut code, v.get(), &key, "code")?;
-                }
-                Some("message") => {
-                    let v = value.to_json_str().map_err(|e| e.in_field("message"))?;
-                    json::set_once(&mut message, v, &key, "message")?;
-                }
-                Some("data") => json::set_once(&mut data, value, &key, "data")?,
-                _ => {}
-            }
-        }
-        let end = obj.offset();
-        let code = json::required(code, "code", end.saturating_sub(1))?;
+        let w = read_wrapper(body, opts, |v: ValueReader<'_, 'a>| v.raw())?;
         Ok(Response {
-            code,
-            message: message.unwrap_or_default(),
-            data: data.unwrap_or(RawJson::from_parts("null", end, ValueKind::Null)),
+            code: w.code,
+            message: w.message,
+            data: match w.data {
+                Data::Read(data) | Data::Raw(data, _) => data,
+            },
         })
     }
 
@@ -334,30 +316,44 @@ pub trait FromData<'a>: Sized {
     }
 }
 
-/// [`FromData::from_json`]: the wrapper of [`Response::from_json_with`], with `data` read by `read` in
-/// place (or, when `data` comes before a `code` of 200, from its validated text afterwards).
-pub(crate) fn read_reply<'a, T>(
+/// `data` as the wrapper's reader leaves it: read in place, or validated only (with the reader back).
+enum Data<'a, T, F> {
+    Read(T),
+    Raw(RawJson<'a>, F),
+}
+
+/// The `{code, message, data}` wrapper, read once.
+struct Wrapper<'a, T, F> {
+    code: u64,
+    message: JsonStr<'a>,
+    data: Data<'a, T, F>,
+}
+
+/// Reads the wrapper in one pass: `data` goes through `read` in place when a `code` of 200 came before
+/// it (as MIMC writes replies), and is only validated otherwise (a failed reply's `data` is no `T`).
+/// Lenient where servers differ: keys in any order, unknown keys skipped, `code` a number or a string of
+/// digits, `message` missing read as `""`, `data` missing as `null`; a missing `code` or a known key
+/// given twice is an error.
+fn read_wrapper<'a, T, F: FnOnce(ValueReader<'_, 'a>) -> Result<T>>(
     body: &'a [u8],
-    read: impl FnOnce(ValueReader<'_, 'a>) -> Result<T>,
-) -> Result<T, ReplyError> {
+    opts: &DecodeOptions,
+    read: F,
+) -> Result<Wrapper<'a, T, F>> {
     let mut read = Some(read);
-    let mut obj = json::top_object(body, &DecodeOptions::new())?;
+    let mut obj = json::top_object(body, opts)?;
     let mut code = None;
     let mut message = None;
     let mut raw = None;
     let mut typed = None;
-    let mut scratch = [0u8; 64];
+    let mut scratch = None;
     while let Some((key, value)) = obj.next_entry()? {
-        match key.as_key(&mut scratch) {
+        match key.as_key_lazy(&mut scratch) {
             Some("code") => {
-                let v = JsonU64::from_json(&value.raw()?).map_err(|e| e.in_field("code"))?;
+                let v = value.u64().map_err(|e| e.in_typed_field("code"))?;
                 json::set_once(&mut code, v.get(), &key, "code")?;
             }
             Some("message") => {
-                let v = value
-                    .raw()?
-                    .to_json_str()
-                    .map_err(|e| e.in_field("message"))?;
+                let v = value.str().map_err(|e| e.in_typed_field("message"))?;
                 json::set_once(&mut message, v, &key, "message")?;
             }
             Some("data") if raw.is_none() && typed.is_none() && code == Some(SUCCESS) => {
@@ -369,9 +365,7 @@ pub(crate) fn read_reply<'a, T>(
                 let v = value.raw()?;
                 if typed.is_some() {
                     let at = key.offset().saturating_sub(1);
-                    return Err(Error::new(ErrorKind::DuplicateKey, at)
-                        .in_field("data")
-                        .into());
+                    return Err(Error::new(ErrorKind::DuplicateKey, at).in_field("data"));
                 }
                 json::set_once(&mut raw, v, &key, "data")?;
             }
@@ -380,19 +374,34 @@ pub(crate) fn read_reply<'a, T>(
     }
     let end = obj.offset();
     let code = json::required(code, "code", end.saturating_sub(1))?;
-    if code != SUCCESS {
-        return Err(ApiError::from_json_str(code, &message.unwrap_or_default()).into());
-    }
-    match (typed, read) {
-        (Some(data), _) => Ok(data),
-        (None, Some(read)) => {
-            let data = raw.unwrap_or(RawJson::from_parts("null", end, ValueKind::Null));
-            Ok(data.reader(read)?)
-        }
+    let data = match (typed, read) {
+        (Some(data), _) => Data::Read(data),
+        (None, Some(read)) => Data::Raw(
+            raw.unwrap_or(RawJson::from_parts("null", end, ValueKind::Null)),
+            read,
+        ),
         // `read` is taken only to fill `typed`.
-        (None, None) => Err(Error::new(ErrorKind::MissingField, end)
-            .in_field("data")
-            .into()),
+        (None, None) => return Err(Error::new(ErrorKind::MissingField, end).in_field("data")),
+    };
+    Ok(Wrapper {
+        code,
+        message: message.unwrap_or_default(),
+        data,
+    })
+}
+
+/// [`FromData::from_json`]: the wrapper, then `data` as `T` when `code` is 200 (read in place when it can).
+pub(crate) fn read_reply<'a, T>(
+    body: &'a [u8],
+    read: impl FnOnce(ValueReader<'_, 'a>) -> Result<T>,
+) -> Result<T, ReplyError> {
+    let w = read_wrapper(body, &DecodeOptions::new(), read)?;
+    if w.code != SUCCESS {
+        return Err(ApiError::from_json_str(w.code, &w.message).into());
+    }
+    match w.data {
+        Data::Read(data) => Ok(data),
+        Data::Raw(data, read) => Ok(data.reader(read)?),
     }
 }
 
@@ -560,6 +569,15 @@ impl<'a, T: FromData<'a>> List<'a, T> {
 }
 
 impl<'a, T> List<'a, T> {
+    /// The list of no elements (`[]`).
+    pub(crate) fn empty() -> Self {
+        List {
+            raw: RawJson::from_parts("[]", 0, ValueKind::Array),
+            len: 0,
+            _items: PhantomData,
+        }
+    }
+
     /// The number of elements.
     pub const fn len(&self) -> usize {
         self.len

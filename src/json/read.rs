@@ -391,7 +391,7 @@ impl<'a> ObjectIter<'a> {
     /// The next `(key, value)`, `None` after the closing `}` (and, for a document, only whitespace after it).
     #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn next_member(&mut self) -> Result<Option<(JsonStr<'a>, RawJson<'a>)>> {
-        match self.next_key()? {
+        match self.next_key(b"")? {
             Some(key) => Ok(Some((key, self.p.value(self.depth)?))),
             None => Ok(None),
         }
@@ -423,7 +423,17 @@ impl<'a> ObjectIter<'a> {
     /// ```
     #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn next_entry(&mut self) -> Result<Option<(JsonStr<'a>, ValueReader<'_, 'a>)>> {
-        let Some(key) = self.next_key()? else {
+        self.next_entry_expecting("")
+    }
+
+    /// As [`next_entry`](Self::next_entry), trying `expected` (a key without escapes) first: the model
+    /// readers pass the member that follows the one just read, which is what comes in the usual key order.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub(crate) fn next_entry_expecting(
+        &mut self,
+        expected: &str,
+    ) -> Result<Option<(JsonStr<'a>, ValueReader<'_, 'a>)>> {
+        let Some(key) = self.next_key(expected.as_bytes())? else {
             return Ok(None);
         };
         self.pending = self.p.pos;
@@ -440,7 +450,7 @@ impl<'a> ObjectIter<'a> {
     /// Past the separator to the next key and its colon (skipping a value left unread first); `None`
     /// after the closing `}`.
     #[cfg_attr(not(target_os = "none"), inline(always))]
-    fn next_key(&mut self) -> Result<Option<JsonStr<'a>>> {
+    fn next_key(&mut self, expected: &[u8]) -> Result<Option<JsonStr<'a>>> {
         if self.done {
             return Ok(None);
         }
@@ -465,7 +475,7 @@ impl<'a> ObjectIter<'a> {
                 None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
             }
         }
-        p.key().map(Some)
+        p.key(expected).map(Some)
     }
 
     /// The next key, past its colon, with its value not yet read: the caller reads it next, with
@@ -951,7 +961,7 @@ impl<'a> Parser<'a> {
     /// `"key"` then `:`; leaves the position after the colon.
     #[cfg_attr(not(target_os = "none"), inline(always))]
     #[cfg_attr(target_os = "none", inline)]
-    fn key(&mut self) -> Result<JsonStr<'a>> {
+    fn key(&mut self, expected: &[u8]) -> Result<JsonStr<'a>> {
         if self.peek() != Some(b'"') {
             return Err(self.err_here(if self.pos >= self.bytes().len() {
                 ErrorKind::UnexpectedEnd
@@ -959,7 +969,19 @@ impl<'a> Parser<'a> {
                 ErrorKind::ExpectedKey
             }));
         }
-        let key = self.string()?;
+        // The key a model expects next (its members come in the manual's order, as servers write them):
+        // the same bytes and a closing quote are that key, with nothing to scan (model keys are plain).
+        let start = self.pos + 1;
+        let end = start + expected.len();
+        let key = if !expected.is_empty()
+            && self.bytes().get(start..end) == Some(expected)
+            && self.bytes().get(end) == Some(&b'"')
+        {
+            self.pos = end + 1;
+            JsonStr::from_raw_parts(self.span(start, end), false, self.base + start)
+        } else {
+            self.string()?
+        };
         self.ws();
         match self.peek() {
             Some(b':') => {

@@ -5,21 +5,24 @@
 //! events ([`Connection::poll_event`]), inbound messages ([`Connection::poll_message`]) and the next
 //! deadline ([`Connection::poll_timeout`]) out. Time is milliseconds on any monotonic clock the caller
 //! chooses. Capacities are fixed: one receive buffer, one unread packet list, one queued message
-//! ([`Connection::send_p2p`]), eight events, 64 remembered sequences.
+//! ([`Connection::send_p2p`] and the other senders), eight messages awaiting their acks, four joined
+//! unlimited groups, eight events, 64 remembered sequences.
 
 use core::fmt;
 
-use super::chain::{Delivery, deliveries};
+use super::chain::{Delivery, DeliveryKind, deliveries};
 use super::crypto::{BindParams, Rc4Key, SecurityKey, bind_signature};
 use super::frame::{
     FrameBody, FrameConfig, KEEP_ALIVE, Keys, Packet, decode_frame, encode_frame, frame_len,
 };
 use super::messages::{
-    ClientHeader, MimcMsgType, MimcP2pMessage, MimcPacket, MimcPacketAck, MimcPacketList,
-    MimcPushStatus, MimcSequenceAck, MimcUser, MsgDirFlag, XmMsgBind, XmMsgBindResp, XmMsgConn,
+    ClientHeader, MimcGroup, MimcMsgType, MimcOnlineMessageAck, MimcP2pMessage, MimcP2tMessage,
+    MimcPacket, MimcPacketAck, MimcPacketList, MimcPushStatus, MimcSequenceAck, MimcUser,
+    MsgDirFlag, UcDismiss, UcGroup, UcJoin, UcJoinResp, UcMessage, UcMessageList, UcMsgType,
+    UcPacket, UcPing, UcQuit, UcQuitResp, UcSequenceAck, XmMsgBind, XmMsgBindResp, XmMsgConn,
     XmMsgConnResp, XmMsgKick,
 };
-use super::pb::{Encode, SecretStr};
+use super::pb::{Encode, Repeated, SecretStr};
 use crate::{Error, ErrorKind, Result};
 
 /// Bytes of the receive buffer: the largest frame a [`Connection`] accepts.
@@ -40,6 +43,12 @@ const METHOD: &str = "XIAOMI-PASS";
 const ID_CAPACITY: usize = 48;
 /// Capacity of the CONN challenge.
 const CHALLENGE_CAPACITY: usize = 64;
+/// Messages awaiting their ack at once.
+pub const ACK_CAPACITY: usize = 8;
+/// Unlimited groups joined at once.
+pub const UC_CAPACITY: usize = 4;
+/// Capacity of the packet id and of the resource kept for an ONLINE_MESSAGE_ACK.
+const ONLINE_ID_CAPACITY: usize = 64;
 
 /// What a [`Connection`] needs: the account's credentials (the token reply of the HTTP API gives
 /// them), the device's resource and udid, and the timers. `Debug` redacts the token and security key.
@@ -71,15 +80,20 @@ pub struct Config<'c> {
     pub id_prefix: &'c str,
     /// Keep-alive interval after the last frame sent (PROTOCOL.md §5.3: the SDKs use 15 s to 180 s).
     pub keep_alive_ms: u64,
-    /// Deadline for a response after a frame that expects one (CONN, BIND, ping; §7.8).
+    /// Deadline for a response after a frame that expects one (CONN, BIND, ping, messages; §7.8).
     pub response_timeout_ms: u64,
+    /// Deadline for each message's ack ([`Event::AckTimeout`] when it passes; §7.1: 10 s in Go,
+    /// C# and Java).
+    pub ack_timeout_ms: u64,
+    /// Interval of the unlimited-group ping while any group is joined (§7.6: 10 s in Java and WebJS).
+    pub uc_ping_ms: u64,
     /// Frame layout and maximum body (capped to [`RECV_CAPACITY`]).
     pub frame: FrameConfig,
 }
 
 impl<'c> Config<'c> {
-    /// A configuration with resource `"rust"`, an empty udid, id prefix `"rs-"`, a 180 s keep-alive
-    /// and a 30 s response deadline (PROTOCOL.md §13), over TCP.
+    /// A configuration with resource `"rust"`, an empty udid, id prefix `"rs-"`, a 180 s keep-alive,
+    /// a 30 s response deadline, a 10 s ack deadline and a 10 s UC ping (PROTOCOL.md §13), over TCP.
     pub const fn new(
         app_id: u64,
         account: &'c str,
@@ -98,6 +112,8 @@ impl<'c> Config<'c> {
             id_prefix: "rs-",
             keep_alive_ms: 180_000,
             response_timeout_ms: 30_000,
+            ack_timeout_ms: 10_000,
+            uc_ping_ms: 10_000,
             frame: FrameConfig::TCP,
         }
     }
@@ -158,6 +174,8 @@ impl fmt::Debug for Config<'_> {
             .field("id_prefix", &self.id_prefix)
             .field("keep_alive_ms", &self.keep_alive_ms)
             .field("response_timeout_ms", &self.response_timeout_ms)
+            .field("ack_timeout_ms", &self.ack_timeout_ms)
+            .field("uc_ping_ms", &self.uc_ping_ms)
             .finish_non_exhaustive()
     }
 }
@@ -170,6 +188,8 @@ pub enum ConnError {
     Frame(Error),
     /// No response arrived before the deadline.
     ResponseTimeout,
+    /// The transport closed ([`Connection::handle_close`]) before a logout.
+    Closed,
 }
 
 /// What happened on a [`Connection`].
@@ -191,9 +211,10 @@ pub enum Event {
         /// Whether reconnecting automatically is allowed.
         reconnect: bool,
     },
-    /// The server acknowledged a message sent with [`Connection::send_p2p`] (its `PACKET_ACK`).
+    /// The server acknowledged a message sent with [`Connection::send_p2p`],
+    /// [`send_p2t`](Connection::send_p2t) or [`send_uc`](Connection::send_uc) (its `PACKET_ACK`).
     PacketAck {
-        /// The number [`Connection::send_p2p`] returned.
+        /// The number the sender returned.
         id: u32,
         /// The sequence the server assigned.
         sequence: i64,
@@ -202,6 +223,50 @@ pub enum Event {
     },
     /// A keep-alive answer (the 12-byte frame or a `PING` frame).
     Pong,
+    /// The receiver of a message sent with [`Connection::send_online`] acknowledged it
+    /// (`ONLINE_MESSAGE_ACK`; code 1 = received).
+    OnlineMessageAck {
+        /// The number [`Connection::send_online`] returned.
+        id: u32,
+        /// The receiver's code.
+        code: i32,
+    },
+    /// No ack arrived for message `id` within [`Config::ack_timeout_ms`]; the connection stays up
+    /// (the message may or may not have been delivered).
+    AckTimeout {
+        /// The number the sender returned.
+        id: u32,
+    },
+    /// The offline backlog is too large (`STATUS_EXCEED_COUNT_LIMIT`, PROTOCOL.md §7.4): the server
+    /// holds messages `min_sequence..=max_sequence` and sent none. Answer with
+    /// [`Connection::ack_pull_notification`]: accepting acks `max_sequence` (the server skips the
+    /// backlog; fetch it over HTTP), refusing sends nothing. A repeated notification with an
+    /// accepted `min_sequence` is acked again without this event.
+    PullNotification {
+        /// `minSequence`.
+        min_sequence: i64,
+        /// `maxSequence`.
+        max_sequence: i64,
+    },
+    /// The logout ([`Connection::logout`]) completed; the connection is closed.
+    LoggedOut,
+    /// The server answered a [`Connection::join_uc`]: joined when `code` is 0.
+    UcJoined {
+        /// The topic.
+        topic_id: u64,
+        /// 0 = joined.
+        code: i32,
+    },
+    /// The server answered a [`Connection::quit_uc`].
+    UcQuit {
+        /// The topic.
+        topic_id: u64,
+    },
+    /// The server dismissed an unlimited group.
+    UcDismissed {
+        /// The topic.
+        topic_id: u64,
+    },
     /// The connection failed and is closed.
     Error(ConnError),
 }
@@ -218,11 +283,14 @@ pub enum State {
     AwaitBind,
     /// Bound: online.
     Bound,
-    /// Closed (after an error, a failed bind or a kick).
+    /// UBND sent ([`Connection::logout`]); any frame, the deadline or the close completes it.
+    LoggingOut,
+    /// Closed (after an error, a failed bind, a kick or a logout).
     Closed,
 }
 
-/// A sans-IO MIMC client connection: handshake, bind and keep-alive (PROTOCOL.md §5, §13).
+/// A sans-IO MIMC client connection: handshake, bind, keep-alive, messages in and out, acks,
+/// pull notifications, unlimited groups and logout (PROTOCOL.md §5, §7, §13).
 ///
 /// ```
 /// use mimc_codec::protocol::{Config, Connection, Event, State, TRANSMIT_CAPACITY};
@@ -257,23 +325,78 @@ pub struct Connection<'c> {
     recv_len: usize,
     tx: [u8; TRANSMIT_CAPACITY],
     tx_len: usize,
+    /// Whether the queued `tx` frame expects a response (arms the response deadline).
+    tx_request: bool,
     inbox: [u8; RECV_CAPACITY],
     inbox_len: usize,
     inbox_read: usize,
     seen: [i64; SEEN_CAPACITY],
     seen_next: usize,
     seq_ack: Option<i64>,
+    /// Messages awaiting their ack: `(number, deadline)`, number 0 = free.
+    awaiting: [(u32, u64); ACK_CAPACITY],
+    /// The pull notification the app has not answered: `(min, max)`.
+    pull: Option<(i64, i64)>,
+    /// The last pull notification accepted: `(min, max)`.
+    pull_accepted: Option<(i64, i64)>,
+    online_ack: Option<OnlineAck>,
+    /// Joined unlimited groups: `(topic, highest sequence surfaced)`, topic 0 = free.
+    uc: [(u64, i64); UC_CAPACITY],
+    uc_seq_ack: Option<(u64, i64)>,
+    next_uc_ping: Option<u64>,
     events: [Option<Event>; EVENT_CAPACITY],
     event_head: usize,
     event_len: usize,
 }
 
 /// Frames waiting for [`Connection::poll_transmit`].
+// Independent frames, each queued or not.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, Default)]
 struct Pending {
     conn: bool,
     bind: bool,
     ping: bool,
+    ubnd: bool,
+    uc_ping: bool,
+}
+
+/// What an ONLINE_MESSAGE_ACK needs of the message it acks.
+#[derive(Clone, Copy)]
+struct OnlineAck {
+    packet_id: [u8; ONLINE_ID_CAPACITY],
+    packet_id_len: usize,
+    resource: [u8; ONLINE_ID_CAPACITY],
+    resource_len: usize,
+    uuid: u64,
+}
+
+impl OnlineAck {
+    /// `None` when the packet id or the resource does not fit.
+    fn new(packet_id: &str, uuid: u64, resource: &str) -> Option<Self> {
+        if packet_id.len() > ONLINE_ID_CAPACITY || resource.len() > ONLINE_ID_CAPACITY {
+            return None;
+        }
+        let mut a = OnlineAck {
+            packet_id: [0; ONLINE_ID_CAPACITY],
+            packet_id_len: packet_id.len(),
+            resource: [0; ONLINE_ID_CAPACITY],
+            resource_len: resource.len(),
+            uuid,
+        };
+        a.packet_id[..packet_id.len()].copy_from_slice(packet_id.as_bytes());
+        a.resource[..resource.len()].copy_from_slice(resource.as_bytes());
+        Some(a)
+    }
+
+    fn packet_id(&self) -> &str {
+        // Copied whole from a `&str`.
+        core::str::from_utf8(&self.packet_id[..self.packet_id_len]).unwrap_or_default()
+    }
+
+    fn resource(&self) -> &str {
+        core::str::from_utf8(&self.resource[..self.resource_len]).unwrap_or_default()
+    }
 }
 
 impl fmt::Debug for Connection<'_> {
@@ -330,6 +453,30 @@ impl IdBuf {
     }
 }
 
+/// What a SECMSG from the server asks of the connection.
+enum Inbound<'a> {
+    None,
+    Event(Event),
+    /// Messages to keep in the inbox (the `MIMCPacket` bytes) and what to answer once kept.
+    Messages(&'a [u8], Answer<'a>),
+    Pull {
+        min: i64,
+        max: i64,
+    },
+}
+
+/// The automatic answer to messages kept in the inbox.
+enum Answer<'a> {
+    None,
+    Sequence(i64),
+    Uc(u64, i64),
+    Online {
+        packet_id: &'a str,
+        uuid: u64,
+        resource: &'a str,
+    },
+}
+
 impl<'c> Connection<'c> {
     /// A connection in [`State::Idle`]; fails when the security key is not base64.
     pub fn new(config: Config<'c>) -> Result<Self> {
@@ -353,12 +500,20 @@ impl<'c> Connection<'c> {
             recv_len: 0,
             tx: [0; TRANSMIT_CAPACITY],
             tx_len: 0,
+            tx_request: false,
             inbox: [0; RECV_CAPACITY],
             inbox_len: 0,
             inbox_read: 0,
             seen: [i64::MIN; SEEN_CAPACITY],
             seen_next: 0,
             seq_ack: None,
+            awaiting: [(0, 0); ACK_CAPACITY],
+            pull: None,
+            pull_accepted: None,
+            online_ack: None,
+            uc: [(0, 0); UC_CAPACITY],
+            uc_seq_ack: None,
+            next_uc_ping: None,
             events: [None; EVENT_CAPACITY],
             event_head: 0,
             event_len: 0,
@@ -376,6 +531,49 @@ impl<'c> Connection<'c> {
         if self.state == State::Idle {
             self.state = State::AwaitConn;
             self.pending.conn = true;
+        }
+    }
+
+    /// Logs out: queues UBND (PROTOCOL.md §5.4). The next frame from the server, the response
+    /// deadline or [`handle_close`](Self::handle_close) completes it with [`Event::LoggedOut`].
+    /// Before the connection is bound it just closes (with `LoggedOut`).
+    ///
+    /// ```
+    /// use mimc_codec::protocol::{Config, Connection, Event, State};
+    /// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+    /// let mut conn = Connection::new(cfg)?;
+    /// conn.connect(0);
+    /// conn.logout(1); // not bound yet: closed at once
+    /// assert_eq!((conn.poll_event(), conn.state()), (Some(Event::LoggedOut), State::Closed));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn logout(&mut self, now: u64) {
+        self.tick(now);
+        match self.state {
+            State::Bound => {
+                self.close();
+                self.state = State::LoggingOut;
+                self.pending.ubnd = true;
+            }
+            State::Closed | State::LoggingOut => {}
+            _ => {
+                self.close();
+                self.push_event(Event::LoggedOut);
+            }
+        }
+    }
+
+    /// The transport closed (EOF or an error): the connection closes, with [`Event::LoggedOut`]
+    /// during a logout and [`ConnError::Closed`] otherwise (nothing once closed).
+    pub fn handle_close(&mut self, now: u64) {
+        self.tick(now);
+        match self.state {
+            State::Closed => {}
+            State::LoggingOut => {
+                self.close();
+                self.push_event(Event::LoggedOut);
+            }
+            _ => self.fail(ConnError::Closed),
         }
     }
 
@@ -420,6 +618,12 @@ impl<'c> Connection<'c> {
         };
         let frame = decode_frame(&mut self.recv[..len], &self.frame, keys)?;
         self.response_deadline = None;
+        if self.state == State::LoggingOut {
+            // Any frame completes the logout (no SDK reads a UBND response).
+            self.close();
+            self.push_event(Event::LoggedOut);
+            return Ok(());
+        }
         let mut challenge = None;
         let event = match frame.body {
             FrameBody::KeepAlive => Some(Event::Pong),
@@ -431,21 +635,44 @@ impl<'c> Connection<'c> {
             }
             FrameBody::Packet(p) => match packet_event(&p, self.state, &mut challenge)? {
                 Some(e) => Some(e),
-                None => {
-                    if let Some((list, max)) = compound(&p, self.config.resource)? {
-                        // Kept until read: a list arriving before the last is read stays unacked
-                        // (the server re-delivers it).
+                None if self.state != State::Bound => None,
+                None => match inbound(&p, &self.config)? {
+                    Inbound::None => None,
+                    Inbound::Event(e) => Some(e),
+                    Inbound::Messages(bytes, answer) => {
+                        // Kept until read: messages arriving before the last are read stay
+                        // unacked (the server re-delivers stored ones).
                         if self.inbox_len == 0 {
-                            self.inbox[..list.len()].copy_from_slice(list);
-                            self.inbox_len = list.len();
+                            self.inbox[..bytes.len()].copy_from_slice(bytes);
+                            self.inbox_len = bytes.len();
                             self.inbox_read = 0;
-                            self.seq_ack = max;
+                            match answer {
+                                Answer::None => {}
+                                Answer::Sequence(max) => self.seq_ack = Some(max),
+                                Answer::Uc(topic, max) => self.uc_seq_ack = Some((topic, max)),
+                                Answer::Online {
+                                    packet_id,
+                                    uuid,
+                                    resource,
+                                } => self.online_ack = OnlineAck::new(packet_id, uuid, resource),
+                            }
                         }
                         None
-                    } else {
-                        packet_ack(&p, self.config.id_prefix)?
                     }
-                }
+                    Inbound::Pull { min, max } => match self.pull_accepted {
+                        Some((m, accepted)) if m == min => {
+                            self.seq_ack = Some(accepted);
+                            None
+                        }
+                        _ => {
+                            self.pull = Some((min, max));
+                            Some(Event::PullNotification {
+                                min_sequence: min,
+                                max_sequence: max,
+                            })
+                        }
+                    },
+                },
             },
         };
         if let Some(c) = challenge {
@@ -453,6 +680,11 @@ impl<'c> Connection<'c> {
             self.challenge[..n].copy_from_slice(&c.as_bytes()[..n]);
             self.challenge_len = n;
         }
+        self.apply(event)
+    }
+
+    /// What an event changes, then the event queued.
+    fn apply(&mut self, event: Option<Event>) -> Result<()> {
         match event {
             Some(Event::Connected) => {
                 let challenge = core::str::from_utf8(&self.challenge[..self.challenge_len])
@@ -466,6 +698,33 @@ impl<'c> Connection<'c> {
                 self.next_ping = Some(self.now.saturating_add(self.config.keep_alive_ms));
             }
             Some(Event::BindFailed { .. } | Event::Kicked { .. }) => self.close(),
+            Some(Event::PacketAck { id, .. } | Event::OnlineMessageAck { id, .. }) => {
+                for slot in &mut self.awaiting {
+                    if slot.0 == id {
+                        *slot = (0, 0);
+                    }
+                }
+            }
+            Some(Event::UcJoined { topic_id, code: 0 }) => {
+                if topic_id != 0 && !self.uc.iter().any(|g| g.0 == topic_id) {
+                    if let Some(slot) = self.uc.iter_mut().find(|g| g.0 == 0) {
+                        *slot = (topic_id, i64::MIN);
+                    }
+                }
+                if self.next_uc_ping.is_none() {
+                    self.next_uc_ping = Some(self.now.saturating_add(self.config.uc_ping_ms));
+                }
+            }
+            Some(Event::UcQuit { topic_id } | Event::UcDismissed { topic_id }) => {
+                for slot in &mut self.uc {
+                    if slot.0 == topic_id {
+                        *slot = (0, 0);
+                    }
+                }
+                if self.uc.iter().all(|g| g.0 == 0) {
+                    self.next_uc_ping = None;
+                }
+            }
             _ => {}
         }
         if let Some(e) = event {
@@ -479,8 +738,14 @@ impl<'c> Connection<'c> {
         self.pending = Pending::default();
         self.tx_len = 0;
         self.seq_ack = None;
+        self.uc_seq_ack = None;
+        self.online_ack = None;
         self.response_deadline = None;
         self.next_ping = None;
+        self.next_uc_ping = None;
+        self.awaiting = [(0, 0); ACK_CAPACITY];
+        self.uc = [(0, 0); UC_CAPACITY];
+        self.pull = None;
     }
 
     fn fail(&mut self, e: ConnError) {
@@ -511,23 +776,42 @@ impl<'c> Connection<'c> {
 
     /// The next deadline (ms) at which [`handle_timeout`](Self::handle_timeout) must be called.
     pub fn poll_timeout(&self) -> Option<u64> {
-        match (self.response_deadline, self.next_ping) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let acks = self.awaiting.iter().filter(|a| a.0 != 0).map(|a| a.1);
+        [self.response_deadline, self.next_ping, self.next_uc_ping]
+            .into_iter()
+            .flatten()
+            .chain(acks)
+            .min()
     }
 
-    /// Advances the timers to `now`: a missed response deadline fails the connection; the keep-alive
-    /// interval queues a ping.
+    /// Advances the timers to `now`: a missed response deadline fails the connection (or completes
+    /// a logout); a missed ack deadline is an [`Event::AckTimeout`]; the keep-alive and UC ping
+    /// intervals queue their pings.
     pub fn handle_timeout(&mut self, now: u64) {
         self.tick(now);
         if self.response_deadline.is_some_and(|d| d <= self.now) {
-            self.fail(ConnError::ResponseTimeout);
+            if self.state == State::LoggingOut {
+                self.close();
+                self.push_event(Event::LoggedOut);
+            } else {
+                self.fail(ConnError::ResponseTimeout);
+            }
             return;
+        }
+        for i in 0..ACK_CAPACITY {
+            let (id, deadline) = self.awaiting[i];
+            if id != 0 && deadline <= self.now {
+                self.awaiting[i] = (0, 0);
+                self.push_event(Event::AckTimeout { id });
+            }
         }
         if self.next_ping.is_some_and(|d| d <= self.now) {
             self.next_ping = None;
             self.pending.ping = true;
+        }
+        if self.next_uc_ping.is_some_and(|d| d <= self.now) {
+            self.next_uc_ping = None;
+            self.pending.uc_ping = true;
         }
     }
 
@@ -547,21 +831,88 @@ impl<'c> Connection<'c> {
                 .copy_from_slice(&KEEP_ALIVE);
             self.pending.ping = false;
             KEEP_ALIVE.len()
-        } else if let Some(max) = self.seq_ack {
-            let n = self.encode_seq_ack(out, max).ok()?;
-            self.seq_ack = None;
-            // Single-direction: no response deadline (PROTOCOL.md §7.8).
-            return Some(n);
-        } else if self.tx_len > 0 {
+        } else if self.pending.ubnd {
+            let n = self.encode_ubnd(out).ok()?;
+            self.pending.ubnd = false;
+            n
+        } else {
+            // Single-direction frames: no response deadline, no keep-alive restart (§7.8, §15.2).
+            let n = self.poll_oneway(out)?;
+            if n > 0 {
+                return Some(n);
+            }
+            if self.tx_len == 0 {
+                return None;
+            }
             let n = self.tx_len;
             out.get_mut(..n)?.copy_from_slice(&self.tx[..n]);
             self.tx_len = 0;
+            if !self.tx_request {
+                return Some(n);
+            }
             n
-        } else {
-            return None;
         };
         self.sent_request();
         Some(n)
+    }
+
+    /// The next single-direction frame (acks, the UC ping): its length, 0 when none is pending, `None`
+    /// when `out` is too small.
+    fn poll_oneway(&mut self, out: &mut [u8]) -> Option<usize> {
+        if let Some(max) = self.seq_ack {
+            let n = self.encode_seq_ack(out, max).ok()?;
+            self.seq_ack = None;
+            Some(n)
+        } else if let Some((topic, max)) = self.uc_seq_ack {
+            let ack = UcSequenceAck::new().with(|m| {
+                m.group = Some(self.uc_group(topic));
+                m.sequence = Some(max);
+            });
+            let n = self.encode_uc(out, None, UcMsgType::SeqAck, &ack).ok()?;
+            self.uc_seq_ack = None;
+            Some(n)
+        } else if let Some(a) = self.online_ack {
+            let ack = MimcOnlineMessageAck::new().with(|m| {
+                m.packet_id = Some(a.packet_id());
+                m.uuid = Some(a.uuid);
+                m.resource = Some(a.resource());
+                m.code = Some(1);
+                m.error_msg = Some("RECEIVED");
+            });
+            // As Java: the ack's header id and packet id are the acked message's (§15.1).
+            let keys = self.keys();
+            let kind = MimcMsgType::OnlineMessageAck;
+            let n = secmsg(
+                out,
+                &self.frame,
+                &self.config,
+                keys,
+                a.packet_id(),
+                kind,
+                &ack,
+            )
+            .ok()?;
+            self.online_ack = None;
+            Some(n)
+        } else if self.pending.uc_ping && self.uc.iter().all(|g| g.0 == 0) {
+            // Every group was left after the ping fell due.
+            self.pending.uc_ping = false;
+            Some(0)
+        } else if self.pending.uc_ping {
+            let mut groups = [UcGroup::new(); UC_CAPACITY];
+            let mut count = 0;
+            for &(topic, _) in self.uc.iter().filter(|g| g.0 != 0) {
+                groups[count] = self.uc_group(topic);
+                count += 1;
+            }
+            let ping = UcPing::new().with(|m| m.group = Repeated::from_slice(&groups[..count]));
+            let n = self.encode_uc(out, None, UcMsgType::Ping, &ping).ok()?;
+            self.pending.uc_ping = false;
+            self.next_uc_ping = Some(self.now.saturating_add(self.config.uc_ping_ms));
+            Some(n)
+        } else {
+            Some(0)
+        }
     }
 
     /// A frame that expects a response went out: arm the deadline, restart the keep-alive interval.
@@ -574,20 +925,32 @@ impl<'c> Connection<'c> {
         }
     }
 
-    /// Queues a P2P message to the account `to` of the same app (stored, SECMSG with the payload
-    /// encrypted by the payload key) and returns its number: the [`Event::PacketAck`] with this `id`
-    /// is the server's acknowledgement. One message is queued at a time: send it with
-    /// [`poll_transmit`](Self::poll_transmit) before the next. Fails when not bound, when a message is
-    /// already queued, or when the frame does not fit [`TRANSMIT_CAPACITY`].
-    ///
-    /// ```
-    /// use mimc_codec::protocol::{Config, Connection};
-    /// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
-    /// let mut conn = Connection::new(cfg)?;
-    /// assert!(conn.send_p2p("bob", b"hello", "TEXT", 0).is_err()); // not bound yet
-    /// # Ok::<(), mimc_codec::Error>(())
-    /// ```
-    pub fn send_p2p(&mut self, to: &str, payload: &[u8], biz_type: &str, now: u64) -> Result<u32> {
+    fn keys(&self) -> Keys<'_> {
+        Keys {
+            body: self.body_key.as_ref(),
+            security: Some(&self.security),
+        }
+    }
+
+    fn uc_group(&self, topic_id: u64) -> UcGroup<'static> {
+        UcGroup::new().with(|g| {
+            g.app_id = Some(self.config.app_id);
+            g.topic_id = Some(topic_id);
+        })
+    }
+
+    fn me(&self) -> MimcUser<'c> {
+        let c = &self.config;
+        MimcUser::new().with(|u| {
+            u.app_id = Some(c.app_id);
+            u.app_account = Some(c.account);
+            u.uuid = Some(c.uuid.unsigned_abs());
+            u.resource = Some(c.resource);
+        })
+    }
+
+    /// Checks that a message can be queued; its number and id.
+    fn begin_send(&mut self, now: u64, awaits_ack: bool) -> Result<(u32, IdBuf)> {
         self.tick(now);
         if self.state != State::Bound {
             return Err(Error::new(ErrorKind::InvalidValue("not bound"), 0));
@@ -598,19 +961,113 @@ impl<'c> Connection<'c> {
                 0,
             ));
         }
+        if awaits_ack && self.awaiting.iter().all(|a| a.0 != 0) {
+            return Err(Error::new(
+                ErrorKind::InvalidValue("too many messages awaiting their acks"),
+                0,
+            ));
+        }
         let number = self.next_id;
         let id = self.take_id();
+        Ok((number, id))
+    }
+
+    /// The message `number` is queued: it expects a response (`request`) and an ack (`awaits_ack`).
+    fn queued(&mut self, number: u32, request: bool, awaits_ack: bool) {
+        self.tx_request = request;
+        if awaits_ack {
+            if let Some(slot) = self.awaiting.iter_mut().find(|a| a.0 == 0) {
+                *slot = (number, self.now.saturating_add(self.config.ack_timeout_ms));
+            }
+        }
+    }
+
+    /// Queues a P2P message to the account `to` of the same app (stored, SECMSG with the payload
+    /// encrypted by the payload key) and returns its number: the [`Event::PacketAck`] with this `id`
+    /// is the server's acknowledgement, [`Event::AckTimeout`] says none came in time. One message is
+    /// queued at a time: send it with [`poll_transmit`](Self::poll_transmit) before the next. Fails
+    /// when not bound, when a message is already queued, when [`ACK_CAPACITY`] messages await their
+    /// acks, or when the frame does not fit [`TRANSMIT_CAPACITY`].
+    ///
+    /// ```
+    /// use mimc_codec::protocol::{Config, Connection};
+    /// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+    /// let mut conn = Connection::new(cfg)?;
+    /// assert!(conn.send_p2p("bob", b"hello", "TEXT", 0).is_err()); // not bound yet
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn send_p2p(&mut self, to: &str, payload: &[u8], biz_type: &str, now: u64) -> Result<u32> {
+        self.p2p(to, payload, biz_type, now, MimcMsgType::P2pMessage)
+    }
+
+    /// Queues an online message (`ONLINE_MESSAGE`: not stored, delivered only if `to` is online) and
+    /// returns its number; the receiver's [`Event::OnlineMessageAck`] acknowledges it,
+    /// [`Event::AckTimeout`] says none came in time. Single-direction: it arms no response deadline.
+    /// Fails as [`send_p2p`](Self::send_p2p).
+    pub fn send_online(
+        &mut self,
+        to: &str,
+        payload: &[u8],
+        biz_type: &str,
+        now: u64,
+    ) -> Result<u32> {
+        self.p2p(to, payload, biz_type, now, MimcMsgType::OnlineMessage)
+    }
+
+    fn p2p(
+        &mut self,
+        to: &str,
+        payload: &[u8],
+        biz_type: &str,
+        now: u64,
+        kind: MimcMsgType,
+    ) -> Result<u32> {
+        let (number, id) = self.begin_send(now, true)?;
         let c = &self.config;
         let msg = MimcP2pMessage::new().with(|m| {
-            m.from = Some(MimcUser::new().with(|u| {
-                u.app_id = Some(c.app_id);
-                u.app_account = Some(c.account);
-                u.uuid = Some(c.uuid.unsigned_abs());
-                u.resource = Some(c.resource);
-            }));
+            m.from = Some(self.me());
             m.to = Some(MimcUser::new().with(|u| {
                 u.app_id = Some(c.app_id);
                 u.app_account = Some(to);
+            }));
+            m.payload = Some(payload);
+            m.is_store = Some(kind == MimcMsgType::P2pMessage);
+            m.biz_type = Some(biz_type);
+        });
+        let keys = Keys {
+            body: self.body_key.as_ref(),
+            security: Some(&self.security),
+        };
+        let (cfg, tx) = (&self.frame, &mut self.tx);
+        self.tx_len = secmsg(tx, cfg, c, keys, id.as_str(), kind, &msg)?;
+        self.queued(number, kind == MimcMsgType::P2pMessage, true);
+        Ok(number)
+    }
+
+    /// Queues a normal-group (P2T) message to topic `topic_id` (stored) and returns its number, acked
+    /// as [`send_p2p`](Self::send_p2p)'s.
+    ///
+    /// ```
+    /// use mimc_codec::protocol::{Config, Connection};
+    /// let cfg = Config::new(1, "alice", 1000000000000001, "TOKEN", "AAECAwQFBgcICQoLDA0ODw==");
+    /// let mut conn = Connection::new(cfg)?;
+    /// assert!(conn.send_p2t(42, b"hello", "TEXT", 0).is_err()); // not bound yet
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn send_p2t(
+        &mut self,
+        topic_id: u64,
+        payload: &[u8],
+        biz_type: &str,
+        now: u64,
+    ) -> Result<u32> {
+        let (number, id) = self.begin_send(now, true)?;
+        let c = &self.config;
+        let msg = MimcP2tMessage::new().with(|m| {
+            m.from = Some(self.me());
+            m.to = Some(MimcGroup::new().with(|g| {
+                g.app_id = Some(c.app_id);
+                g.topic_id = Some(topic_id);
             }));
             m.payload = Some(payload);
             m.is_store = Some(true);
@@ -621,21 +1078,147 @@ impl<'c> Connection<'c> {
             security: Some(&self.security),
         };
         let (cfg, tx) = (&self.frame, &mut self.tx);
-        self.tx_len = secmsg(tx, cfg, c, keys, id.as_str(), MimcMsgType::P2pMessage, &msg)?;
+        self.tx_len = secmsg(tx, cfg, c, keys, id.as_str(), MimcMsgType::P2tMessage, &msg)?;
+        self.queued(number, true, true);
         Ok(number)
     }
 
-    /// The next message the server delivered (P2P or P2T, from a `COMPOUND` list), each sequence
-    /// once; call it after [`handle_input`](Self::handle_input) until `None`. The connection answers
-    /// each list with the `SEQUENCE_ACK` of its `maxSequence` (PROTOCOL.md §7.2) through
-    /// [`poll_transmit`](Self::poll_transmit). Messages borrow the connection until the next call.
+    /// Queues a JOIN of the unlimited group `topic_id`; [`Event::UcJoined`] answers it. While any
+    /// group is joined the connection sends a UC ping every [`Config::uc_ping_ms`] and acks each
+    /// `MESSAGE_LIST` (UC messages come through [`poll_message`](Self::poll_message)). At most
+    /// [`UC_CAPACITY`] groups. Fails as [`send_p2p`](Self::send_p2p), and when `UC_CAPACITY` groups
+    /// are joined.
+    pub fn join_uc(&mut self, topic_id: u64, now: u64) -> Result<u32> {
+        if self.uc.iter().all(|g| g.0 != 0) && !self.uc.iter().any(|g| g.0 == topic_id) {
+            return Err(Error::new(
+                ErrorKind::InvalidValue("too many unlimited groups joined"),
+                0,
+            ));
+        }
+        let join = UcJoin::new().with(|m| m.group = Some(self.uc_group(topic_id)));
+        self.uc_request(now, UcMsgType::Join, &join, false)
+    }
+
+    /// Queues a QUIT of the unlimited group `topic_id`; [`Event::UcQuit`] answers it.
+    pub fn quit_uc(&mut self, topic_id: u64, now: u64) -> Result<u32> {
+        let quit = UcQuit::new().with(|m| m.group = Some(self.uc_group(topic_id)));
+        self.uc_request(now, UcMsgType::Quit, &quit, false)
+    }
+
+    /// Queues a message to the unlimited group `topic_id` and returns its number, acked as
+    /// [`send_p2p`](Self::send_p2p)'s (the server's `PACKET_ACK`).
+    pub fn send_uc(
+        &mut self,
+        topic_id: u64,
+        payload: &[u8],
+        biz_type: &str,
+        now: u64,
+    ) -> Result<u32> {
+        // The UCMessage carries the packet id, which is the next id.
+        let packet_id = IdBuf::new(self.config.id_prefix, self.next_id);
+        let msg = UcMessage::new().with(|m| {
+            m.group = Some(self.uc_group(topic_id));
+            m.payload = Some(payload);
+            m.is_store = Some(true);
+            m.user = Some(self.me());
+            m.packet_id = Some(packet_id.as_str());
+            m.biz_type = Some(biz_type);
+        });
+        self.uc_request(now, UcMsgType::Message, &msg, true)
+    }
+
+    fn uc_request(
+        &mut self,
+        now: u64,
+        kind: UcMsgType,
+        inner: &dyn Encode,
+        awaits_ack: bool,
+    ) -> Result<u32> {
+        let (number, id) = self.begin_send(now, awaits_ack)?;
+        let mut tx = [0u8; TRANSMIT_CAPACITY];
+        let n = self.encode_uc(&mut tx, Some(&id), kind, inner)?;
+        self.tx[..n].copy_from_slice(&tx[..n]);
+        self.tx_len = n;
+        self.queued(number, true, awaits_ack);
+        // Any UC request restarts the UC ping interval (C#, §7.6).
+        if self.next_uc_ping.is_some() {
+            self.next_uc_ping = Some(self.now.saturating_add(self.config.uc_ping_ms));
+        }
+        Ok(number)
+    }
+
+    /// A SECMSG with a `UC_PACKET` of `kind` carrying `inner`; `id` or a fresh one.
+    fn encode_uc(
+        &mut self,
+        out: &mut [u8],
+        id: Option<&IdBuf>,
+        kind: UcMsgType,
+        inner: &dyn Encode,
+    ) -> Result<usize> {
+        let fresh;
+        let id = if let Some(id) = id {
+            id
+        } else {
+            fresh = self.take_id();
+            &fresh
+        };
+        let mut buf = [0u8; TRANSMIT_CAPACITY];
+        let n = inner.encode(&mut buf)?;
+        let uc = UcPacket::new().with(|m| {
+            m.user = Some(self.me());
+            m.msg_type = Some(kind);
+            m.payload = Some(&buf[..n]);
+            m.packet_id = Some(id.as_str());
+        });
+        let keys = self.keys();
+        secmsg(
+            out,
+            &self.frame,
+            &self.config,
+            keys,
+            id.as_str(),
+            MimcMsgType::UcPacket,
+            &uc,
+        )
+    }
+
+    /// Answers the last [`Event::PullNotification`]: `accept` queues the `SEQUENCE_ACK` of its
+    /// `maxSequence` (and remembers it, to ack a repeat of the same notification by itself); refusing
+    /// sends nothing. Does nothing when no notification is unanswered.
+    pub fn ack_pull_notification(&mut self, accept: bool) {
+        if let Some((min, max)) = self.pull.take() {
+            if accept && self.state == State::Bound {
+                self.seq_ack = Some(max);
+                self.pull_accepted = Some((min, max));
+            }
+        }
+    }
+
+    /// The next message the server delivered (P2P or P2T from a `COMPOUND` list, an online message, a
+    /// UC message), each sequence once; call it after [`handle_input`](Self::handle_input) until
+    /// `None`. The connection answers each list with the `SEQUENCE_ACK` of its `maxSequence`
+    /// (PROTOCOL.md §7.2), each UC `MESSAGE_LIST` with its UC `SEQ_ACK` and each online message with
+    /// an `ONLINE_MESSAGE_ACK`, through [`poll_transmit`](Self::poll_transmit). Dedupe: the last 64
+    /// P2P/P2T sequences; per joined UC group, sequences up to the highest surfaced; online
+    /// messages have no sequence and are not deduplicated. One packet (list) is kept at a time: read
+    /// it before feeding more input, or a packet arriving meanwhile is dropped unacked (stored
+    /// messages come again; an online message is lost, and its sender sees an
+    /// [`Event::AckTimeout`]). Messages borrow the connection until the next call.
     pub fn poll_message(&mut self) -> Option<Delivery<'_>> {
         loop {
-            let (index, sequence) = {
-                let packet = MimcPacket::decode(&self.inbox[..self.inbox_len]).ok()?;
+            if self.inbox_len == 0 || self.inbox_read >= RECV_CAPACITY {
+                // An empty buffer would decode as a default (empty P2P) packet.
+                self.inbox_len = 0;
+                return None;
+            }
+            let (index, key) = {
+                let Ok(packet) = MimcPacket::decode(&self.inbox[..self.inbox_len]) else {
+                    self.inbox_len = 0;
+                    return None;
+                };
                 let mut next = deliveries(&packet).enumerate().skip(self.inbox_read);
                 match next.next() {
-                    Some((i, Ok(d))) => (i, Some(d.sequence)),
+                    Some((i, Ok(d))) => (i, Some((d.kind, d.sequence, d.topic_id))),
                     Some((i, Err(_))) => (i, None),
                     None => {
                         self.inbox_len = 0;
@@ -644,14 +1227,40 @@ impl<'c> Connection<'c> {
                 }
             };
             self.inbox_read = index + 1;
-            let Some(sequence) = sequence else { continue };
-            if self.seen.contains(&sequence) {
+            let Some((kind, sequence, topic)) = key else {
+                continue;
+            };
+            if !self.first_time(kind, sequence, topic) {
                 continue;
             }
-            self.seen[self.seen_next] = sequence;
-            self.seen_next = (self.seen_next + 1) % SEEN_CAPACITY;
             let packet = MimcPacket::decode(&self.inbox[..self.inbox_len]).ok()?;
             return deliveries(&packet).nth(index).and_then(Result::ok);
+        }
+    }
+
+    /// Whether a message is new (and remembers it).
+    fn first_time(&mut self, kind: DeliveryKind, sequence: i64, topic: Option<u64>) -> bool {
+        match kind {
+            DeliveryKind::Online => true,
+            DeliveryKind::Uc => {
+                let topic = topic.unwrap_or(0);
+                match self.uc.iter_mut().find(|g| g.0 == topic && topic != 0) {
+                    Some(g) if sequence <= g.1 => false,
+                    Some(g) => {
+                        g.1 = sequence;
+                        true
+                    }
+                    None => true,
+                }
+            }
+            _ => {
+                if self.seen.contains(&sequence) {
+                    return false;
+                }
+                self.seen[self.seen_next] = sequence;
+                self.seen_next = (self.seen_next + 1) % SEEN_CAPACITY;
+                true
+            }
         }
     }
 
@@ -664,17 +1273,13 @@ impl<'c> Connection<'c> {
             m.sequence = Some(max);
             m.app_id = Some(c.app_id);
         });
-        let keys = Keys {
-            body: self.body_key.as_ref(),
-            security: Some(&self.security),
-        };
         let kind = MimcMsgType::SequenceAck;
-        secmsg(out, &self.frame, c, keys, id.as_str(), kind, &ack)
+        secmsg(out, &self.frame, c, self.keys(), id.as_str(), kind, &ack)
     }
 
     fn take_id(&mut self) -> IdBuf {
         let id = IdBuf::new(self.config.id_prefix, self.next_id);
-        self.next_id = self.next_id.wrapping_add(1);
+        self.next_id = self.next_id.wrapping_add(1).max(1);
         id
     }
 
@@ -689,6 +1294,16 @@ impl<'c> Connection<'c> {
             m.sdk = Some(33);
         });
         encode_frame(out, &self.frame, &header, &conn, Keys::default())
+    }
+
+    fn encode_ubnd(&mut self, out: &mut [u8]) -> Result<usize> {
+        let id = self.take_id();
+        let header = header(&self.config, "UBND", id.as_str());
+        let keys = Keys {
+            body: self.body_key.as_ref(),
+            security: None,
+        };
+        encode_frame(out, &self.frame, &header, &&b""[..], keys)
     }
 
     fn encode_bind(&mut self, out: &mut [u8]) -> Result<usize> {
@@ -717,11 +1332,7 @@ impl<'c> Connection<'c> {
             m.cloud_attrs = Some("");
             m.sig = Some(SecretStr::new(sig.as_str()));
         });
-        let keys = Keys {
-            body: self.body_key.as_ref(),
-            security: Some(&self.security),
-        };
-        encode_frame(out, &self.frame, &header, &bind, keys)
+        encode_frame(out, &self.frame, &header, &bind, self.keys())
     }
 }
 
@@ -803,39 +1414,104 @@ fn packet_event<'a>(
     })
 }
 
-/// The [`Event::PacketAck`] of a SECMSG `PACKET_ACK` for one of our ids (`prefix` + number).
-fn packet_ack(p: &Packet<'_>, prefix: &str) -> Result<Option<Event>> {
-    let Some(packet) = p.mimc_packet()? else {
-        return Ok(None);
-    };
-    if packet.msg_type() != MimcMsgType::PacketAck {
-        return Ok(None);
-    }
-    let ack = MimcPacketAck::decode(packet.payload()).map_err(|e| e.shifted(p.payload_offset))?;
-    let id = ack
-        .packet_id()
-        .strip_prefix(prefix)
-        .and_then(|n| n.parse::<u32>().ok());
-    Ok(id.map(|id| Event::PacketAck {
-        id,
-        sequence: ack.sequence(),
-        code: ack.code(),
-    }))
+/// Our number in an id we sent (`prefix` + decimal).
+fn our_number(id: &str, prefix: &str) -> Option<u32> {
+    id.strip_prefix(prefix)
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|&n| n != 0)
 }
 
-/// The `MIMCPacket` bytes of a `COMPOUND` for our resource, and the sequence to ack
-/// (`STATUS_NORMAL` lists; a pull notification is not acked here).
-fn compound<'a>(p: &Packet<'a>, resource: &str) -> Result<Option<(&'a [u8], Option<i64>)>> {
+/// What a SECMSG from the server (to a bound connection) means: acks, messages, pull
+/// notifications, UC answers.
+fn inbound<'a>(p: &Packet<'a>, config: &Config<'_>) -> Result<Inbound<'a>> {
     let Some(packet) = p.mimc_packet()? else {
-        return Ok(None);
+        return Ok(Inbound::None);
     };
-    if packet.msg_type() != MimcMsgType::Compound {
-        return Ok(None);
-    }
-    let list = MimcPacketList::decode(packet.payload()).map_err(|e| e.shifted(p.payload_offset))?;
-    if list.resource() != resource {
-        return Ok(None);
-    }
-    let max = (list.status() == MimcPushStatus::StatusNormal).then(|| list.max_sequence());
-    Ok(Some((p.payload, max)))
+    let at = |e: Error| e.shifted(p.payload_offset);
+    Ok(match packet.msg_type() {
+        MimcMsgType::Compound => {
+            let list = MimcPacketList::decode(packet.payload()).map_err(at)?;
+            if list.resource() == config.resource {
+                match list.status() {
+                    MimcPushStatus::StatusNormal => {
+                        Inbound::Messages(p.payload, Answer::Sequence(list.max_sequence()))
+                    }
+                    MimcPushStatus::StatusExceedCountLimit => Inbound::Pull {
+                        min: list.min_sequence(),
+                        max: list.max_sequence(),
+                    },
+                    _ => Inbound::Messages(p.payload, Answer::None),
+                }
+            } else {
+                // Another device's list: neither surfaced nor acked (§7.2).
+                Inbound::None
+            }
+        }
+        MimcMsgType::PacketAck => {
+            let ack = MimcPacketAck::decode(packet.payload()).map_err(at)?;
+            match our_number(ack.packet_id(), config.id_prefix) {
+                Some(id) => Inbound::Event(Event::PacketAck {
+                    id,
+                    sequence: ack.sequence(),
+                    code: ack.code(),
+                }),
+                None => Inbound::None,
+            }
+        }
+        MimcMsgType::OnlineMessageAck => {
+            let ack = MimcOnlineMessageAck::decode(packet.payload()).map_err(at)?;
+            match our_number(ack.packet_id(), config.id_prefix) {
+                Some(id) => Inbound::Event(Event::OnlineMessageAck {
+                    id,
+                    code: ack.code(),
+                }),
+                None => Inbound::None,
+            }
+        }
+        MimcMsgType::OnlineMessage => {
+            let m = MimcP2pMessage::decode(packet.payload()).map_err(at)?;
+            let from = m.from();
+            Inbound::Messages(
+                p.payload,
+                Answer::Online {
+                    packet_id: packet.packet_id(),
+                    uuid: from.uuid(),
+                    resource: from.resource(),
+                },
+            )
+        }
+        MimcMsgType::UcPacket => {
+            let uc = UcPacket::decode(packet.payload()).map_err(at)?;
+            let body = uc.payload();
+            match uc.msg_type() {
+                UcMsgType::MessageList => {
+                    let list = UcMessageList::decode(body).map_err(at)?;
+                    let topic = list.group().topic_id();
+                    Inbound::Messages(p.payload, Answer::Uc(topic, list.max_sequence()))
+                }
+                UcMsgType::Message => Inbound::Messages(p.payload, Answer::None),
+                UcMsgType::JoinResp => {
+                    let r = UcJoinResp::decode(body).map_err(at)?;
+                    Inbound::Event(Event::UcJoined {
+                        topic_id: r.group().topic_id(),
+                        code: r.code(),
+                    })
+                }
+                UcMsgType::QuitResp => {
+                    let r = UcQuitResp::decode(body).map_err(at)?;
+                    Inbound::Event(Event::UcQuit {
+                        topic_id: r.group().topic_id(),
+                    })
+                }
+                UcMsgType::Dismiss => {
+                    let r = UcDismiss::decode(body).map_err(at)?;
+                    Inbound::Event(Event::UcDismissed {
+                        topic_id: r.group().topic_id(),
+                    })
+                }
+                _ => Inbound::None,
+            }
+        }
+        _ => Inbound::None,
+    })
 }

@@ -58,10 +58,13 @@ mod crypto;
 mod frame;
 mod messages;
 pub(crate) mod pb;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use chain::{Deliveries, Delivery, DeliveryKind, deliveries};
 pub use connection::{
-    Config, ConnError, Connection, Event, RECV_CAPACITY, State, TRANSMIT_CAPACITY,
+    ACK_CAPACITY, Config, ConnError, Connection, Event, RECV_CAPACITY, State, TRANSMIT_CAPACITY,
+    UC_CAPACITY,
 };
 pub use crypto::{BindParams, MAX_KEY_LEN, Rc4Key, SecurityKey, Signature, bind_signature};
 #[cfg(feature = "std")]

@@ -297,7 +297,41 @@ fn dialects_without_kind_key_take_the_biz_type() {
         env.payload_str().unwrap(),
         "5bCP57Gz5Y2z5pe25raI5oGv5LqRKE1JTUMp5qyi6L+O5L2g8J+YgA=="
     );
+    // A caller's bizType table: the Java desktop demo's `103` is TEXT.
+    let map = mimc_codec::BizTypes::new(&[("103", "TEXT"), ("text", "TEXT")]);
+    let env = Envelope::from_json_mapped(&java, "103", &map).unwrap();
+    assert_eq!(env.kind(), Kind::Text);
+    assert_eq!(env.payload_key(), PayloadKey::Content);
+    assert_eq!(
+        env.payload_str().unwrap(),
+        "5bCP57Gz5Y2z5pe25raI5oGv5LqRKE1JTUMp5qyi6L+O5L2g8J+YgA=="
+    );
     let flutter = load("dialect_flutter__TEXT.json");
+    // The Flutter JSON names its own kind in `biz_type`.
+    let env = Envelope::from_flutter_json(&flutter, &map).unwrap();
+    assert_eq!(env.kind(), Kind::Text);
+    assert_eq!(env.payload_str().unwrap(), "899we");
+    let no_biz = br#"{"from_account":"10","version":"0","timestamp":1,"payload":"x"}"#;
+    let e = Envelope::from_flutter_json(no_biz, &map).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field(), e.offset()),
+        (ErrorKind::MissingField, Some("biz_type"), no_biz.len() - 1)
+    );
+    let twice =
+        br#"{"biz_type":"text","biz_type":"text","version":"0","timestamp":1,"payload":"x"}"#;
+    let e = Envelope::from_flutter_json(twice, &map).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::DuplicateKey, 19));
+    let number = br#"{"biz_type":103,"version":"0","timestamp":1,"payload":"x"}"#;
+    let e = Envelope::from_flutter_json(number, &map).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (ErrorKind::WrongType("a string"), 12)
+    );
+    let escaped = br#"{"biz_type":"te\u0078t","version":"0","timestamp":1,"payload":"x"}"#;
+    assert_eq!(
+        Envelope::from_flutter_json(escaped, &map).unwrap().kind(),
+        Kind::Text
+    );
     let env = Envelope::from_json_with_kind(&flutter, "TEXT").unwrap();
     assert!(env.msg_id().is_none());
     assert!(env.version().is_quoted());

@@ -14,6 +14,10 @@ mod arb;
 mod callback;
 #[cfg(feature = "protocol")]
 mod connection;
+#[cfg(feature = "testing")]
+mod connection_server;
+#[cfg(feature = "testing")]
+mod connection_tcp;
 mod envelope;
 mod hostile;
 mod json_suite;

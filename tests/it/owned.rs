@@ -270,3 +270,57 @@ fn owned_models_deserialize_from_any_serde_json_input_only() {
         assert!(err.to_string().contains("raw value"), "{err}");
     }
 }
+
+/// Every typed reply has an owned form that is `DeserializeOwned` from a whole reply body (what
+/// `reqwest`'s `.json::<T>()` and axum's `Json<T>` need): read through `from_reader` (nothing to borrow),
+/// equal to the borrowed decode, and the API's error for a non-200 `code`.
+#[test]
+fn typed_replies_have_owned_forms_that_deserialize_from_reply_bodies() {
+    use mimc_codec::api::{History, PacketId, TokenData, TopicData};
+    use serde::de::DeserializeOwned;
+
+    fn owned_from_reader<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+        serde_json::from_reader(std::io::Cursor::new(body.to_vec()))
+    }
+    macro_rules! check {
+        ($ty:ident, $file:literal) => {{
+            let owned: Owned<$ty<'static>> = {
+                let body = crate::api::api_fixture($file);
+                owned_from_reader(&body).unwrap()
+                // `body` is dropped here.
+            };
+            let body = crate::api::api_fixture($file);
+            assert_eq!(owned.get(), $ty::from_json(&body).unwrap(), "{}", $file);
+            assert_eq!(owned.clone(), owned);
+        }};
+    }
+    check!(TokenData, "token.response.json");
+    check!(TokenData, "token.response_numbers.json");
+    check!(TopicData, "topic-query.response.json");
+    check!(TopicData, "topic-create.response.json");
+    check!(History, "history-p2p-100.response.json");
+    check!(PacketId, "push-p2p.response.json");
+
+    // The same copy from a borrowed decode, on the heap and in fixed capacity; Debug hides secrets.
+    let body = crate::api::api_fixture("token.response.json");
+    let token = TokenData::from_json(&body).unwrap();
+    let heap = token.into_owned().unwrap();
+    let fixed: Fixed<TokenData<'static>, 1024> = token.to_heapless().unwrap();
+    assert_eq!(heap.get(), token);
+    assert_eq!(fixed.get(), token);
+    let shown = format!("{heap:?}");
+    assert!(
+        !shown.contains(&*token.token().expose().to_string()),
+        "{shown}"
+    );
+    assert!(matches!(
+        token.to_heapless::<16>().unwrap_err().kind(),
+        ErrorKind::CapacityExceeded { .. }
+    ));
+
+    // A failed reply: the API's code and message in the serde error.
+    let err = crate::api::api_fixture("error.response.json");
+    let e = owned_from_reader::<Owned<TokenData<'static>>>(&err).unwrap_err();
+    let reply = mimc_codec::api::Response::from_json(&err).unwrap();
+    assert!(e.to_string().contains(&*reply.message().to_string()), "{e}");
+}

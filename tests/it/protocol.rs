@@ -388,6 +388,26 @@ fn the_ios_ucpacket_decodes_and_reencodes_identically() {
     assert_eq!(d[0].topic_id, Some(30_094_929_200_414_721));
     assert_eq!(d[0].biz_type, "bizType");
     assert_eq!(d[0].from.resource(), "iOS-IpruDdVs");
+
+    // The message bytes are the Flutter plugin's: base64 of its snake_case JSON, whose own `biz_type`
+    // (`text`) is the kind; the outer bizType here is the literal "bizType" (the iOS SDK's log).
+    let map = mimc_codec::BizTypes::new(&[("text", "TEXT")]);
+    let mut buf = [0u8; 512];
+    let env = mimc_codec::Envelope::from_flutter_base64(d[0].payload, &mut buf, &map).unwrap();
+    assert_eq!(env.kind(), mimc_codec::Kind::Text);
+    assert!(env.msg_id().is_none());
+    assert!(env.version().is_quoted());
+    assert_eq!(env.timestamp().get(), 1_598_006_351_955);
+    assert_eq!(env.payload_str().unwrap(), "899we");
+    // Without the map entry the kind is the app's own name, kept as a custom kind.
+    let mut buf = [0u8; 512];
+    let env = mimc_codec::Envelope::from_flutter_base64(
+        d[0].payload,
+        &mut buf,
+        &mimc_codec::BizTypes::new(&[]),
+    )
+    .unwrap();
+    assert!(matches!(env.kind(), mimc_codec::Kind::Custom(k) if k == "text"));
 }
 
 /// The real captured frames: every one passes its checksum and decrypts with the key derived from its

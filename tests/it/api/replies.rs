@@ -734,3 +734,27 @@ fn one_pass_fill_agrees_with_the_lazy_list() {
         Err(ReplyError::Api(_))
     ));
 }
+
+/// `TryFrom<&[u8]>` / `TryFrom<&str>` are `from_json`, errors included.
+#[test]
+fn try_from_is_from_json() {
+    let body = api_fixture("token.response.json");
+    assert_eq!(
+        TokenData::try_from(body.as_slice()).unwrap(),
+        TokenData::from_json(&body).unwrap()
+    );
+    let text = std::str::from_utf8(&body).unwrap();
+    let t: TokenData<'_> = text.try_into().unwrap();
+    assert_eq!(t, TokenData::from_json(&body).unwrap());
+    let err = api_fixture("error.response.json");
+    assert!(matches!(
+        TokenData::try_from(err.as_slice()),
+        Err(ReplyError::Api(_))
+    ));
+    let r = Response::try_from(err.as_slice()).unwrap();
+    assert_eq!(r, Response::from_json(&err).unwrap());
+    assert_eq!(
+        mimc_codec::Callback::try_from("{").unwrap_err(),
+        mimc_codec::Callback::from_json(b"{").unwrap_err()
+    );
+}
