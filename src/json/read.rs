@@ -488,7 +488,7 @@ impl<'a> ObjectIter<'a> {
     }
 
     /// The value after the key [`next_key_unread`](Self::next_key_unread) gave, validated.
-    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[inline]
     pub(crate) fn value(&mut self) -> Result<RawJson<'a>> {
         self.p.value(self.depth)
     }
