@@ -1136,7 +1136,7 @@ mod tests {
             r#"{"x":{"recall_msgId":1,"read_msgId":2},"y":[[{}]]}"#,
             r#"{"recall_msgId":1,"x":[1,]}"#,
             r#"{"recall_msgId":"a" "x":1}"#,
-            r#"{}"#,
+            "{}",
             r#" { "recall_msgId" : "a" , "accepted" : true } "#,
             r#""TEXT_1""#,
             "[1,2]",

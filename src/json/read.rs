@@ -181,6 +181,7 @@ impl<'a> RawJson<'a> {
     /// re-walk of a validated value does not count).
     #[inline]
     #[cfg(target_os = "none")]
+    #[allow(clippy::unused_self)] // the host form reads it
     pub(crate) const fn string_count(&self) -> Option<(usize, bool)> {
         None
     }
