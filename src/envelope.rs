@@ -200,6 +200,16 @@ impl<'a> Kind<'a> {
     }
 }
 
+/// The names of the kinds without parts: bare metal looks them up here (less code than the match that
+/// [`classify`] has elsewhere).
+const FIXED_KINDS: [(&str, Kind<'static>); 5] = [
+    ("PING", Kind::Ping),
+    ("PONG", Kind::Pong),
+    ("TEXT", Kind::Text),
+    ("ADD_FRIEND_REQUEST", Kind::AddFriendRequest),
+    ("ADD_FRIEND_RESPONSE", Kind::AddFriendResponse),
+];
+
 /// Classifies `name`; `open` turns an unrecognised part into the string kept by the open variants.
 /// (`open` is a trait object: one copy of the classifier serves both callers, which matters on
 /// microcontrollers; it is called only for unknown names.)
@@ -224,13 +234,19 @@ fn classify<'n, 'a>(name: &'n str, open: &mut dyn FnMut(&'n str) -> JsonStr<'a>)
             _ => ContentKind::Other(open(x)),
         }
     }
-    match name {
-        "PING" => return Kind::Ping,
-        "PONG" => return Kind::Pong,
-        "TEXT" => return Kind::Text,
-        "ADD_FRIEND_REQUEST" => return Kind::AddFriendRequest,
-        "ADD_FRIEND_RESPONSE" => return Kind::AddFriendResponse,
-        _ => {}
+    if cfg!(target_os = "none") {
+        if let Some((_, kind)) = FIXED_KINDS.iter().find(|(n, _)| *n == name) {
+            return *kind;
+        }
+    } else {
+        match name {
+            "PING" => return Kind::Ping,
+            "PONG" => return Kind::Pong,
+            "TEXT" => return Kind::Text,
+            "ADD_FRIEND_REQUEST" => return Kind::AddFriendRequest,
+            "ADD_FRIEND_RESPONSE" => return Kind::AddFriendResponse,
+            _ => {}
+        }
     }
     if let Some(x) = name.strip_suffix("_RECALL").filter(|x| !x.is_empty()) {
         return Kind::Recall(content(x, open));
@@ -765,24 +781,24 @@ impl<'a> Envelope<'a> {
         let mut obj = json::top_object(input, opts)?;
         let mut version = None;
         let mut msg_id = None;
-        let mut kind: Option<(JsonStr<'a>, KindKey)> = None;
+        let mut kind: Option<(Kind<'a>, KindKey)> = None;
         let mut timestamp = None;
-        let mut payload: Option<(RawJson<'a>, PayloadKey)> = None;
-        let mut scratch = [0u8; 64];
-        while let Some((key, value)) = obj.next_member()? {
-            let Some(name) = key.as_key(&mut scratch) else {
-                continue;
-            };
-            match name {
-                "version" => {
+        let mut payload: Option<(PayloadValue<'a>, PayloadKey)> = None;
+        let mut scratch = None;
+        while let Some(key) = obj.next_key_unread()? {
+            match key.as_key_lazy(&mut scratch) {
+                Some("version") => {
+                    let value = obj.value()?;
                     let v = JsonU64::from_json(&value).map_err(|e| e.in_field("version"))?;
                     json::set_once(&mut version, v, &key, "version")?;
                 }
-                "msgId" => {
+                Some("msgId") => {
+                    let value = obj.value()?;
                     let v = value.to_json_str().map_err(|e| e.in_field("msgId"))?;
                     json::set_once(&mut msg_id, v, &key, "msgId")?;
                 }
-                "msgType" | "type" => {
+                Some(name @ ("msgType" | "type")) => {
+                    let value = obj.value()?;
                     let field = if name == "type" { "type" } else { "msgType" };
                     let k = if name == "type" {
                         KindKey::Type
@@ -790,38 +806,55 @@ impl<'a> Envelope<'a> {
                         KindKey::MsgType
                     };
                     let v = value.to_json_str().map_err(|e| e.in_field(field))?;
-                    json::set_once(&mut kind, (v, k), &key, field)?;
+                    json::set_once(&mut kind, (Kind::from_json_str(v), k), &key, field)?;
                 }
-                "timestamp" => {
+                Some("timestamp") => {
+                    let value = obj.value()?;
                     let v = JsonU64::from_json(&value).map_err(|e| e.in_field("timestamp"))?;
                     json::set_once(&mut timestamp, v, &key, "timestamp")?;
                 }
-                "payload" | "content" => {
+                Some(name @ ("payload" | "content")) => {
                     let (field, k) = if name == "content" {
                         ("content", PayloadKey::Content)
                     } else {
                         ("payload", PayloadKey::Payload)
                     };
+                    // The kind came first and calls for an object: its members are read where they
+                    // stand (one pass); their errors wait until the whole envelope has been read, as
+                    // they would for a payload read after it. (Not on bare metal, where one reader of
+                    // payload objects is less code.)
+                    let fields = kind
+                        .as_ref()
+                        .and_then(|(k, _)| object_fields(k))
+                        .filter(|_| cfg!(not(target_os = "none")));
+                    let value = match fields {
+                        Some((f, flag)) if obj.value_is_object() => {
+                            PayloadValue::Fields(read_payload_object(obj.value_reader(), f, flag)?)
+                        }
+                        _ => PayloadValue::Raw(obj.value()?),
+                    };
                     json::set_once(&mut payload, (value, k), &key, field)?;
                 }
-                _ => {}
+                _ => {
+                    obj.value()?;
+                }
             }
         }
         let end = obj.offset().saturating_sub(1);
         let version = json::required(version, "version", end)?;
         let timestamp = json::required(timestamp, "timestamp", end)?;
         let (kind, kind_key) = match (kind, outside) {
-            (Some((s, k)), _) => {
+            (Some(k), _) => {
                 // The manual's dialects always carry msgId; only bizType dialects may omit it.
                 json::required(msg_id, "msgId", end)?;
-                (Kind::from_json_str(s), k)
+                k
             }
             (None, Some(b)) => (b, KindKey::Absent),
             (None, None) => {
                 return Err(Error::new(ErrorKind::MissingField, end).in_field("msgType"));
             }
         };
-        let payload_key = payload.map_or(PayloadKey::Payload, |(_, k)| k);
+        let payload_key = payload.as_ref().map_or(PayloadKey::Payload, |(_, k)| *k);
         let body = body_for(kind, payload.map(|(v, _)| v), end)?;
         Ok(Envelope {
             version,
@@ -834,119 +867,132 @@ impl<'a> Envelope<'a> {
     }
 }
 
+/// A payload as the envelope's reader left it: validated text, or (when the kind came first and calls
+/// for an object) the members that kind reads, read in place, with the first error they gave.
+pub(crate) enum PayloadValue<'a> {
+    /// The payload's text, validated.
+    Raw(RawJson<'a>),
+    /// [`read_fields`] of the payload object.
+    Fields(Result<(JsonStr<'a>, Option<bool>)>),
+}
+
+/// The members a kind's payload object carries: a required string and, for `ADD_FRIEND_RESPONSE`, a
+/// required boolean. `None` for kinds whose payload is not an object of the manual's.
+fn object_fields(kind: &Kind<'_>) -> Option<(&'static str, Option<&'static str>)> {
+    match kind {
+        Kind::Recall(_) => Some(("recall_msgId", None)),
+        Kind::Read(_) => Some(("read_msgId", None)),
+        Kind::AddFriendRequest => Some(("add_requester", None)),
+        Kind::AddFriendResponse => Some(("add_responser", Some("accepted"))),
+        _ => None,
+    }
+}
+
 /// Decodes the payload the kind calls for.
 pub(crate) fn body_for<'a>(
     kind: Kind<'a>,
-    payload: Option<RawJson<'a>>,
+    payload: Option<PayloadValue<'a>>,
     end: usize,
 ) -> Result<Body<'a>> {
     if let Kind::Custom(kind) = kind {
+        let payload = match payload {
+            Some(PayloadValue::Raw(raw)) => Some(raw),
+            _ => None,
+        };
         return Ok(Body::_Custom(CustomBody { kind, payload }));
     }
     let payload = json::required(payload, "payload", end)?;
-    let text = || payload.to_json_str().map_err(|e| e.in_field("payload"));
+    if let Some((field, flag)) = object_fields(&kind) {
+        let (s, b) = match payload {
+            PayloadValue::Raw(raw) => payload_fields(&raw, field, flag)?,
+            PayloadValue::Fields(read) => read?,
+        };
+        return Ok(match kind {
+            Kind::Recall(of) => Body::Recall { of, msg_id: s },
+            Kind::Read(of) => Body::Read { of, msg_id: s },
+            Kind::AddFriendRequest => Body::AddFriendRequest { requester: s },
+            _ => Body::AddFriendResponse {
+                responser: s,
+                accepted: b.unwrap_or(false),
+            },
+        });
+    }
+    // Only object kinds read their payload in place; this is the validated text.
+    let PayloadValue::Raw(payload) = payload else {
+        return Err(Error::new(ErrorKind::WrongType("a string"), end).in_field("payload"));
+    };
+    let text = payload.to_json_str().map_err(|e| e.in_field("payload"))?;
     Ok(match kind {
-        Kind::Ping => Body::Ping(text()?),
-        Kind::Pong => Body::Pong(text()?),
-        Kind::Text => Body::Text(text()?),
-        Kind::File(kind) => Body::File { kind, url: text()? },
-        Kind::Recall(of) => Body::Recall {
-            of,
-            msg_id: one_string(&payload, "recall_msgId")?,
-        },
-        Kind::Read(of) => Body::Read {
-            of,
-            msg_id: one_string(&payload, "read_msgId")?,
-        },
-        Kind::AddFriendRequest => Body::AddFriendRequest {
-            requester: one_string(&payload, "add_requester")?,
-        },
-        // Bare metal: the shared reader (one copy of the member loop). Elsewhere the loop is written
-        // out here: sharing it measured 1.4% more instructions on the TEXT decode path (code layout
-        // of the inlined decoder), for no gain off microcontrollers.
-        #[cfg(target_os = "none")]
-        Kind::AddFriendResponse => {
-            let (responser, accepted) =
-                payload_fields(&payload, "add_responser", Some("accepted"))?;
-            Body::AddFriendResponse {
-                responser,
-                accepted: accepted.unwrap_or(false),
-            }
-        }
-        #[cfg(not(target_os = "none"))]
-        Kind::AddFriendResponse => {
-            let mut responser = None;
-            let mut accepted = None;
-            let mut members = payload.object().map_err(|e| e.in_field("payload"))?;
-            let mut scratch = [0u8; 64];
-            while let Some((key, value)) = members.next_member()? {
-                match key.as_key(&mut scratch) {
-                    Some("add_responser") => {
-                        let v = value
-                            .to_json_str()
-                            .map_err(|e| e.in_field("add_responser"))?;
-                        json::set_once(&mut responser, v, &key, "add_responser")?;
-                    }
-                    Some("accepted") => {
-                        let v = value.to_bool().map_err(|e| e.in_field("accepted"))?;
-                        json::set_once(&mut accepted, v, &key, "accepted")?;
-                    }
-                    _ => {}
-                }
-            }
-            let end = members.offset().saturating_sub(1);
-            Body::AddFriendResponse {
-                responser: json::required(responser, "add_responser", end)?,
-                accepted: json::required(accepted, "accepted", end)?,
-            }
-        }
-        Kind::Custom(_) => unreachable_custom(),
+        Kind::Ping => Body::Ping(text),
+        Kind::Pong => Body::Pong(text),
+        Kind::File(kind) => Body::File { kind, url: text },
+        _ => Body::Text(text),
     })
-}
-
-#[cold]
-fn unreachable_custom() -> Body<'static> {
-    // Handled before the match; kept total without a panic.
-    Body::_Custom(CustomBody {
-        kind: JsonStr::new(""),
-        payload: None,
-    })
-}
-
-/// Reads `{"<field>": "<string>"}` (other keys ignored).
-fn one_string<'a>(payload: &RawJson<'a>, field: &'static str) -> Result<JsonStr<'a>> {
-    payload_fields(payload, field, None).map(|(s, _)| s)
 }
 
 /// Reads a payload object with a required string member `field` and, when `flag` names one, a required
-/// boolean member (other keys ignored): the one reader of every small payload object, so that
-/// microcontrollers carry one copy. The boolean is `Some` exactly when `flag` is.
+/// boolean member (other keys ignored): the one reader of every small payload object. The boolean is
+/// `Some` exactly when `flag` is.
+#[inline(never)]
 fn payload_fields<'a>(
     payload: &RawJson<'a>,
     field: &'static str,
     flag: Option<&'static str>,
 ) -> Result<(JsonStr<'a>, Option<bool>)> {
     let mut members = payload.object().map_err(|e| e.in_field("payload"))?;
+    read_fields(&mut members, field, flag)?
+}
+
+/// [`read_fields`] of the object the reader stands at, read in place. Kept out of line (as the other
+/// payload readers): inlined, the envelope's decoder grows past what the compiler inlines into it, and
+/// the TEXT path pays for it.
+#[inline(never)]
+fn read_payload_object<'a>(
+    reader: json::ValueReader<'_, 'a>,
+    field: &'static str,
+    flag: Option<&'static str>,
+) -> Result<Result<(JsonStr<'a>, Option<bool>)>> {
+    reader.object("payload", |m| read_fields(m, field, flag))
+}
+
+/// The members of [`payload_fields`], from an object being read: the outer error is the text's own
+/// (syntax, depth), the inner one the first of the members' (type, duplicate, missing), which waits
+/// while the rest of the document is read.
+fn read_fields<'a>(
+    members: &mut json::ObjectIter<'a>,
+    field: &'static str,
+    flag: Option<&'static str>,
+) -> Result<Result<(JsonStr<'a>, Option<bool>)>> {
     let mut found = None;
     let mut flag_value = None;
-    let mut scratch = [0u8; 64];
+    let mut scratch = None;
     while let Some((key, value)) = members.next_member()? {
-        let name = key.as_key(&mut scratch);
-        if name == Some(field) {
-            let v = value.to_json_str().map_err(|e| e.in_field(field))?;
-            json::set_once(&mut found, v, &key, field)?;
+        let name = key.as_key_lazy(&mut scratch);
+        let set = if name == Some(field) {
+            value
+                .to_json_str()
+                .map_err(|e| e.in_field(field))
+                .and_then(|v| json::set_once(&mut found, v, &key, field))
         } else if let Some(f) = flag.filter(|&f| name == Some(f)) {
-            let v = value.to_bool().map_err(|e| e.in_field(f))?;
-            json::set_once(&mut flag_value, v, &key, f)?;
+            value
+                .to_bool()
+                .map_err(|e| e.in_field(f))
+                .and_then(|v| json::set_once(&mut flag_value, v, &key, f))
+        } else {
+            Ok(())
+        };
+        if let Err(e) = set {
+            return Ok(Err(e));
         }
     }
     let end = members.offset().saturating_sub(1);
-    let found = json::required(found, field, end)?;
-    let flag_value = match flag {
-        Some(f) => Some(json::required(flag_value, f, end)?),
-        None => None,
-    };
-    Ok((found, flag_value))
+    Ok(json::required(found, field, end).and_then(|found| {
+        let flag_value = match flag {
+            Some(f) => Some(json::required(flag_value, f, end)?),
+            None => None,
+        };
+        Ok((found, flag_value))
+    }))
 }
 
 /// Fails (before writing anything) for a value that would not read back as itself: see
@@ -1090,6 +1136,88 @@ mod tests {
     }
 
     #[test]
+    fn payload_objects_read_in_place_decode_as_when_read_after() {
+        // Kind first (payload members read in place, their errors deferred) and kind last (payload
+        // validated, then walked) at the same offsets: `zzzzzzz` is as long as `msgType`.
+        let payloads = [
+            r#"{"recall_msgId":"a"}"#,
+            r#"{"read_msgId":"a","x":[1,{"y":2}]}"#,
+            r#"{"add_requester":"r"}"#,
+            r#"{"add_responser":"r","accepted":true}"#,
+            r#"{"accepted":false,"add_responser":"r","recall_msgId":"q"}"#,
+            r#"{"recall\u005fmsgId":"a\n","read_msgId":"b"}"#,
+            r#"{"recall_msgId":1,"read_msgId":2,"add_requester":[],"accepted":"x"}"#,
+            r#"{"recall_msgId":"a","recall_msgId":"b","read_msgId":"a","read_msgId":"b"}"#,
+            r#"{"add_responser":"a","add_responser":"b","accepted":true,"accepted":true}"#,
+            r#"{"x":{"recall_msgId":1,"read_msgId":2},"y":[[{}]]}"#,
+            r#"{"recall_msgId":1,"x":[1,]}"#,
+            r#"{"recall_msgId":"a" "x":1}"#,
+            "{}",
+            r#" { "recall_msgId" : "a" , "accepted" : true } "#,
+            r#""TEXT_1""#,
+            "[1,2]",
+            "null",
+            "7",
+        ];
+        let kinds = [
+            "TEXT_RECALL",
+            "PIC_FILE_READ",
+            "ADD_FRIEND_REQUEST",
+            "ADD_FRIEND_RESPONSE",
+            "LOCATION",
+            "TEXT",
+        ];
+        let tails = [
+            "",
+            r#","x":1"#,
+            r#","version":1"#,
+            r#","x":[1,}"#,
+            r#","payload":1"#,
+        ];
+        let mut in_place_errors = 0;
+        for payload in payloads {
+            for kind in kinds {
+                for tail in tails {
+                    for depth in [1, 2, 3, 128] {
+                        let opts = DecodeOptions::new().with_max_depth(depth);
+                        let body = std::format!(
+                            r#""payload":{payload},"version":0,"msgId":"m","timestamp":"1"{tail}"#
+                        );
+                        let first =
+                            std::format!(r#"{{"msgType":"{kind}",{body},"zzzzzzz":"{kind}"}}"#);
+                        let last =
+                            std::format!(r#"{{"zzzzzzz":"{kind}",{body},"msgType":"{kind}"}}"#);
+                        let a = Envelope::from_json_with(first.as_bytes(), None, &opts);
+                        let b = Envelope::from_json_with(last.as_bytes(), None, &opts);
+                        match (a, b) {
+                            (Ok(a), Ok(b)) => assert_eq!(a.body(), b.body(), "{first}"),
+                            (Err(a), Err(b)) => {
+                                in_place_errors += 1;
+                                assert_eq!(
+                                    (a.kind(), a.offset(), a.field()),
+                                    (b.kind(), b.offset(), b.field()),
+                                    "{first}"
+                                );
+                            }
+                            (a, b) => panic!("{first}: {a:?} / {b:?}"),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(in_place_errors > 100);
+        // A string payload where the kind calls for an object, with members after it.
+        let e = Envelope::from_json(
+            br#"{"msgType":"TEXT_RECALL","payload":"x","version":0,"msgId":"m","timestamp":"1"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset(), e.field()),
+            (ErrorKind::WrongType("an object"), 35, Some("payload"))
+        );
+    }
+
+    #[test]
     fn kinds_round_trip_their_names() {
         for name in [
             "PING",
@@ -1111,6 +1239,10 @@ mod tests {
             "103",
         ] {
             assert_eq!(Kind::parse(name).to_string(), name);
+        }
+        // The bare-metal table names what the match does.
+        for (name, kind) in FIXED_KINDS {
+            assert_eq!(Kind::parse(name), kind);
         }
         assert!(matches!(Kind::parse("_RECALL"), Kind::Custom(_)));
         assert!(matches!(Kind::parse("_FILE"), Kind::Custom(_)));

@@ -21,17 +21,71 @@ use crate::json::{RawJson, ValueKind};
 /// assert!(JsonU64::from_json(&RawJson::parse("\"+1\"").unwrap()).is_err());
 /// assert!(JsonU64::from_json(&RawJson::parse("18446744073709551616").unwrap()).is_err());
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(target_os = "none"), derive(Hash, PartialOrd, Ord))]
 pub struct JsonU64 {
-    value: u64,
+    value: Word64,
     quoted: bool,
+}
+
+/// How a [`JsonU64`] holds its value: a `u64`, or on bare metal its two 32-bit halves (low first), so
+/// that the value, and every model holding one, is aligned to 4 bytes and not 8 (smaller structs, and
+/// copies by the word-aligned routines the program links anyway).
+#[cfg(not(target_os = "none"))]
+type Word64 = u64;
+#[cfg(target_os = "none")]
+type Word64 = [u32; 2];
+
+/// The [`Word64`] of `v`.
+#[cfg(not(target_os = "none"))]
+const fn pack(v: u64) -> Word64 {
+    v
+}
+
+/// The value of a [`Word64`].
+#[cfg(not(target_os = "none"))]
+const fn unpack(w: Word64) -> u64 {
+    w
+}
+
+/// The [`Word64`] of `v`: its halves.
+#[cfg(target_os = "none")]
+#[allow(clippy::cast_possible_truncation)] // the halves, on purpose
+const fn pack(v: u64) -> Word64 {
+    [v as u32, (v >> 32) as u32]
+}
+
+/// The value of a [`Word64`].
+#[cfg(target_os = "none")]
+const fn unpack(w: Word64) -> u64 {
+    (w[1] as u64) << 32 | w[0] as u64
+}
+
+/// Ordered and hashed as `(value, quoted)`, as the derives of other targets do.
+#[cfg(target_os = "none")]
+impl Ord for JsonU64 {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        (self.get(), self.quoted).cmp(&(other.get(), other.quoted))
+    }
+}
+#[cfg(target_os = "none")]
+impl PartialOrd for JsonU64 {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+#[cfg(target_os = "none")]
+impl core::hash::Hash for JsonU64 {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.get(), self.quoted).hash(state);
+    }
 }
 
 impl JsonU64 {
     /// `value`, encoded as a JSON string.
     pub const fn new(value: u64) -> Self {
         JsonU64 {
-            value,
+            value: pack(value),
             quoted: true,
         }
     }
@@ -39,14 +93,14 @@ impl JsonU64 {
     /// `value`, encoded as a JSON number.
     pub const fn number(value: u64) -> Self {
         JsonU64 {
-            value,
+            value: pack(value),
             quoted: false,
         }
     }
 
     /// The value.
     pub const fn get(&self) -> u64 {
-        self.value
+        unpack(self.value)
     }
 
     /// Is it encoded as a JSON string?
@@ -74,13 +128,16 @@ impl JsonU64 {
             ),
             _ => return Err(Error::new(ErrorKind::InvalidInteger, v.offset())),
         };
-        parse_u64(digits.as_bytes(), at).map(|value| JsonU64 { value, quoted })
+        parse_u64(digits.as_bytes(), at).map(|value| JsonU64 {
+            value: pack(value),
+            quoted,
+        })
     }
 
     /// Decimal digits of the value, written into `buf`; returns the used tail.
     pub fn digits(self, buf: &mut [u8; 20]) -> &str {
         let mut i = buf.len();
-        let mut v = self.value;
+        let mut v = self.get();
         loop {
             i -= 1;
             if let Some(slot) = buf.get_mut(i) {
@@ -105,7 +162,8 @@ pub(crate) fn parse_u64(digits: &[u8], at: usize) -> Result<u64> {
     }
     // Up to 19 digits cannot overflow (10^19 - 1 < u64::MAX): no checks but the digit test. MIMC's ids
     // and timestamps have 13 to 19 digits, so eight are taken at a time while they are all digits.
-    if digits.len() <= 19 {
+    // (Bare metal: only the checked loop below, which gives the same results, in less code.)
+    if digits.len() <= 19 && cfg!(not(target_os = "none")) {
         let mut v: u64 = 0;
         let mut rest = digits;
         // (Not on 32-bit targets, where 64-bit multiplies cost more code than they save.)
@@ -126,6 +184,14 @@ pub(crate) fn parse_u64(digits: &[u8], at: usize) -> Result<u64> {
             v = v.wrapping_mul(10).wrapping_add(u64::from(x));
         }
         return Ok(v);
+    }
+    parse_u64_checked(digits, at)
+}
+
+/// [`parse_u64`] one checked digit at a time (more than 19 digits; every length on bare metal).
+fn parse_u64_checked(digits: &[u8], at: usize) -> Result<u64> {
+    if digits.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidInteger, at));
     }
     let mut v: u64 = 0;
     for (i, &d) in digits.iter().enumerate() {
@@ -201,23 +267,23 @@ impl From<u64> for JsonU64 {
 
 impl PartialEq<u64> for JsonU64 {
     fn eq(&self, other: &u64) -> bool {
-        self.value == *other
+        self.get() == *other
     }
 }
 
 impl fmt::Debug for JsonU64 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.quoted {
-            write!(f, "\"{}\"", self.value)
+            write!(f, "\"{}\"", self.get())
         } else {
-            write!(f, "{}", self.value)
+            write!(f, "{}", self.get())
         }
     }
 }
 
 impl fmt::Display for JsonU64 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.value, f)
+        fmt::Display::fmt(&self.get(), f)
     }
 }
 
@@ -271,6 +337,10 @@ mod tests {
                     parse_u64(text.as_bytes(), 0).unwrap(),
                     text.parse::<u64>().unwrap()
                 );
+                assert_eq!(
+                    parse_u64_checked(text.as_bytes(), 0).unwrap(),
+                    text.parse::<u64>().unwrap()
+                );
                 // A bad byte anywhere is found at its exact offset.
                 for bad in 0..len {
                     for b in [b'/', b':', b'a', b' ', 0x80] {
@@ -278,6 +348,7 @@ mod tests {
                         t[bad] = b;
                         let e = parse_u64(&t, 5).unwrap_err();
                         assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidInteger, 5 + bad));
+                        assert_eq!(parse_u64_checked(&t, 5), Err(e));
                     }
                 }
             }

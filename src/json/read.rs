@@ -130,11 +130,22 @@ pub struct RawJson<'a> {
     /// For arrays validated by the document scan: the number of elements when every one is a string
     /// ([`NOT_COUNTED`] otherwise, or when not known), so that lists of strings are not read again to be
     /// checked and counted.
-    strings: u32,
+    #[cfg_attr(target_os = "none", allow(dead_code))]
+    strings: StringCount,
 }
 
+/// The type of [`RawJson::strings`]: nothing on bare metal, where string arrays are not counted (the
+/// counting scan is code a microcontroller does not need, and every value is four bytes smaller).
+#[cfg(not(target_os = "none"))]
+type StringCount = u32;
+#[cfg(target_os = "none")]
+type StringCount = ();
+
 /// [`RawJson::strings`] for values that are not arrays of strings, or were not counted.
-const NOT_COUNTED: u32 = u32::MAX;
+#[cfg(not(target_os = "none"))]
+const NOT_COUNTED: StringCount = u32::MAX;
+#[cfg(target_os = "none")]
+const NOT_COUNTED: StringCount = ();
 
 impl<'a> RawJson<'a> {
     /// Validates `text` as exactly one JSON value (surrounding whitespace is trimmed) with the default depth limit.
@@ -169,6 +180,15 @@ impl<'a> RawJson<'a> {
     /// `None` when some element is not a string, or when the value did not come from that scan (a
     /// re-walk of a validated value does not count).
     #[inline]
+    #[cfg(target_os = "none")]
+    #[allow(clippy::unused_self)] // the host form reads it
+    pub(crate) const fn string_count(&self) -> Option<(usize, bool)> {
+        None
+    }
+
+    /// See the bare-metal `string_count`.
+    #[inline]
+    #[cfg(not(target_os = "none"))]
     pub(crate) const fn string_count(&self) -> Option<(usize, bool)> {
         if self.strings == NOT_COUNTED {
             None
@@ -193,7 +213,8 @@ impl<'a> RawJson<'a> {
     }
 
     /// The value as a string, or a `WrongType` error at its offset.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn to_json_str(&self) -> Result<JsonStr<'a>> {
         if self.kind != ValueKind::String {
             return Err(self.wrong_type("a string"));
@@ -456,6 +477,39 @@ impl<'a> ObjectIter<'a> {
             }
         }
         p.key(expected).map(Some)
+    }
+
+    /// The next key, past its colon, with its value not yet read: the caller reads it next, with
+    /// [`value`](Self::value) or [`value_reader`](Self::value_reader) (a reader that picks how to read a
+    /// value only once it knows the key, without the [`ValueReader`] of every [`next_entry`](Self::next_entry)).
+    /// `None` after the closing `}`.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub(crate) fn next_key_unread(&mut self) -> Result<Option<JsonStr<'a>>> {
+        self.next_key(b"")
+    }
+
+    /// The value after the key [`next_key_unread`](Self::next_key_unread) gave, validated.
+    #[inline]
+    pub(crate) fn value(&mut self) -> Result<RawJson<'a>> {
+        self.p.value(self.depth)
+    }
+
+    /// Is the value after the key [`next_key_unread`](Self::next_key_unread) gave an object? (Only
+    /// looks at its first byte; reading it validates it.)
+    pub(crate) fn value_is_object(&mut self) -> bool {
+        self.p.ws();
+        self.p.peek() == Some(b'{')
+    }
+
+    /// The value after the key [`next_key_unread`](Self::next_key_unread) gave, to be read in place.
+    #[inline]
+    pub(crate) fn value_reader(&mut self) -> ValueReader<'_, 'a> {
+        self.pending = self.p.pos;
+        ValueReader {
+            p: &mut self.p,
+            depth: self.depth,
+            pending: &mut self.pending,
+        }
     }
 
     /// The value after the last key was not read: validate and skip it.
@@ -865,7 +919,9 @@ impl<'a> Parser<'a> {
         self.text.as_bytes()
     }
 
-    #[inline]
+    // Bare metal too: a call to it is larger than the load.
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     fn peek(&self) -> Option<u8> {
         self.bytes().get(self.pos).copied()
     }
@@ -916,9 +972,11 @@ impl<'a> Parser<'a> {
         }
         // The key a model expects next (its members come in the manual's order, as servers write them):
         // the same bytes and a closing quote are that key, with nothing to scan (model keys are plain).
+        // (Not on bare metal: the scan finds the same key, in less code.)
         let start = self.pos + 1;
         let end = start + expected.len();
         let key = if !expected.is_empty()
+            && cfg!(not(target_os = "none"))
             && self.bytes().get(start..end) == Some(expected)
             && self.bytes().get(end) == Some(&b'"')
         {
@@ -980,6 +1038,15 @@ impl<'a> Parser<'a> {
                 };
                 self.container(depth)?;
                 kind
+            }
+            // Bare metal: the scalars through `skip_scalar` (one copy of the dispatch and its errors).
+            b if cfg!(target_os = "none") => {
+                self.skip_scalar()?;
+                match b {
+                    Some(b't' | b'f') => ValueKind::Bool,
+                    Some(b'n') => ValueKind::Null,
+                    _ => ValueKind::Number,
+                }
             }
             Some(b'-' | b'0'..=b'9') => {
                 self.number()?;
@@ -1107,6 +1174,8 @@ impl<'a> Parser<'a> {
         }
     }
 
+    // (Bare metal: inlined, its two callers are smaller than the call.)
+    #[cfg_attr(target_os = "none", inline(always))]
     fn one_or_more_digits(&mut self) -> Result<()> {
         match self.peek() {
             Some(b'0'..=b'9') => {
@@ -1144,6 +1213,11 @@ impl<'a> Parser<'a> {
                 Some(b'"') => {
                     self.pos = i + 1;
                     return Ok((start, i, escaped));
+                }
+                // Bare metal: every escape through `escape` (one copy of the escape rules).
+                Some(b'\\') if cfg!(target_os = "none") => {
+                    escaped = true;
+                    i = skip_plain(bytes, self.escape(i)?);
                 }
                 Some(b'\\') => {
                     escaped = true;
@@ -1207,6 +1281,10 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn hex4(&self, at: usize) -> Result<u32> {
+        // Bare metal: the one loop that also finds the offending byte.
+        if cfg!(target_os = "none") {
+            return self.hex4_error(at);
+        }
         if let Some(v) = self
             .bytes()
             .get(at..)
@@ -1237,11 +1315,15 @@ impl<'a> Parser<'a> {
     /// Skips the container at the current `[` or `{` with full validation, iteratively.
     /// `depth` is the nesting level of whatever contains it.
     fn container(&mut self, depth: usize) -> Result<()> {
-        if self.trusted {
+        // (Bare metal validates again instead: the same positions on validated text, one walk less code.)
+        if self.trusted && cfg!(not(target_os = "none")) {
             return self.skip_validated();
         }
+        if cfg!(target_os = "none") {
+            return self.container_small(depth);
+        }
         // One bit per open container: 1 = object, 0 = array.
-        let mut stack = [0u64; MAX_DEPTH_LIMIT / 64];
+        let mut stack: [StackWord; STACK_WORDS] = [0; STACK_WORDS];
         let mut level = 0usize; // containers open inside this call
         let mut top_is_obj; // is the innermost open container an object?
         'open: loop {
@@ -1250,7 +1332,7 @@ impl<'a> Parser<'a> {
             if depth + level + 1 > self.max_depth {
                 return Err(self.err_here(ErrorKind::DepthLimitExceeded));
             }
-            let (word, bit) = (level / 64, level % 64);
+            let (word, bit) = (level / WORD_BITS, level % WORD_BITS);
             if let Some(w) = stack.get_mut(word) {
                 if is_obj {
                     *w |= 1 << bit;
@@ -1322,12 +1404,92 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// [`container`](Self::container) as one loop with one place for each step (bare metal: the same
+    /// checks in the same order, less code; compiled everywhere so that it is tested).
+    fn container_small(&mut self, depth: usize) -> Result<()> {
+        let mut stack: [StackWord; STACK_WORDS] = [0; STACK_WORDS];
+        let mut level = 0usize; // containers open inside this call
+        let mut top_is_obj = false; // is the innermost open container an object?
+        let mut opening = true; // at `{` or `[` (else just after a value or a closed container)
+        loop {
+            let mut element = false;
+            if opening {
+                let is_obj = self.peek() == Some(b'{');
+                if depth + level + 1 > self.max_depth {
+                    return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+                }
+                let (word, bit) = (level / WORD_BITS, level % WORD_BITS);
+                let Some(w) = stack.get_mut(word) else {
+                    return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+                };
+                if is_obj {
+                    *w |= 1 << bit;
+                } else {
+                    *w &= !(1 << bit);
+                }
+                level += 1;
+                top_is_obj = is_obj;
+                self.pos += 1;
+                self.ws();
+                let close = if is_obj { b'}' } else { b']' };
+                if self.peek() == Some(close) {
+                    self.pos += 1;
+                    level -= 1;
+                    top_is_obj = level > 0 && Self::bit(&stack, level - 1);
+                } else {
+                    element = true;
+                }
+            } else {
+                if level == 0 {
+                    return Ok(());
+                }
+                self.ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.ws();
+                        element = true;
+                    }
+                    Some(b'}') if top_is_obj => {
+                        self.pos += 1;
+                        level -= 1;
+                        top_is_obj = level > 0 && Self::bit(&stack, level - 1);
+                    }
+                    Some(b']') if !top_is_obj => {
+                        self.pos += 1;
+                        level -= 1;
+                        top_is_obj = level > 0 && Self::bit(&stack, level - 1);
+                    }
+                    Some(_) => {
+                        return Err(self.err_here(if top_is_obj {
+                            ErrorKind::ExpectedCommaOrBrace
+                        } else {
+                            ErrorKind::ExpectedCommaOrBracket
+                        }));
+                    }
+                    None => return Err(self.err_here(ErrorKind::UnexpectedEnd)),
+                }
+            }
+            opening = false;
+            if element {
+                if top_is_obj {
+                    self.skip_key()?;
+                    self.ws();
+                }
+                match self.peek() {
+                    Some(b'{' | b'[') => opening = true,
+                    _ => self.skip_scalar()?,
+                }
+            }
+        }
+    }
+
     /// Is container `idx` of the bit stack an object?
     #[inline]
-    fn bit(stack: &[u64; MAX_DEPTH_LIMIT / 64], idx: usize) -> bool {
+    fn bit(stack: &[StackWord; STACK_WORDS], idx: usize) -> bool {
         stack
-            .get(idx / 64)
-            .is_some_and(|w| w & (1 << (idx % 64)) != 0)
+            .get(idx / WORD_BITS)
+            .is_some_and(|w| w & (1 << (idx % WORD_BITS)) != 0)
     }
 
     /// As [`key`](Self::key), without building the key (inside skipped containers).
@@ -1372,6 +1534,17 @@ impl<'a> Parser<'a> {
         }
     }
 }
+
+/// A word of [`Parser::container`]'s bit stack: the machine's own (64-bit words cost pairs of
+/// instructions and shift routines on 32-bit microcontrollers).
+#[cfg(not(target_os = "none"))]
+type StackWord = u64;
+#[cfg(target_os = "none")]
+type StackWord = u32;
+/// Bits per [`StackWord`].
+const WORD_BITS: usize = StackWord::BITS as usize;
+/// Words of the bit stack: one bit per level up to [`MAX_DEPTH_LIMIT`].
+const STACK_WORDS: usize = MAX_DEPTH_LIMIT / WORD_BITS;
 
 /// Value of each byte as a hex digit, 0xFF for bytes that are not one.
 static HEX_TABLE: [u8; 256] = {
@@ -1499,7 +1672,8 @@ pub(crate) fn skip_validated_string(bytes: &[u8], mut i: usize) -> usize {
     }
 }
 
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline)]
+#[cfg_attr(target_os = "none", inline(always))]
 pub(crate) const fn hex_val(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -1624,6 +1798,46 @@ mod tests {
         let mut obj = top_object(br#"{"a":["x"]}"#, &opts).unwrap();
         let e = obj.next_member().unwrap_err();
         assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimitExceeded, 5));
+    }
+
+    #[test]
+    fn the_small_container_walk_agrees_with_the_fast_one() {
+        // Every JSONTestSuite parsing case and every prefix of it, at several depth limits: the same
+        // result, error offset and end position.
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/testdata/JSONTestSuite/test_parsing"
+        );
+        let mut texts: std::vec::Vec<std::string::String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
+            .filter_map(|b| std::string::String::from_utf8(b).ok())
+            .collect();
+        assert!(texts.len() > 250);
+        texts.push(r#"{"a":[1,{"b":[[],{}]},"c"],"d":{"e":{}} , "f" : [ 1 , 2 ] }"#.into());
+        texts.push(r#"[{"a":1 "b"}]"#.into());
+        texts.push(r#"{"a":[}"#.into());
+        let mut walked = 0;
+        for text in &texts {
+            for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let Some(at) = text[..end].find(['{', '[']) else {
+                    continue;
+                };
+                for depth in [1, 2, 3, 128] {
+                    let mut a = Parser::new(&text[..end], 0, depth);
+                    a.pos = at;
+                    let mut b = a.clone();
+                    let ra = a.container(0).map_err(|e| (e.kind(), e.offset()));
+                    let rb = b.container_small(0).map_err(|e| (e.kind(), e.offset()));
+                    assert_eq!(ra, rb, "{text:?} to {end}");
+                    if ra.is_ok() {
+                        walked += 1;
+                        assert_eq!(a.pos, b.pos, "{text:?} to {end}");
+                    }
+                }
+            }
+        }
+        assert!(walked > 200);
     }
 
     #[test]

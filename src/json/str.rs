@@ -1,4 +1,6 @@
 //! Borrowed JSON strings that unescape lazily.
+// On bare metal (`target_os = "none"`) a few helpers are inlined by force where that measured smaller.
+#![allow(clippy::inline_always)]
 
 use core::fmt;
 
@@ -83,6 +85,9 @@ impl<'a> JsonStr<'a> {
         if !self.escaped {
             return self.raw.len();
         }
+        if cfg!(target_os = "none") {
+            return self.unescaped_bytes().count();
+        }
         self.chunks().map(|c| c.as_str_len()).sum()
     }
 
@@ -137,6 +142,18 @@ impl<'a> JsonStr<'a> {
         }
     }
 
+    /// The unescaped text byte by byte (the comparisons of bare-metal builds: less code than
+    /// [`chars`](Self::chars), which decodes UTF-8 again).
+    pub(crate) fn unescaped_bytes(&self) -> UnescapedBytes<'a> {
+        UnescapedBytes {
+            rest: self.raw.as_bytes(),
+            escaped: self.escaped,
+            buf: [0; 4],
+            at: 0,
+            len: 0,
+        }
+    }
+
     /// The unescaped characters.
     pub fn chars(&self) -> impl Iterator<Item = char> + 'a {
         self.chunks().flat_map(|c| {
@@ -184,9 +201,14 @@ impl<'a> JsonStr<'a> {
     }
 
     /// Compares the unescaped text with `other` without allocating.
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn eq_str(&self, other: &str) -> bool {
         if !self.escaped {
             return self.raw == other;
+        }
+        // Bare metal: byte by byte, one small loop for every comparison.
+        if cfg!(target_os = "none") {
+            return self.unescaped_bytes().eq(other.bytes());
         }
         let mut rest = other.as_bytes();
         for chunk in self.chunks() {
@@ -204,7 +226,7 @@ impl<'a> JsonStr<'a> {
     /// otherwise. Text that does not fit `scratch` gives `None` (no known name is that long).
     pub fn as_key<'s>(&'s self, scratch: &'s mut [u8; 64]) -> Option<&'s str> {
         if self.escaped {
-            self.unescape_into(scratch).ok()
+            self.key_into(scratch)
         } else {
             Some(self.raw)
         }
@@ -213,17 +235,44 @@ impl<'a> JsonStr<'a> {
     /// As [`as_key`](Self::as_key), with the scratch buffer made only for a key that has escapes (a
     /// reader of many small objects then sets no 64 bytes per object).
     #[inline]
-    pub(crate) fn as_key_lazy<'s>(&'s self, scratch: &'s mut Option<[u8; 64]>) -> Option<&'s str> {
+    pub(crate) fn as_key_lazy<'s>(
+        &'s self,
+        scratch: &'s mut Option<KeyScratch>,
+    ) -> Option<&'s str> {
         if self.escaped {
-            self.unescape_into(scratch.get_or_insert([0; 64])).ok()
+            self.key_into(&mut scratch.get_or_insert(KeyScratch([0; 64])).0)
         } else {
             Some(self.raw)
         }
     }
 
+    /// [`unescape_into`](Self::unescape_into) for [`as_key`](Self::as_key), which needs no error
+    /// offset: bare metal unescapes byte by byte (compiled everywhere so that it is tested).
+    #[inline]
+    fn key_into<'s>(&self, scratch: &'s mut [u8; 64]) -> Option<&'s str> {
+        if cfg!(target_os = "none") {
+            self.unescape_bytewise(scratch)
+        } else {
+            self.unescape_into(scratch).ok()
+        }
+    }
+
+    /// The unescaped text in `buf` byte by byte; `None` when it does not fit.
+    fn unescape_bytewise<'s>(&self, buf: &'s mut [u8]) -> Option<&'s str> {
+        let mut n = 0;
+        for b in self.unescaped_bytes() {
+            *buf.get_mut(n)? = b;
+            n += 1;
+        }
+        core::str::from_utf8(buf.get(..n)?).ok()
+    }
+
     /// The last (up to) 64 bytes of the unescaped text, starting at a character boundary, written into
     /// `buf`: the whole text when it is 64 bytes or shorter.
     pub(crate) fn unescaped_tail<'s>(&self, buf: &'s mut [u8; 64]) -> &'s str {
+        if cfg!(target_os = "none") {
+            return self.unescaped_tail_bytewise(buf);
+        }
         let start = self.unescaped_len().saturating_sub(buf.len());
         let mut pos = 0usize; // unescaped bytes seen so far
         let mut n = 0usize; // bytes kept in `buf`
@@ -239,18 +288,29 @@ impl<'a> JsonStr<'a> {
                 pos += 1;
             }
         }
-        let kept = buf.get(..n).unwrap_or(&[]);
-        // Skip a character cut in half at the start.
-        let first = kept
-            .iter()
-            .position(|&b| b & 0xC0 != 0x80)
-            .unwrap_or(kept.len());
-        core::str::from_utf8(kept.get(first..).unwrap_or(&[])).unwrap_or("")
+        tail_text(buf.get(..n).unwrap_or(&[]))
+    }
+
+    /// [`unescaped_tail`](Self::unescaped_tail) byte by byte (bare metal; compiled everywhere so that
+    /// it is tested).
+    fn unescaped_tail_bytewise<'s>(&self, buf: &'s mut [u8; 64]) -> &'s str {
+        let start = self.unescaped_len().saturating_sub(buf.len());
+        let mut n = 0usize;
+        for b in self.unescaped_bytes().skip(start) {
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = b;
+                n += 1;
+            }
+        }
+        tail_text(buf.get(..n).unwrap_or(&[]))
     }
 
     /// The leading part of this string whose unescaped text is `len` bytes long, borrowed (escapes kept
     /// in place); `None` when `len` does not end on a character of the unescaped text.
     pub(crate) fn unescaped_prefix(&self, len: usize) -> Option<JsonStr<'a>> {
+        if cfg!(target_os = "none") {
+            return self.unescaped_prefix_bytewise(len);
+        }
         let raw = self.raw.as_bytes();
         let (mut raw_pos, mut un) = (0usize, 0usize);
         for chunk in self.chunks() {
@@ -287,10 +347,39 @@ impl<'a> JsonStr<'a> {
         ))
     }
 
+    /// [`unescaped_prefix`](Self::unescaped_prefix) byte by byte (bare metal; compiled everywhere so
+    /// that it is tested).
+    fn unescaped_prefix_bytewise(&self, len: usize) -> Option<JsonStr<'a>> {
+        let mut bytes = self.unescaped_bytes();
+        for _ in 0..len {
+            bytes.next()?;
+        }
+        // Inside the UTF-8 of an escaped character, or of a raw one: not on a character.
+        if bytes.at < bytes.len {
+            return None;
+        }
+        let prefix = self.raw.get(..self.raw.len() - bytes.rest.len())?;
+        Some(JsonStr::from_raw_parts(
+            prefix,
+            self.escaped && prefix.as_bytes().contains(&b'\\'),
+            self.offset,
+        ))
+    }
+
     /// An error of `kind` pointing at this string.
     pub fn error(&self, kind: ErrorKind) -> Error {
         Error::new(kind, self.offset)
     }
+}
+
+/// The text of the last bytes kept of an unescaped text: from its first whole character.
+fn tail_text(kept: &[u8]) -> &str {
+    // Skip a character cut in half at the start.
+    let first = kept
+        .iter()
+        .position(|&b| b & 0xC0 != 0x80)
+        .unwrap_or(kept.len());
+    core::str::from_utf8(kept.get(first..).unwrap_or(&[])).unwrap_or("")
 }
 
 /// A piece of unescaped text: see [`JsonStr::chunks`].
@@ -364,6 +453,45 @@ impl<'a> Iterator for Chunks<'a> {
     }
 }
 
+/// The scratch buffer of [`JsonStr::as_key_lazy`], word-aligned: zeroing it is then the word-wise
+/// clear every program links anyway (on bare metal a byte-aligned one links another routine).
+#[repr(align(4))]
+pub(crate) struct KeyScratch([u8; 64]);
+
+/// See [`JsonStr::unescaped_bytes`]: the bytes of [`Chunks`], one at a time.
+#[derive(Debug, Clone)]
+pub(crate) struct UnescapedBytes<'a> {
+    rest: &'a [u8],
+    escaped: bool,
+    /// The UTF-8 of the last escaped character, and how much of it is left.
+    buf: [u8; 4],
+    at: usize,
+    len: usize,
+}
+
+impl Iterator for UnescapedBytes<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.at < self.len {
+            let b = self.buf.get(self.at).copied();
+            self.at += 1;
+            return b;
+        }
+        let (&b, rest) = self.rest.split_first()?;
+        if b != b'\\' || !self.escaped {
+            self.rest = rest;
+            return Some(b);
+        }
+        // As `Chunks` decodes it.
+        let (c, used) = decode_escape(self.rest).unwrap_or(('\u{FFFD}', self.rest.len()));
+        self.rest = self.rest.get(used..).unwrap_or(&[]);
+        self.len = c.encode_utf8(&mut self.buf).len();
+        self.at = 1;
+        self.buf.first().copied()
+    }
+}
+
 /// Index of the first `\\` at or after `i` (or `bytes.len()`), eight bytes per step.
 #[cfg(target_pointer_width = "64")]
 #[inline]
@@ -431,7 +559,18 @@ fn decode_escape(b: &[u8]) -> Option<(char, usize)> {
 }
 
 fn hex4(b: &[u8]) -> Option<u32> {
+    // Bare metal: digit by digit (no table lookups).
+    if cfg!(target_os = "none") {
+        return hex4_small(b);
+    }
     read::hex4(b.first_chunk::<4>()?)
+}
+
+/// [`hex4`] digit by digit (bare metal; compiled everywhere so that it is tested).
+fn hex4_small(b: &[u8]) -> Option<u32> {
+    b.get(..4)?
+        .iter()
+        .try_fold(0u32, |v, &d| Some(v << 4 | u32::from(read::hex_val(d)?)))
 }
 
 impl PartialEq for JsonStr<'_> {
@@ -440,6 +579,10 @@ impl PartialEq for JsonStr<'_> {
             (Some(a), Some(b)) => a == b,
             (Some(a), None) => other.eq_str(a),
             (None, Some(b)) => self.eq_str(b),
+            // Bare metal: byte by byte (equal bytes are equal characters: both are UTF-8).
+            (None, None) if cfg!(target_os = "none") => {
+                self.unescaped_bytes().eq(other.unescaped_bytes())
+            }
             (None, None) => self.chars().eq(other.chars()),
         }
     }
@@ -544,6 +687,106 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn unescaped_bytes_are_the_unescaped_text() {
+        let texts = [
+            r#""""#,
+            r#""plain""#,
+            r#""\n""#,
+            r#""a\u00e9b\u4e2d\ud83d\ude00\/\"\\x""#,
+            r#""\u0041""#,
+            r#""A""#,
+            r#""é中\t""#,
+            r#""\u00e9\u4e2d\t""#,
+        ];
+        for json in texts {
+            let s = js(json);
+            let want = s.to_unescaped_string();
+            assert!(s.unescaped_bytes().eq(want.bytes()), "{json}");
+            assert!(JsonStr::new(&want).unescaped_bytes().eq(want.bytes()));
+            // The byte-wise comparisons of bare metal agree with the character-wise ones.
+            for other in texts {
+                let o = js(other);
+                assert_eq!(
+                    s.unescaped_bytes().eq(o.unescaped_bytes()),
+                    s.chars().eq(o.chars()),
+                    "{json} {other}"
+                );
+                assert_eq!(
+                    s.unescaped_bytes().eq(o.to_unescaped_string().bytes()),
+                    s.eq_str(&o.to_unescaped_string()),
+                    "{json} {other}"
+                );
+            }
+        }
+        assert!(
+            js(r#""\u00e9\u4e2d\t""#)
+                .unescaped_bytes()
+                .eq(js(r#""é中\t""#).unescaped_bytes())
+        );
+    }
+
+    #[test]
+    fn bytewise_tails_and_prefixes_agree() {
+        for json in [
+            r#""""#,
+            r#""plain""#,
+            r#""a\u00e9b\u4e2d\ud83d\ude00\/\"\\x""#,
+            r#""\u00e9é\u4e2d中_FILE""#,
+            r#""ééééééééééééééééééééééééééééééééééé\u00e9\u00e9\u00e9_RECALL""#,
+            r#""\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d_PIC""#,
+        ] {
+            let mut s = js(json);
+            let (mut bytewise_buf, mut chunked_buf) = ([0u8; 64], [0u8; 64]);
+            assert_eq!(s.unescaped_bytes().count(), s.unescaped_len(), "{json}");
+            let bytewise = s.unescaped_tail_bytewise(&mut bytewise_buf);
+            s.escaped = true; // the chunk-wise tail, also for the unescaped ones
+            assert_eq!(bytewise, s.unescaped_tail(&mut chunked_buf), "{json}");
+            for len in 0..=s.unescaped_len() + 2 {
+                assert_eq!(
+                    s.unescaped_prefix_bytewise(len).map(|p| (p.raw, p.escaped)),
+                    s.unescaped_prefix(len).map(|p| (p.raw, p.escaped)),
+                    "{json} {len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bytewise_unescaping_agrees() {
+        for json in [
+            r#""""#,
+            r#""a\u00e9b\u4e2d\ud83d\ude00\/\"\\x""#,
+            r#""\u0041BCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_0123456789_FILE""#,
+            r#""\u0041BCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_0123456""#,
+            r#""\u0041BCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz_012345\u00e9""#,
+        ] {
+            let s = js(json);
+            for len in [0, 1, 5, 63, 64, 65] {
+                let (mut blocks, mut bytes) = ([0u8; 65], [0u8; 65]);
+                assert_eq!(
+                    s.unescape_into(&mut blocks[..len]).ok(),
+                    s.unescape_bytewise(&mut bytes[..len]),
+                    "{json} {len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hex_digits_digit_by_digit_agree() {
+        let digits = b"09afAFgG/:@`\x00\xff";
+        for &a in digits {
+            for &b in digits {
+                for c in [[a, b, b'0', b'F'], [b'7', b'e', a, b], [a, a, b, b]] {
+                    assert_eq!(hex4_small(&c), read::hex4(&c), "{c:?}");
+                }
+            }
+        }
+        assert_eq!(hex4_small(b"12a"), None);
+        assert_eq!(hex4_small(b"12aBx"), Some(0x12ab));
     }
 
     #[test]

@@ -44,7 +44,9 @@ impl<'b> SliceSink<'b> {
 }
 
 impl Sink for SliceSink<'_> {
-    #[inline]
+    // Bare metal: one copy of the bounds check and copy, called from every writer.
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(never))]
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
         let end = self.len + bytes.len();
         match self.buf.get_mut(self.len..end) {
@@ -212,6 +214,9 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// control bytes are exactly what needs escaping) and written with one `put`.
 #[inline]
 pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
+    if cfg!(target_os = "none") {
+        return write_escaped_bytewise(sink, s);
+    }
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -226,6 +231,45 @@ pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
         start = i;
     }
     sink.put(bytes.get(start..).unwrap_or(&[]))
+}
+
+/// [`write_escaped`] on bare metal: one loop over the bytes, runs between escapes written with one
+/// `put` (compiled everywhere so that it is tested).
+fn write_escaped_bytewise<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if needs_escape(b) {
+            sink.put(bytes.get(start..i).unwrap_or(&[]))?;
+            write_escape_byte(sink, b)?;
+            start = i + 1;
+        }
+    }
+    sink.put(bytes.get(start..).unwrap_or(&[]))
+}
+
+/// Does JSON need `b` escaped in a string?
+#[inline]
+const fn needs_escape(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The unescaped text of a [`JsonStr`], byte by byte, JSON-escaped again when `escape`:
+/// [`write_str_body`] on bare metal, where one `put` per byte is less code than finding runs
+/// (compiled everywhere so that it is tested).
+fn write_unescaped_bytewise<S: Sink + ?Sized>(
+    sink: &mut S,
+    s: &JsonStr<'_>,
+    escape: bool,
+) -> Result<()> {
+    for b in s.unescaped_bytes() {
+        if escape && needs_escape(b) {
+            write_escape_byte(sink, b)?;
+        } else {
+            sink.put(&[b])?;
+        }
+    }
+    Ok(())
 }
 
 /// Index of the first `"`, `\\` or control byte at or after `i`, or `bytes.len()`. On 32-bit targets
@@ -312,12 +356,18 @@ pub(crate) fn write_str_body<S: Sink + ?Sized>(
     s: &JsonStr<'_>,
     escape: bool,
 ) -> Result<()> {
+    if cfg!(target_os = "none") {
+        return write_unescaped_bytewise(sink, s, escape);
+    }
     if let Some(text) = s.as_str() {
         return if escape {
             write_escaped(sink, text)
         } else {
             sink.put(text.as_bytes())
         };
+    }
+    if cfg!(target_os = "none") {
+        return write_unescaped_bytewise(sink, s, escape);
     }
     for chunk in s.chunks() {
         let mut tmp = [0u8; 4];
@@ -376,6 +426,7 @@ fn format_u64(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
 /// As [`format_u64`] without 64-bit division, which 32-bit targets do with a large library routine:
 /// each digit by repeated subtraction of its power of ten (at most 9 per digit), small code.
 #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg_attr(target_os = "none", inline(always))]
 fn format_u64_small(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
     const POW10: [u64; 20] = {
         let mut t = [1u64; 20];
@@ -409,11 +460,21 @@ fn format_u64_small(mut v: u64, buf: &mut [u8; 22], end: usize) -> usize {
 #[inline]
 pub fn write_u64<S: Sink + ?Sized>(sink: &mut S, v: JsonU64) -> Result<()> {
     // `"` + up to 20 digits + `"`: the digits end at 21, the closing quote sits there; one `put`.
+    #[cfg(target_pointer_width = "64")]
     let mut buf = [b'"'; 22];
     #[cfg(target_pointer_width = "64")]
     let start = format_u64(v.get(), &mut buf, 21);
+    // Zeroed, then the two quotes: zeroing is the `memclr` linked anyway, a fill would be a `memset`.
+    #[cfg(not(target_pointer_width = "64"))]
+    let mut buf = [0u8; 22];
     #[cfg(not(target_pointer_width = "64"))]
     let start = format_u64_small(v.get(), &mut buf, 21);
+    #[cfg(not(target_pointer_width = "64"))]
+    for at in [start.saturating_sub(1), 21] {
+        if let Some(q) = buf.get_mut(at) {
+            *q = b'"';
+        }
+    }
     let out = if v.is_quoted() {
         buf.get(start.saturating_sub(1)..22)
     } else {
@@ -442,7 +503,8 @@ pub struct ObjectWriter<'s, S: Sink + ?Sized> {
 
 impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     /// Writes `{`.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn begin(sink: &'s mut S) -> Result<Self> {
         sink.put(b"{")?;
         Ok(ObjectWriter { sink, first: true })
@@ -503,7 +565,8 @@ impl<'s, S: Sink + ?Sized> ObjectWriter<'s, S> {
     }
 
     /// Writes `}`.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline)]
+    #[cfg_attr(target_os = "none", inline(always))]
     pub fn end(self) -> Result<()> {
         self.sink.put(b"}")
     }
@@ -519,6 +582,47 @@ mod tests {
         write_str(&mut sink, &JsonStr::new(s)).unwrap();
         let n = sink.len();
         (buf, n)
+    }
+
+    /// What a writer puts into a 128-byte buffer.
+    fn out(write: impl FnOnce(&mut SliceSink<'_>) -> Result<()>) -> std::vec::Vec<u8> {
+        let mut buf = [0u8; 128];
+        let mut sink = SliceSink::new(&mut buf);
+        write(&mut sink).unwrap();
+        let len = sink.len();
+        buf[..len].to_vec()
+    }
+
+    #[test]
+    fn bytewise_writers_agree() {
+        let texts = [
+            r#""""#,
+            r#""plain""#,
+            r#""a\u00e9b\u4e2d\ud83d\ude00\/\"\\x\n\t\u0001\u001f\b\f\r""#,
+            r#""\"""#,
+            r#""é中 \u007f""#,
+        ];
+        for json in texts {
+            let s = crate::json::RawJson::parse(json)
+                .unwrap()
+                .to_json_str()
+                .unwrap();
+            let unescaped = s.to_unescaped_string();
+            for (s, escape) in [(s, true), (s, false), (JsonStr::new(&unescaped), true)] {
+                assert_eq!(
+                    out(|sink| write_str_body(sink, &s, escape)),
+                    out(|sink| write_unescaped_bytewise(sink, &s, escape)),
+                    "{json}"
+                );
+            }
+            let escaped = out(|sink| write_escaped(sink, &unescaped));
+            assert_eq!(
+                escaped,
+                out(|sink| write_escaped_bytewise(sink, &unescaped)),
+                "{json}"
+            );
+            assert!(!escaped.is_empty() || unescaped.is_empty());
+        }
     }
 
     #[test]
