@@ -489,7 +489,8 @@ impl<'a> ObjectIter<'a> {
     }
 
     /// The value after the key [`next_key_unread`](Self::next_key_unread) gave, validated.
-    #[inline]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline)]
     pub(crate) fn value(&mut self) -> Result<RawJson<'a>> {
         self.p.value(self.depth)
     }
