@@ -690,6 +690,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "alloc")] // `to_unescaped_string`
     fn unescaped_bytes_are_the_unescaped_text() {
         let texts = [
             r#""""#,

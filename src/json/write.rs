@@ -594,6 +594,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "alloc")] // `to_unescaped_string`
     fn bytewise_writers_agree() {
         let texts = [
             r#""""#,
