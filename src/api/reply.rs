@@ -609,7 +609,11 @@ impl<'a, T: FromData<'a>> FromData<'a> for List<'a, T> {
         List::from_raw(data)
     }
 
-    fn read_value(value: ValueReader<'_, 'a>) -> Result<Self> {
+    fn read_value(mut value: ValueReader<'_, 'a>) -> Result<Self> {
+        // Not an array: the error `from_raw` gives (naming no field), as the two-step path does.
+        if !value.starts_with(b'[') {
+            return Self::from_raw(value.raw()?);
+        }
         let (len, raw) = value.array("data", count::<T>)?;
         Ok(List {
             raw,

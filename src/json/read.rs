@@ -675,6 +675,12 @@ impl<'a> ValueReader<'_, 'a> {
         crate::json::JsonU64::from_json(&self.raw()?)
     }
 
+    /// Does the value start with `byte` (after whitespace)? Only looks; reading it validates it.
+    pub(crate) fn starts_with(&mut self, byte: u8) -> bool {
+        self.p.ws();
+        self.p.peek() == Some(byte)
+    }
+
     /// Is the value `null`? (Only looks at its first byte; reading it validates it.)
     pub fn is_null(&mut self) -> bool {
         self.p.ws();

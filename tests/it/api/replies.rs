@@ -779,3 +779,16 @@ fn errors_come_in_document_order() {
     };
     assert_eq!(e.kind(), ErrorKind::InvalidLiteral);
 }
+
+/// A list reply whose `data` is not an array fails as the two-step path does (fuzz finding: the
+/// in-place read named the field `data`, `from_raw` of the wrapper's `data` names none).
+#[test]
+fn a_list_reply_of_the_wrong_type_fails_as_the_two_step_path() {
+    let body = br#"{"code":200,"message":"success","data":null}"#;
+    let ReplyError::Decode(one_pass) = TopicList::from_json(body).unwrap_err() else {
+        panic!("not a decode error")
+    };
+    let data = Response::from_json(body).unwrap().data();
+    assert_eq!(one_pass, TopicList::from_raw(data).unwrap_err());
+    assert_eq!(one_pass.kind(), ErrorKind::WrongType("an array"));
+}
