@@ -21,6 +21,7 @@ size_programs=(
     "mimc-codec-envelope -"
     "serde-json-core-envelope reference"
     "mimc-codec-protocol-p2p protocol"
+    "femtopb-protocol-p2p femtopb"
     "mimc-codec-protocol protocol"
     "mimc-codec-connection protocol"
 )

@@ -37,6 +37,8 @@ use mimc_codec::{Body, Callback, ContentKind, Envelope, Kind, ToJson};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "protocol")]
+mod femtopb_twins;
+#[cfg(feature = "protocol")]
 mod protocol;
 
 /// One measured function: a name and a closure that does one message's work.

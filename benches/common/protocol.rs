@@ -1,7 +1,9 @@
 //! The binary protocol's cases (feature `protocol`): protobuf decode against `prost`, an independent
 //! implementation, on the same messages (`prost` decodes into owned `String`/`Vec` fields, the
-//! `#[derive(prost::Message)]` twins of `tests/it/protocol_pb.rs`; ours borrow from the input), and the
-//! whole receive chain: frame → Adler-32 → RC4 (body, then payload) → header → `MIMCPacket` → message.
+//! `#[derive(prost::Message)]` twins of `tests/it/protocol_pb.rs`; ours borrow from the input) and
+//! against `femtopb`, the other borrowed layer (PROTOCOL.md §12's pick; the hand-derived twins of
+//! `femtopb_twins.rs`), and the whole receive chain: frame → Adler-32 → RC4 (body, then payload) →
+//! header → `MIMCPacket` → message.
 //!
 //! Inputs: the shared vectors (`../shared/testdata/mimc-v6/vectors.json`: the SECMSG P2P frame and its
 //! `MIMCPacket`), and a COMPOUND packet list of eight P2P messages (each carrying the 150-byte TEXT
@@ -14,12 +16,14 @@
 use std::cell::RefCell;
 use std::hint::black_box;
 
+use femtopb::Message as _;
 use mimc_codec::protocol::{
     ClientHeader, Delivery, FrameBody, FrameConfig, Keys, MimcMsgType, MimcP2pMessage, MimcPacket,
     MimcUser, Rc4Key, SecurityKey, decode_frame, deliveries, encode_frame,
 };
 use prost::Message as _;
 
+use super::femtopb_twins as fp;
 use super::{Case, aside, cand, fixture};
 
 #[path = "../../tests/it/protocol_pb.rs"]
@@ -110,6 +114,52 @@ fn prost_packet(bytes: &[u8]) -> u64 {
                 let m = pb::MimcP2pMessage::decode(p.payload.as_deref().unwrap_or_default())
                     .expect("prost p2p");
                 d = d.wrapping_add(touch_prost(p, &m));
+            }
+            d
+        }
+        other => panic!("not measured: {other:?}"),
+    }
+}
+
+#[inline]
+fn touch_femtopb_user(u: Option<&fp::MimcUser<'_>>) -> u64 {
+    u.map_or(0, |u| {
+        u.app_id.unwrap_or(0)
+            ^ u.uuid.unwrap_or(0)
+            ^ (u.app_account.map_or(0, str::len) + u.resource.map_or(0, str::len)) as u64
+    })
+}
+
+#[inline]
+fn touch_femtopb(p: &fp::MimcPacket<'_>, m: &fp::MimcP2pMessage<'_>) -> u64 {
+    p.sequence.unwrap_or(0) as u64
+        ^ p.timestamp.unwrap_or(0) as u64
+        ^ touch_femtopb_user(m.from.as_ref())
+        ^ touch_femtopb_user(m.to.as_ref()).rotate_left(1)
+        ^ (p.packet_id.map_or(0, str::len)
+            + m.biz_type.map_or(0, str::len)
+            + m.payload.map_or(0, <[u8]>::len)
+            + usize::from(m.is_store.unwrap_or(false))) as u64
+}
+
+/// femtopb: a `MIMCPacket` and the messages it carries (P2P, or the P2P packets of a COMPOUND list,
+/// read lazily from the list's `Repeated`).
+fn femtopb_packet(bytes: &[u8]) -> u64 {
+    let p = fp::MimcPacket::decode(bytes).expect("femtopb packet");
+    let payload = p.payload.unwrap_or_default();
+    match MimcMsgType::from_i32(p.r#type.unwrap_or(1)) {
+        MimcMsgType::P2pMessage => touch_femtopb(
+            &p,
+            &fp::MimcP2pMessage::decode(payload).expect("femtopb p2p"),
+        ),
+        MimcMsgType::Compound => {
+            let list = fp::MimcPacketList::decode(payload).expect("femtopb list");
+            let mut d = 0u64;
+            for p in list.packets {
+                let p = p.expect("femtopb packet");
+                let m =
+                    fp::MimcP2pMessage::decode(p.payload.unwrap_or_default()).expect("femtopb p2p");
+                d = d.wrapping_add(touch_femtopb(&p, &m));
             }
             d
         }
@@ -222,6 +272,9 @@ fn packet_decode(name: &'static str, bytes: &'static [u8]) -> Case {
             touch_ours(&p, &MimcP2pMessage::decode(p.payload()).expect("ours p2p"))
         }));
     }
+    candidates.push(cand("femtopb borrowed", move || {
+        femtopb_packet(black_box(bytes))
+    }));
     candidates.push(cand("prost owned", move || prost_packet(black_box(bytes))));
     Case {
         name,
@@ -273,6 +326,22 @@ fn chain(
                 prost_packet(p.payload) ^ header.id.as_ref().map_or(0, String::len) as u64
             }
         }),
+        cand(
+            "decode_frame + femtopb borrowed (header, packet, messages)",
+            {
+                let buf = buffer();
+                move || {
+                    let mut buf = buf.borrow_mut();
+                    buf.copy_from_slice(black_box(frame));
+                    let f = decode_frame(&mut buf, &FrameConfig::TCP, keys).expect("frame");
+                    let FrameBody::Packet(p) = f.body else {
+                        panic!("a packet")
+                    };
+                    let header = fp::ClientHeader::decode(p.header_bytes).expect("femtopb header");
+                    femtopb_packet(p.payload) ^ header.id.map_or(0, str::len) as u64
+                }
+            },
+        ),
         aside("decode_frame alone (Adler-32, RC4 x2, header)", {
             let buf = buffer();
             move || {
