@@ -36,6 +36,7 @@ for t in $(cargo +nightly fuzz list); do
         extra=("$suite") # read-only second corpus: the whole JSONTestSuite as seeds
     fi
     say "$t for ${secs}s"
+    mkdir -p "corpus/$t" # a target without seeds (protocol_connection) starts from an empty corpus
     log=logs/$t.log
     if ! cargo +nightly fuzz run "$t" "corpus/$t" "${extra[@]}" -- \
         -max_total_time="$secs" -seed=1 -rss_limit_mb=2048 -timeout=10 -dict=json.dict \
