@@ -1070,12 +1070,24 @@ mod tests {
         let e = Accounts::from_json(&RawJson::parse(r#"["a", 10]"#).unwrap()).unwrap_err();
         assert_eq!(
             (e.kind(), e.offset()),
-            (ErrorKind::WrongType("a string"), 6)
+            (
+                ErrorKind::WrongType {
+                    expected: ValueKind::String,
+                    found: ValueKind::Number
+                },
+                Some(6)
+            )
         );
         let e = Accounts::from_json(&RawJson::parse(r#""a,b""#).unwrap()).unwrap_err();
         assert_eq!(
             (e.kind(), e.offset()),
-            (ErrorKind::WrongType("an array"), 0)
+            (
+                ErrorKind::WrongType {
+                    expected: ValueKind::Array,
+                    found: ValueKind::String
+                },
+                Some(0)
+            )
         );
     }
 
@@ -1112,7 +1124,7 @@ mod tests {
         let e = none.decode_message(&mut buf).unwrap_err();
         assert_eq!(
             (e.kind(), e.offset(), e.field()),
-            (ErrorKind::MissingField, 26, Some("payload"))
+            (ErrorKind::MissingField, Some(26), Some("payload"))
         );
         assert_eq!(
             none.to_json_string().unwrap(),

@@ -18,29 +18,48 @@ use crate::api::{Method, Secret};
 use crate::json::{Chunk, JsonStr, JsonU64, ValueKind};
 use crate::{CallbackKind, ContentKind, Error, ErrorKind, FileKind, Kind, KindKey, PayloadKey};
 
-/// `e` as `Display` writes it: `expected `:` after key in `msgId` at byte 9`.
+/// `e` as `Display` writes it: `expected `:` after key in `msgId` at byte 9` (no "at byte" for an error
+/// about a value built in code).
 impl Format for Error {
     fn format(&self, f: Formatter<'_>) {
-        if let Some(field) = self.field() {
-            write!(
-                f,
-                "{} in `{=str}` at byte {=usize}",
-                self.kind(),
-                field,
-                self.offset()
-            );
-        } else {
-            write!(f, "{} at byte {=usize}", self.kind(), self.offset());
+        match (self.field(), self.offset()) {
+            (Some(field), Some(at)) => {
+                write!(f, "{} in `{=str}` at byte {=usize}", self.kind(), field, at);
+            }
+            (Some(field), None) => write!(f, "{} in `{=str}`", self.kind(), field),
+            (None, Some(at)) => write!(f, "{} at byte {=usize}", self.kind(), at),
+            (None, None) => write!(f, "{}", self.kind()),
         }
     }
 }
 
-/// The kind's description, with what its payload says (`wrong type: expected a string`).
+/// The kind's description, with what its payload says (`wrong type: expected a string, found a number`).
 impl Format for ErrorKind {
     fn format(&self, f: Formatter<'_>) {
         match *self {
-            ErrorKind::WrongType(expected) => write!(f, "wrong type: expected {=str}", expected),
+            ErrorKind::WrongType { expected, found } => write!(
+                f,
+                "wrong type: expected {=str}, found {=str}",
+                expected.name(),
+                found.name()
+            ),
             ErrorKind::InvalidValue(why) => write!(f, "invalid value: {=str}", why),
+            ErrorKind::DepthLimitExceeded { limit } => {
+                write!(f, "nesting deeper than the limit of {=usize}", limit);
+            }
+            ErrorKind::BufferTooSmall { needed } => {
+                write!(f, "output buffer too small: {=usize} bytes needed", needed);
+            }
+            ErrorKind::PayloadTooLarge { limit } => {
+                write!(f, "payload larger than the limit of {=usize} bytes", limit);
+            }
+            ErrorKind::FrameTooLarge { limit } => {
+                write!(
+                    f,
+                    "frame body larger than the limit of {=usize} bytes",
+                    limit
+                );
+            }
             ErrorKind::CapacityExceeded { needed, capacity } => write!(
                 f,
                 "value needs {=usize} bytes, more than the fixed capacity of {=usize}",

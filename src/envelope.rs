@@ -7,7 +7,9 @@
 use core::fmt;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::json::{
+    self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson, ValueKind,
+};
 
 /// Which key carried the kind: the English manual's `msgType`, the final Chinese manual's `type`, or none
 /// (the kind travelled outside the JSON, as MIMC's `bizType`). Encoding keeps it.
@@ -286,10 +288,11 @@ fn write_content<S: Sink + ?Sized>(sink: &mut S, c: &ContentKind<'_>, escape: bo
 struct FmtSink<'f, 'g>(&'f mut fmt::Formatter<'g>);
 impl Sink for FmtSink<'_, '_> {
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
-        let s = core::str::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidUtf8, 0))?;
+        let s = core::str::from_utf8(bytes)
+            .map_err(|_| Error::without_offset(ErrorKind::InvalidUtf8))?;
         self.0
             .write_str(s)
-            .map_err(|_| Error::new(ErrorKind::BufferTooSmall, 0))
+            .map_err(|_| Error::without_offset(ErrorKind::InvalidValue("the formatter failed")))
     }
 }
 
@@ -726,10 +729,10 @@ impl<'a> Envelope<'a> {
     /// [`KindKey::Absent`] for the bizType dialects that do not).
     pub(crate) fn check_encodable(&self) -> Result<()> {
         if let Some((why, _)) = self.kind().noncanonical() {
-            return Err(Error::new(ErrorKind::InvalidValue(why), 0).in_field("msgType"));
+            return Err(Error::without_offset(ErrorKind::InvalidValue(why)).in_field("msgType"));
         }
         if self.kind_key != KindKey::Absent && self.msg_id.is_none() {
-            return Err(Error::new(ErrorKind::MissingField, 0).in_field("msgId"));
+            return Err(Error::without_offset(ErrorKind::MissingField).in_field("msgId"));
         }
         Ok(())
     }
@@ -919,7 +922,12 @@ pub(crate) fn body_for<'a>(
     }
     // Only object kinds read their payload in place; this is the validated text.
     let PayloadValue::Raw(payload) = payload else {
-        return Err(Error::new(ErrorKind::WrongType("a string"), end).in_field("payload"));
+        // (Read in place as an object: what it was found to be.)
+        let kind = ErrorKind::WrongType {
+            expected: ValueKind::String,
+            found: ValueKind::Object,
+        };
+        return Err(Error::new(kind, end).in_field("payload"));
     };
     let text = payload.to_json_str().map_err(|e| e.in_field("payload"))?;
     Ok(match kind {
@@ -1080,13 +1088,19 @@ mod tests {
             ),
             (
                 r#"{"add_responser":1,"accepted":true}"#,
-                ErrorKind::WrongType("a string"),
+                ErrorKind::WrongType {
+                    expected: ValueKind::String,
+                    found: ValueKind::Number,
+                },
                 100,
                 "add_responser",
             ),
             (
                 r#"{"add_responser":"a","accepted":"yes"}"#,
-                ErrorKind::WrongType("a boolean"),
+                ErrorKind::WrongType {
+                    expected: ValueKind::Bool,
+                    found: ValueKind::String,
+                },
                 115,
                 "accepted",
             ),
@@ -1098,7 +1112,10 @@ mod tests {
             ),
             (
                 r#"{"accepted":1}"#,
-                ErrorKind::WrongType("a boolean"),
+                ErrorKind::WrongType {
+                    expected: ValueKind::Bool,
+                    found: ValueKind::Number,
+                },
                 95,
                 "accepted",
             ),
@@ -1108,7 +1125,7 @@ mod tests {
             let e = Envelope::from_json(text.as_bytes()).unwrap_err();
             assert_eq!(
                 (e.kind(), e.offset(), e.field()),
-                (kind, offset, Some(field)),
+                (kind, Some(offset), Some(field)),
                 "{payload}"
             );
             // The shared reader (what bare-metal builds use for this payload) agrees.
@@ -1117,7 +1134,7 @@ mod tests {
             let at = offset - head.len();
             assert_eq!(
                 (e.kind(), e.offset(), e.field()),
-                (kind, at, Some(field)),
+                (kind, Some(at), Some(field)),
                 "{payload}"
             );
         }
@@ -1213,7 +1230,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             (e.kind(), e.offset(), e.field()),
-            (ErrorKind::WrongType("an object"), 35, Some("payload"))
+            (
+                ErrorKind::WrongType {
+                    expected: ValueKind::Object,
+                    found: ValueKind::String
+                },
+                Some(35),
+                Some("payload")
+            )
         );
     }
 

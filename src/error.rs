@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::json::ValueKind;
+
 /// What went wrong. Every variant names a phase a person can act on; see [`Error`] for the offset.
 ///
 /// `#[non_exhaustive]`: new kinds may be added in minor versions.
@@ -35,9 +37,17 @@ pub enum ErrorKind {
     /// A raw control character (below U+0020) inside a string.
     ControlCharacter,
     /// Containers nested deeper than the configured limit.
-    DepthLimitExceeded,
-    /// A value of the wrong JSON type; the payload says what was expected.
-    WrongType(&'static str),
+    DepthLimitExceeded {
+        /// The limit: containers may nest this deep.
+        limit: usize,
+    },
+    /// A value of the wrong JSON type.
+    WrongType {
+        /// The type the field takes.
+        expected: ValueKind,
+        /// The type the input holds there.
+        found: ValueKind,
+    },
     /// A required key is absent (the error's field names it).
     MissingField,
     /// The same known key appears twice in one object.
@@ -48,12 +58,20 @@ pub enum ErrorKind {
     IntegerOverflow,
     /// A value that is well-formed JSON but breaks a rule of the format; the payload says which.
     InvalidValue(&'static str),
-    /// The output buffer is too small; nothing useful was written.
-    BufferTooSmall,
+    /// The output buffer is too small; nothing useful was written. The error's offset is where the
+    /// output ran out.
+    BufferTooSmall {
+        /// Bytes the whole output needs: a buffer this long is enough (a bare [`Sink`](crate::json::Sink)
+        /// reports the bytes written so far and those it was asked to add: at least this many).
+        needed: usize,
+    },
     /// A byte that is not part of the base64 alphabet (or misplaced padding).
     InvalidBase64,
     /// Decoded payload larger than the configured maximum.
-    PayloadTooLarge,
+    PayloadTooLarge {
+        /// The configured maximum, in decoded bytes.
+        limit: usize,
+    },
     /// A value does not fit a fixed-capacity container (`heapless` owned copies and outputs).
     CapacityExceeded {
         /// Bytes the value needs.
@@ -73,7 +91,10 @@ pub enum ErrorKind {
     /// lengths do not add up to the message).
     LengthMismatch,
     /// A frame body larger than the configured maximum.
-    FrameTooLarge,
+    FrameTooLarge {
+        /// The configured maximum body length, in bytes.
+        limit: usize,
+    },
     /// The input holds only part of a frame: `needed` more bytes are required before it can be read.
     Incomplete {
         /// Bytes still missing; reading exactly this many never reads into the next frame.
@@ -110,7 +131,7 @@ impl ErrorKind {
                 | ErrorKind::InvalidEscape
                 | ErrorKind::LoneSurrogate
                 | ErrorKind::ControlCharacter
-                | ErrorKind::DepthLimitExceeded
+                | ErrorKind::DepthLimitExceeded { .. }
         )
     }
 
@@ -119,7 +140,9 @@ impl ErrorKind {
     ///
     /// ```
     /// use mimc_codec::ErrorKind;
-    /// assert_eq!(ErrorKind::WrongType("a string").name(), "WrongType");
+    /// use mimc_codec::json::ValueKind;
+    /// let kind = ErrorKind::WrongType { expected: ValueKind::String, found: ValueKind::Number };
+    /// assert_eq!(kind.name(), "WrongType");
     /// ```
     pub const fn name(self) -> &'static str {
         match self {
@@ -136,23 +159,23 @@ impl ErrorKind {
             ErrorKind::InvalidEscape => "InvalidEscape",
             ErrorKind::LoneSurrogate => "LoneSurrogate",
             ErrorKind::ControlCharacter => "ControlCharacter",
-            ErrorKind::DepthLimitExceeded => "DepthLimitExceeded",
-            ErrorKind::WrongType(_) => "WrongType",
+            ErrorKind::DepthLimitExceeded { .. } => "DepthLimitExceeded",
+            ErrorKind::WrongType { .. } => "WrongType",
             ErrorKind::MissingField => "MissingField",
             ErrorKind::DuplicateKey => "DuplicateKey",
             ErrorKind::InvalidInteger => "InvalidInteger",
             ErrorKind::IntegerOverflow => "IntegerOverflow",
             ErrorKind::InvalidValue(_) => "InvalidValue",
-            ErrorKind::BufferTooSmall => "BufferTooSmall",
+            ErrorKind::BufferTooSmall { .. } => "BufferTooSmall",
             ErrorKind::InvalidBase64 => "InvalidBase64",
-            ErrorKind::PayloadTooLarge => "PayloadTooLarge",
+            ErrorKind::PayloadTooLarge { .. } => "PayloadTooLarge",
             ErrorKind::CapacityExceeded { .. } => "CapacityExceeded",
             ErrorKind::Postcard(_) => "Postcard",
             ErrorKind::BadMagic => "BadMagic",
             ErrorKind::BadVersion => "BadVersion",
             ErrorKind::ChecksumMismatch => "ChecksumMismatch",
             ErrorKind::LengthMismatch => "LengthMismatch",
-            ErrorKind::FrameTooLarge => "FrameTooLarge",
+            ErrorKind::FrameTooLarge { .. } => "FrameTooLarge",
             ErrorKind::Incomplete { .. } => "Incomplete",
             ErrorKind::Protobuf(_) => "Protobuf",
         }
@@ -174,8 +197,8 @@ impl ErrorKind {
             ErrorKind::InvalidEscape => "invalid escape sequence",
             ErrorKind::LoneSurrogate => "lone UTF-16 surrogate in `\\u` escape",
             ErrorKind::ControlCharacter => "unescaped control character in string",
-            ErrorKind::DepthLimitExceeded => "nesting too deep",
-            ErrorKind::WrongType(_) => "wrong type",
+            ErrorKind::DepthLimitExceeded { .. } => "nesting too deep",
+            ErrorKind::WrongType { .. } => "wrong type",
             ErrorKind::MissingField => "missing field",
             ErrorKind::DuplicateKey => "duplicate key",
             ErrorKind::InvalidInteger => {
@@ -183,16 +206,16 @@ impl ErrorKind {
             }
             ErrorKind::IntegerOverflow => "integer out of range",
             ErrorKind::InvalidValue(_) => "invalid value",
-            ErrorKind::BufferTooSmall => "output buffer too small",
+            ErrorKind::BufferTooSmall { .. } => "output buffer too small",
             ErrorKind::InvalidBase64 => "invalid base64",
-            ErrorKind::PayloadTooLarge => "payload larger than the limit",
+            ErrorKind::PayloadTooLarge { .. } => "payload larger than the limit",
             ErrorKind::CapacityExceeded { .. } => "value larger than the fixed capacity",
             ErrorKind::Postcard(_) => "invalid compact (postcard) bytes",
             ErrorKind::BadMagic => "bad frame magic (expected C2FE)",
             ErrorKind::BadVersion => "unsupported frame version",
             ErrorKind::ChecksumMismatch => "frame checksum (Adler-32) mismatch",
             ErrorKind::LengthMismatch => "frame lengths disagree",
-            ErrorKind::FrameTooLarge => "frame body larger than the limit",
+            ErrorKind::FrameTooLarge { .. } => "frame body larger than the limit",
             ErrorKind::Incomplete { .. } => "incomplete frame",
             ErrorKind::Protobuf(_) => "invalid protobuf",
         }
@@ -206,22 +229,46 @@ impl ErrorKind {
 ///
 /// ```
 /// let err = mimc_codec::Envelope::from_json(br#"{"msgId" "x"}"#).unwrap_err();
-/// assert_eq!(err.offset(), 9);
+/// assert_eq!(err.offset(), Some(9));
 /// assert_eq!(err.to_string(), "expected `:` after key at byte 9");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// An error about a value built in code (a header value, a builder's argument) has no input and so no
+/// offset: [`offset`](Self::offset) is `None` and the sentence ends without "at byte".
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Error {
     kind: ErrorKind,
+    /// `NO_OFFSET` for values built in code.
     offset: usize,
     field: Option<&'static str>,
 }
 
+/// The offset of an error that concerns no input.
+const NO_OFFSET: usize = usize::MAX;
+
 impl Error {
-    /// An error of `kind` at byte `offset`.
+    /// An error of `kind` at byte `offset` of the input.
     pub const fn new(kind: ErrorKind, offset: usize) -> Self {
         Error {
             kind,
+            // No input reaches `usize::MAX` bytes, so the sentinel is never a real offset.
             offset,
+            field: None,
+        }
+    }
+
+    /// An error of `kind` about a value built in code, which has no byte offset.
+    ///
+    /// ```
+    /// use mimc_codec::{Error, ErrorKind};
+    /// let e = Error::without_offset(ErrorKind::InvalidValue("not allowed in an HTTP header"));
+    /// assert_eq!(e.offset(), None);
+    /// assert_eq!(e.to_string(), "invalid value: not allowed in an HTTP header");
+    /// ```
+    pub const fn without_offset(kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            offset: NO_OFFSET,
             field: None,
         }
     }
@@ -247,14 +294,26 @@ impl Error {
         }
     }
 
+    /// The same error without its field: for an error to be named again by its caller.
+    #[must_use]
+    pub(crate) const fn without_field(mut self) -> Self {
+        self.field = None;
+        self
+    }
+
     /// What went wrong.
     pub const fn kind(&self) -> ErrorKind {
         self.kind
     }
 
-    /// Byte offset in the input where the problem was found (for output errors: in the output).
-    pub const fn offset(&self) -> usize {
-        self.offset
+    /// Byte offset in the input where the problem was found (for output errors: in the output); `None`
+    /// for an error about a value built in code.
+    pub const fn offset(&self) -> Option<usize> {
+        if self.offset == NO_OFFSET {
+            None
+        } else {
+            Some(self.offset)
+        }
     }
 
     /// The wire name of the field being read, when known.
@@ -263,22 +322,34 @@ impl Error {
     }
 
     /// The same error with its offset moved by `base` (for values decoded from a slice of a larger input).
+    /// An error without an offset stays without one.
     #[must_use]
     pub const fn shifted(mut self, base: usize) -> Self {
+        // `NO_OFFSET` is `usize::MAX`, which a saturating add keeps.
         self.offset = self.offset.saturating_add(base);
         self
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("offset", &self.offset())
+            .field("field", &self.field)
+            .finish()
+    }
+}
+
 impl Error {
     /// What went wrong, as a sentence without the offset: the kind (with what was expected or why), then
-    /// the field (`missing field `msgType``, `wrong type: expected a string in `msgId``). `Display` of the
-    /// error is this message and ` at byte N`; the one place the text is built.
+    /// the field (`missing field `msgType``, `wrong type: expected a string, found a number in `msgId``).
+    /// `Display` of the error is this message and ` at byte N`; the one place the text is built.
     ///
     /// ```
     /// let err = mimc_codec::Envelope::from_json(br#"{"version":0,"timestamp":1,"payload":""}"#).unwrap_err();
     /// assert_eq!(err.message().to_string(), "missing field `msgType`");
-    /// assert_eq!(err.to_string(), format!("missing field `msgType` at byte {}", err.offset()));
+    /// assert_eq!(err.to_string(), format!("missing field `msgType` at byte {}", err.offset().unwrap()));
     /// ```
     pub const fn message(&self) -> ErrorMessage {
         ErrorMessage(*self)
@@ -293,8 +364,25 @@ impl fmt::Display for ErrorMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = &self.0;
         match e.kind {
-            ErrorKind::WrongType(expected) => write!(f, "wrong type: expected {expected}")?,
+            ErrorKind::WrongType { expected, found } => write!(
+                f,
+                "wrong type: expected {}, found {}",
+                expected.name(),
+                found.name()
+            )?,
             ErrorKind::InvalidValue(why) => write!(f, "invalid value: {why}")?,
+            ErrorKind::DepthLimitExceeded { limit } => {
+                write!(f, "nesting deeper than the limit of {limit}")?;
+            }
+            ErrorKind::BufferTooSmall { needed } => {
+                write!(f, "output buffer too small: {needed} bytes needed")?;
+            }
+            ErrorKind::PayloadTooLarge { limit } => {
+                write!(f, "payload larger than the limit of {limit} bytes")?;
+            }
+            ErrorKind::FrameTooLarge { limit } => {
+                write!(f, "frame body larger than the limit of {limit} bytes")?;
+            }
             ErrorKind::CapacityExceeded { needed, capacity } => write!(
                 f,
                 "value needs {needed} bytes, more than the fixed capacity of {capacity}"
@@ -318,7 +406,10 @@ impl fmt::Display for ErrorMessage {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.message(), self.offset)
+        match self.offset() {
+            Some(at) => write!(f, "{} at byte {at}", self.message()),
+            None => write!(f, "{}", self.message()),
+        }
     }
 }
 

@@ -123,7 +123,7 @@ impl<'a> Payload<'a> {
     /// The text is not scanned again here: escapes are dealt with when (and only if) they are met.
     pub fn from_json(value: &RawJson<'a>) -> Result<Self> {
         if value.kind() != ValueKind::String {
-            return Err(value.wrong_type("a string").in_field(FIELD));
+            return Err(value.wrong_type(ValueKind::String).in_field(FIELD));
         }
         let text = value.as_str();
         let raw = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
@@ -207,7 +207,7 @@ impl<'a> Payload<'a> {
             Form::Json(s) => layout(&s).size_hint(),
         };
         if size > max {
-            return Err(too_large(self.string_offset()));
+            return Err(too_large(self.string_offset(), max));
         }
         Ok(())
     }
@@ -227,7 +227,7 @@ impl<'a> Payload<'a> {
     /// use mimc_codec::{ErrorKind, Payload, RawJson};
     /// let value = RawJson::parse(r#"  "cG9u!w==""#)?;
     /// let err = Payload::from_json(&value)?.decode_into(&mut [0u8; 8]).unwrap_err();
-    /// assert_eq!((err.kind(), err.offset(), err.field()), (ErrorKind::InvalidBase64, 7, Some("payload")));
+    /// assert_eq!((err.kind(), err.offset(), err.field()), (ErrorKind::InvalidBase64, Some(7), Some("payload")));
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn decode_into<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
@@ -243,11 +243,11 @@ impl<'a> Payload<'a> {
         match self.0 {
             Inner::Bytes(b) => {
                 if b.len() > opts.max_payload() {
-                    return Err(too_large(self.string_offset()));
+                    return Err(too_large(self.string_offset(), opts.max_payload()));
                 }
                 let cap = out.len();
                 let Some(dst) = out.get_mut(..b.len()) else {
-                    return Err(too_small(cap));
+                    return Err(too_small(b.len(), cap));
                 };
                 dst.copy_from_slice(b);
                 Ok(dst)
@@ -288,7 +288,7 @@ impl<'a> Payload<'a> {
     pub fn decode_vec_with(&self, opts: &DecodeOptions) -> Result<alloc::vec::Vec<u8>> {
         let len = self.decoded_len()?;
         if len > opts.max_payload() {
-            return Err(too_large(self.string_offset()));
+            return Err(too_large(self.string_offset(), opts.max_payload()));
         }
         let mut v = alloc::vec![0u8; len];
         let n = self.decode_into_with(&mut v, opts)?.len();
@@ -406,9 +406,9 @@ pub fn write_base64<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8]) -> Result<()> 
     sink.put(b"\"")?;
     let mut buf = [0u8; BATCH];
     for chunk in bytes.chunks(ENCODE_CHUNK) {
-        let n = STANDARD
-            .encode_slice(chunk, &mut buf)
-            .map_err(|_| Error::new(ErrorKind::BufferTooSmall, 0))?;
+        let n = STANDARD.encode_slice(chunk, &mut buf).map_err(|_| {
+            Error::without_offset(ErrorKind::InvalidValue("a base64 batch overflowed"))
+        })?;
         sink.put(buf.get(..n).unwrap_or(&[]))?;
     }
     sink.put(b"\"")
@@ -498,12 +498,15 @@ fn exact_len(s: &JsonStr<'_>, layout: Layout) -> Result<usize> {
     layout.decoded_len().map_err(|_| locate_error(s))
 }
 
-fn too_large(offset: usize) -> Error {
-    Error::new(ErrorKind::PayloadTooLarge, offset).in_field(FIELD)
+#[cold]
+fn too_large(offset: usize, limit: usize) -> Error {
+    Error::new(ErrorKind::PayloadTooLarge { limit }, offset).in_field(FIELD)
 }
 
-fn too_small(out_len: usize) -> Error {
-    Error::new(ErrorKind::BufferTooSmall, out_len).in_field(FIELD)
+/// `out` (of `out_len` bytes) cannot hold the `needed` bytes the payload decodes to.
+#[cold]
+fn too_small(needed: usize, out_len: usize) -> Error {
+    Error::new(ErrorKind::BufferTooSmall { needed }, out_len).in_field(FIELD)
 }
 
 /// A JSON string whose escapes are known: the plain or the escaped path.
@@ -531,18 +534,18 @@ fn decode_plain<'b>(
         },
     )?;
     if len > max {
-        return Err(too_large(s.offset().saturating_sub(1)));
+        return Err(too_large(s.offset().saturating_sub(1), max));
     }
     let cap = out.len();
     let Some(dst) = out.get_mut(..len) else {
-        return Err(too_small(cap));
+        return Err(too_small(len, cap));
     };
     match STANDARD_PAD_INDIFFERENT.decode_slice(text, dst) {
         Ok(n) => {
             let dst: &'b [u8] = dst;
             Ok(dst.get(..n).unwrap_or(dst))
         }
-        Err(base64::DecodeSliceError::OutputSliceTooSmall) => Err(too_small(len)),
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => Err(too_small(len, len)),
         Err(base64::DecodeSliceError::DecodeError(_)) => Err(locate_error(s)),
     }
 }
@@ -556,10 +559,10 @@ fn decode_escaped<'b>(s: &JsonStr<'_>, out: &'b mut [u8], max: usize) -> Result<
     if bound > max || bound > out.len() {
         let len = exact_len(s, layout(s))?;
         if len > max {
-            return Err(too_large(s.offset().saturating_sub(1)));
+            return Err(too_large(s.offset().saturating_sub(1), max));
         }
         if len > out.len() {
-            return Err(too_small(out.len()));
+            return Err(too_small(len, out.len()));
         }
     }
     let mut batches = Batches::new(s);
@@ -572,7 +575,10 @@ fn decode_escaped<'b>(s: &JsonStr<'_>, out: &'b mut [u8], max: usize) -> Result<
         let dst = out.get_mut(pos..).unwrap_or_default();
         match STANDARD_PAD_INDIFFERENT.decode_slice(chars, dst) {
             Ok(n) => pos += n,
-            Err(base64::DecodeSliceError::OutputSliceTooSmall) => return Err(too_small(out.len())),
+            Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+                let needed = exact_len(s, layout(s)).unwrap_or(out.len());
+                return Err(too_small(needed, out.len()));
+            }
             Err(base64::DecodeSliceError::DecodeError(_)) => return Err(locate_error(s)),
         }
     }
@@ -1007,7 +1013,7 @@ mod tests {
             let e = decode(&p).unwrap_err();
             assert_eq!(
                 (e.kind(), e.offset(), e.field()),
-                (ErrorKind::InvalidBase64, off, Some("payload")),
+                (ErrorKind::InvalidBase64, Some(off), Some("payload")),
                 "{json}"
             );
         }
@@ -1024,7 +1030,7 @@ mod tests {
         let e = decode(&p).unwrap_err();
         assert_eq!(
             (e.kind(), e.offset()),
-            (ErrorKind::InvalidBase64, 1 + 2 + 253)
+            (ErrorKind::InvalidBase64, Some(1 + 2 + 253))
         );
         assert_eq!(p.decoded_len().unwrap(), 195);
         assert_ne!(p, Payload::from_bytes(&[0; 195]));
@@ -1035,10 +1041,16 @@ mod tests {
         let s = js(r#""cG9uZw==""#);
         let p = Payload::from_json_str(s);
         let e = p.decode_into(&mut [0u8; 3]).unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::BufferTooSmall, 3));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::BufferTooSmall { needed: 4 }, Some(3))
+        );
         let small = DecodeOptions::new().with_max_payload(3);
         let e = p.decode_into_with(&mut [0u8; 8], &small).unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::PayloadTooLarge, 0));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::PayloadTooLarge { limit: 3 }, Some(0))
+        );
         assert_eq!(
             p.decode_into_with(&mut [0u8; 4], &DecodeOptions::new().with_max_payload(4))
                 .unwrap(),
@@ -1047,20 +1059,26 @@ mod tests {
         let e = Payload::from_bytes(b"pong")
             .decode_into_with(&mut [0u8; 8], &small)
             .unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge { limit: 3 });
         let e = Payload::from_bytes(b"pong")
             .decode_into(&mut [0u8; 2])
             .unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::BufferTooSmall, 2));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::BufferTooSmall { needed: 4 }, Some(2))
+        );
         // Escaped: the limit is checked before decoding, from the exact size.
         let p = Payload::from_json_str(js(r#""\/\/\/\/""#));
         let e = p
             .decode_into_with(&mut [0u8; 8], &DecodeOptions::new().with_max_payload(2))
             .unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge { limit: 2 });
         assert_eq!(p.decode_into(&mut [0u8; 3]).unwrap(), [0xff; 3]);
         let e = p.decode_into(&mut [0u8; 2]).unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::BufferTooSmall, 2));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::BufferTooSmall { needed: 3 }, Some(2))
+        );
     }
 
     #[test]
@@ -1122,7 +1140,14 @@ mod tests {
         let e = Payload::from_json(&RawJson::parse("[1]").unwrap()).unwrap_err();
         assert_eq!(
             (e.kind(), e.offset(), e.field()),
-            (ErrorKind::WrongType("a string"), 0, Some("payload"))
+            (
+                ErrorKind::WrongType {
+                    expected: ValueKind::String,
+                    found: ValueKind::Array
+                },
+                Some(0),
+                Some("payload")
+            )
         );
     }
 
@@ -1132,7 +1157,10 @@ mod tests {
         let clean = Payload::from_json(&RawJson::parse(r#""cG9uZw==""#).unwrap()).unwrap();
         assert!(clean.check_limit(4).is_ok());
         let e = clean.check_limit(3).unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::PayloadTooLarge, 0));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::PayloadTooLarge { limit: 3 }, Some(0))
+        );
         // Escaped: 13 raw characters, still 4 bytes.
         let escaped = Payload::from_json(&RawJson::parse(r#""cG9u\u005aw==""#).unwrap()).unwrap();
         assert!(escaped.check_limit(4).is_ok());
@@ -1149,6 +1177,6 @@ mod tests {
         let e = p
             .decode_vec_with(&DecodeOptions::new().with_max_payload(1))
             .unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge);
+        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge { limit: 1 });
     }
 }

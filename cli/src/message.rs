@@ -29,7 +29,7 @@ pub(crate) fn summary(payload: &Payload<'_>) -> Value {
     // Decoded, not only measured: text that is not base64 is never called "base64 of N bytes".
     let note = match payload.decode_vec() {
         Ok(bytes) => format!("base64 of {} bytes; --unwrap shows them", bytes.len()),
-        Err(e) if e.kind() == ErrorKind::PayloadTooLarge => {
+        Err(e) if matches!(e.kind(), ErrorKind::PayloadTooLarge { .. }) => {
             "base64 of more bytes than the payload limit (15 KiB)".to_owned()
         }
         Err(e) => format!("not valid base64: {}", Problem::from(e).message),

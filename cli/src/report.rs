@@ -42,7 +42,9 @@ impl From<mimc_codec::Error> for Problem {
         Problem {
             name: Cow::Borrowed(name),
             message,
-            offset: e.offset(),
+            // Every problem the CLI reports is about its input; one about a value built in code (no
+            // offset) is placed at the input's start.
+            offset: e.offset().unwrap_or(0),
         }
     }
 }
@@ -460,7 +462,10 @@ mod tests {
         let e = mimc_codec::Envelope::from_json(br#"{"msgId":1}"#).unwrap_err();
         let p = Problem::from(e);
         assert_eq!(p.name, "WrongType");
-        assert_eq!(p.message, "wrong type: expected a string in `msgId`");
+        assert_eq!(
+            p.message,
+            "wrong type: expected a string, found a number in `msgId`"
+        );
         assert_eq!(p.offset, 9);
     }
 }

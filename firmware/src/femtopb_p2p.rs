@@ -47,14 +47,16 @@ fn run_p2p<'a>(
     udid: &str,
     security_key: &str,
 ) -> Result<P2p<'a>, Failed> {
-    let body = Rc4Key::body_key(challenge, udid).map_err(|e| Failed::Frame(e.offset()))?;
-    let security = SecurityKey::from_base64(security_key).map_err(|e| Failed::Frame(e.offset()))?;
+    let body = Rc4Key::body_key(challenge, udid)
+        .map_err(|e| Failed::Frame(e.offset().unwrap_or(usize::MAX)))?;
+    let security = SecurityKey::from_base64(security_key)
+        .map_err(|e| Failed::Frame(e.offset().unwrap_or(usize::MAX)))?;
     let keys = Keys {
         body: Some(&body),
         security: Some(&security),
     };
-    let frame =
-        decode_frame(frame, &FrameConfig::TCP, keys).map_err(|e| Failed::Frame(e.offset()))?;
+    let frame = decode_frame(frame, &FrameConfig::TCP, keys)
+        .map_err(|e| Failed::Frame(e.offset().unwrap_or(usize::MAX)))?;
     let FrameBody::Packet(p) = frame.body else {
         return Err(Failed::NotSecmsg);
     };

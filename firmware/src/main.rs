@@ -21,7 +21,7 @@ pub extern "C" fn _start() -> ! {
     let mut out = [0u8; 256];
     let result = match work::run(black_box(inputs::TEXT), black_box(inputs::RECALL), &mut out) {
         Ok(o) => (o.len, o.recalled),
-        Err(e) => (e.offset(), false),
+        Err(e) => (e.offset().unwrap_or(usize::MAX), false),
     };
     black_box((&out, result));
     loop {}

@@ -25,7 +25,10 @@ fn exercise(cb: &Callback<'_>, opts: &DecodeOptions) {
                     let e = p
                         .decode_into_with(&mut exact[..n - 1], &unlimited)
                         .unwrap_err();
-                    assert_eq!(e.kind(), mimc_codec::ErrorKind::BufferTooSmall);
+                    assert_eq!(
+                        e.kind(),
+                        mimc_codec::ErrorKind::BufferTooSmall { needed: n }
+                    );
                 }
                 let mut buf = vec![0u8; 16 * 1024];
                 match cb.decode_message_with(&mut buf, opts) {

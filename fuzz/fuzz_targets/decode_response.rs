@@ -60,7 +60,7 @@ fn payload(p: &Payload<'_>) {
             Err(e) => assert!(
                 matches!(
                     e.kind(),
-                    ErrorKind::InvalidBase64 | ErrorKind::PayloadTooLarge
+                    ErrorKind::InvalidBase64 | ErrorKind::PayloadTooLarge { .. }
                 ),
                 "an exact buffer was refused: {e}"
             ),
@@ -72,7 +72,7 @@ fn token(t: &TokenData<'_>) {
     if let Ok(n) = t.security_key_len() {
         let mut exact = vec![0u8; n];
         if let Err(e) = t.security_key_into(&mut exact) {
-            assert_ne!(e.kind(), ErrorKind::BufferTooSmall, "{e}");
+            assert!(!matches!(e.kind(), ErrorKind::BufferTooSmall { .. }), "{e}");
         }
     }
     let shown = format!("{t:?}");

@@ -29,7 +29,7 @@ fn check_refusal(e: &Error, field: &str, start: usize, end: usize) {
     assert!(matches!(e.kind(), ErrorKind::InvalidValue(_)), "{e}");
     assert_eq!(e.field(), Some(field), "{e}");
     assert!(
-        (start..end).contains(&e.offset()),
+        (start..end).contains(&e.offset().unwrap()),
         "{e} not in {start}..{end}"
     );
     let _ = e.to_string();

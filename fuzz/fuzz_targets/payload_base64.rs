@@ -140,10 +140,11 @@ fuzz_target!(|input: Input| {
                 );
             }
             (Ok(want), Err(e)) => match e.kind() {
-                ErrorKind::PayloadTooLarge => assert!(want.len() > limit, "{e}: {json}"),
-                ErrorKind::BufferTooSmall => {
+                ErrorKind::PayloadTooLarge { .. } => assert!(want.len() > limit, "{e}: {json}"),
+                ErrorKind::BufferTooSmall { needed } => {
+                    assert_eq!(needed, want.len(), "{e}: {json}");
                     assert!(want.len() > buf_len && want.len() <= limit, "{e}: {json}");
-                    assert_eq!(e.offset(), buf_len);
+                    assert_eq!(e.offset(), Some(buf_len));
                 }
                 _ => panic!(
                     "we reject ({e}), base64 accepts {} bytes: {json}",
@@ -161,15 +162,16 @@ fuzz_target!(|input: Input| {
                     matches!(
                         e.kind(),
                         ErrorKind::InvalidBase64
-                            | ErrorKind::PayloadTooLarge
-                            | ErrorKind::BufferTooSmall
+                            | ErrorKind::PayloadTooLarge { .. }
+                            | ErrorKind::BufferTooSmall { .. }
                     ),
                     "{e}"
                 );
                 if e.kind() == ErrorKind::InvalidBase64 {
                     // Inside the string, quotes included.
                     assert!(
-                        e.offset() >= string_at && e.offset() < string_at + raw.as_str().len(),
+                        e.offset()
+                            .is_some_and(|o| o >= string_at && o < string_at + raw.as_str().len()),
                         "{e}: {json}"
                     );
                 }

@@ -91,7 +91,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(
                 matches!(
                     e.kind(),
-                    ErrorKind::InvalidValue(_) | ErrorKind::FrameTooLarge
+                    ErrorKind::InvalidValue(_) | ErrorKind::FrameTooLarge { .. }
                 ),
                 "{e}"
             );

@@ -66,7 +66,13 @@ fn callback(spec: CallbackSpec) {
     let decoded = Callback::from_json(text.as_bytes());
     if p.too_large() {
         let e = decoded.expect_err("over the payload limit");
-        assert_eq!(e.kind(), ErrorKind::PayloadTooLarge, "{e}");
+        assert_eq!(
+            e.kind(),
+            ErrorKind::PayloadTooLarge {
+                limit: mimc_codec::json::DEFAULT_MAX_PAYLOAD
+            },
+            "{e}"
+        );
         return;
     }
     let got = decoded.unwrap_or_else(|e| panic!("generated text rejected: {e}\n{text}"));

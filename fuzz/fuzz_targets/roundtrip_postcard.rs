@@ -57,7 +57,11 @@ macro_rules! encode {
         );
         if !out.is_empty() {
             let e = to_postcard_slice($v, &mut buf[..out.len() - 1]).unwrap_err();
-            assert_eq!(e.kind(), ErrorKind::BufferTooSmall, "{e}");
+            assert_eq!(
+                e.kind(),
+                ErrorKind::BufferTooSmall { needed: out.len() },
+                "{e}"
+            );
         }
         out
     }};

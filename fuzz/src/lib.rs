@@ -39,15 +39,18 @@ pub fn is_syntax_error(kind: ErrorKind) -> bool {
     kind.is_syntax()
 }
 
-/// Every error must point inside (or just past the end of) the input it came from, and print.
+/// Every error about an input must have an offset inside (or just past the end of) that input, and
+/// print it.
 pub fn check_error(e: &Error, input_len: usize) {
+    let Some(at) = e.offset() else {
+        panic!("an error about an input without an offset: {e}");
+    };
     assert!(
-        e.offset() <= input_len,
-        "error offset {} beyond input length {input_len}: {e}",
-        e.offset()
+        at <= input_len,
+        "error offset {at} beyond input length {input_len}: {e}"
     );
     let text = e.to_string();
-    assert!(text.contains(&e.offset().to_string()), "{text}");
+    assert!(text.ends_with(&format!(" at byte {at}")), "{text}");
 }
 
 /// Encodes `v` into every buffer shorter than its exact size (each must fail with `BufferTooSmall` and
@@ -62,7 +65,11 @@ pub fn check_writer<T: ToJson + ?Sized>(v: &T) -> Vec<u8> {
     for len in 0..n {
         let r = v.to_json_slice(&mut buf[..len]);
         match r {
-            Err(e) => assert_eq!(e.kind(), ErrorKind::BufferTooSmall, "len {len} of {n}: {e}"),
+            Err(e) => assert_eq!(
+                e.kind(),
+                ErrorKind::BufferTooSmall { needed: n },
+                "len {len} of {n}: {e}"
+            ),
             Ok(k) => panic!("encoding {n} bytes into {len} succeeded with {k}"),
         }
         assert!(

@@ -70,7 +70,7 @@ impl fmt::Debug for Secret<'_> {
 ///
 /// let err = Auth::token("cUyhSzbq\r\nX-Evil: 1").unwrap_err();
 /// assert_eq!(err.field(), Some("token"));
-/// assert_eq!(err.offset(), 8);
+/// assert_eq!(err.offset(), Some(8));
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -191,7 +191,7 @@ impl<'a> Auth<'a> {
 /// // An escaped line break read from JSON is checked as the line break it decodes to.
 /// let raw = RawJson::parse(r#""ab\u000d\nX: 1""#)?;
 /// let err = check_header_value(raw.to_json_str()?, "token").unwrap_err();
-/// assert_eq!((err.offset(), err.field()), (3, Some("token")));
+/// assert_eq!((err.offset(), err.field()), (Some(3), Some("token")));
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 pub fn check_header_value(value: JsonStr<'_>, field: &'static str) -> Result<()> {

@@ -232,7 +232,7 @@ pub trait ApiRequest: ToJson {
         let mut v = alloc::vec::Vec::with_capacity(self.path_len());
         self.write_path(&mut v)?;
         alloc::string::String::from_utf8(v)
-            .map_err(|_| crate::Error::new(crate::ErrorKind::InvalidUtf8, 0))
+            .map_err(|_| crate::Error::without_offset(crate::ErrorKind::InvalidUtf8))
     }
 
     /// Decodes this call's reply body into its typed data (see [`FromData::from_json`]).
@@ -266,7 +266,7 @@ pub trait ApiRequest: ToJson {
     /// assert!(http_req.headers()["token"].is_sensitive());
     /// assert!(!format!("{http_req:?}").contains("cUyhSzbq"));
     /// let err = req.to_http_request("https://proxy.example/mimc?via=1").unwrap_err();
-    /// assert_eq!((err.field(), err.offset()), (Some("uri"), 26));
+    /// assert_eq!((err.field(), err.offset()), (Some("uri"), Some(26)));
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     #[cfg(feature = "http")]
@@ -321,24 +321,23 @@ mod http_glue {
                     "uri",
                 )
             };
-            return Err(Error::new(ErrorKind::InvalidValue(why), 0).in_field(field));
+            return Err(Error::without_offset(ErrorKind::InvalidValue(why)).in_field(field));
         }
         let mut uri = Vec::with_capacity(base.len() + path_len);
         uri.extend_from_slice(base.as_bytes());
         req.write_path(&mut uri)?;
         let path_and_query = uri.get(base.len()..).unwrap_or(&[]).to_vec();
         let uri = http::Uri::try_from(uri).map_err(|_| {
-            Error::new(ErrorKind::InvalidValue("not a valid URI"), 0).in_field("uri")
+            Error::without_offset(ErrorKind::InvalidValue("not a valid URI")).in_field("uri")
         })?;
         // The API path and query must be the URI's own, whatever the base held.
         let written = uri
             .path_and_query()
             .map_or("", http::uri::PathAndQuery::as_str);
         if !written.as_bytes().ends_with(&path_and_query) {
-            return Err(Error::new(
-                ErrorKind::InvalidValue("the base URL changes where the API path lands"),
-                0,
-            )
+            return Err(Error::without_offset(ErrorKind::InvalidValue(
+                "the base URL changes where the API path lands",
+            ))
             .in_field("uri"));
         }
         let mut builder = http::Request::builder()
@@ -346,7 +345,7 @@ mod http_glue {
             .uri(uri);
         for (name, value) in req.headers() {
             let bad = || {
-                Error::new(ErrorKind::InvalidValue("not allowed in an HTTP header"), 0)
+                Error::without_offset(ErrorKind::InvalidValue("not allowed in an HTTP header"))
                     .in_field(name)
             };
             let header = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
@@ -363,7 +362,7 @@ mod http_glue {
         };
         builder
             .body(body)
-            .map_err(|_| Error::new(ErrorKind::InvalidValue("not a valid HTTP request"), 0))
+            .map_err(|_| Error::without_offset(ErrorKind::InvalidValue("not a valid HTTP request")))
     }
 
     pub(super) fn from_http_response<'r, T: FromData<'r>, B: AsRef<[u8]>>(

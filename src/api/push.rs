@@ -246,7 +246,7 @@ fn read_push<'a>(
     } else if msg_type == "base64" {
         let p = Payload::from_json_str(text);
         p.validate()
-            .map_err(|e| Error::new(e.kind(), e.offset()).in_field("msg"))?;
+            .map_err(|e| e.without_field().in_field("msg"))?;
         PushMessage::Base64(p)
     } else {
         return Err(invalid_at(

@@ -748,5 +748,5 @@ pub(crate) fn end_of(obj: &json::ObjectIter<'_>) -> usize {
 
 /// An `InvalidValue` error about a request field (no input offset exists for values built in code).
 pub(crate) const fn invalid(why: &'static str, field: &'static str) -> Error {
-    Error::new(ErrorKind::InvalidValue(why), 0).in_field(field)
+    Error::without_offset(ErrorKind::InvalidValue(why)).in_field(field)
 }

@@ -175,5 +175,5 @@ impl<'a> TokenData<'a> {
 
 /// A payload error, about the key field instead of `payload`.
 fn rename_key(e: Error) -> Error {
-    Error::new(e.kind(), e.offset()).in_field("miUserSecurityKey")
+    e.without_field().in_field("miUserSecurityKey")
 }

@@ -316,7 +316,7 @@ mod tests {
             ("true", ErrorKind::InvalidInteger, 0),
         ] {
             let e = parse(bad).unwrap_err();
-            assert_eq!((e.kind(), e.offset()), (kind, off), "{bad}");
+            assert_eq!((e.kind(), e.offset()), (kind, Some(off)), "{bad}");
         }
     }
 
@@ -347,7 +347,10 @@ mod tests {
                         let mut t = text.clone().into_bytes();
                         t[bad] = b;
                         let e = parse_u64(&t, 5).unwrap_err();
-                        assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidInteger, 5 + bad));
+                        assert_eq!(
+                            (e.kind(), e.offset()),
+                            (ErrorKind::InvalidInteger, Some(5 + bad))
+                        );
                         assert_eq!(parse_u64_checked(&t, 5), Err(e));
                     }
                 }

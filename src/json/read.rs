@@ -95,6 +95,19 @@ pub enum ValueKind {
 }
 
 impl ValueKind {
+    /// The kind of the value that starts with byte `b` (`None` for a byte that starts no value).
+    pub(crate) const fn of_first_byte(b: u8) -> Option<ValueKind> {
+        Some(match b {
+            b'{' => ValueKind::Object,
+            b'[' => ValueKind::Array,
+            b'"' => ValueKind::String,
+            b't' | b'f' => ValueKind::Bool,
+            b'n' => ValueKind::Null,
+            b'-' | b'0'..=b'9' => ValueKind::Number,
+            _ => return None,
+        })
+    }
+
     /// The JSON name of the type, as used in error messages.
     pub const fn name(self) -> &'static str {
         match self {
@@ -105,6 +118,16 @@ impl ValueKind {
             ValueKind::Array => "an array",
             ValueKind::Object => "an object",
         }
+    }
+}
+
+/// `WrongType` (expected `expected`, found the kind `first` starts) at `offset`, or `ExpectedValue` when
+/// `first` starts no value.
+#[cold]
+pub(crate) fn wrong_type_at(expected: ValueKind, first: Option<u8>, offset: usize) -> Error {
+    match first.and_then(ValueKind::of_first_byte) {
+        Some(found) => Error::new(ErrorKind::WrongType { expected, found }, offset),
+        None => Error::new(ErrorKind::ExpectedValue, offset),
     }
 }
 
@@ -217,7 +240,7 @@ impl<'a> RawJson<'a> {
     #[cfg_attr(target_os = "none", inline(always))]
     pub fn to_json_str(&self) -> Result<JsonStr<'a>> {
         if self.kind != ValueKind::String {
-            return Err(self.wrong_type("a string"));
+            return Err(self.wrong_type(ValueKind::String));
         }
         // The quotes are ASCII, so stripping them needs no char-boundary checks.
         let inner = self
@@ -237,7 +260,7 @@ impl<'a> RawJson<'a> {
         match self.text {
             "true" => Ok(true),
             "false" => Ok(false),
-            _ => Err(self.wrong_type("a boolean")),
+            _ => Err(self.wrong_type(ValueKind::Bool)),
         }
     }
 
@@ -249,7 +272,7 @@ impl<'a> RawJson<'a> {
     /// The members of an object value, validated already, read lazily.
     pub fn object(&self) -> Result<ObjectIter<'a>> {
         if self.kind != ValueKind::Object {
-            return Err(self.wrong_type("an object"));
+            return Err(self.wrong_type(ValueKind::Object));
         }
         let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
         p.pos = 1;
@@ -267,7 +290,7 @@ impl<'a> RawJson<'a> {
     /// The elements of an array value, validated already, read lazily.
     pub fn array(&self) -> Result<ArrayIter<'a>> {
         if self.kind != ValueKind::Array {
-            return Err(self.wrong_type("an array"));
+            return Err(self.wrong_type(ValueKind::Array));
         }
         let mut p = Parser::new(self.text, self.offset, MAX_DEPTH_LIMIT);
         p.pos = 1;
@@ -297,9 +320,16 @@ impl<'a> RawJson<'a> {
         })
     }
 
-    /// A `WrongType` error pointing at this value.
-    pub fn wrong_type(&self, expected: &'static str) -> Error {
-        Error::new(ErrorKind::WrongType(expected), self.offset)
+    /// A `WrongType` error pointing at this value: `expected` is what the field takes, the value's own
+    /// kind is what was found.
+    pub fn wrong_type(&self, expected: ValueKind) -> Error {
+        Error::new(
+            ErrorKind::WrongType {
+                expected,
+                found: self.kind,
+            },
+            self.offset,
+        )
     }
 }
 
@@ -357,7 +387,15 @@ pub fn top_object<'a>(input: &'a [u8], opts: &DecodeOptions) -> Result<ObjectIte
     p.ws();
     match p.peek() {
         Some(b'{') => p.pos += 1,
-        Some(_) => return Err(p.err_here(ErrorKind::WrongType("an object"))),
+        Some(b) => {
+            return Err(p.err_here(match ValueKind::of_first_byte(b) {
+                Some(found) => ErrorKind::WrongType {
+                    expected: ValueKind::Object,
+                    found,
+                },
+                None => ErrorKind::ExpectedValue,
+            }));
+        }
         None => return Err(p.err_here(ErrorKind::UnexpectedEnd)),
     }
     Ok(ObjectIter {
@@ -570,10 +608,10 @@ impl<'a> ValueReader<'_, 'a> {
         let depth = self.depth + 1;
         self.p.ws();
         if self.p.peek() != Some(b'{') {
-            return Err(self.raw()?.wrong_type("an object").in_field(field));
+            return Err(self.raw()?.wrong_type(ValueKind::Object).in_field(field));
         }
         if depth > self.p.max_depth {
-            return Err(self.p.err_here(ErrorKind::DepthLimitExceeded));
+            return Err(self.p.depth_error());
         }
         *self.pending = NO_VALUE;
         let mut p = self.p.clone();
@@ -603,10 +641,10 @@ impl<'a> ValueReader<'_, 'a> {
         let depth = self.depth + 1;
         self.p.ws();
         if self.p.peek() != Some(b'[') {
-            return Err(self.raw()?.wrong_type("an array").in_field(field));
+            return Err(self.raw()?.wrong_type(ValueKind::Array).in_field(field));
         }
         if depth > self.p.max_depth {
-            return Err(self.p.err_here(ErrorKind::DepthLimitExceeded));
+            return Err(self.p.depth_error());
         }
         *self.pending = NO_VALUE;
         let start = self.p.pos;
@@ -941,6 +979,14 @@ impl<'a> Parser<'a> {
     #[inline]
     fn err_here(&self, kind: ErrorKind) -> Error {
         self.err_at(kind, self.pos)
+    }
+
+    /// Containers nest deeper than the limit, at the container that opens one level too many.
+    #[cold]
+    fn depth_error(&self) -> Error {
+        self.err_here(ErrorKind::DepthLimitExceeded {
+            limit: self.max_depth,
+        })
     }
 
     #[inline]
@@ -1337,7 +1383,7 @@ impl<'a> Parser<'a> {
             // At `{` or `[`.
             let is_obj = self.peek() == Some(b'{');
             if depth + level + 1 > self.max_depth {
-                return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+                return Err(self.depth_error());
             }
             let (word, bit) = (level / WORD_BITS, level % WORD_BITS);
             if let Some(w) = stack.get_mut(word) {
@@ -1347,7 +1393,7 @@ impl<'a> Parser<'a> {
                     *w &= !(1 << bit);
                 }
             } else {
-                return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+                return Err(self.depth_error());
             }
             level += 1;
             top_is_obj = is_obj;
@@ -1423,11 +1469,11 @@ impl<'a> Parser<'a> {
             if opening {
                 let is_obj = self.peek() == Some(b'{');
                 if depth + level + 1 > self.max_depth {
-                    return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+                    return Err(self.depth_error());
                 }
                 let (word, bit) = (level / WORD_BITS, level % WORD_BITS);
                 let Some(w) = stack.get_mut(word) else {
-                    return Err(self.err_here(ErrorKind::DepthLimitExceeded));
+                    return Err(self.depth_error());
                 };
                 if is_obj {
                     *w |= 1 << bit;
@@ -1738,7 +1784,7 @@ mod tests {
         ];
         for &(s, kind, off) in cases {
             let e = check(s).unwrap_err();
-            assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
+            assert_eq!((e.kind(), e.offset()), (kind, Some(off)), "{s}");
         }
     }
 
@@ -1787,7 +1833,7 @@ mod tests {
         ];
         for &(s, kind, off) in cases {
             let e = check(s).unwrap_err();
-            assert_eq!((e.kind(), e.offset()), (kind, off), "{s}");
+            assert_eq!((e.kind(), e.offset()), (kind, Some(off)), "{s}");
         }
         let opts = DecodeOptions::new().with_max_depth(1);
         let r = RawJson::parse_with("[\"a\"]", &opts).unwrap();
@@ -1804,7 +1850,10 @@ mod tests {
         }
         let mut obj = top_object(br#"{"a":["x"]}"#, &opts).unwrap();
         let e = obj.next_member().unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimitExceeded, 5));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::DepthLimitExceeded { limit: 1 }, Some(5))
+        );
     }
 
     #[test]
@@ -1852,7 +1901,10 @@ mod tests {
         let opts = DecodeOptions::new().with_max_depth(3);
         assert!(RawJson::parse_with("[[[1]]]", &opts).is_ok());
         let e = RawJson::parse_with("[[[[1]]]]", &opts).unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimitExceeded, 3));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::DepthLimitExceeded { limit: 3 }, Some(3))
+        );
         // Deep but within the hard limit: no recursion, so no stack overflow.
         let deep = "[".repeat(1000) + &"]".repeat(1000);
         let opts = DecodeOptions::new().with_max_depth(MAX_DEPTH_LIMIT);
@@ -1860,7 +1912,7 @@ mod tests {
         let deeper = "[".repeat(100_000);
         assert_eq!(
             RawJson::parse_with(&deeper, &opts).unwrap_err().kind(),
-            ErrorKind::DepthLimitExceeded
+            ErrorKind::DepthLimitExceeded { limit: 1024 }
         );
     }
 
@@ -1876,7 +1928,7 @@ mod tests {
                     let e = utf8(&input).unwrap_err();
                     assert_eq!(
                         (e.kind(), e.offset()),
-                        (ErrorKind::InvalidUtf8, at),
+                        (ErrorKind::InvalidUtf8, Some(at)),
                         "{unit} {at}"
                     );
                 }
@@ -1939,10 +1991,16 @@ mod tests {
                 match (special, p.string()) {
                     (b'"', Ok(js)) => assert_eq!(js.raw().len(), pos - 1),
                     (b'\\', Err(e)) => {
-                        assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidEscape, pos));
+                        assert_eq!(
+                            (e.kind(), e.offset()),
+                            (ErrorKind::InvalidEscape, Some(pos))
+                        );
                     }
                     (0x01, Err(e)) => {
-                        assert_eq!((e.kind(), e.offset()), (ErrorKind::ControlCharacter, pos));
+                        assert_eq!(
+                            (e.kind(), e.offset()),
+                            (ErrorKind::ControlCharacter, Some(pos))
+                        );
                     }
                     (_, r) => panic!("{special} at {pos}: {r:?}"),
                 }

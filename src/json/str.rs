@@ -91,8 +91,19 @@ impl<'a> JsonStr<'a> {
         self.chunks().map(|c| c.as_str_len()).sum()
     }
 
-    /// Unescapes into `buf`, returning the text written there. `BufferTooSmall` (offset: bytes that fit)
-    /// when `buf` is shorter than [`unescaped_len`](Self::unescaped_len).
+    /// `BufferTooSmall` with the length needed, at `n` bytes written.
+    #[cold]
+    fn too_small(&self, n: usize) -> Error {
+        Error::new(
+            ErrorKind::BufferTooSmall {
+                needed: self.unescaped_len(),
+            },
+            n,
+        )
+    }
+
+    /// Unescapes into `buf`, returning the text written there. `BufferTooSmall` (offset: bytes that fit;
+    /// `needed`: [`unescaped_len`](Self::unescaped_len)) when `buf` is shorter than that.
     pub fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
         let src = self.raw.as_bytes();
         let mut n = 0usize;
@@ -112,7 +123,7 @@ impl<'a> JsonStr<'a> {
                 _ => {
                     let run = src.get(i..j).unwrap_or(&[]);
                     let Some(dst) = buf.get_mut(n..n + len) else {
-                        return Err(Error::new(ErrorKind::BufferTooSmall, n));
+                        return Err(self.too_small(n));
                     };
                     dst.copy_from_slice(run);
                 }
@@ -123,7 +134,7 @@ impl<'a> JsonStr<'a> {
             };
             let (c, used) = decode_escape(esc).unwrap_or(('\u{FFFD}', esc.len()));
             let Some(dst) = buf.get_mut(n..n + c.len_utf8()) else {
-                return Err(Error::new(ErrorKind::BufferTooSmall, n));
+                return Err(self.too_small(n));
             };
             c.encode_utf8(dst);
             n += c.len_utf8();
@@ -667,7 +678,10 @@ mod tests {
         assert_eq!(s.unescape_into(&mut buf).unwrap(), want);
         let mut small = [0u8; 5];
         let e = s.unescape_into(&mut small).unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (ErrorKind::BufferTooSmall, 5));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::BufferTooSmall { needed: 19 }, Some(5))
+        );
         assert!(s.chars().eq(want.chars()));
     }
 

@@ -1,7 +1,7 @@
 //! Lists of strings that the document scan has validated (e.g. `toAccounts`): walked lazily from the
 //! input text, finding each string by its quotes only.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::json::{JsonStr, RawJson, ValueKind};
 
 /// Walks the elements of an array that the reader has validated, expecting strings. Because the text is
@@ -42,7 +42,7 @@ fn find_quote(b: &[u8], mut i: usize) -> usize {
 impl<'a> StrScan<'a> {
     pub(crate) fn new(array: &RawJson<'a>) -> Result<Self> {
         if array.kind() != ValueKind::Array {
-            return Err(array.wrong_type("an array"));
+            return Err(array.wrong_type(ValueKind::Array));
         }
         Ok(StrScan {
             text: array.as_str(),
@@ -118,8 +118,9 @@ impl<'a> StrScan<'a> {
             }
             Some(_) => {
                 self.done = true;
-                return Err(Error::new(
-                    ErrorKind::WrongType("a string"),
+                return Err(crate::json::read::wrong_type_at(
+                    ValueKind::String,
+                    b.get(self.pos).copied(),
                     self.base + self.pos,
                 ));
             }

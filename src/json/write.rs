@@ -55,9 +55,15 @@ impl Sink for SliceSink<'_> {
                 self.len = end;
                 Ok(())
             }
-            None => Err(Error::new(ErrorKind::BufferTooSmall, self.buf.len())),
+            None => Err(too_small(end, self.buf.len())),
         }
     }
+}
+
+/// `BufferTooSmall` at `at` (where the output ran out), needing at least `needed` bytes.
+#[cold]
+fn too_small(needed: usize, at: usize) -> Error {
+    Error::new(ErrorKind::BufferTooSmall { needed }, at)
 }
 
 /// Bare-metal targets copy with the `memcpy` they link anyway (code size first).
@@ -123,7 +129,7 @@ impl<const N: usize> Sink for heapless::Vec<u8, N> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
         self.extend_from_slice(bytes)
-            .map_err(|_| Error::new(ErrorKind::BufferTooSmall, self.len()))
+            .map_err(|_| too_small(self.len() + bytes.len(), self.len()))
     }
 }
 
@@ -152,11 +158,27 @@ pub trait ToJson {
         c.0
     }
 
-    /// Encodes into `buf`, returning the number of bytes written.
+    /// Encodes into `buf`, returning the number of bytes written. `BufferTooSmall` with the exact
+    /// length needed ([`json_len`](Self::json_len)) when `buf` is shorter (on bare-metal targets, which
+    /// put code size first: the bytes written so far and those that did not fit, at least that many).
     fn to_json_slice(&self, buf: &mut [u8]) -> Result<usize> {
         let mut s = SliceSink::new(buf);
-        self.write_json(&mut s)?;
-        Ok(s.len)
+        #[cfg(target_os = "none")]
+        {
+            self.write_json(&mut s)?;
+            return Ok(s.len);
+        }
+        #[cfg(not(target_os = "none"))]
+        match self.write_json(&mut s) {
+            Ok(()) => Ok(s.len),
+            Err(e) if matches!(e.kind(), ErrorKind::BufferTooSmall { .. }) => Err(Error::new(
+                ErrorKind::BufferTooSmall {
+                    needed: self.json_len(),
+                },
+                s.buf.len(),
+            )),
+            Err(e) => Err(e),
+        }
     }
 
     /// Encodes into a new `Vec` (sized exactly first).
@@ -186,7 +208,7 @@ pub trait ToJson {
         let mut v = heapless::Vec::new();
         match self.write_json(&mut v) {
             Ok(()) => Ok(v),
-            Err(e) if e.kind() == ErrorKind::BufferTooSmall => Err(Error::new(
+            Err(e) if matches!(e.kind(), ErrorKind::BufferTooSmall { .. }) => Err(Error::new(
                 ErrorKind::CapacityExceeded {
                     needed: self.json_len(),
                     capacity: N,
@@ -202,7 +224,8 @@ pub trait ToJson {
     fn to_json_string(&self) -> Result<alloc::string::String> {
         let v = self.to_json_vec()?;
         // The writer only emits UTF-8.
-        alloc::string::String::from_utf8(v).map_err(|_| Error::new(ErrorKind::InvalidUtf8, 0))
+        alloc::string::String::from_utf8(v)
+            .map_err(|_| Error::without_offset(ErrorKind::InvalidUtf8))
     }
 }
 
@@ -762,6 +785,6 @@ mod tests {
         let mut buf = [0u8; 3];
         let mut sink = SliceSink::new(&mut buf);
         let e = write_str(&mut sink, &JsonStr::new("abcd")).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
+        assert_eq!(e.kind(), ErrorKind::BufferTooSmall { needed: 5 });
     }
 }

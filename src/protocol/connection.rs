@@ -143,7 +143,7 @@ impl<'c> Config<'c> {
             })
         };
         let uuid = i64::try_from(data.mi_user_id().get())
-            .map_err(|_| Error::new(ErrorKind::IntegerOverflow, 0).in_field("miUserId"))?;
+            .map_err(|_| Error::without_offset(ErrorKind::IntegerOverflow).in_field("miUserId"))?;
         Ok(Self::new(
             data.app_id().get(),
             text(data.app_account())?,
@@ -688,7 +688,7 @@ impl<'c> Connection<'c> {
         match event {
             Some(Event::Connected) => {
                 let challenge = core::str::from_utf8(&self.challenge[..self.challenge_len])
-                    .map_err(|_| Error::new(ErrorKind::InvalidUtf8, 0))?;
+                    .map_err(|_| Error::without_offset(ErrorKind::InvalidUtf8))?;
                 self.body_key = Some(Rc4Key::body_key(challenge, self.config.udid)?);
                 self.state = State::AwaitBind;
                 self.pending.bind = true;
@@ -953,7 +953,7 @@ impl<'c> Connection<'c> {
     fn begin_send(&mut self, now: u64, awaits_ack: bool) -> Result<(u32, IdBuf)> {
         self.tick(now);
         if self.state != State::Bound {
-            return Err(Error::new(ErrorKind::InvalidValue("not bound"), 0));
+            return Err(Error::without_offset(ErrorKind::InvalidValue("not bound")));
         }
         if self.tx_len > 0 {
             return Err(Error::new(

@@ -155,7 +155,9 @@ impl KeyBuf {
 
     fn finish(self) -> Result<Rc4Key> {
         if self.len == 0 {
-            return Err(Error::new(ErrorKind::InvalidValue("empty RC4 key"), 0));
+            return Err(Error::without_offset(ErrorKind::InvalidValue(
+                "empty RC4 key",
+            )));
         }
         Ok(Rc4Key {
             bytes: self.bytes,
@@ -193,7 +195,7 @@ impl SecurityKey {
                 },
                 base64::DecodeSliceError::DecodeError(_) => ErrorKind::InvalidBase64,
             };
-            Error::new(kind, 0).in_field("miUserSecurityKey")
+            Error::without_offset(kind).in_field("miUserSecurityKey")
         })?;
         Ok(SecurityKey { bytes, len })
     }

@@ -232,7 +232,12 @@ pub fn frame_len(input: &[u8], cfg: &FrameConfig) -> Result<usize> {
         }
     };
     if body > cfg.max_body {
-        return Err(Error::new(ErrorKind::FrameTooLarge, body_at));
+        return Err(Error::new(
+            ErrorKind::FrameTooLarge {
+                limit: cfg.max_body,
+            },
+            body_at,
+        ));
     }
     let total = head.saturating_add(body).saturating_add(CRC);
     if input.len() < total {
@@ -412,24 +417,26 @@ pub fn encode_frame(
     let hl = header.encoded_len();
     let pl = payload.encoded_len();
     let Ok(hl16) = u16::try_from(hl) else {
-        return Err(Error::new(
-            ErrorKind::InvalidValue("header longer than 65535 bytes"),
-            0,
-        ));
+        return Err(Error::without_offset(ErrorKind::InvalidValue(
+            "header longer than 65535 bytes",
+        )));
     };
     let (body, head) = match cfg.transport {
         Transport::Tcp => (BODY_HEAD + hl + pl, TCP_HEAD + BODY_HEAD),
         Transport::WebSocket => (hl + pl, WS_HEAD),
     };
     let (Ok(body32), Ok(pl32)) = (u32::try_from(body), u32::try_from(pl)) else {
-        return Err(Error::new(ErrorKind::FrameTooLarge, 0));
+        return Err(too_large_to_send(cfg));
     };
     if body > cfg.max_body {
-        return Err(Error::new(ErrorKind::FrameTooLarge, 0));
+        return Err(too_large_to_send(cfg));
     }
     let total = encoded_len(cfg, header, pl);
     let Some(frame) = out.get_mut(..total) else {
-        return Err(Error::new(ErrorKind::BufferTooSmall, out.len()));
+        return Err(Error::new(
+            ErrorKind::BufferTooSmall { needed: total },
+            out.len(),
+        ));
     };
     frame[0..2].copy_from_slice(&MAGIC.to_be_bytes());
     frame[2..4].copy_from_slice(&cfg.version().to_be_bytes());
@@ -475,7 +482,7 @@ pub fn encode_frame(
 }
 
 fn missing_key(why: &'static str) -> Error {
-    Error::new(ErrorKind::InvalidValue(why), 0)
+    Error::without_offset(ErrorKind::InvalidValue(why))
 }
 
 /// Reads exactly one frame from `reader` into `buf` (the head first, then exactly the rest: never a
@@ -509,7 +516,12 @@ pub fn read_frame<R: std::io::Read + ?Sized>(
                 let Some(dst) = buf.get_mut(have..have + needed) else {
                     return Err(IoError::new(
                         IoKind::InvalidData,
-                        Error::new(ErrorKind::BufferTooSmall, buf.len()),
+                        Error::new(
+                            ErrorKind::BufferTooSmall {
+                                needed: have + needed,
+                            },
+                            buf.len(),
+                        ),
                     ));
                 };
                 let n = reader.read(dst)?;
@@ -523,4 +535,12 @@ pub fn read_frame<R: std::io::Read + ?Sized>(
             }
         }
     }
+}
+
+/// A frame built in code whose body is over the configured maximum (it has no input, so no offset).
+#[cold]
+fn too_large_to_send(cfg: &FrameConfig) -> Error {
+    Error::without_offset(ErrorKind::FrameTooLarge {
+        limit: cfg.max_body,
+    })
 }

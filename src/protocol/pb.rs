@@ -168,6 +168,20 @@ pub(crate) struct Writer<'b> {
     pos: usize,
 }
 
+#[cfg(not(target_os = "none"))]
+/// A `BufferTooSmall` from the writer (which knows only what it was asked to add) with the message's
+/// whole length instead; other errors as they are.
+#[cold]
+pub(crate) fn exact_need(e: Error, needed: usize) -> Error {
+    match e.kind() {
+        ErrorKind::BufferTooSmall { .. } => Error::new(
+            ErrorKind::BufferTooSmall { needed },
+            e.offset().unwrap_or(0),
+        ),
+        _ => e,
+    }
+}
+
 impl<'b> Writer<'b> {
     pub(crate) fn new(buf: &'b mut [u8]) -> Self {
         Writer { buf, pos: 0 }
@@ -180,7 +194,10 @@ impl<'b> Writer<'b> {
     pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<()> {
         let end = self.pos + bytes.len();
         let Some(dst) = self.buf.get_mut(self.pos..end) else {
-            return Err(Error::new(ErrorKind::BufferTooSmall, self.pos));
+            return Err(Error::new(
+                ErrorKind::BufferTooSmall { needed: end },
+                self.pos,
+            ));
         };
         dst.copy_from_slice(bytes);
         self.pos = end;
@@ -768,10 +785,18 @@ macro_rules! pb_messages {
             }
 
             /// Writes the message into `out` (fields in number order); returns the bytes written.
+            /// `BufferTooSmall` with the exact length needed ([`encoded_len`](Self::encoded_len)) when
+            /// `out` is shorter (on bare-metal targets, which put code size first: at least that many).
             pub fn encode(&self, out: &mut [u8]) -> $crate::Result<usize> {
                 let mut w = $crate::protocol::pb::Writer::new(out);
-                self.write_fields(&mut w)?;
-                Ok(w.pos())
+                match self.write_fields(&mut w) {
+                    Ok(()) => Ok(w.pos()),
+                    // Bare metal (size first): the writer's own count, at least what is needed.
+                    #[cfg(target_os = "none")]
+                    Err(e) => Err(e),
+                    #[cfg(not(target_os = "none"))]
+                    Err(e) => Err($crate::protocol::pb::exact_need(e, self.encoded_len())),
+                }
             }
 
             #[allow(unused_imports)]

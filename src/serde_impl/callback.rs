@@ -112,10 +112,10 @@ impl<T: ToJson> fmt::Display for JsonText<'_, T> {
             fn put(&mut self, bytes: &[u8]) -> Result<()> {
                 // The writer emits whole UTF-8 sequences per call.
                 let s = core::str::from_utf8(bytes)
-                    .map_err(|_| Error::new(ErrorKind::InvalidUtf8, 0))?;
-                self.0
-                    .write_str(s)
-                    .map_err(|_| Error::new(ErrorKind::BufferTooSmall, 0))
+                    .map_err(|_| Error::without_offset(ErrorKind::InvalidUtf8))?;
+                self.0.write_str(s).map_err(|_| {
+                    Error::without_offset(ErrorKind::InvalidValue("the formatter failed"))
+                })
             }
         }
         self.0.write_json(&mut Fmt(f)).map_err(|_| fmt::Error)

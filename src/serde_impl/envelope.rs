@@ -26,7 +26,9 @@ use crate::wire::envelope::{
 /// would read back as another value or not at all: serializing one is an error, in either shape.
 fn refuse_noncanonical<E: serde::ser::Error>(k: &Kind<'_>) -> Result<(), E> {
     match k.noncanonical() {
-        Some((why, _)) => Err(E::custom(Error::new(ErrorKind::InvalidValue(why), 0))),
+        Some((why, _)) => Err(E::custom(Error::without_offset(ErrorKind::InvalidValue(
+            why,
+        )))),
         None => Ok(()),
     }
 }

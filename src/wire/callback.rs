@@ -238,7 +238,8 @@ fn check_payload(p: &[u8], input: Option<&[u8]>, opts: &DecodeOptions) -> Result
             let start = i.as_ptr() as usize;
             (p.as_ptr() as usize).saturating_sub(start)
         });
-        return Err(Error::new(ErrorKind::PayloadTooLarge, at).in_field("payload"));
+        let limit = opts.max_payload();
+        return Err(Error::new(ErrorKind::PayloadTooLarge { limit }, at).in_field("payload"));
     }
     Ok(())
 }

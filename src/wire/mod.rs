@@ -529,8 +529,19 @@ mod postcard_io {
         postcard::to_slice(value, buf).map_err(|e| match e {
             // A string written through `collect_str` (escaped text) reports a full buffer this way.
             postcard::Error::CollectStrError if postcard_len(value).is_ok_and(|n| n > cap) => {
-                Error::new(ErrorKind::BufferTooSmall, cap)
+                Error::new(
+                    ErrorKind::BufferTooSmall {
+                        needed: postcard_len(value).unwrap_or(cap),
+                    },
+                    cap,
+                )
             }
+            postcard::Error::SerializeBufferFull => Error::new(
+                ErrorKind::BufferTooSmall {
+                    needed: postcard_len(value).unwrap_or(cap),
+                },
+                cap,
+            ),
             e => encode_failure(value, e, cap),
         })
     }
@@ -628,7 +639,7 @@ mod postcard_io {
     /// let mut buf = vec![0u8; 21 * 1024];
     /// let bytes = wire::to_postcard_slice(&cb, &mut buf)?;
     /// let err = wire::from_postcard::<Callback>(bytes).unwrap_err();
-    /// assert_eq!(err.kind(), ErrorKind::PayloadTooLarge);
+    /// assert_eq!(err.kind(), ErrorKind::PayloadTooLarge { limit: 15 * 1024 });
     /// let opts = DecodeOptions::new().with_max_payload(32 * 1024);
     /// assert_eq!(wire::from_postcard_with::<Callback>(bytes, &opts)?, cb);
     /// # Ok::<(), mimc_codec::Error>(())
@@ -698,7 +709,8 @@ mod postcard_io {
     fn postcard_error(e: postcard::Error, at: usize) -> Error {
         use postcard::Error as P;
         let kind = match e {
-            P::SerializeBufferFull => ErrorKind::BufferTooSmall,
+            // (`to_postcard_slice` reports a full buffer itself, with the length needed.)
+            P::SerializeBufferFull => ErrorKind::BufferTooSmall { needed: at },
             P::DeserializeUnexpectedEnd => ErrorKind::UnexpectedEnd,
             P::DeserializeBadUtf8 => ErrorKind::InvalidUtf8,
             P::DeserializeBadVarint => ErrorKind::Postcard("varint too long or out of range"),

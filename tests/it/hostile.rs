@@ -3,6 +3,7 @@
 //! grow with nesting or size), and never panics. Also the regression cases of fuzz findings.
 
 use crate::biz_type;
+use mimc_codec::json::ValueKind;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -40,7 +41,7 @@ fn custom_with(payload: &str) -> Vec<u8> {
 
 fn expect_err(what: &str, r: Result<impl std::fmt::Debug, Error>, kind: ErrorKind, offset: usize) {
     let e = r.expect_err(what);
-    assert_eq!((e.kind(), e.offset()), (kind, offset), "{what}: {e}");
+    assert_eq!((e.kind(), e.offset()), (kind, Some(offset)), "{what}: {e}");
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -62,7 +63,7 @@ fn hundred_thousand_nested_arrays_in_a_custom_payload() {
         expect_err(
             what,
             r,
-            ErrorKind::DepthLimitExceeded,
+            ErrorKind::DepthLimitExceeded { limit: 128 },
             PREFIX.len() + 127 * stride,
         );
         // At the hard limit too, still without recursion or allocation.
@@ -73,14 +74,16 @@ fn hundred_thousand_nested_arrays_in_a_custom_payload() {
         expect_err(
             what,
             r,
-            ErrorKind::DepthLimitExceeded,
+            ErrorKind::DepthLimitExceeded {
+                limit: mimc_codec::json::MAX_DEPTH_LIMIT,
+            },
             PREFIX.len() + 1023 * stride,
         );
     }
     // The bare reader the same way.
     let text = "[".repeat(N) + &"]".repeat(N);
     let r = no_alloc("bare", || RawJson::parse(&text).map(|_| ()));
-    expect_err("bare", r, ErrorKind::DepthLimitExceeded, 128);
+    expect_err("bare", r, ErrorKind::DepthLimitExceeded { limit: 128 }, 128);
     // Within the limit, deep nesting is accepted and kept verbatim.
     let ok = custom_with(&("[".repeat(127) + &"]".repeat(127)));
     let env = no_alloc("127 deep", || Envelope::from_json(&ok)).unwrap();
@@ -94,7 +97,12 @@ fn deep_nesting_in_skipped_unknown_values_is_capped_too() {
     let r = no_alloc("unknown", || {
         Envelope::from_json(doc.as_bytes()).map(|_| ())
     });
-    expect_err("unknown", r, ErrorKind::DepthLimitExceeded, 7 + 127);
+    expect_err(
+        "unknown",
+        r,
+        ErrorKind::DepthLimitExceeded { limit: 128 },
+        7 + 127,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -205,7 +213,7 @@ fn numbers_with_10_000_digits() {
         let e = r.unwrap_err();
         assert_eq!(
             (e.kind(), e.offset(), e.field()),
-            (ErrorKind::IntegerOverflow, offset, Some("timestamp"))
+            (ErrorKind::IntegerOverflow, Some(offset), Some("timestamp"))
         );
     }
     // Malformed after 10 000 digits: found at the right byte.
@@ -258,7 +266,14 @@ fn to_accounts_with_a_million_entries() {
     let e = r.unwrap_err();
     assert_eq!(
         (e.kind(), e.offset(), e.field()),
-        (ErrorKind::WrongType("a string"), at, Some("toAccounts"))
+        (
+            ErrorKind::WrongType {
+                expected: ValueKind::String,
+                found: ValueKind::Number
+            },
+            Some(at),
+            Some("toAccounts")
+        )
     );
 }
 
@@ -402,7 +417,10 @@ fn every_fixture_decodes_whole() {
                 // Some invalid envelopes are well-formed JSON: only the envelope decoder must refuse them.
                 Err(e) => {
                     assert!(!valid_whole(&rel), "{rel}: {decoder}: {e}");
-                    assert!(e.offset() <= bytes.len(), "{rel}: {decoder}: {e}");
+                    assert!(
+                        e.offset().is_some_and(|o| o <= bytes.len()),
+                        "{rel}: {decoder}: {e}"
+                    );
                 }
             }
         }
@@ -418,7 +436,10 @@ fn check_truncations(rel: &str, bytes: &[u8], lens: std::ops::Range<usize>) -> u
             let Err(e) = r else {
                 panic!("{rel} cut at {len}: {decoder} accepted it");
             };
-            assert!(e.offset() <= len, "{rel} cut at {len}: {decoder}: {e}");
+            assert!(
+                e.offset().is_some_and(|o| o <= len),
+                "{rel} cut at {len}: {decoder}: {e}"
+            );
             if let (true, Some(whole)) = (valid_whole(rel), whole) {
                 // A valid document cut short runs out of input, or out of a UTF-8 character (then the
                 // error is where that character starts).
@@ -426,7 +447,7 @@ fn check_truncations(rel: &str, bytes: &[u8], lens: std::ops::Range<usize>) -> u
                 match e.kind() {
                     ErrorKind::UnexpectedEnd => {}
                     ErrorKind::InvalidUtf8 if Some(len) != char_start => {
-                        assert_eq!(Some(e.offset()), char_start, "{rel} cut at {len}: {e}");
+                        assert_eq!(e.offset(), char_start, "{rel} cut at {len}: {e}");
                     }
                     _ => panic!("{rel} cut at {len}: {decoder}: {e}"),
                 }
@@ -512,7 +533,7 @@ fn invalid_utf8_at_every_position_of_valid_messages() {
                     };
                     assert_eq!(
                         (e.kind(), e.offset()),
-                        (ErrorKind::InvalidUtf8, *at),
+                        (ErrorKind::InvalidUtf8, Some(*at)),
                         "{rel} bad at {i}: {decoder}: {e}"
                     );
                     checked += 1;
@@ -565,7 +586,7 @@ fn expect_invalid(r: Result<Auth<'_>, Error>, field: &str, offset: usize, what: 
     );
     assert_eq!(
         (e.field(), e.offset()),
-        (Some(field), offset),
+        (Some(field), Some(offset)),
         "{what}: {e}"
     );
 }
@@ -785,7 +806,7 @@ fn base_urls_with_a_query_or_fragment_are_refused() {
             matches!(e.kind(), ErrorKind::InvalidValue(why) if why.contains("query (`?`) or fragment (`#`)")),
             "{base}: {e}"
         );
-        assert_eq!((e.field(), e.offset()), (Some("uri"), at), "{base}");
+        assert_eq!((e.field(), e.offset()), (Some("uri"), Some(at)), "{base}");
     }
     // A base with a path prefix keeps it, the API path after it.
     let r = req.to_http_request("https://proxy.example/mimc/").unwrap();
@@ -902,7 +923,7 @@ fn fuzz_compact_form_of_escaped_text_into_small_buffers_is_buffer_too_small() {
         let e = wire::to_postcard_slice(&env, &mut buf[..len]).unwrap_err();
         assert_eq!(
             (e.kind(), e.offset()),
-            (ErrorKind::BufferTooSmall, len),
+            (ErrorKind::BufferTooSmall { needed: 96 }, Some(len)),
             "{len}"
         );
     }
@@ -957,7 +978,7 @@ fn custom_kinds_named_like_families_mean_the_same_in_json_and_compact_form() {
                 Ok(env) => env,
                 Err(e) => {
                     // The payload is not the one this kind carries.
-                    assert!(e.offset() <= doc.len(), "{doc}: {e}");
+                    assert!(e.offset().is_some_and(|o| o <= doc.len()), "{doc}: {e}");
                     continue;
                 }
             };
@@ -977,7 +998,7 @@ fn custom_kinds_named_like_families_mean_the_same_in_json_and_compact_form() {
                 (e.kind(), e.offset(), e.field()),
                 (
                     ErrorKind::InvalidValue("custom kind that names a modelled kind"),
-                    8,
+                    Some(8),
                     Some("msgType")
                 ),
                 "{text}"

@@ -536,7 +536,7 @@ fn the_stream_reader_asks_for_exactly_what_it_needs() {
                         panic!("{e}")
                     };
                     assert!(needed > 0);
-                    assert_eq!(e.offset(), have);
+                    assert_eq!(e.offset(), Some(have));
                     have += needed;
                     assert!(have <= *want, "asked past the frame end");
                 }
@@ -621,12 +621,18 @@ fn tampered_truncated_and_oversized_frames_give_clear_errors() {
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ChecksumMismatch, "byte {i}");
-        assert_eq!(err.offset(), frame.len() - 4);
+        assert_eq!(err.offset(), Some(frame.len() - 4));
         assert_eq!(buf, t, "nothing decrypted on a bad checksum");
     }
     let e = decode_err(&frame, &tcp.with_max_body(frame.len() - 13), &k);
-    assert_eq!((e.kind(), e.offset()), (ErrorKind::FrameTooLarge, 4));
-    assert_eq!(e.to_string(), "frame body larger than the limit at byte 4");
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (ErrorKind::FrameTooLarge { limit: 122 }, Some(4))
+    );
+    assert_eq!(
+        e.to_string(),
+        "frame body larger than the limit of 122 bytes at byte 4"
+    );
 
     let mut t = frame.clone();
     t[0] = 0xc3;
@@ -634,7 +640,7 @@ fn tampered_truncated_and_oversized_frames_give_clear_errors() {
     let mut t = frame.clone();
     t[3] = 6;
     let e = decode_err(&t, &tcp, &k);
-    assert_eq!((e.kind(), e.offset()), (ErrorKind::BadVersion, 2));
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::BadVersion, Some(2)));
     // A TCP frame read as WebJS (and the reverse) is a version error.
     assert_eq!(
         decode_err(&frame, &FrameConfig::WEBSOCKET, &k).kind(),
@@ -667,7 +673,10 @@ fn tampered_truncated_and_oversized_frames_give_clear_errors() {
     k.body.apply(&mut t[8..body_end]);
     reseal(&mut t);
     let e = decode_err(&t, &tcp, &k);
-    assert_eq!((e.kind(), e.offset()), (ErrorKind::LengthMismatch, 10));
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (ErrorKind::LengthMismatch, Some(10))
+    );
     // A body shorter than its own 8-byte head.
     let mut t = vec![0xc2, 0xfe, 0, 5, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0];
     reseal(&mut t);
@@ -685,7 +694,7 @@ fn tampered_truncated_and_oversized_frames_give_clear_errors() {
     reseal(&mut t);
     let e = decode_err(&t, &tcp, &k);
     assert!(matches!(e.kind(), ErrorKind::Protobuf(_)), "{e}");
-    assert_eq!(e.offset(), 16);
+    assert_eq!(e.offset(), Some(16));
 
     // Without the body key the body is reported as encrypted, not misparsed.
     let mut buf = frame.clone();
@@ -701,7 +710,7 @@ fn truncated_and_malformed_protobuf_give_offsets() {
         // Every proper prefix is either a valid shorter message or a clear error.
         if let Err(e) = MimcPacket::decode(&packet[..cut]) {
             assert!(matches!(e.kind(), ErrorKind::Protobuf(_)), "{e}");
-            assert!(e.offset() <= cut, "{cut}: {e}");
+            assert!(e.offset().is_some_and(|o| o <= cut), "{cut}: {e}");
         }
     }
     let e = MimcPacket::decode(b"\x0a\x05ab").unwrap_err();
@@ -709,13 +718,13 @@ fn truncated_and_malformed_protobuf_give_offsets() {
         e.kind(),
         ErrorKind::Protobuf("length-delimited field runs past the end of the message")
     );
-    assert_eq!((e.offset(), e.field()), (1, Some("packetId")));
+    assert_eq!((e.offset(), e.field()), (Some(1), Some("packetId")));
     let e = MimcPacket::decode(b"\x0a\x02\xff\xfe").unwrap_err();
-    assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidUtf8, 2));
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidUtf8, Some(2)));
     let e = MimcPacket::decode(b"\x20\x80\x80").unwrap_err();
     assert_eq!(
         (e.kind(), e.offset()),
-        (ErrorKind::Protobuf("truncated varint"), 1)
+        (ErrorKind::Protobuf("truncated varint"), Some(1))
     );
     // Unknown groups are skipped up to their end; a bad nesting is an error.
     assert_eq!(
@@ -751,13 +760,13 @@ fn truncated_and_malformed_protobuf_give_offsets() {
     assert!(MimcPacket::decode(b"\x00\x01").is_err(), "field number 0");
     // A nested error carries the offset in the outer input and the innermost field.
     let e = MimcP2pMessage::decode(b"\x2a\x01T\x0a\x04\x12\x05al").unwrap_err();
-    assert_eq!((e.offset(), e.field()), (6, Some("appAccount")));
+    assert_eq!((e.offset(), e.field()), (Some(6), Some("appAccount")));
     // Lazily read repeated elements report their offset in the outer input too.
     let list = MimcPacketList::decode(b"\x08\x01\x22\x05\x0a").unwrap_err();
-    assert_eq!(list.offset(), 3);
+    assert_eq!(list.offset(), Some(3));
     let list = MimcPacketList::decode(b"\x08\x01\x22\x02\x0a\x05").unwrap();
     let e = list.packets.iter().next().unwrap().unwrap_err();
-    assert_eq!((e.offset(), e.field()), (5, Some("packetId")));
+    assert_eq!((e.offset(), e.field()), (Some(5), Some("packetId")));
 }
 
 #[test]
@@ -906,7 +915,7 @@ fn encoding_needs_its_keys_and_room() {
         body_only,
     )
     .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
+    assert_eq!(e.kind(), ErrorKind::BufferTooSmall { needed: 26 });
     assert_eq!(
         encode_frame(
             &mut out,
@@ -917,7 +926,7 @@ fn encoding_needs_its_keys_and_room() {
         )
         .unwrap_err()
         .kind(),
-        ErrorKind::FrameTooLarge
+        ErrorKind::FrameTooLarge { limit: 4 }
     );
 }
 

@@ -11,6 +11,7 @@
 #![no_main]
 
 use core::hint::black_box;
+use mimc_codec::json::ValueKind;
 
 use mimc_codec::json::{DEFAULT_MAX_DEPTH, JsonStr, Sink};
 use mimc_codec::{
@@ -535,7 +536,13 @@ fn replies(c: &mut Checks) {
     // Too small a buffer is an error, not a panic and not a cut reply.
     let mut small = [0u8; 32];
     let err = receipt.to_json_slice(&mut small).map_err(|e| e.kind());
-    c.eq("reply into 32 bytes", &err, &Err(ErrorKind::BufferTooSmall));
+    c.eq(
+        "reply into 32 bytes",
+        &err,
+        &Err(ErrorKind::BufferTooSmall {
+            needed: receipt.json_len(),
+        }),
+    );
 }
 
 /// Where `needle` first stands in `hay` (the expected offsets are found in the inputs, not typed in).
@@ -584,7 +591,10 @@ fn errors(c: &mut Checks) {
         (
             "wrong_type_msgid.json",
             fixture!("envelope/invalid/wrong_type_msgid.json"),
-            ErrorKind::WrongType("a string"),
+            ErrorKind::WrongType {
+                expected: ValueKind::String,
+                found: ValueKind::Number,
+            },
             |b| find(b, b"12345,"),
         ),
         (
@@ -607,7 +617,9 @@ fn errors(c: &mut Checks) {
         (
             "deep_nesting.json",
             fixture!("envelope/invalid/deep_nesting.json"),
-            ErrorKind::DepthLimitExceeded,
+            ErrorKind::DepthLimitExceeded {
+                limit: DEFAULT_MAX_DEPTH,
+            },
             |b| find(b, b"[") + DEFAULT_MAX_DEPTH - 1,
         ),
     ];
@@ -615,7 +627,7 @@ fn errors(c: &mut Checks) {
         let got = Envelope::from_json(black_box(json))
             .map(|_| ())
             .map_err(|e| (e.kind(), e.offset()));
-        c.eq(file, &got, &Err((kind, at(json))));
+        c.eq(file, &got, &Err((kind, Some(at(json)))));
     }
 }
 

@@ -44,7 +44,7 @@ fn token_reply_strings_and_numbers() {
         ];
         assert_eq!(d.security_key_into(&mut key).unwrap(), want);
         let e = d.security_key_into(&mut key[..15]).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
+        assert_eq!(e.kind(), ErrorKind::BufferTooSmall { needed: 16 });
         assert_eq!(d.token().expose(), TOKEN);
         assert_eq!(d.token().expose().raw().len(), 376);
         // The undocumented keys SDKs read.
@@ -81,7 +81,7 @@ fn token_reply_tolerates_missing_extras_and_unknown_keys() {
         (e.kind(), e.field()),
         (ErrorKind::InvalidBase64, Some("miUserSecurityKey"))
     );
-    assert_eq!(bad[e.offset()], b'!');
+    assert_eq!(bad[e.offset().unwrap()], b'!');
     assert!(d.security_key_len().is_ok());
     // A missing documented key is an error naming it, at the end of `data`.
     let body = br#"{"code":200,"message":"success","data":{"appId":"1","appPackage":"p",
@@ -92,7 +92,7 @@ fn token_reply_tolerates_missing_extras_and_unknown_keys() {
     };
     assert_eq!(e.kind(), ErrorKind::MissingField);
     assert_eq!(e.field(), Some("miUserSecurityKey"));
-    assert_eq!(body[e.offset()], b'}');
+    assert_eq!(body[e.offset().unwrap()], b'}');
 }
 
 fn check_packet_id(file: &str, want: &str) {
@@ -529,7 +529,10 @@ fn malformed_replies_are_decode_errors_with_offsets() {
         ),
         (
             br#"{"code":200,"message":1}"#,
-            ErrorKind::WrongType("a string"),
+            ErrorKind::WrongType {
+                expected: ValueKind::String,
+                found: ValueKind::Number,
+            },
             22,
             Some("message"),
         ),
@@ -539,13 +542,21 @@ fn malformed_replies_are_decode_errors_with_offsets() {
             13,
             None,
         ),
-        (b"[1]", ErrorKind::WrongType("an object"), 0, None),
+        (
+            b"[1]",
+            ErrorKind::WrongType {
+                expected: ValueKind::Object,
+                found: ValueKind::Array,
+            },
+            0,
+            None,
+        ),
     ];
     for &(body, kind, offset, field) in cases {
         let e = Response::from_json(body).unwrap_err();
         assert_eq!(
             (e.kind(), e.offset(), e.field()),
-            (kind, offset, field),
+            (kind, Some(offset), field),
             "{body:?}"
         );
     }
@@ -554,7 +565,13 @@ fn malformed_replies_are_decode_errors_with_offsets() {
     let ReplyError::Decode(e) = e else { panic!() };
     assert_eq!(
         (e.kind(), e.offset()),
-        (ErrorKind::WrongType("an object"), 19)
+        (
+            ErrorKind::WrongType {
+                expected: ValueKind::Object,
+                found: ValueKind::Array
+            },
+            Some(19)
+        )
     );
     let body = br#"{"code":200,"data":{"topicInfo":{"topicId":"x","ownerUuid":1,"topicName":"n","bulletin":""},"members":[]}}"#;
     let ReplyError::Decode(e) = TopicData::from_json(body).unwrap_err() else {
@@ -562,14 +579,20 @@ fn malformed_replies_are_decode_errors_with_offsets() {
     };
     assert_eq!(e.kind(), ErrorKind::InvalidInteger);
     assert_eq!(e.field(), Some("topicId"));
-    assert_eq!(body[e.offset()], b'x');
+    assert_eq!(body[e.offset().unwrap()], b'x');
     // A bad element anywhere in a list fails the whole reply, at that element.
     let body = br#"{"code":200,"data":{"packetIds":["a","b",3]}}"#;
     let ReplyError::Decode(e) = PacketIds::from_json(body).unwrap_err() else {
         panic!()
     };
-    assert_eq!(e.kind(), ErrorKind::WrongType("a string"));
-    assert_eq!(body[e.offset()], b'3');
+    assert_eq!(
+        e.kind(),
+        ErrorKind::WrongType {
+            expected: ValueKind::String,
+            found: ValueKind::Number
+        }
+    );
+    assert_eq!(body[e.offset().unwrap()], b'3');
     // Duplicate known keys inside data.
     let body = br#"{"code":200,"data":{"packetId":"a","packetId":"b"}}"#;
     let ReplyError::Decode(e) = PacketId::from_json(body).unwrap_err() else {
@@ -712,7 +735,7 @@ fn one_pass_fill_agrees_with_the_lazy_list() {
         panic!("not a decode error")
     };
     assert_eq!(e, lazy_e);
-    assert_eq!(e.offset(), at);
+    assert_eq!(e.offset(), Some(at));
     assert_eq!(e.field(), Some("ts"));
 
     let body = api_fixture("topic-query.response.json");
@@ -790,5 +813,11 @@ fn a_list_reply_of_the_wrong_type_fails_as_the_two_step_path() {
     };
     let data = Response::from_json(body).unwrap().data();
     assert_eq!(one_pass, TopicList::from_raw(data).unwrap_err());
-    assert_eq!(one_pass.kind(), ErrorKind::WrongType("an array"));
+    assert_eq!(
+        one_pass.kind(),
+        ErrorKind::WrongType {
+            expected: ValueKind::Array,
+            found: ValueKind::Null
+        }
+    );
 }

@@ -487,7 +487,10 @@ fn too_small_buffers_fail_cleanly() {
     let mut buf = vec![0u8; n];
     for short in 0..n {
         let e = req.to_json_slice(&mut buf[..short]).unwrap_err();
-        assert_eq!(e.kind(), mimc_codec::ErrorKind::BufferTooSmall);
+        assert_eq!(
+            e.kind(),
+            mimc_codec::ErrorKind::BufferTooSmall { needed: 34 }
+        );
     }
 }
 
