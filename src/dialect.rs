@@ -79,13 +79,10 @@ impl<'a> Envelope<'a> {
     pub fn from_flutter_json(input: &'a [u8], map: &BizTypes<'a>) -> Result<Self> {
         let mut obj = json::top_object(input, &DecodeOptions::new())?;
         let mut biz = None;
-        while let Some((key, value)) = obj.next_member()? {
-            if key == "biz_type" {
-                let s = value.to_json_str().map_err(|e| e.in_field("biz_type"))?;
-                json::set_once(&mut biz, s, &key, "biz_type")?;
-            }
-        }
-        let end = obj.offset().saturating_sub(1);
+        let end = obj.read_known(&["biz_type"], |_, value| {
+            biz = Some(value.to_json_str().map_err(|e| e.in_field("biz_type"))?);
+            Ok(())
+        })??;
         let biz = json::required(biz, "biz_type", end)?;
         let kind = match biz.as_str() {
             Some(text) => map.kind_name(text),

@@ -971,29 +971,20 @@ fn read_fields<'a>(
     field: &'static str,
     flag: Option<&'static str>,
 ) -> Result<Result<(JsonStr<'a>, Option<bool>)>> {
-    let mut found = None;
-    let mut flag_value = None;
-    let mut scratch = None;
-    while let Some((key, value)) = members.next_member()? {
-        let name = key.as_key_lazy(&mut scratch);
-        let set = if name == Some(field) {
-            value
-                .to_json_str()
-                .map_err(|e| e.in_field(field))
-                .and_then(|v| json::set_once(&mut found, v, &key, field))
-        } else if let Some(f) = flag.filter(|&f| name == Some(f)) {
-            value
-                .to_bool()
-                .map_err(|e| e.in_field(f))
-                .and_then(|v| json::set_once(&mut flag_value, v, &key, f))
+    let (mut found, mut flag_value) = (None, None);
+    let keys = [field, flag.unwrap_or(field)];
+    let read = members.read_known(&keys[..=usize::from(flag.is_some())], |i, value| {
+        if i == 0 {
+            found = Some(value.to_json_str().map_err(|e| e.in_field(field))?);
         } else {
-            Ok(())
-        };
-        if let Err(e) = set {
-            return Ok(Err(e));
+            flag_value = Some(value.to_bool().map_err(|e| e.in_field(keys[1]))?);
         }
-    }
-    let end = members.offset().saturating_sub(1);
+        Ok(())
+    })?;
+    let end = match read {
+        Ok(end) => end,
+        Err(e) => return Ok(Err(e)),
+    };
     Ok(json::required(found, field, end).and_then(|found| {
         let flag_value = match flag {
             Some(f) => Some(json::required(flag_value, f, end)?),

@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, ObjectWriter, Sink, ToJson};
 use crate::model::model;
 
-use super::reply::{end_of, invalid, str_field, u64_field};
+use super::reply::{invalid, str_field, u64_field};
 use super::{
     ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, body_object, typed_reply,
 };
@@ -95,30 +95,18 @@ fn read_history<'a>(
 ) -> Result<HistoryFields<'a>> {
     let mut obj = body_object(body)?;
     let (mut app_id, mut a, mut b, mut from, mut to) = (None, None, None, None, None);
-    let mut scratch = [0u8; 64];
-    while let Some((k, v)) = obj.next_member()? {
-        match k.as_key(&mut scratch) {
-            Some("appId") => json::set_once(&mut app_id, u64_field(&v, "appId")?, &k, "appId")?,
-            Some("utcFromTime") => {
-                json::set_once(&mut from, u64_field(&v, "utcFromTime")?, &k, "utcFromTime")?;
-            }
-            Some("utcToTime") => {
-                let t = (u64_field(&v, "utcToTime")?, v.offset());
-                json::set_once(&mut to, t, &k, "utcToTime")?;
-            }
-            Some(key) if key == first => json::set_once(&mut a, str_field(&v, first)?, &k, first)?,
-            Some(key) if key == second => {
-                let s = if second == "topicId" {
-                    Second::Topic(u64_field(&v, second)?)
-                } else {
-                    Second::Account(str_field(&v, second)?)
-                };
-                json::set_once(&mut b, s, &k, second)?;
-            }
-            _ => {}
+    let keys = ["appId", first, second, "utcFromTime", "utcToTime"];
+    let end = obj.read_known(&keys, |i, v| {
+        match i {
+            0 => app_id = Some(u64_field(&v, "appId")?),
+            1 => a = Some(str_field(&v, first)?),
+            2 if second == "topicId" => b = Some(Second::Topic(u64_field(&v, second)?)),
+            2 => b = Some(Second::Account(str_field(&v, second)?)),
+            3 => from = Some(u64_field(&v, "utcFromTime")?),
+            _ => to = Some((u64_field(&v, "utcToTime")?, v.offset())),
         }
-    }
-    let end = end_of(&obj);
+        Ok(())
+    })??;
     let app_id = json::required(app_id, "appId", end)?;
     let first = json::required(a, first, end)?;
     let second = json::required(b, second, end)?;

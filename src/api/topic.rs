@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 use crate::model::model;
 
-use super::reply::{end_of, invalid, str_field};
+use super::reply::{invalid, str_field};
 use super::{
     ApiRequest, Auth, Headers, List, MAX_TOPIC_MEMBERS, Method, body_object, check_accounts,
     invalid_at, typed_reply, write_id, write_joined, write_query_component,
@@ -71,20 +71,19 @@ fn read_members<'a>(v: &RawJson<'a>, allow_empty: bool) -> Result<Accounts<'a>> 
 fn read_members_body(body: &[u8], name: bool) -> Result<(Option<JsonStr<'_>>, Accounts<'_>)> {
     let mut obj = body_object(body)?;
     let (mut topic_name, mut accounts) = (None, None);
-    let mut scratch = [0u8; 64];
-    while let Some((k, v)) = obj.next_member()? {
-        match k.as_key(&mut scratch) {
-            Some("topicName") if name => {
-                let s = str_field(&v, "topicName")?;
-                json::set_once(&mut topic_name, s, &k, "topicName")?;
-            }
-            Some("accounts") => {
-                json::set_once(&mut accounts, read_members(&v, name)?, &k, "accounts")?;
-            }
-            _ => {}
+    // Without a name, `topicName` is not a key of the body: only `accounts` is looked for.
+    let keys: &[&str] = if name {
+        &["accounts", "topicName"]
+    } else {
+        &["accounts"]
+    };
+    let end = obj.read_known(keys, |i, v| {
+        match i {
+            0 => accounts = Some(read_members(&v, name)?),
+            _ => topic_name = Some(str_field(&v, "topicName")?),
         }
-    }
-    let end = end_of(&obj);
+        Ok(())
+    })??;
     if name {
         json::required(topic_name, "topicName", end)?;
     }

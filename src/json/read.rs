@@ -576,6 +576,43 @@ impl<'a> ObjectIter<'a> {
     pub fn offset(&self) -> usize {
         self.p.base + self.p.pos
     }
+
+    /// Reads the members whose keys are in `keys` (at most 32, listed without escapes; the document's
+    /// keys may have them), each at most once: `read(i, value)` gets the index into `keys` and the
+    /// validated value, and stores what it reads. Unknown keys are skipped (validated). The one reader
+    /// of the small hand-ruled objects (request bodies, payload objects) that are not a `model!`.
+    ///
+    /// The outer error is the text's own (syntax, depth); the inner one the first member error: what
+    /// `read` returns, or `DuplicateKey` at a known key given twice (after its value was read, as
+    /// [`set_once`](crate::json::set_once) after the value's read). Members are not read after it; the
+    /// caller's container validates what is left. `Ok(Ok(end))`: every member read, `end` the offset of
+    /// the closing brace (where a missing member's error goes).
+    pub(crate) fn read_known(
+        &mut self,
+        keys: &[&'static str],
+        mut read: impl FnMut(usize, RawJson<'a>) -> Result<()>,
+    ) -> Result<Result<usize>> {
+        let mut seen = 0u32;
+        let mut scratch = None;
+        while let Some((key, value)) = self.next_member()? {
+            let name = key.as_key_lazy(&mut scratch);
+            let Some(i) = keys.iter().position(|k| Some(*k) == name) else {
+                continue;
+            };
+            if let Err(e) = read(i, value) {
+                return Ok(Err(e));
+            }
+            let bit = 1u32 << (i % 32);
+            if seen & bit != 0 {
+                let at = key.offset().saturating_sub(1);
+                return Ok(Err(
+                    Error::new(ErrorKind::DuplicateKey, at).in_field(keys[i])
+                ));
+            }
+            seen |= bit;
+        }
+        Ok(Ok(self.offset().saturating_sub(1)))
+    }
 }
 
 /// A value in an object or array that has not been read yet ([`ObjectIter::next_entry`],
