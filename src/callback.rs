@@ -18,15 +18,25 @@ use crate::json::StrScan;
 use crate::json::{
     self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson, ValueKind,
 };
+use crate::name::CustomName;
 use crate::payload::Payload;
 
 /// The value of a callback's `msgType`.
+///
+/// Open: another `msgType` (`RECALL_MSG`) is kept, by its name, in a hidden variant. Build one from a
+/// name with [`From<&str>`](#impl-From<%26str>-for-CallbackKind<'a>) (or [`parse`](Self::parse)), which
+/// classifies it; read the name with [`as_str`](Self::as_str), [`as_json_str`](Self::as_json_str),
+/// `Display` or `==` with a `&str`. Do not match the hidden `_Custom` variant: a kind a later version
+/// models moves to a variant of its own, and comparing names keeps working when it does.
 ///
 /// ```
 /// use mimc_codec::CallbackKind;
 /// assert_eq!(CallbackKind::parse("OFFLINE_TOPIC_MSG"), CallbackKind::OfflineTopicMsg);
 /// assert!(CallbackKind::OfflineTopicMsg.is_topic() && CallbackKind::OfflineTopicMsg.is_offline());
-/// assert_eq!(CallbackKind::parse("RECALL_MSG").to_string(), "RECALL_MSG");
+/// let recall = CallbackKind::from("RECALL_MSG");
+/// assert_eq!(recall.as_str(), Some("RECALL_MSG"));
+/// assert!(recall == "RECALL_MSG");
+/// assert_eq!(recall.to_string(), "RECALL_MSG");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -39,14 +49,15 @@ pub enum CallbackKind<'a> {
     NormalTopicMsg,
     /// `OFFLINE_TOPIC_MSG`: a group message some members did not receive.
     OfflineTopicMsg,
-    /// Any other `msgType`, by its text.
-    Custom(JsonStr<'a>),
+    /// Any other `msgType`, by its text. Not to be built or matched: see the type's docs.
+    #[doc(hidden)]
+    _Custom(CustomName<'a>),
 }
 
 impl<'a> CallbackKind<'a> {
     /// Classifies a `msgType` value.
     pub fn parse(name: &'a str) -> Self {
-        Self::known(name).unwrap_or(CallbackKind::Custom(JsonStr::new(name)))
+        Self::known(name).unwrap_or(CallbackKind::_Custom(CustomName(JsonStr::new(name))))
     }
 
     /// Classifies a `msgType` read from JSON (unescaping it if needed).
@@ -54,7 +65,7 @@ impl<'a> CallbackKind<'a> {
         let mut scratch = [0u8; 64];
         s.as_key(&mut scratch)
             .and_then(Self::known)
-            .unwrap_or(CallbackKind::Custom(s))
+            .unwrap_or(CallbackKind::_Custom(CustomName(s)))
     }
 
     fn known(name: &str) -> Option<Self> {
@@ -67,15 +78,22 @@ impl<'a> CallbackKind<'a> {
         })
     }
 
-    /// The wire name of a known kind (`None` for a custom one: see `Display`).
-    pub const fn as_str(&self) -> Option<&'static str> {
+    /// The `msgType` as a JSON string: a known kind's wire name, another one as it came (escapes
+    /// included; `==` with a `&str` compares the unescaped text).
+    pub const fn as_json_str(&self) -> JsonStr<'a> {
         match self {
-            CallbackKind::NormalMsg => Some("NORMAL_MSG"),
-            CallbackKind::OfflineMsg => Some("OFFLINE_MSG"),
-            CallbackKind::NormalTopicMsg => Some("NORMAL_TOPIC_MSG"),
-            CallbackKind::OfflineTopicMsg => Some("OFFLINE_TOPIC_MSG"),
-            CallbackKind::Custom(_) => None,
+            CallbackKind::NormalMsg => JsonStr::new("NORMAL_MSG"),
+            CallbackKind::OfflineMsg => JsonStr::new("OFFLINE_MSG"),
+            CallbackKind::NormalTopicMsg => JsonStr::new("NORMAL_TOPIC_MSG"),
+            CallbackKind::OfflineTopicMsg => JsonStr::new("OFFLINE_TOPIC_MSG"),
+            CallbackKind::_Custom(CustomName(s)) => *s,
         }
+    }
+
+    /// The `msgType` (`"NORMAL_MSG"`, `"RECALL_MSG"`); `None` only for a name that came with JSON
+    /// escapes (then `Display` or [`as_json_str`](Self::as_json_str) unescape it).
+    pub const fn as_str(&self) -> Option<&'a str> {
+        self.as_json_str().as_str()
     }
 
     /// A group (topic) message?
@@ -95,13 +113,31 @@ impl<'a> CallbackKind<'a> {
     }
 }
 
+/// Classifies the name, as [`CallbackKind::parse`].
+impl<'a> From<&'a str> for CallbackKind<'a> {
+    fn from(name: &'a str) -> Self {
+        CallbackKind::parse(name)
+    }
+}
+
+/// The `msgType`, unescaped.
 impl fmt::Display for CallbackKind<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self, self.as_str()) {
-            (_, Some(name)) => f.write_str(name),
-            (CallbackKind::Custom(s), None) => fmt::Display::fmt(s, f),
-            _ => Ok(()),
-        }
+        fmt::Display::fmt(&self.as_json_str(), f)
+    }
+}
+
+/// Is `name` this `msgType` (unescaped text)?
+impl PartialEq<str> for CallbackKind<'_> {
+    fn eq(&self, name: &str) -> bool {
+        self.as_json_str() == name
+    }
+}
+
+/// As `PartialEq<str>`.
+impl PartialEq<&str> for CallbackKind<'_> {
+    fn eq(&self, name: &&str) -> bool {
+        *self == **name
     }
 }
 
@@ -754,7 +790,9 @@ impl<'a> Callback<'a> {
             CallbackKind::OfflineMsg => Callback::OfflineMsg(p2p(&s)?),
             CallbackKind::NormalTopicMsg => Callback::NormalTopicMsg(p2t(&s)?),
             CallbackKind::OfflineTopicMsg => Callback::OfflineTopicMsg(p2t(&s)?),
-            CallbackKind::Custom(kind) => Callback::_Custom(custom(input, kind, &s, opts)?),
+            CallbackKind::_Custom(CustomName(kind)) => {
+                Callback::_Custom(custom(input, kind, &s, opts)?)
+            }
         })
     }
 
@@ -765,7 +803,7 @@ impl<'a> Callback<'a> {
             Callback::OfflineMsg(_) => CallbackKind::OfflineMsg,
             Callback::NormalTopicMsg(_) => CallbackKind::NormalTopicMsg,
             Callback::OfflineTopicMsg(_) => CallbackKind::OfflineTopicMsg,
-            Callback::_Custom(c) => CallbackKind::Custom(c.kind),
+            Callback::_Custom(c) => CallbackKind::_Custom(CustomName(c.kind)),
         }
     }
 
@@ -1107,7 +1145,7 @@ mod tests {
     fn custom_kinds_are_kept_verbatim() {
         let body = br#" {"msgType":"RECALL_MSG","fromAccount":"10","payload":"cG9uZw==","timestamp":"x","extra":[1, 2]} "#;
         let cb = Callback::from_json(body).unwrap();
-        assert!(matches!(cb.kind(), CallbackKind::Custom(k) if k == "RECALL_MSG"));
+        assert!(matches!(cb.kind(), CallbackKind::_Custom(CustomName(k)) if k == "RECALL_MSG"));
         assert_eq!(cb.from_account().unwrap(), "10");
         assert_eq!(cb.timestamp(), None);
         assert_eq!(cb.payload().unwrap(), b"pong"[..]);

@@ -16,6 +16,7 @@ use defmt::{Format, Formatter, write};
 
 use crate::api::{Method, Secret};
 use crate::json::{Chunk, JsonStr, JsonU64, ValueKind};
+use crate::name::CustomName;
 use crate::{CallbackKind, ContentKind, Error, ErrorKind, FileKind, Kind, KindKey, PayloadKey};
 
 /// `e` as `Display` writes it: `expected `:` after key in `msgId` at byte 9` (no "at byte" for an error
@@ -87,7 +88,7 @@ impl Format for Kind<'_> {
             Kind::Read(x) => write!(f, "{}_READ", x),
             Kind::AddFriendRequest => write!(f, "ADD_FRIEND_REQUEST"),
             Kind::AddFriendResponse => write!(f, "ADD_FRIEND_RESPONSE"),
-            Kind::Custom(name) => name.format(f),
+            Kind::_Custom(CustomName(name)) => name.format(f),
         }
     }
 }
@@ -99,7 +100,7 @@ impl Format for FileKind<'_> {
             FileKind::Pic => write!(f, "PIC"),
             FileKind::Audio => write!(f, "AUDIO"),
             FileKind::Bin => write!(f, "BIN"),
-            FileKind::Other(x) => x.format(f),
+            FileKind::_Custom(CustomName(x)) => x.format(f),
         }
     }
 }
@@ -110,7 +111,7 @@ impl Format for ContentKind<'_> {
         match self {
             ContentKind::Text => write!(f, "TEXT"),
             ContentKind::File(x) => write!(f, "{}_FILE", x),
-            ContentKind::Other(x) => x.format(f),
+            ContentKind::_Custom(CustomName(x)) => x.format(f),
         }
     }
 }
@@ -118,11 +119,10 @@ impl Format for ContentKind<'_> {
 /// The `msgType`: `NORMAL_MSG`, ..., or the custom name.
 impl Format for CallbackKind<'_> {
     fn format(&self, f: Formatter<'_>) {
-        match (self, self.as_str()) {
-            (_, Some(name)) => write!(f, "{=str}", name),
-            (CallbackKind::Custom(name), None) => name.format(f),
-            // Every known kind has a name; kept total.
-            (_, None) => write!(f, "?"),
+        match self {
+            CallbackKind::_Custom(CustomName(name)) => name.format(f),
+            // Every known kind has a plain name; kept total.
+            known => write!(f, "{=str}", known.as_str().unwrap_or("?")),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::json::{
     self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson, ValueKind,
 };
+use crate::name::{CustomName, EqSink};
 
 /// Which key carried the kind: the English manual's `msgType`, the final Chinese manual's `type`, or none
 /// (the kind travelled outside the JSON, as MIMC's `bizType`). Encoding keeps it.
@@ -34,7 +35,22 @@ pub enum PayloadKey {
     Content,
 }
 
-/// The file kinds of the manual's `*_FILE` family.
+/// The file kinds of the manual's `*_FILE` family: `X` of a `<X>_FILE` kind.
+///
+/// Open: any other `X` (`VIDEO` of `VIDEO_FILE`) is kept by a hidden variant. Build a file kind from its
+/// name with [`From<&str>`](#impl-From<%26str>-for-FileKind<'a>), which classifies it (`"PIC"` gives
+/// [`FileKind::Pic`]); read the name with [`as_str`](Self::as_str), [`as_json_str`](Self::as_json_str),
+/// `Display` or `==`. Do not match the hidden `_Custom` variant: a name a later version models moves
+/// to a variant of its own (compare names instead, which keeps working).
+///
+/// ```
+/// use mimc_codec::FileKind;
+/// assert_eq!(FileKind::from("PIC"), FileKind::Pic);
+/// let video = FileKind::from("VIDEO");
+/// assert_eq!(video.as_str(), Some("VIDEO"));
+/// assert!(video == "VIDEO" && FileKind::Bin == "BIN");
+/// assert_eq!(video.to_string(), "VIDEO");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FileKind<'a> {
@@ -44,11 +60,26 @@ pub enum FileKind<'a> {
     Audio,
     /// `BIN_FILE`
     Bin,
-    /// Any other `<X>_FILE`; holds `X` (e.g. `VIDEO` for `VIDEO_FILE`).
-    Other(JsonStr<'a>),
+    /// Any other `<X>_FILE`, holding `X` (e.g. `VIDEO` for `VIDEO_FILE`). Not to be built or matched:
+    /// see the type's docs.
+    #[doc(hidden)]
+    _Custom(CustomName<'a>),
 }
 
 /// The content kind `X` that a `<X>_RECALL` or `<X>_READ` refers to.
+///
+/// Open: any other name (`LOCATION` of `LOCATION_RECALL`) is kept by a hidden variant. Build one with
+/// [`From<&str>`](#impl-From<%26str>-for-ContentKind<'a>), which classifies the name (`"TEXT"`,
+/// `"PIC_FILE"`, `"VIDEO_FILE"` give [`ContentKind::Text`] and file kinds); read the name with
+/// `Display` or `==`. Do not match the hidden `_Custom` variant (see [`FileKind`]).
+///
+/// ```
+/// use mimc_codec::{ContentKind, FileKind};
+/// assert_eq!(ContentKind::from("PIC_FILE"), ContentKind::File(FileKind::Pic));
+/// assert_eq!(ContentKind::from("VIDEO_FILE"), ContentKind::File(FileKind::from("VIDEO")));
+/// let location = ContentKind::from("LOCATION");
+/// assert!(location == "LOCATION" && location.to_string() == "LOCATION");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentKind<'a> {
@@ -56,18 +87,29 @@ pub enum ContentKind<'a> {
     Text,
     /// A `*_FILE` kind.
     File(FileKind<'a>),
-    /// Any other content kind, by name (e.g. `LOCATION` in `LOCATION_RECALL`).
-    Other(JsonStr<'a>),
+    /// Any other content kind, by name (e.g. `LOCATION` in `LOCATION_RECALL`). Not to be built or
+    /// matched: see the type's docs.
+    #[doc(hidden)]
+    _Custom(CustomName<'a>),
 }
 
 /// The kind of an envelope (the value of `msgType`/`type`, or the bizType given from outside).
 ///
+/// Open: a kind this crate does not model (an app's `LOCATION`) is kept, by its name, in a hidden
+/// variant. Build a kind from its name with [`From<&str>`](#impl-From<%26str>-for-Kind<'a>) (or
+/// [`parse`](Self::parse)), which classifies it; read the name with `Display` or `==` with a `&str`.
+/// Do not match the hidden `_Custom` variant: a kind a later version models moves to a variant of its
+/// own, and comparing names keeps working when it does.
+///
 /// ```
 /// use mimc_codec::{Kind, ContentKind, FileKind};
 /// assert_eq!(Kind::parse("PIC_FILE_RECALL"), Kind::Recall(ContentKind::File(FileKind::Pic)));
-/// assert_eq!(Kind::parse("TEXT_READ"), Kind::Read(ContentKind::Text));
-/// assert!(matches!(Kind::parse("LOCATION"), Kind::Custom(_)));
+/// assert_eq!(Kind::from("TEXT_READ"), Kind::Read(ContentKind::Text));
+/// let location = Kind::from("LOCATION");
+/// assert!(location == "LOCATION");
+/// assert_eq!(location.to_string(), "LOCATION");
 /// assert_eq!(Kind::parse("VIDEO_FILE").to_string(), "VIDEO_FILE");
+/// assert!(Kind::parse("VIDEO_FILE") == "VIDEO_FILE");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -88,8 +130,10 @@ pub enum Kind<'a> {
     AddFriendRequest,
     /// `ADD_FRIEND_RESPONSE`: payload `{"add_responser": ..., "accepted": bool}`.
     AddFriendResponse,
-    /// Any other kind, by its text; the payload is kept verbatim.
-    Custom(JsonStr<'a>),
+    /// Any other kind, by its name; the payload is kept verbatim. Not to be built or matched: see the
+    /// type's docs.
+    #[doc(hidden)]
+    _Custom(CustomName<'a>),
 }
 
 impl<'a> Kind<'a> {
@@ -122,7 +166,11 @@ impl<'a> Kind<'a> {
             })
         });
         // Unreachable (every `x` ends on a character before an ASCII `_`), kept total without a panic.
-        if lost { Kind::Custom(s) } else { kind }
+        if lost {
+            Kind::_Custom(CustomName(s))
+        } else {
+            kind
+        }
     }
 
     /// Writes the kind's name, unquoted; JSON-escaped when `escape`, plain text otherwise.
@@ -142,7 +190,7 @@ impl<'a> Kind<'a> {
                 write_content(sink, c, escape)?;
                 sink.put(b"_READ")
             }
-            Kind::Custom(s) => write_unquoted(sink, s, escape),
+            Kind::_Custom(CustomName(s)) => write_unquoted(sink, s, escape),
         }
     }
 }
@@ -173,19 +221,23 @@ fn content_other_is_canonical(x: &JsonStr<'_>) -> bool {
 }
 
 impl<'a> Kind<'a> {
-    /// Why this kind is one that classifying a name never gives, with the part at fault: `Other("PIC")`
-    /// (that is `Pic`), `Other("")`, `ContentKind::Other("TEXT")`, a custom kind named like a modelled kind
-    /// or family (`TEXT`, `X_RECALL`, `LOCATION_READ`, `VIDEO_FILE`). A value holding such a kind would not
+    /// Why this kind is one that classifying a name never gives, with the part at fault: a custom file
+    /// kind `PIC` (that is `Pic`) or an empty one, a custom content kind `TEXT`, a custom kind named like
+    /// a modelled kind or family (`TEXT`, `X_RECALL`, `LOCATION_READ`, `VIDEO_FILE`). Only the crate can
+    /// build most of these (the compact decoder, before it rejects them); `From<&str>` classifies, so
+    /// users can build only the empty ones (`FileKind::from("")`). A value holding such a kind would not
     /// read back as itself, so encoders refuse it and the compact decoder rejects it. `None` for every
     /// kind decoding can produce.
     pub(crate) fn noncanonical(&self) -> Option<(&'static str, JsonStr<'a>)> {
         let file = |f: &FileKind<'a>| match f {
-            FileKind::Other(x) if !file_other_is_canonical(x) => Some((FILE_NONCANONICAL, *x)),
+            FileKind::_Custom(CustomName(x)) if !file_other_is_canonical(x) => {
+                Some((FILE_NONCANONICAL, *x))
+            }
             _ => None,
         };
         let content = |c: &ContentKind<'a>| match c {
             ContentKind::File(f) => file(f),
-            ContentKind::Other(x) if !content_other_is_canonical(x) => {
+            ContentKind::_Custom(CustomName(x)) if !content_other_is_canonical(x) => {
                 Some((CONTENT_NONCANONICAL, *x))
             }
             _ => None,
@@ -193,8 +245,8 @@ impl<'a> Kind<'a> {
         match self {
             Kind::File(f) => file(f),
             Kind::Recall(c) | Kind::Read(c) => content(c),
-            Kind::Custom(name) => match Kind::from_json_str(*name) {
-                Kind::Custom(_) => None,
+            Kind::_Custom(CustomName(name)) => match Kind::from_json_str(*name) {
+                Kind::_Custom(CustomName(_)) => None,
                 _ => Some((CUSTOM_NONCANONICAL, *name)),
             },
             _ => None,
@@ -221,7 +273,7 @@ fn classify<'n, 'a>(name: &'n str, open: &mut dyn FnMut(&'n str) -> JsonStr<'a>)
             "PIC" => FileKind::Pic,
             "AUDIO" => FileKind::Audio,
             "BIN" => FileKind::Bin,
-            _ => FileKind::Other(open(x)),
+            _ => FileKind::_Custom(CustomName(open(x))),
         }
     }
     fn content<'n, 'a>(
@@ -233,7 +285,7 @@ fn classify<'n, 'a>(name: &'n str, open: &mut dyn FnMut(&'n str) -> JsonStr<'a>)
         }
         match x.strip_suffix("_FILE") {
             Some(f) if !f.is_empty() => ContentKind::File(file(f, open)),
-            _ => ContentKind::Other(open(x)),
+            _ => ContentKind::_Custom(CustomName(open(x))),
         }
     }
     if cfg!(target_os = "none") {
@@ -259,7 +311,7 @@ fn classify<'n, 'a>(name: &'n str, open: &mut dyn FnMut(&'n str) -> JsonStr<'a>)
     if let Some(x) = name.strip_suffix("_FILE").filter(|x| !x.is_empty()) {
         return Kind::File(file(x, open));
     }
-    Kind::Custom(open(name))
+    Kind::_Custom(CustomName(open(name)))
 }
 
 fn write_unquoted<S: Sink + ?Sized>(sink: &mut S, s: &JsonStr<'_>, escape: bool) -> Result<()> {
@@ -271,7 +323,7 @@ fn write_file<S: Sink + ?Sized>(sink: &mut S, f: &FileKind<'_>, escape: bool) ->
         FileKind::Pic => sink.put(b"PIC"),
         FileKind::Audio => sink.put(b"AUDIO"),
         FileKind::Bin => sink.put(b"BIN"),
-        FileKind::Other(x) => write_unquoted(sink, x, escape),
+        FileKind::_Custom(CustomName(x)) => write_unquoted(sink, x, escape),
     }?;
     sink.put(b"_FILE")
 }
@@ -280,7 +332,7 @@ fn write_content<S: Sink + ?Sized>(sink: &mut S, c: &ContentKind<'_>, escape: bo
     match c {
         ContentKind::Text => sink.put(b"TEXT"),
         ContentKind::File(f) => write_file(sink, f, escape),
-        ContentKind::Other(x) => write_unquoted(sink, x, escape),
+        ContentKind::_Custom(CustomName(x)) => write_unquoted(sink, x, escape),
     }
 }
 
@@ -301,6 +353,123 @@ impl fmt::Display for Kind<'_> {
         // Display shows the unescaped name.
         self.write_name(&mut FmtSink(f), false)
             .map_err(|_| fmt::Error)
+    }
+}
+
+/// Classifies the name, as [`Kind::parse`]: `Kind::from("TEXT")` is [`Kind::Text`], `Kind::from("LOCATION")`
+/// a kind this crate does not model.
+impl<'a> From<&'a str> for Kind<'a> {
+    fn from(name: &'a str) -> Self {
+        Kind::parse(name)
+    }
+}
+
+/// Is `name` this kind's name (what `Display` shows)? Compares without allocating; a kind this crate
+/// does not model compares by its unescaped text.
+impl PartialEq<str> for Kind<'_> {
+    fn eq(&self, name: &str) -> bool {
+        let mut sink = EqSink::new(name);
+        self.write_name(&mut sink, false).is_ok() && sink.matched()
+    }
+}
+
+/// As `PartialEq<str>`.
+impl PartialEq<&str> for Kind<'_> {
+    fn eq(&self, name: &&str) -> bool {
+        *self == **name
+    }
+}
+
+impl<'a> FileKind<'a> {
+    /// Classifies `X` of a `<X>_FILE` read from JSON, on its unescaped text (`"P\u0049C"` is
+    /// [`FileKind::Pic`]); another name is kept as it came, escapes included.
+    pub fn from_json_str(x: JsonStr<'a>) -> Self {
+        normal_file(FileKind::_Custom(CustomName(x)))
+    }
+
+    /// The name `X` of `<X>_FILE` as a JSON string (`"PIC"`, or another name as it came, escapes
+    /// included; `==` with a `&str` compares the unescaped text).
+    pub const fn as_json_str(&self) -> JsonStr<'a> {
+        match self {
+            FileKind::Pic => JsonStr::new("PIC"),
+            FileKind::Audio => JsonStr::new("AUDIO"),
+            FileKind::Bin => JsonStr::new("BIN"),
+            FileKind::_Custom(CustomName(x)) => *x,
+        }
+    }
+
+    /// The name `X` of `<X>_FILE` (`"PIC"`, `"VIDEO"`); `None` only for a name that came with JSON
+    /// escapes (then `Display` or [`as_json_str`](Self::as_json_str) unescape it).
+    pub const fn as_str(&self) -> Option<&'a str> {
+        self.as_json_str().as_str()
+    }
+}
+
+/// Classifies `X` of `<X>_FILE`: `"PIC"`, `"AUDIO"` and `"BIN"` give their variants, any other name is
+/// kept (an empty one too, which no kind name gives: encoding refuses it).
+impl<'a> From<&'a str> for FileKind<'a> {
+    fn from(x: &'a str) -> Self {
+        FileKind::from_json_str(JsonStr::new(x))
+    }
+}
+
+/// `X` of `<X>_FILE`, unescaped (`PIC`, `VIDEO`).
+impl fmt::Display for FileKind<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.as_json_str(), f)
+    }
+}
+
+/// Is `x` the name `X` of this `<X>_FILE` (unescaped text)?
+impl PartialEq<str> for FileKind<'_> {
+    fn eq(&self, x: &str) -> bool {
+        self.as_json_str() == x
+    }
+}
+
+/// As `PartialEq<str>`.
+impl PartialEq<&str> for FileKind<'_> {
+    fn eq(&self, x: &&str) -> bool {
+        *self == **x
+    }
+}
+
+impl<'a> ContentKind<'a> {
+    /// Classifies the name `X` of a `<X>_RECALL` or `<X>_READ` read from JSON, on its unescaped text:
+    /// `TEXT`, `<Y>_FILE` (a file kind `Y`), or another name kept as it came.
+    pub fn from_json_str(x: JsonStr<'a>) -> Self {
+        normal_content(ContentKind::_Custom(CustomName(x)))
+    }
+}
+
+/// Classifies the name `X` of `<X>_RECALL`/`<X>_READ`: `"TEXT"` is [`ContentKind::Text`], `"PIC_FILE"`
+/// and `"VIDEO_FILE"` file kinds, any other name is kept (an empty one too, which encoding refuses).
+impl<'a> From<&'a str> for ContentKind<'a> {
+    fn from(x: &'a str) -> Self {
+        ContentKind::from_json_str(JsonStr::new(x))
+    }
+}
+
+/// The name, unescaped: `TEXT`, `PIC_FILE`, `LOCATION` (the kind name of a recall of it, minus
+/// `_RECALL`).
+impl fmt::Display for ContentKind<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_content(&mut FmtSink(f), self, false).map_err(|_| fmt::Error)
+    }
+}
+
+/// Is `x` this content kind's name (what `Display` shows)?
+impl PartialEq<str> for ContentKind<'_> {
+    fn eq(&self, x: &str) -> bool {
+        let mut sink = EqSink::new(x);
+        write_content(&mut sink, self, false).is_ok() && sink.matched()
+    }
+}
+
+/// As `PartialEq<str>`.
+impl PartialEq<&str> for ContentKind<'_> {
+    fn eq(&self, x: &&str) -> bool {
+        *self == **x
     }
 }
 
@@ -374,52 +543,35 @@ impl<'a> Body<'a> {
             Body::Read { of, .. } => Kind::Read(of),
             Body::AddFriendRequest { .. } => Kind::AddFriendRequest,
             Body::AddFriendResponse { .. } => Kind::AddFriendResponse,
-            Body::_Custom(c) => Kind::Custom(c.kind),
-        }
-    }
-
-    /// The same body with its kind as decoding the kind's name gives it (see [`Envelope::new`]).
-    fn normalised(self) -> Self {
-        match self {
-            Body::File { kind, url } => Body::File {
-                kind: normal_file(kind),
-                url,
-            },
-            Body::Recall { of, msg_id } => Body::Recall {
-                of: normal_content(of),
-                msg_id,
-            },
-            Body::Read { of, msg_id } => Body::Read {
-                of: normal_content(of),
-                msg_id,
-            },
-            other => other,
+            Body::_Custom(c) => Kind::_Custom(CustomName(c.kind)),
         }
     }
 }
 
-/// `Other("PIC")` as `Pic` (and `AUDIO`, `BIN`), judged on the unescaped text.
+/// A custom file kind `PIC` as `Pic` (and `AUDIO`, `BIN`), judged on the unescaped text.
 pub(crate) fn normal_file(f: FileKind<'_>) -> FileKind<'_> {
     match f {
-        FileKind::Other(x) if x == "PIC" => FileKind::Pic,
-        FileKind::Other(x) if x == "AUDIO" => FileKind::Audio,
-        FileKind::Other(x) if x == "BIN" => FileKind::Bin,
+        FileKind::_Custom(CustomName(x)) if x == "PIC" => FileKind::Pic,
+        FileKind::_Custom(CustomName(x)) if x == "AUDIO" => FileKind::Audio,
+        FileKind::_Custom(CustomName(x)) if x == "BIN" => FileKind::Bin,
         f => f,
     }
 }
 
-/// `Other("TEXT")` as `Text`, `Other("<X>_FILE")` (`X` not empty) as the file kind `X`.
+/// A custom content kind `TEXT` as `Text`, `<X>_FILE` (`X` not empty) as the file kind `X`.
 pub(crate) fn normal_content(c: ContentKind<'_>) -> ContentKind<'_> {
     match c {
-        ContentKind::Other(x) if x == "TEXT" => ContentKind::Text,
-        ContentKind::Other(x) => {
+        ContentKind::_Custom(CustomName(x)) if x == "TEXT" => ContentKind::Text,
+        ContentKind::_Custom(CustomName(x)) => {
             let len = x.unescaped_len();
             let mut buf = [0u8; 64];
             let file = len > "_FILE".len() && x.unescaped_tail(&mut buf).ends_with("_FILE");
             let prefix = file
                 .then(|| x.unescaped_prefix(len.saturating_sub("_FILE".len())))
                 .flatten();
-            prefix.map_or(c, |p| ContentKind::File(normal_file(FileKind::Other(p))))
+            prefix.map_or(c, |p| {
+                ContentKind::File(normal_file(FileKind::_Custom(CustomName(p))))
+            })
         }
         ContentKind::File(f) => ContentKind::File(normal_file(f)),
         ContentKind::Text => c,
@@ -458,23 +610,23 @@ pub struct Envelope<'a> {
 impl<'a> Envelope<'a> {
     /// An envelope with `version` 0 (a number), the timestamp as a string, keys `msgType` and `payload`.
     ///
-    /// Every constructor goes through here, and here the body's kind is made the one decoding its name
-    /// gives, so that the value reads back as itself: `FileKind::Other("PIC")` becomes
-    /// [`FileKind::Pic`], `ContentKind::Other("TEXT")` [`ContentKind::Text`] and
-    /// `ContentKind::Other("VIDEO_FILE")` `ContentKind::File(FileKind::Other("VIDEO"))`. A kind no name
-    /// decodes to (an empty `Other("")`) is kept, and encoding refuses it (`InvalidValue` in `msgType`).
+    /// Every constructor goes through here. The kinds come classified (`FileKind::from("PIC")` is
+    /// [`FileKind::Pic`], `ContentKind::from("VIDEO_FILE")` a file kind), so the value reads back as
+    /// itself; a kind no name decodes to (an empty `FileKind::from("")`) is kept, and encoding refuses
+    /// it (`InvalidValue` in `msgType`).
     ///
     /// ```
-    /// use mimc_codec::{Envelope, FileKind, JsonStr, Kind};
-    /// let env = Envelope::file("F", 1, FileKind::Other(JsonStr::new("PIC")), "https://x/y");
+    /// use mimc_codec::{Envelope, FileKind, Kind, ToJson};
+    /// let env = Envelope::file("F", 1, FileKind::from("PIC"), "https://x/y");
     /// assert_eq!(env.kind(), Kind::File(FileKind::Pic));
+    /// assert!(Envelope::file("F", 1, FileKind::from(""), "https://x/y").to_json_slice(&mut [0; 64]).is_err());
     /// ```
     pub fn new(msg_id: &'a str, timestamp: u64, body: Body<'a>) -> Self {
         Envelope {
             version: JsonU64::number(0),
             msg_id: Some(JsonStr::new(msg_id)),
             timestamp: JsonU64::new(timestamp),
-            body: body.normalised(),
+            body,
             kind_key: KindKey::MsgType,
             payload_key: PayloadKey::Payload,
         }
@@ -596,7 +748,7 @@ impl<'a> Envelope<'a> {
         payload: Option<RawJson<'a>>,
     ) -> Result<Self> {
         match Kind::parse(kind) {
-            Kind::Custom(kind) => Ok(Self::new(
+            Kind::_Custom(CustomName(kind)) => Ok(Self::new(
                 msg_id,
                 timestamp,
                 Body::_Custom(CustomBody { kind, payload }),
@@ -723,8 +875,8 @@ impl<'a> Envelope<'a> {
     }
 
     /// Can this value be encoded so that it reads back as itself? Encoders (JSON, serde, compact, owned
-    /// copies) refuse one that cannot: a kind no name decodes to (an empty `FileKind::Other("")` or
-    /// `ContentKind::Other("")`; `InvalidValue` in `msgType`), or no `msgId` while the kind key is in the
+    /// copies) refuse one that cannot: a kind no name decodes to (an empty `FileKind::from("")` or
+    /// `ContentKind::from("")`; `InvalidValue` in `msgType`), or no `msgId` while the kind key is in the
     /// JSON (`MissingField` in `msgId`: the manual's dialects always carry it; use
     /// [`KindKey::Absent`] for the bizType dialects that do not).
     pub(crate) fn check_encodable(&self) -> Result<()> {
@@ -897,7 +1049,7 @@ pub(crate) fn body_for<'a>(
     payload: Option<PayloadValue<'a>>,
     end: usize,
 ) -> Result<Body<'a>> {
-    if let Kind::Custom(kind) = kind {
+    if let Kind::_Custom(CustomName(kind)) = kind {
         let payload = match payload {
             Some(PayloadValue::Raw(raw)) => Some(raw),
             _ => None,
@@ -1259,8 +1411,11 @@ mod tests {
         for (name, kind) in FIXED_KINDS {
             assert_eq!(Kind::parse(name), kind);
         }
-        assert!(matches!(Kind::parse("_RECALL"), Kind::Custom(_)));
-        assert!(matches!(Kind::parse("_FILE"), Kind::Custom(_)));
+        assert!(matches!(
+            Kind::parse("_RECALL"),
+            Kind::_Custom(CustomName(_))
+        ));
+        assert!(matches!(Kind::parse("_FILE"), Kind::_Custom(CustomName(_))));
     }
 
     #[test]
@@ -1272,7 +1427,7 @@ mod tests {
         // names used to stay `Custom`, so re-encoding them clean changed the kind).
         let v = RawJson::parse(r#""LOC\u0041TION_RECALL""#).unwrap();
         let k = Kind::from_json_str(v.to_json_str().unwrap());
-        let Kind::Recall(ContentKind::Other(x)) = k else {
+        let Kind::Recall(ContentKind::_Custom(CustomName(x))) = k else {
             panic!("{k:?}")
         };
         assert_eq!(
@@ -1281,7 +1436,7 @@ mod tests {
         );
         let v = RawJson::parse(r#""\ud83d\ude00\/_FILE_READ""#).unwrap();
         let k = Kind::from_json_str(v.to_json_str().unwrap());
-        let Kind::Read(ContentKind::File(FileKind::Other(x))) = k else {
+        let Kind::Read(ContentKind::File(FileKind::_Custom(CustomName(x)))) = k else {
             panic!("{k:?}")
         };
         assert_eq!(x, "😀/");

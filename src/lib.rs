@@ -20,6 +20,7 @@ mod envelope;
 mod error;
 pub mod json;
 mod model;
+mod name;
 #[cfg(any(feature = "alloc", feature = "heapless"))]
 pub mod owned;
 mod payload;

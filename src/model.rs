@@ -163,7 +163,7 @@ impl<'a> Member<'a> for crate::api::UserType<'a> {
         JsonStr::read(v, key).map(Self::from_json_str)
     }
     fn placeholder() -> Self {
-        Self::Other(JsonStr::new(""))
+        Self::from("")
     }
     fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
         o.str(key, &self.as_json_str())

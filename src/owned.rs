@@ -34,6 +34,7 @@ use crate::callback::Callback;
 use crate::envelope::{Envelope, Kind, KindKey};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{CountSink, DecodeOptions, JsonStr, MAX_DEPTH_LIMIT, Sink, ToJson};
+use crate::name::CustomName;
 
 pub(crate) mod sealed {
     #[allow(unreachable_pub)]
@@ -141,7 +142,7 @@ impl Ownable for Envelope<'static> {
             KindKey::Type => 1,
             KindKey::Absent => 2,
         };
-        let custom = if matches!(kind, Kind::Custom(_)) {
+        let custom = if matches!(kind, Kind::_Custom(CustomName(_))) {
             TAG_CUSTOM
         } else {
             0
@@ -160,7 +161,7 @@ impl Ownable for Envelope<'static> {
         let kind = if layout.tag & TAG_CUSTOM == 0 {
             Kind::parse(name)
         } else {
-            Kind::Custom(JsonStr::new(name))
+            Kind::_Custom(CustomName(JsonStr::new(name)))
         };
         let key = match layout.tag & 3 {
             0 => KindKey::MsgType,

@@ -18,7 +18,7 @@ use mimc_codec::protocol::{
 };
 use mimc_codec::{Envelope, ToJson};
 
-use crate::inert::inert;
+use crate::inert::{inert, json_string};
 
 /// `mimc connect` arguments.
 #[derive(Debug, Args)]
@@ -69,24 +69,6 @@ fn failed(msg: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// A JSON string literal.
-fn js(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || crate::inert::is_bidi(c) => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Prints events as lines.
 struct Printer {
     json: bool,
@@ -121,7 +103,7 @@ impl Printer {
                 self.line(
                     &format!(
                         r#"{{"event":"ack","packetId":{},"sequence":{sequence},"code":{code}}}"#,
-                        js(&packet_id)
+                        json_string(&packet_id)
                     ),
                     &format!("ack packetId={packet_id} sequence={sequence} code={code}"),
                 );
@@ -129,7 +111,7 @@ impl Printer {
             Event::AckTimeout { id } => {
                 let packet_id = format!("{}{id}", self.prefix);
                 self.line(
-                    &format!(r#"{{"event":"ackTimeout","packetId":{}}}"#, js(&packet_id)),
+                    &format!(r#"{{"event":"ackTimeout","packetId":{}}}"#, json_string(&packet_id)),
                     &format!("no ack for packetId={packet_id}"),
                 );
             }
@@ -152,14 +134,14 @@ impl Printer {
                     _ => format!("{e:?}"),
                 };
                 self.line(
-                    &format!(r#"{{"event":"error","error":{}}}"#, js(&what)),
+                    &format!(r#"{{"event":"error","error":{}}}"#, json_string(&what)),
                     &format!("error: {what}"),
                 );
             }
             ref other => {
                 let text = format!("{other:?}");
                 self.line(
-                    &format!(r#"{{"event":"other","debug":{}}}"#, js(&text)),
+                    &format!(r#"{{"event":"other","debug":{}}}"#, json_string(&text)),
                     &text,
                 );
             }
@@ -178,8 +160,8 @@ impl Printer {
         let env = d.envelope().ok().and_then(|e| e.to_json_vec().ok());
         let mut json = format!(
             r#"{{"event":"message","kind":"{kind}","from":{},"bizType":{},"sequence":{}"#,
-            js(from),
-            js(d.biz_type),
+            json_string(from),
+            json_string(d.biz_type),
             d.sequence
         );
         if let Some(t) = d.topic_id {
@@ -194,7 +176,7 @@ impl Printer {
             )
         } else {
             let b64 = STANDARD.encode(d.payload);
-            let _ = write!(json, r#","payloadBase64":{}}}"#, js(&b64));
+            let _ = write!(json, r#","payloadBase64":{}}}"#, json_string(&b64));
             format!(
                 "message {kind} from={from} bizType={} sequence={} payloadBase64={b64}",
                 d.biz_type, d.sequence

@@ -59,12 +59,8 @@ pub(crate) fn is_modelled(kind: &Kind<'_>) -> bool {
 
 /// What a kind is, in a few words.
 fn about(kind: &Kind<'_>) -> String {
-    let content = |c: &ContentKind<'_>| match c {
-        ContentKind::Text => "TEXT".to_owned(),
-        ContentKind::File(f) => Kind::File(*f).to_string(),
-        ContentKind::Other(s) => s.to_string(),
-        _ => "content".to_owned(),
-    };
+    // The content kind's name: `TEXT`, `PIC_FILE`, `LOCATION`.
+    let content = |c: &ContentKind<'_>| c.to_string();
     match kind {
         Kind::Ping => "presence check".to_owned(),
         Kind::Pong => "presence answer".to_owned(),

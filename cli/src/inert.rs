@@ -62,6 +62,26 @@ pub(crate) fn inert(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` as a JSON string literal, quotes included, for the CLI's own `--json` lines (`packet`,
+/// `connect`): `"` and `\\` escaped, and C0 controls, DEL and bidi controls written as `\uXXXX`, so the
+/// line is valid JSON and a bidi override cannot reorder what a terminal shows.
+pub(crate) fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' || is_bidi(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Valid JSON text with the unsafe characters that JSON allows raw (DEL, C1 controls, bidi controls,
 /// separators, invisible characters) written as `\uXXXX` escapes: the same JSON value, inert on a
 /// terminal. Outside strings valid JSON has none of them, and the control characters JSON does not allow
@@ -144,6 +164,20 @@ mod tests {
         let b: serde_json::Value = serde_json::from_str(safe).unwrap();
         assert_eq!(a, b);
         assert!(matches!(json_inert(b"{\"a\":1}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_strings_are_valid_and_inert() {
+        assert_eq!(json_string("plain 中文 😀"), "\"plain 中文 😀\"");
+        assert_eq!(json_string("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(
+            json_string("\u{1b}]0;x\u{7}\n\u{7f}\u{202e}"),
+            r#""\u001b]0;x\u0007\u000a\u007f\u202e""#
+        );
+        for s in ["", "\u{0}\u{1f}", "x\u{2066}y\u{200f}", "\\\"\\"] {
+            let back: String = serde_json::from_str(&json_string(s)).unwrap();
+            assert_eq!(back, s);
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use mimc_codec::protocol::{
     XmMsgConnResp, XmMsgKick, XmMsgPing, XmMsgU, decode_frame, frame_len,
 };
 
-use crate::inert::inert;
+use crate::inert::{inert, json_string};
 
 /// `mimc packet decode` arguments.
 #[derive(Debug, Args)]
@@ -304,29 +304,13 @@ fn type_of(fields: &[(&str, FieldValue<'_>)]) -> Option<i32> {
     })
 }
 
-fn json_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || crate::inert::is_bidi(c) => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// A message in the proto3 JSON mapping, with `"@type"`.
 fn json_message(m: &dyn Reflect) -> String {
     let fs = fields(m);
     let ty = type_of(&fs);
-    let mut out = format!("{{\"@type\":{}", json_str(m.proto_name()));
+    let mut out = format!("{{\"@type\":{}", json_string(m.proto_name()));
     for (name, v) in &fs {
-        let _ = write!(out, ",{}:", json_str(name));
+        let _ = write!(out, ",{}:", json_string(name));
         if let (FieldValue::Bytes(b), "payload", Some(ty)) = (v, *name, ty) {
             if let Some((j, _)) = nested(m.proto_name(), ty, b) {
                 out.push_str(&j);
@@ -346,17 +330,17 @@ fn json_value(v: &FieldValue<'_>) -> String {
         FieldValue::I64(n) => format!("\"{n}\""),
         FieldValue::U64(n) => format!("\"{n}\""),
         FieldValue::Bool(b) => b.to_string(),
-        FieldValue::Str(s) => json_str(s),
+        FieldValue::Str(s) => json_string(s),
         FieldValue::Secret(_) => "\"<redacted>\"".to_owned(),
-        FieldValue::Bytes(b) => json_str(&STANDARD.encode(b)),
-        FieldValue::Enum(_, Some(name)) => json_str(name),
+        FieldValue::Bytes(b) => json_string(&STANDARD.encode(b)),
+        FieldValue::Enum(_, Some(name)) => json_string(name),
         FieldValue::Message(m) => json_message(*m),
         FieldValue::List(list) => {
             let mut items = vec![];
             list.visit_items(&mut |item| {
                 items.push(match item {
                     Ok(m) => json_message(m),
-                    Err(e) => format!("{{\"error\":{}}}", json_str(&e.to_string())),
+                    Err(e) => format!("{{\"error\":{}}}", json_string(&e.to_string())),
                 });
             });
             format!("[{}]", items.join(","))
@@ -450,8 +434,8 @@ fn render(
                 let _ = write!(
                     out,
                     ",\"payload\":{{\"payloadBase64\":{},\"note\":{}}}",
-                    json_str(&STANDARD.encode(bytes)),
-                    json_str(note)
+                    json_string(&STANDARD.encode(bytes)),
+                    json_string(note)
                 );
             }
             Some(Payload::Empty) | None => {}

@@ -456,7 +456,7 @@ impl Prepared {
     pub fn new(spec: EnvSpec) -> Self {
         let name = spec.kind.name();
         let custom_payload = match Kind::parse(&name) {
-            Kind::Custom(_) => spec.custom_payload.as_ref().map(|p| {
+            Kind::_Custom(_) => spec.custom_payload.as_ref().map(|p| {
                 let mut w = Writer::new(Noise::new(&spec.noise));
                 w.value(p, 1);
                 w.out
@@ -474,7 +474,7 @@ impl Prepared {
 
     /// Does the envelope carry a payload (every modelled kind does; a custom kind may not)?
     pub fn has_payload(&self) -> bool {
-        !matches!(Kind::parse(&self.name), Kind::Custom(_)) || self.custom_payload.is_some()
+        !matches!(Kind::parse(&self.name), Kind::_Custom(_)) || self.custom_payload.is_some()
     }
 
     /// The bizType to decode with: the kind's name when the JSON has no kind key.
@@ -502,7 +502,7 @@ impl Prepared {
                 responser: text,
                 accepted: self.spec.accepted,
             },
-            Kind::Custom(_) => {
+            Kind::_Custom(_) => {
                 let payload = self.custom_payload.as_deref().map(|p| {
                     RawJson::parse(p).unwrap_or_else(|e| panic!("generated payload {p}: {e}"))
                 });
@@ -570,7 +570,7 @@ impl Prepared {
             Kind::Ping | Kind::Pong | Kind::Text | Kind::File(_) => {
                 Some(render_string(&mut w, &self.text))
             }
-            Kind::Custom(_) => self.custom_payload.clone(),
+            Kind::_Custom(_) => self.custom_payload.clone(),
             _ => {
                 let keys = self.payload_keys();
                 let mut inner: Vec<(String, String)> =

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::json::{JsonStr, JsonU64, Sink, ToJson};
 
 use super::{ApiRequest, Auth, Headers, List, Method, typed_reply};
+use crate::name::CustomName;
 use crate::payload::Payload;
 
 /// Lists the recent conversations of the authenticated account (call `contacts`): `GET /api/contact/`,
@@ -93,7 +94,21 @@ impl ApiRequest for ContactsRequest<'_> {
 /// The `data` of a contacts reply: a lazily read list of [`Contact`].
 pub type Contacts<'a> = List<'a, Contact<'a>>;
 
-/// What a contact is: a group or a user. Other values are kept as [`UserType::Other`].
+/// What a contact is: a group or a user.
+///
+/// Open: another value is kept, as sent, in a hidden variant. Build one from a value with
+/// [`From<&str>`](#impl-From<%26str>-for-UserType<'a>), which classifies it; read the value with
+/// [`as_str`](Self::as_str), [`as_json_str`](Self::as_json_str), `Display` or `==` with a `&str`. Do
+/// not match the hidden `_Custom` variant: a value a later version models moves to a variant of its
+/// own, and comparing values keeps working when it does.
+///
+/// ```
+/// use mimc_codec::api::UserType;
+/// assert_eq!(UserType::from("TOPIC"), UserType::Topic);
+/// let other = UserType::from("UC_TOPIC");
+/// assert_eq!(other.as_str(), Some("UC_TOPIC"));
+/// assert!(other == "UC_TOPIC" && UserType::User == "USER");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserType<'a> {
@@ -101,41 +116,65 @@ pub enum UserType<'a> {
     Topic,
     /// `"USER"`: a user; the contact's `id` is the uuid.
     User,
-    /// Any other value, as sent.
-    Other(JsonStr<'a>),
+    /// Any other value, as sent. Not to be built or matched: see the type's docs.
+    #[doc(hidden)]
+    _Custom(CustomName<'a>),
 }
 
 impl<'a> UserType<'a> {
-    /// Classifies a `userType` value.
+    /// Classifies a `userType` value (on its unescaped text).
     pub fn from_json_str(s: JsonStr<'a>) -> Self {
         if s == "TOPIC" {
             UserType::Topic
         } else if s == "USER" {
             UserType::User
         } else {
-            UserType::Other(s)
+            UserType::_Custom(CustomName(s))
         }
     }
-}
 
-impl<'a> UserType<'a> {
-    /// The value as a JSON string (`"TOPIC"`, `"USER"` or the other value as it came).
+    /// The value as a JSON string (`"TOPIC"`, `"USER"` or another value as it came, escapes included;
+    /// `==` with a `&str` compares the unescaped text).
     pub const fn as_json_str(&self) -> JsonStr<'a> {
         match self {
             UserType::Topic => JsonStr::new("TOPIC"),
             UserType::User => JsonStr::new("USER"),
-            UserType::Other(s) => *s,
+            UserType::_Custom(CustomName(s)) => *s,
         }
+    }
+
+    /// The value (`"TOPIC"`, `"USER"`, `"UC_TOPIC"`); `None` only for a value that came with JSON
+    /// escapes (then `Display` or [`as_json_str`](Self::as_json_str) unescape it).
+    pub const fn as_str(&self) -> Option<&'a str> {
+        self.as_json_str().as_str()
     }
 }
 
+/// Classifies the value: `"TOPIC"` and `"USER"` give their variants, any other is kept.
+impl<'a> From<&'a str> for UserType<'a> {
+    fn from(value: &'a str) -> Self {
+        UserType::from_json_str(JsonStr::new(value))
+    }
+}
+
+/// The value, unescaped.
 impl fmt::Display for UserType<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            UserType::Topic => f.write_str("TOPIC"),
-            UserType::User => f.write_str("USER"),
-            UserType::Other(s) => fmt::Display::fmt(s, f),
-        }
+        fmt::Display::fmt(&self.as_json_str(), f)
+    }
+}
+
+/// Is `value` this user type (unescaped text)?
+impl PartialEq<str> for UserType<'_> {
+    fn eq(&self, value: &str) -> bool {
+        self.as_json_str() == value
+    }
+}
+
+/// As `PartialEq<str>`.
+impl PartialEq<&str> for UserType<'_> {
+    fn eq(&self, value: &&str) -> bool {
+        *self == **value
     }
 }
 

@@ -16,6 +16,7 @@ use super::{BorrowedStr, capture, de_error};
 use crate::api::{FromData, List, Response, UserType};
 use crate::error::Result;
 use crate::json::{JsonStr, RawJson};
+use crate::name::CustomName;
 use crate::wire::{self, CompactMember, CompactModel};
 
 // ---------------------------------------------------------------------------------------------------
@@ -117,10 +118,12 @@ impl Serialize for UserType<'_> {
         match (self, s.is_human_readable()) {
             (UserType::Topic, true) => s.serialize_str("TOPIC"),
             (UserType::User, true) => s.serialize_str("USER"),
-            (UserType::Other(x), true) => x.serialize(s),
+            (UserType::_Custom(CustomName(x)), true) => x.serialize(s),
             (UserType::Topic, false) => s.serialize_unit_variant("UserType", 0, "Topic"),
             (UserType::User, false) => s.serialize_unit_variant("UserType", 1, "User"),
-            (UserType::Other(x), false) => s.serialize_newtype_variant("UserType", 2, "Other", x),
+            (UserType::_Custom(CustomName(x)), false) => {
+                s.serialize_newtype_variant("UserType", 2, "Other", x)
+            }
         }
     }
 }
@@ -155,7 +158,7 @@ impl<'de> Visitor<'de> for UserTypeVisitor {
             2 => {
                 let x = JsonStr::new(v.newtype_variant_seed(BorrowedStr("a user type"))?);
                 match UserType::from_json_str(x) {
-                    UserType::Other(x) => UserType::Other(x),
+                    UserType::_Custom(CustomName(x)) => UserType::_Custom(CustomName(x)),
                     _ => {
                         return Err(de::Error::custom(
                             "a user type `Other` that names a known one",

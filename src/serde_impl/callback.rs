@@ -14,6 +14,7 @@ use super::{BorrowedStr, NOT_BORROWED, capture, de_error};
 use crate::callback::{Accounts, Callback, CallbackKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr, RawJson, Sink, ToJson};
+use crate::name::CustomName;
 use crate::payload::Payload;
 use crate::wire::envelope::offset_in;
 
@@ -166,7 +167,7 @@ impl Serialize for CallbackKind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
             return match self {
-                CallbackKind::Custom(name) => name.serialize(s),
+                CallbackKind::_Custom(CustomName(name)) => name.serialize(s),
                 known => s.collect_str(known),
             };
         }
@@ -179,7 +180,7 @@ impl Serialize for CallbackKind<'_> {
             CallbackKind::OfflineTopicMsg => {
                 s.serialize_unit_variant("CallbackKind", 3, "OfflineTopicMsg")
             }
-            CallbackKind::Custom(name) => {
+            CallbackKind::_Custom(CustomName(name)) => {
                 s.serialize_newtype_variant("CallbackKind", 4, "Custom", name)
             }
         }
@@ -219,7 +220,7 @@ impl<'de> Visitor<'de> for CallbackKindVisitor {
             4 => {
                 let name = v.newtype_variant_seed(BorrowedStr("a msgType"))?;
                 match CallbackKind::parse(name) {
-                    CallbackKind::Custom(c) => CallbackKind::Custom(c),
+                    CallbackKind::_Custom(CustomName(c)) => CallbackKind::_Custom(CustomName(c)),
                     _ => {
                         return Err(de::Error::custom(
                             "a custom msgType that names a known kind",

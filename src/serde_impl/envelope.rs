@@ -1,8 +1,6 @@
 //! serde for the envelope and its kinds: the JSON shape (written structurally, read from serde_json's raw
 //! text by [`Envelope::from_json_with`]) and the compact mirror (layout in [`crate::wire`]).
 
-use core::fmt;
-
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -13,6 +11,7 @@ use crate::envelope::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr};
+use crate::name::CustomName;
 use crate::wire::envelope::{
     CONTENT_VARIANTS, FILE_VARIANTS, KIND_VARIANTS, WireContentVisitor, WireFileVisitor,
     WireKindVisitor, check_content, check_file, check_kind,
@@ -22,7 +21,7 @@ use crate::wire::envelope::{
 // Kind names (human-readable) and discriminants (compact)
 
 /// JSON shape: the kind's name (`"PIC_FILE_RECALL"`). Compact shape: an enum, see [`crate::wire`].
-/// A kind that decoding never gives (`Custom("X_RECALL")`, `FileKind::Other("PIC")`, an empty `Other`)
+/// A kind that decoding never gives (a custom `X_RECALL`, a custom file kind `PIC`, an empty custom name)
 /// would read back as another value or not at all: serializing one is an error, in either shape.
 fn refuse_noncanonical<E: serde::ser::Error>(k: &Kind<'_>) -> Result<(), E> {
     match k.noncanonical() {
@@ -48,7 +47,9 @@ impl Serialize for Kind<'_> {
             Kind::Read(c) => s.serialize_newtype_variant("Kind", 5, "Read", c),
             Kind::AddFriendRequest => s.serialize_unit_variant("Kind", 6, "AddFriendRequest"),
             Kind::AddFriendResponse => s.serialize_unit_variant("Kind", 7, "AddFriendResponse"),
-            Kind::Custom(name) => s.serialize_newtype_variant("Kind", 8, "Custom", name),
+            Kind::_Custom(CustomName(name)) => {
+                s.serialize_newtype_variant("Kind", 8, "Custom", name)
+            }
         }
     }
 }
@@ -61,11 +62,13 @@ impl Serialize for FileKind<'_> {
             (FileKind::Pic, true) => s.serialize_str("PIC"),
             (FileKind::Audio, true) => s.serialize_str("AUDIO"),
             (FileKind::Bin, true) => s.serialize_str("BIN"),
-            (FileKind::Other(x), true) => x.serialize(s),
+            (FileKind::_Custom(CustomName(x)), true) => x.serialize(s),
             (FileKind::Pic, false) => s.serialize_unit_variant("FileKind", 0, "Pic"),
             (FileKind::Audio, false) => s.serialize_unit_variant("FileKind", 1, "Audio"),
             (FileKind::Bin, false) => s.serialize_unit_variant("FileKind", 2, "Bin"),
-            (FileKind::Other(x), false) => s.serialize_newtype_variant("FileKind", 3, "Other", x),
+            (FileKind::_Custom(CustomName(x)), false) => {
+                s.serialize_newtype_variant("FileKind", 3, "Other", x)
+            }
         }
     }
 }
@@ -75,24 +78,14 @@ impl Serialize for ContentKind<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         refuse_noncanonical(&Kind::Recall(*self))?;
         if s.is_human_readable() {
-            return s.collect_str(&ContentName(*self));
+            return s.collect_str(self);
         }
         match self {
             ContentKind::Text => s.serialize_unit_variant("ContentKind", 0, "Text"),
             ContentKind::File(f) => s.serialize_newtype_variant("ContentKind", 1, "File", f),
-            ContentKind::Other(x) => s.serialize_newtype_variant("ContentKind", 2, "Other", x),
-        }
-    }
-}
-
-/// `ContentKind`'s name: the kind name of a recall of it, minus `_RECALL`.
-struct ContentName<'a>(ContentKind<'a>);
-impl fmt::Display for ContentName<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            ContentKind::Text => f.write_str("TEXT"),
-            ContentKind::File(file) => fmt::Display::fmt(&Kind::File(file), f),
-            ContentKind::Other(x) => fmt::Display::fmt(&x, f),
+            ContentKind::_Custom(CustomName(x)) => {
+                s.serialize_newtype_variant("ContentKind", 2, "Other", x)
+            }
         }
     }
 }
@@ -117,7 +110,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for FileKind<'a> {
             if name.is_empty() {
                 return Err(de::Error::custom("an empty file kind name"));
             }
-            return Ok(normal_file(FileKind::Other(name)));
+            return Ok(normal_file(FileKind::_Custom(CustomName(name))));
         }
         let f = d.deserialize_enum("FileKind", FILE_VARIANTS, WireFileVisitor)?;
         check_file(&f, None).map_err(de_error)?;
@@ -133,7 +126,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for ContentKind<'a> {
             if name.is_empty() {
                 return Err(de::Error::custom("an empty content kind name"));
             }
-            return Ok(normal_content(ContentKind::Other(name)));
+            return Ok(normal_content(ContentKind::_Custom(CustomName(name))));
         }
         let c = d.deserialize_enum("ContentKind", CONTENT_VARIANTS, WireContentVisitor)?;
         check_content(&c, None).map_err(de_error)?;

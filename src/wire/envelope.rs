@@ -13,6 +13,7 @@ use crate::envelope::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr, JsonU64, RawJson};
+use crate::name::CustomName;
 use crate::serde_impl::BorrowedStr;
 
 // ---------------------------------------------------------------------------------------------------
@@ -279,7 +280,8 @@ impl<'a> WireEnvelope<'a> {
             }
             WireBody::Custom(kind, payload) => {
                 let kind = JsonStr::new(kind);
-                check_kind(&Kind::Custom(kind), input).map_err(|e| e.in_field("msgType"))?;
+                check_kind(&Kind::_Custom(CustomName(kind)), input)
+                    .map_err(|e| e.in_field("msgType"))?;
                 let payload = match payload {
                     Some(text) => Some(
                         RawJson::parse_with(text, opts)
@@ -346,9 +348,9 @@ impl<'de> Visitor<'de> for WireKindVisitor {
             5 => Kind::Read(v.newtype_variant_seed(WireContent)?),
             6 => v.unit_variant().map(|()| Kind::AddFriendRequest)?,
             7 => v.unit_variant().map(|()| Kind::AddFriendResponse)?,
-            8 => Kind::Custom(JsonStr::new(
+            8 => Kind::_Custom(CustomName(JsonStr::new(
                 v.newtype_variant_seed(BorrowedStr("a kind name"))?,
-            )),
+            ))),
             _ => return Err(bad_variant(idx, "a Kind discriminant (0..=8)")),
         })
     }
@@ -373,9 +375,9 @@ impl<'de> Visitor<'de> for WireFileVisitor {
             0 => v.unit_variant().map(|()| FileKind::Pic)?,
             1 => v.unit_variant().map(|()| FileKind::Audio)?,
             2 => v.unit_variant().map(|()| FileKind::Bin)?,
-            3 => FileKind::Other(JsonStr::new(
+            3 => FileKind::_Custom(CustomName(JsonStr::new(
                 v.newtype_variant_seed(BorrowedStr("a file kind name"))?,
-            )),
+            ))),
             _ => return Err(bad_variant(idx, "a FileKind discriminant (0..=3)")),
         })
     }
@@ -399,9 +401,9 @@ impl<'de> Visitor<'de> for WireContentVisitor {
         Ok(match idx {
             0 => v.unit_variant().map(|()| ContentKind::Text)?,
             1 => ContentKind::File(v.newtype_variant_seed(WireFile)?),
-            2 => ContentKind::Other(JsonStr::new(
+            2 => ContentKind::_Custom(CustomName(JsonStr::new(
                 v.newtype_variant_seed(BorrowedStr("a content kind name"))?,
-            )),
+            ))),
             _ => return Err(bad_variant(idx, "a ContentKind discriminant (0..=2)")),
         })
     }

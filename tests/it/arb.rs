@@ -44,7 +44,9 @@ pub fn id() -> impl Strategy<Value = u64> {
 
 /// A name that `Kind::parse` leaves custom.
 fn custom_kind() -> impl Strategy<Value = String> {
-    "[A-Z][A-Z0-9_]{0,14}".prop_filter("custom kind", |k| matches!(Kind::parse(k), Kind::Custom(_)))
+    "[A-Z][A-Z0-9_]{0,14}".prop_filter("custom kind", |k| {
+        matches!(Kind::parse(k), Kind::_Custom(_))
+    })
 }
 
 /// `X` of an open `X_FILE` / content kind.
@@ -138,14 +140,14 @@ impl EnvSpec {
             0 => FileKind::Pic,
             1 => FileKind::Audio,
             2 => FileKind::Bin,
-            _ => FileKind::Other(self.open.as_str().into()),
+            _ => FileKind::from(self.open.as_str()),
         }
     }
 
     fn content_kind(&self) -> ContentKind<'_> {
         match self.content {
             0 => ContentKind::Text,
-            1 => ContentKind::Other(self.open.as_str().into()),
+            1 => ContentKind::from(self.open.as_str()),
             n => ContentKind::File(self.file_kind(n - 2)),
         }
     }

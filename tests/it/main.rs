@@ -21,6 +21,7 @@ mod connection_tcp;
 mod envelope;
 mod hostile;
 mod json_suite;
+mod names;
 #[cfg(all(feature = "alloc", feature = "heapless"))]
 mod owned;
 mod payload;

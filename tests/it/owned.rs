@@ -141,37 +141,35 @@ fn api_replies_outlive_their_body() {
 
 #[test]
 fn builders_never_make_a_value_that_reads_back_as_another() {
-    use mimc_codec::json::JsonStr;
     use mimc_codec::{ContentKind, FileKind, Kind, KindKey};
-    let s = JsonStr::new;
-    // Named like a fixed kind: normalised at construction to what decoding the name gives.
+    // Named like a fixed kind: classified at construction (`From<&str>`) as decoding the name is.
     let normalised = [
         (
-            Envelope::file("F", 1, FileKind::Other(s("PIC")), "u"),
+            Envelope::file("F", 1, FileKind::from("PIC"), "u"),
             Kind::File(FileKind::Pic),
         ),
         (
-            Envelope::file("F", 1, FileKind::Other(s("AUDIO")), "u"),
+            Envelope::file("F", 1, FileKind::from("AUDIO"), "u"),
             Kind::File(FileKind::Audio),
         ),
         (
-            Envelope::file("F", 1, FileKind::Other(s("BIN")), "u"),
+            Envelope::file("F", 1, FileKind::from("BIN"), "u"),
             Kind::File(FileKind::Bin),
         ),
         (
-            Envelope::recall("R", 1, ContentKind::Other(s("TEXT")), "m"),
+            Envelope::recall("R", 1, ContentKind::from("TEXT"), "m"),
             Kind::Recall(ContentKind::Text),
         ),
         (
-            Envelope::read("R", 1, ContentKind::Other(s("PIC_FILE")), "m"),
+            Envelope::read("R", 1, ContentKind::from("PIC_FILE"), "m"),
             Kind::Read(ContentKind::File(FileKind::Pic)),
         ),
         (
-            Envelope::read("R", 1, ContentKind::Other(s("VIDEO_FILE")), "m"),
-            Kind::Read(ContentKind::File(FileKind::Other(s("VIDEO")))),
+            Envelope::read("R", 1, ContentKind::from("VIDEO_FILE"), "m"),
+            Kind::Read(ContentKind::File(FileKind::from("VIDEO"))),
         ),
         (
-            Envelope::recall("R", 1, ContentKind::File(FileKind::Other(s("BIN"))), "m"),
+            Envelope::recall("R", 1, ContentKind::File(FileKind::from("BIN")), "m"),
             Kind::Recall(ContentKind::File(FileKind::Bin)),
         ),
     ];
@@ -190,20 +188,17 @@ fn builders_never_make_a_value_that_reads_back_as_another() {
     }
     // No meaning at all (decoding never gives them): refused when encoded, in every form, naming the field.
     let refused = [
+        (Envelope::file("F", 1, FileKind::from(""), "u"), "msgType"),
         (
-            Envelope::file("F", 1, FileKind::Other(s("")), "u"),
+            Envelope::recall("R", 1, ContentKind::from(""), "m"),
             "msgType",
         ),
         (
-            Envelope::recall("R", 1, ContentKind::Other(s("")), "m"),
+            Envelope::read("R", 1, ContentKind::File(FileKind::from("")), "m"),
             "msgType",
         ),
         (
-            Envelope::read("R", 1, ContentKind::File(FileKind::Other(s(""))), "m"),
-            "msgType",
-        ),
-        (
-            Envelope::file("F", 1, FileKind::Other(s("")), "u").with_kind_key(KindKey::Absent),
+            Envelope::file("F", 1, FileKind::from(""), "u").with_kind_key(KindKey::Absent),
             "msgType",
         ),
         (Envelope::text("T", 1, "hi").with_msg_id(None), "msgId"),

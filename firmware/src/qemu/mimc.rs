@@ -421,7 +421,7 @@ fn envelopes(c: &mut Checks) {
             c.eq(
                 "custom_object.json kind",
                 &env.kind(),
-                &Kind::Custom(s("LOCATION")),
+                &Kind::from("LOCATION"),
             );
             let raw = env.raw_payload().map(|p| p.as_str().as_bytes());
             let start = custom.len() - 1 - raw.map_or(0, <[u8]>::len);

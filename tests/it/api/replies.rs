@@ -426,7 +426,9 @@ fn unknown_user_types_are_kept() {
         "name":"n","timestamp":2,"lastMessage":{"fromUuid":3,"fromAccount":"a","payload":""}}]}"#;
     let contacts = mimc_codec::api::Contacts::from_json(body).unwrap();
     let c = contacts.first().unwrap();
-    assert!(matches!(c.user_type(), UserType::Other(s) if s == "UC_TOPIC"));
+    assert!(matches!(c.user_type(), UserType::_Custom(_)));
+    assert_eq!(c.user_type(), "UC_TOPIC");
+    assert_eq!(c.user_type().as_str(), Some("UC_TOPIC"));
     assert_eq!(c.user_type().to_string(), "UC_TOPIC");
     assert_eq!(id(c.id()), (1, false));
     assert_eq!(c.last_message().payload_len().unwrap(), 0);
