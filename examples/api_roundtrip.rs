@@ -56,8 +56,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let sender = PushSender::new(APP_ID, APP_KEY, APP_SECRET, "user_lei", "push_server");
     let envelope = Envelope::text("TEXT_12345", 1_516_763_973_000, "群公告：今晚 8 点发布会😀");
     let mut text = [0u8; 256];
-    let n = mimc_codec::ToJson::to_json_slice(&envelope, &mut text)?;
-    let msg = PushMessage::bytes(text.get(..n).unwrap_or_default());
+    let msg = PushMessage::bytes(mimc_codec::ToJson::to_json_slice(&envelope, &mut text)?);
     let req = PushP2t::new(sender, info.topic_id(), msg)?;
     let body = send(&agent, &base, &req)?;
     let packet = req.parse_reply(&body)?;

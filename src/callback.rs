@@ -632,8 +632,8 @@ impl<'a> Callback<'a> {
     /// use mimc_codec::{Callback, ToJson};
     /// let cb = Callback::normal_msg(2882303761517669588, "user_lei", 2882303761517669588, "10", b"pong", 1598006351955);
     /// let mut buf = [0u8; 256];
-    /// let n = cb.to_json_slice(&mut buf)?;
-    /// assert_eq!(&buf[..n], br#"{"msgType":"NORMAL_MSG","fromAppId":"2882303761517669588","fromAccount":"user_lei","toAppId":"2882303761517669588","toAccount":"10","payload":"cG9uZw==","timestamp":"1598006351955"}"#);
+    /// let json = cb.to_json_slice(&mut buf)?;
+    /// assert_eq!(json, br#"{"msgType":"NORMAL_MSG","fromAppId":"2882303761517669588","fromAccount":"user_lei","toAppId":"2882303761517669588","toAccount":"10","payload":"cG9uZw==","timestamp":"1598006351955"}"#);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn normal_msg(
@@ -681,8 +681,8 @@ impl<'a> Callback<'a> {
     /// let cb = Callback::normal_topic_msg(2882303761517669588, 30094929200414721, "user_lei",
     ///     Accounts::from_slice(&members), b"pong", 1598006351955);
     /// let mut buf = [0u8; 256];
-    /// let n = cb.to_json_slice(&mut buf)?;
-    /// assert_eq!(&buf[..n], br#"{"msgType":"NORMAL_TOPIC_MSG","appId":"2882303761517669588","topicId":"30094929200414721","fromAccount":"user_lei","toAccounts":["user_lei","10"],"payload":"cG9uZw==","timestamp":"1598006351955"}"#);
+    /// let json = cb.to_json_slice(&mut buf)?;
+    /// assert_eq!(json, br#"{"msgType":"NORMAL_TOPIC_MSG","appId":"2882303761517669588","topicId":"30094929200414721","fromAccount":"user_lei","toAccounts":["user_lei","10"],"payload":"cG9uZw==","timestamp":"1598006351955"}"#);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn normal_topic_msg(

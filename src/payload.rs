@@ -110,8 +110,8 @@ impl<'a> Payload<'a> {
     /// use mimc_codec::{Payload, ToJson};
     /// let p = Payload::from_bytes(b"pong");
     /// let mut buf = [0u8; 16];
-    /// let n = p.to_json_slice(&mut buf)?;
-    /// assert_eq!(&buf[..n], br#""cG9uZw==""#);
+    /// let json = p.to_json_slice(&mut buf)?;
+    /// assert_eq!(json, br#""cG9uZw==""#);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub const fn from_bytes(bytes: &'a [u8]) -> Self {

@@ -584,7 +584,7 @@ pub fn push_p2p_encode() -> Case {
     }));
     // Same bytes out of every candidate (checked here once).
     let mut ours = [0u8; 1024];
-    let n = req.to_json_slice(&mut ours).expect("encode");
+    let n = req.to_json_slice(&mut ours).expect("encode").len();
     assert_eq!(&ours[..n], expected, "our encoding is the fixture");
     assert_eq!(serde_json::to_vec(flat).expect("serde"), expected);
     assert_eq!(sonic_rs::to_vec(flat).expect("sonic"), expected);
@@ -596,7 +596,7 @@ pub fn push_p2p_encode() -> Case {
                 let out = RefCell::new(vec![0u8; 1024]);
                 move || {
                     let mut out = out.borrow_mut();
-                    let n = black_box(req).to_json_slice(&mut out).expect("ours");
+                    let n = black_box(req).to_json_slice(&mut out).expect("ours").len();
                     black_box(&out);
                     n as u64
                 }
@@ -634,7 +634,7 @@ pub fn text_encode() -> Case {
         Box::leak(Box::new(serde_json::from_slice(input).expect("flat")));
     // Same bytes out of every candidate (checked here once).
     let mut ours = [0u8; 512];
-    let n = env.to_json_slice(&mut ours).expect("encode");
+    let n = env.to_json_slice(&mut ours).expect("encode").len();
     assert_eq!(&ours[..n], input, "our encoding is the fixture");
     assert_eq!(serde_json::to_vec(flat).expect("serde"), input);
     assert_eq!(sonic_rs::to_vec(flat).expect("sonic"), input);
@@ -646,7 +646,7 @@ pub fn text_encode() -> Case {
                 let out = core::cell::RefCell::new(vec![0u8; 512]);
                 move || {
                     let mut out = out.borrow_mut();
-                    let n = black_box(env).to_json_slice(&mut out).expect("ours");
+                    let n = black_box(env).to_json_slice(&mut out).expect("ours").len();
                     black_box(&out);
                     n as u64
                 }
@@ -1545,7 +1545,7 @@ pub fn postcard_encode() -> Case {
                 let out = core::cell::RefCell::new(vec![0u8; 512]);
                 move || {
                     let mut out = out.borrow_mut();
-                    black_box(env).to_json_slice(&mut out).expect("ours") as u64
+                    black_box(env).to_json_slice(&mut out).expect("ours").len() as u64
                 }
             }),
         ],

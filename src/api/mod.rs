@@ -42,8 +42,8 @@
 //! let names: Vec<_> = req.headers().map(|(name, _)| name).collect();
 //! assert_eq!(names, ["Content-Type", "appKey", "appSecret", "appAccount"]);
 //! let mut body = [0u8; 128];
-//! let n = req.to_json_slice(&mut body)?;
-//! assert_eq!(&body[..n], r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#.as_bytes());
+//! let json = req.to_json_slice(&mut body)?;
+//! assert_eq!(json, r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#.as_bytes());
 //! # Ok::<(), mimc_codec::Error>(())
 //! ```
 //!

@@ -323,8 +323,8 @@ macro_rules! push_call {
 ///     "user_lei", "push_server");
 /// let req = PushP2p::new(sender, "10", PushMessage::bytes(b"pong"))?;
 /// let mut buf = [0u8; 512];
-/// let n = req.to_json_slice(&mut buf)?;
-/// assert!(buf[..n].ends_with(br#""toAccount":"10","msg":"cG9uZw==","msgType":"base64"}"#));
+/// let json = req.to_json_slice(&mut buf)?;
+/// assert!(json.ends_with(br#""toAccount":"10","msg":"cG9uZw==","msgType":"base64"}"#));
 /// assert!(PushP2p::new(sender, "10", PushMessage::text("")).is_err());
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```

@@ -119,8 +119,8 @@ impl fmt::Debug for Response<'_> {
 /// use mimc_codec::api::Response;
 /// let reply = Response::from_json(br#"{"data":{"ok": true},"message":"success","code":"200"}"#)?;
 /// let mut buf = [0u8; 64];
-/// let n = reply.to_json_slice(&mut buf)?;
-/// assert_eq!(&buf[..n], br#"{"code":200,"message":"success","data":{"ok": true}}"#);
+/// let json = reply.to_json_slice(&mut buf)?;
+/// assert_eq!(json, br#"{"code":200,"message":"success","data":{"ok": true}}"#);
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 impl ToJson for Response<'_> {

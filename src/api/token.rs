@@ -26,8 +26,8 @@ model! {
     ///     "gTO8Jb0wbLaxIzAcRc+O3A==", "user_lei");
     /// assert_eq!(req.path_into(&mut [0; 32])?, "/api/account/token");
     /// let mut buf = [0u8; 256];
-    /// let n = req.to_json_slice(&mut buf)?;
-    /// assert_eq!(&buf[..n], br#"{"appId":2882303761517669588,"appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A==","appAccount":"user_lei"}"#);
+    /// let json = req.to_json_slice(&mut buf)?;
+    /// assert_eq!(json, br#"{"appId":2882303761517669588,"appKey":"5966086406018","appSecret":"gTO8Jb0wbLaxIzAcRc+O3A==","appAccount":"user_lei"}"#);
     /// assert!(!format!("{req:?}").contains("gTO8Jb0w"));
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```

@@ -445,8 +445,8 @@ impl ApiRequest for TopicKick<'_> {
 /// let req = TopicUpdate::new(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?)
 ///     .with_bulletin("欢迎加入！");
 /// let mut buf = [0u8; 64];
-/// let n = req.to_json_slice(&mut buf)?;
-/// assert_eq!(&buf[..n], r#"{"bulletin":"欢迎加入！"}"#.as_bytes());
+/// let json = req.to_json_slice(&mut buf)?;
+/// assert_eq!(json, r#"{"bulletin":"欢迎加入！"}"#.as_bytes());
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -486,8 +486,8 @@ model! {
     ///     .with_owner_uuid(JsonU64::number(27332097396178945)).with_topic_name("MIMC").with_bulletin("hi");
     /// assert_eq!(built, older);
     /// let mut buf = [0u8; 128];
-    /// let n = built.to_json_slice(&mut buf)?;
-    /// assert_eq!(&buf[..n], br#"{"topicId":30094929200414721,"ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#);
+    /// let json = built.to_json_slice(&mut buf)?;
+    /// assert_eq!(json, br#"{"topicId":30094929200414721,"ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub struct TopicUpdateOlder<'a> in "body" {
@@ -587,8 +587,8 @@ impl<'a> TopicUpdate<'a> {
     /// let req = TopicUpdate::new(2882303761517669588u64, topic, Auth::token("t")?)
     ///     .with_older_body(TopicUpdateOlder::new(topic).with_bulletin("hi"));
     /// let mut buf = [0u8; 64];
-    /// let n = req.to_json_slice(&mut buf)?;
-    /// assert_eq!(&buf[..n], br#"{"topicId":30094929200414721,"bulletin":"hi"}"#);
+    /// let json = req.to_json_slice(&mut buf)?;
+    /// assert_eq!(json, br#"{"topicId":30094929200414721,"bulletin":"hi"}"#);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     #[must_use]

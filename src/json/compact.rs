@@ -30,8 +30,7 @@ impl RawJson<'_> {
     /// let mut buf = [0u8; 32];
     /// let mut sink = mimc_codec::json::SliceSink::new(&mut buf);
     /// RawJson::parse("[ true , false ]").unwrap().write_compact(&mut sink).unwrap();
-    /// let n = sink.len();
-    /// assert_eq!(&buf[..n], b"[true,false]");
+    /// assert_eq!(sink.into_filled(), b"[true,false]");
     /// ```
     pub fn write_compact<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
         let bytes = self.as_str().as_bytes();

@@ -41,6 +41,22 @@ impl<'b> SliceSink<'b> {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// The filled front of the buffer (what was written), as every `*_slice`/`*_into` function of the
+    /// crate returns it.
+    ///
+    /// ```
+    /// use mimc_codec::json::{Sink, SliceSink};
+    /// let mut buf = [0u8; 8];
+    /// let mut sink = SliceSink::new(&mut buf);
+    /// sink.put(b"abc")?;
+    /// assert_eq!(sink.into_filled(), b"abc");
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn into_filled(self) -> &'b mut [u8] {
+        // `len` never passes the buffer's end (`put` checks), so this never falls back.
+        self.buf.get_mut(..self.len).unwrap_or_default()
+    }
 }
 
 impl Sink for SliceSink<'_> {
@@ -141,9 +157,9 @@ impl<const N: usize> Sink for heapless::Vec<u8, N> {
 /// use mimc_codec::{Envelope, ToJson};
 /// let env = Envelope::text("TEXT_1", 1516763973000, "hi");
 /// let mut buf = [0u8; 128];
-/// let n = env.to_json_slice(&mut buf).unwrap();
-/// assert_eq!(n, env.json_len());
-/// assert_eq!(&buf[..n], br#"{"version":0,"msgId":"TEXT_1","msgType":"TEXT","timestamp":"1516763973000","payload":"hi"}"#);
+/// let json = env.to_json_slice(&mut buf).unwrap();
+/// assert_eq!(json.len(), env.json_len());
+/// assert_eq!(json, br#"{"version":0,"msgId":"TEXT_1","msgType":"TEXT","timestamp":"1516763973000","payload":"hi"}"#);
 /// assert!(env.to_json_slice(&mut buf[..10]).is_err());
 /// ```
 pub trait ToJson {
@@ -158,19 +174,20 @@ pub trait ToJson {
         c.0
     }
 
-    /// Encodes into `buf`, returning the number of bytes written. `BufferTooSmall` with the exact
-    /// length needed ([`json_len`](Self::json_len)) when `buf` is shorter (on bare-metal targets, which
-    /// put code size first: the bytes written so far and those that did not fit, at least that many).
-    fn to_json_slice(&self, buf: &mut [u8]) -> Result<usize> {
+    /// Encodes into `buf`, returning the filled front of `buf` (the JSON, [`json_len`](Self::json_len)
+    /// bytes). `BufferTooSmall` with the exact length needed when `buf` is shorter (on bare-metal
+    /// targets, which put code size first: the bytes written so far and those that did not fit, at least
+    /// that many); what was written before then is not JSON.
+    fn to_json_slice<'b>(&self, buf: &'b mut [u8]) -> Result<&'b mut [u8]> {
         let mut s = SliceSink::new(buf);
         #[cfg(target_os = "none")]
         {
             self.write_json(&mut s)?;
-            return Ok(s.len);
+            return Ok(s.into_filled());
         }
         #[cfg(not(target_os = "none"))]
         match self.write_json(&mut s) {
-            Ok(()) => Ok(s.len),
+            Ok(()) => Ok(s.into_filled()),
             Err(e) if matches!(e.kind(), ErrorKind::BufferTooSmall { .. }) => Err(Error::new(
                 ErrorKind::BufferTooSmall {
                     needed: self.json_len(),

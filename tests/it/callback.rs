@@ -940,7 +940,7 @@ proptest! {
         let json = cb.json_vec().unwrap();
         prop_assert_eq!(json.len(), cb.json_len());
         let mut slice = vec![0u8; json.len()];
-        prop_assert_eq!(cb.to_json_slice(&mut slice).unwrap(), json.len());
+        prop_assert_eq!(&cb.to_json_slice(&mut slice).unwrap()[..], &json[..]);
         prop_assert!(cb.to_json_slice(&mut slice[..json.len() - 1]).is_err());
         let back = Callback::from_json(&json).unwrap();
         prop_assert_eq!(&back, &cb);

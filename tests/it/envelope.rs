@@ -23,8 +23,11 @@ fn reencode_and_check(name: &str, env: &Envelope<'_>) {
     let out = env.json_vec().unwrap();
     assert_eq!(out.len(), env.json_len(), "{name}: json_len");
     let mut buf = vec![0u8; out.len()];
-    assert_eq!(env.to_json_slice(&mut buf).unwrap(), out.len());
-    assert_eq!(buf, out);
+    assert_eq!(
+        env.to_json_slice(&mut buf).unwrap(),
+        out,
+        "{name}: to_json_slice"
+    );
     let again = decode(name, &out);
     assert_eq!(&again, env, "{name}: re-decoded value differs");
     // Our output is plain JSON any reader accepts.
@@ -560,7 +563,7 @@ fn small_buffers_error_and_exact_length_fits() {
         let e = env.to_json_slice(&mut buf[..n]).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BufferTooSmall { needed: 172 });
     }
-    assert_eq!(env.to_json_slice(&mut buf).unwrap(), need);
+    assert_eq!(env.to_json_slice(&mut buf).unwrap().len(), need);
 }
 
 #[test]
@@ -694,4 +697,18 @@ proptest! {
         let e = Envelope::from_json(&b[..cut]).unwrap_err();
         prop_assert!(e.offset().is_some_and(|o| o <= cut));
     }
+}
+
+#[test]
+fn to_json_slice_returns_the_filled_front_of_the_buffer() {
+    let env = Envelope::text("TEXT_1", 1_516_763_973_000, "hi");
+    let mut buf = [0xA5u8; 256];
+    let start = buf.as_ptr();
+    let need = env.json_len();
+    let json = env.to_json_slice(&mut buf).unwrap();
+    assert_eq!((json.as_ptr(), json.len()), (start, need));
+    // Mutable, so that a caller can transform it in place (encrypt, frame).
+    json[0] = b' ';
+    assert_eq!(buf[0], b' ');
+    assert_eq!(buf[need], 0xA5, "nothing written past the JSON");
 }

@@ -21,6 +21,7 @@ mod connection_tcp;
 mod envelope;
 mod hostile;
 mod json_suite;
+#[cfg(feature = "alloc")]
 mod names;
 #[cfg(all(feature = "alloc", feature = "heapless"))]
 mod owned;
@@ -46,10 +47,7 @@ use mimc_codec::{Payload, ToJson};
 pub trait JsonOut: ToJson {
     fn json_vec(&self) -> mimc_codec::Result<Vec<u8>> {
         let mut buf = vec![0; self.json_len()];
-        let out = self.to_json_slice(&mut buf).map(|n| {
-            buf.truncate(n);
-            buf
-        });
+        let out = self.to_json_slice(&mut buf).map(|json| json.to_vec());
         #[cfg(feature = "alloc")]
         assert_eq!(
             out,

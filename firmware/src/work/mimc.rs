@@ -35,6 +35,6 @@ pub fn run(text: &[u8], recall: &[u8], out: &mut [u8]) -> Result<Outcome, Error>
     let recalled = text.msg_id() == Some(&msg_id);
     let reply = Envelope::new(REPLY_ID, text.timestamp().get(), Body::Text(body))
         .with_version(text.version());
-    let len = reply.to_json_slice(out)?;
+    let len = reply.to_json_slice(out)?.len();
     Ok(Outcome { len, recalled })
 }

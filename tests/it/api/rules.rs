@@ -268,7 +268,7 @@ fn building_requests_into_slices_allocates_nothing() {
         .unwrap();
         let mut body = [0u8; 256];
         let mut path = [0u8; 64];
-        let n = req.to_json_slice(&mut body).unwrap();
+        let n = req.to_json_slice(&mut body).unwrap().len();
         let p = req.path_into(&mut path).unwrap().len();
         let h = req.headers().count();
         n + p + h
