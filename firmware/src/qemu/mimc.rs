@@ -535,13 +535,13 @@ fn replies(c: &mut Checks) {
     );
     // Too small a buffer is an error, not a panic and not a cut reply.
     let mut small = [0u8; 32];
+    // On bare metal `needed` is what was written plus what did not fit: more than the buffer, at most
+    // the whole reply (the library does not encode twice to measure it).
     let err = receipt.to_json_slice(&mut small).map_err(|e| e.kind());
-    c.eq(
+    c.check(
+        matches!(err, Err(ErrorKind::BufferTooSmall { needed })
+            if needed > 32 && needed <= receipt.json_len()),
         "reply into 32 bytes",
-        &err,
-        &Err(ErrorKind::BufferTooSmall {
-            needed: receipt.json_len(),
-        }),
     );
 }
 
