@@ -1003,7 +1003,7 @@ impl<'b> Message<'b> {
             .iter()
             .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
         if first == Some(&b'{') {
-            if let Ok(env) = Envelope::from_json_with(bytes, kind, opts) {
+            if let Ok(env) = Envelope::from_json_with_kind_and_options(bytes, kind, opts) {
                 return Message::Envelope(env);
             }
         }

@@ -14,7 +14,11 @@ use crate::name::{CustomName, EqSink};
 
 /// Which key carried the kind: the English manual's `msgType`, the final Chinese manual's `type`, or none
 /// (the kind travelled outside the JSON, as MIMC's `bizType`). Encoding keeps it.
+///
+/// Non-exhaustive: a later client dialect may bring another key; [`name`](Self::name) gives the key
+/// whatever the variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum KindKey {
     /// `"msgType"` (the default for values made in code).
     #[default]
@@ -25,14 +29,57 @@ pub enum KindKey {
     Absent,
 }
 
+impl KindKey {
+    /// The JSON key, or `None` when the kind is not written.
+    ///
+    /// ```
+    /// use mimc_codec::{Envelope, KindKey};
+    /// let env = Envelope::from_json(br#"{"version":0,"msgId":"1","type":"TEXT","timestamp":1,"payload":"hi"}"#)?;
+    /// assert_eq!(env.kind_key(), KindKey::Type);
+    /// assert_eq!(env.kind_key().name(), Some("type"));
+    /// assert_eq!(KindKey::Absent.name(), None);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> Option<&'static str> {
+        match self {
+            KindKey::MsgType => Some("msgType"),
+            KindKey::Type => Some("type"),
+            KindKey::Absent => None,
+        }
+    }
+}
+
 /// Which key carried the payload: `payload`, or `content` (the Java desktop demo). Encoding keeps it.
+///
+/// Non-exhaustive, like [`KindKey`]; [`name`](Self::name) gives the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum PayloadKey {
     /// `"payload"` (the default).
     #[default]
     Payload,
     /// `"content"`.
     Content,
+}
+
+impl PayloadKey {
+    /// The JSON key.
+    ///
+    /// ```
+    /// use mimc_codec::{Envelope, PayloadKey};
+    /// let env = Envelope::from_json(br#"{"version":0,"msgId":"1","msgType":"TEXT","timestamp":1,"content":"hi"}"#)?;
+    /// assert_eq!(env.payload_key(), PayloadKey::Content);
+    /// assert_eq!(env.payload_key().name(), "content");
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            PayloadKey::Payload => "payload",
+            PayloadKey::Content => "content",
+        }
+    }
 }
 
 /// The file kinds of the manual's `*_FILE` family: `X` of a `<X>_FILE` kind.
@@ -898,7 +945,7 @@ impl<'a> Envelope<'a> {
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn from_json(input: &'a [u8]) -> Result<Self> {
-        Self::from_json_with(input, None, &DecodeOptions::new())
+        Self::from_json_outside(input, None, &DecodeOptions::new())
     }
 
     /// Decodes an envelope whose kind may be absent from the JSON, using `biz_type` (MIMC's bizType) then.
@@ -915,11 +962,38 @@ impl<'a> Envelope<'a> {
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     pub fn from_json_with_kind(input: &'a [u8], biz_type: &'a str) -> Result<Self> {
-        Self::from_json_with(input, Some(biz_type), &DecodeOptions::new())
+        Self::from_json_outside(input, Some(Kind::parse(biz_type)), &DecodeOptions::new())
     }
 
-    /// Decodes with explicit limits and an optional bizType.
-    pub fn from_json_with(
+    /// [`from_json`](Self::from_json) with explicit limits, as every model's `from_json_with` takes them.
+    ///
+    /// ```
+    /// use mimc_codec::{DecodeOptions, Envelope, ErrorKind};
+    /// let json = br#"{"version":0,"msgId":"r1","msgType":"TEXT_RECALL","timestamp":"1598006352011",
+    ///     "payload":{"recall_msgId":"Xk9pQ-17"}}"#;
+    /// let flat = DecodeOptions::new().with_max_depth(1);
+    /// let err = Envelope::from_json_with(json, &flat).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::DepthLimitExceeded { limit: 1 });
+    /// assert!(Envelope::from_json_with(json, &DecodeOptions::new()).is_ok());
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json_with(input: &'a [u8], opts: &DecodeOptions) -> Result<Self> {
+        Self::from_json_outside(input, None, opts)
+    }
+
+    /// Both: explicit limits, and the bizType to use when the JSON has no kind key (`None`: the JSON must
+    /// carry its kind, as with [`from_json_with`](Self::from_json_with)).
+    ///
+    /// ```
+    /// use mimc_codec::{DecodeOptions, Envelope, Kind};
+    /// let json = br#"{"version":0,"msgId":"a1","timestamp":1516763973000,"payload":"5L2g5aW9"}"#;
+    /// let opts = DecodeOptions::new().with_max_depth(4);
+    /// let env = Envelope::from_json_with_kind_and_options(json, Some("TEXT"), &opts)?;
+    /// assert_eq!(env.kind(), Kind::Text);
+    /// assert!(Envelope::from_json_with_kind_and_options(json, None, &opts).is_err());
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_json_with_kind_and_options(
         input: &'a [u8],
         biz_type: Option<&'a str>,
         opts: &DecodeOptions,
@@ -927,7 +1001,8 @@ impl<'a> Envelope<'a> {
         Self::from_json_outside(input, biz_type.map(Kind::parse), opts)
     }
 
-    /// As [`from_json_with`](Self::from_json_with), with the outside kind already classified.
+    /// As [`from_json_with_kind_and_options`](Self::from_json_with_kind_and_options), with the outside
+    /// kind already classified.
     pub(crate) fn from_json_outside(
         input: &'a [u8],
         outside: Option<Kind<'a>>,
@@ -1156,12 +1231,7 @@ impl ToJson for Envelope<'_> {
         if let Some(id) = &self.msg_id {
             o.str("msgId", id)?;
         }
-        let kind_key = match self.kind_key {
-            KindKey::MsgType => Some("msgType"),
-            KindKey::Type => Some("type"),
-            KindKey::Absent => None,
-        };
-        if let Some(k) = kind_key {
+        if let Some(k) = self.kind_key.name() {
             let kind = self.body.kind();
             o.with(k, |s| {
                 s.put(b"\"")?;
@@ -1170,10 +1240,7 @@ impl ToJson for Envelope<'_> {
             })?;
         }
         o.u64("timestamp", self.timestamp)?;
-        let pk = match self.payload_key {
-            PayloadKey::Payload => "payload",
-            PayloadKey::Content => "content",
-        };
+        let pk = self.payload_key.name();
         match &self.body {
             Body::Ping(s) | Body::Pong(s) | Body::Text(s) | Body::File { url: s, .. } => {
                 o.str(pk, s)?;
@@ -1347,8 +1414,8 @@ mod tests {
                             std::format!(r#"{{"msgType":"{kind}",{body},"zzzzzzz":"{kind}"}}"#);
                         let last =
                             std::format!(r#"{{"zzzzzzz":"{kind}",{body},"msgType":"{kind}"}}"#);
-                        let a = Envelope::from_json_with(first.as_bytes(), None, &opts);
-                        let b = Envelope::from_json_with(last.as_bytes(), None, &opts);
+                        let a = Envelope::from_json_with(first.as_bytes(), &opts);
+                        let b = Envelope::from_json_with(last.as_bytes(), &opts);
                         match (a, b) {
                             (Ok(a), Ok(b)) => assert_eq!(a.body(), b.body(), "{first}"),
                             (Err(a), Err(b)) => {

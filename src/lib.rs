@@ -3,6 +3,9 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
 #![forbid(unsafe_code)]
+// Forward compatibility (issue 11): every public enum and every struct with public fields is
+// `#[non_exhaustive]`, or says why not in an `allow` with a reason.
+#![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "alloc")]

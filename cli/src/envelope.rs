@@ -1,6 +1,6 @@
 //! `--as envelope`: the recommended message envelope.
 
-use mimc_codec::{Body, ContentKind, Envelope, ErrorKind, Kind, KindKey, Payload, PayloadKey};
+use mimc_codec::{Body, ContentKind, Envelope, ErrorKind, Kind, KindKey, Payload};
 
 use crate::formats::{Ctx, Failure, Model, json_line};
 use crate::view::{self, Node, Value};
@@ -12,7 +12,7 @@ impl Model for EnvelopeModel {
     type Value<'a> = Envelope<'a>;
 
     fn decode<'a>(input: &'a [u8], ctx: &Ctx<'a>) -> Result<Envelope<'a>, Failure> {
-        Envelope::from_json_with(input, ctx.biz_type, &ctx.opts).map_err(|e| {
+        Envelope::from_json_with_kind_and_options(input, ctx.biz_type, &ctx.opts).map_err(|e| {
             let kindless = e.kind() == ErrorKind::MissingField && e.field() == Some("msgType");
             let mut failure = Failure::from(e);
             if kindless {
@@ -92,23 +92,19 @@ pub(crate) fn view(env: &Envelope<'_>) -> Node {
         env.msg_id()
             .map_or_else(|| Value::noted("-", "absent"), view::string),
     );
-    let (label, note) = match env.kind_key() {
-        KindKey::Type => ("type", about(&kind)),
-        KindKey::Absent => (
+    let (label, note) = match env.kind_key().name() {
+        Some(key) => (key, about(&kind)),
+        None => (
             "bizType",
             format!(
                 "{}; no kind key in the JSON, given with --type",
                 about(&kind)
             ),
         ),
-        KindKey::MsgType => ("msgType", about(&kind)),
     };
     n.field(label, Value::noted(view::display_text(&name), note));
     n.field("timestamp", view::millis(env.timestamp()));
-    let pk = match env.payload_key() {
-        PayloadKey::Content => "content",
-        PayloadKey::Payload => "payload",
-    };
+    let pk = env.payload_key().name();
     let payload = match env.body() {
         Body::Ping(s) | Body::Pong(s) => view::text_payload(s, "account"),
         Body::Text(s) if env.kind_key() == KindKey::Absent => {

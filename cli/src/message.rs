@@ -42,7 +42,7 @@ pub(crate) fn summary(payload: &Payload<'_>) -> Value {
 pub(crate) fn unwrapped(payload: &Payload<'_>, ctx: &Ctx<'_>) -> Result<Value, Failure> {
     let bytes = bytes(payload, ctx)?;
     Ok(
-        match Envelope::from_json_with(&bytes, ctx.biz_type, &ctx.opts) {
+        match Envelope::from_json_with_kind_and_options(&bytes, ctx.biz_type, &ctx.opts) {
             Ok(env) => Value::Node(envelope::view(&env)),
             Err(e) => {
                 let why = Problem::from(e);
@@ -71,7 +71,7 @@ pub(crate) fn unwrapped_json(
     what: &str,
 ) -> Result<Vec<u8>, Failure> {
     let bytes = bytes(payload, ctx)?;
-    match Envelope::from_json_with(&bytes, ctx.biz_type, &ctx.opts) {
+    match Envelope::from_json_with_kind_and_options(&bytes, ctx.biz_type, &ctx.opts) {
         Ok(env) => json_line(&env),
         Err(e) => {
             let mut notes = vec![format!(

@@ -192,6 +192,8 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<(), ExitCode> {
                     Some(payload_of(&p)),
                 )
             }
+            // `FrameBody` is non-exhaustive: a body kind a later library version adds.
+            _ => return Err(usage("a frame body this version of mimc cannot show")),
         };
         out.write_all(text.as_bytes())
             .map_err(|e| usage(&format!("cannot write: {e}")))?;

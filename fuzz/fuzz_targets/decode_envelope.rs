@@ -27,12 +27,12 @@ fn exercise(env: &Envelope<'_>) {
 }
 
 fn check(data: &[u8], biz: Option<&str>, opts: &DecodeOptions) {
-    match Envelope::from_json_with(data, biz, opts) {
+    match Envelope::from_json_with_kind_and_options(data, biz, opts) {
         Ok(env) => {
             exercise(&env);
             let out = env.to_json_vec().expect("encode");
             assert_eq!(out.len(), env.json_len());
-            let back = Envelope::from_json_with(&out, biz, opts).unwrap_or_else(|e| {
+            let back = Envelope::from_json_with_kind_and_options(&out, biz, opts).unwrap_or_else(|e| {
                 panic!(
                     "re-encoding does not decode: {e}\n in: {}\nout: {}",
                     String::from_utf8_lossy(data),

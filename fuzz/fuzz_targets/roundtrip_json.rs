@@ -25,7 +25,7 @@ fn envelope(spec: EnvSpec) {
     let biz = p.biz_type();
     let opts = DecodeOptions::new();
     let text = p.render();
-    let decoded = Envelope::from_json_with(text.as_bytes(), biz, &opts);
+    let decoded = Envelope::from_json_with_kind_and_options(text.as_bytes(), biz, &opts);
     let want = match p.expected() {
         Expect::Value(v) => v,
         Expect::Error(kind, field) => {
@@ -37,7 +37,7 @@ fn envelope(spec: EnvSpec) {
     // Typed value → bytes → typed value.
     let bytes = want.to_json_vec().expect("encode");
     assert_eq!(bytes.len(), want.json_len());
-    let back = Envelope::from_json_with(&bytes, biz, &opts)
+    let back = Envelope::from_json_with_kind_and_options(&bytes, biz, &opts)
         .unwrap_or_else(|e| panic!("own encoding does not decode: {e}\n{}", shown(&bytes)));
     assert_eq!(back, want, "encode → decode");
 

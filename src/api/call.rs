@@ -21,6 +21,8 @@ use super::Method;
 /// assert_eq!(Call::ALL.len(), 16);
 /// assert_eq!(Call::ALL.iter().filter(|c| c.has_body()).count(), 10);
 /// assert_eq!(Call::from_name("topic-frobnicate"), None);
+/// assert_eq!("history-p2t".parse::<Call>()?, Call::HistoryP2t);
+/// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -108,6 +110,7 @@ impl Call {
     }
 
     /// The HTTP method.
+    #[must_use]
     pub const fn method(self) -> Method {
         match self {
             Call::TopicQuery | Call::TopicMine | Call::Contacts => Method::Get,
@@ -150,6 +153,18 @@ impl Call {
 impl fmt::Display for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+impl core::str::FromStr for Call {
+    type Err = crate::Error;
+    /// [`from_name`](Call::from_name); an unknown name is
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) at byte 0.
+    fn from_str(s: &str) -> crate::Result<Self> {
+        Call::from_name(s).ok_or(crate::Error::new(
+            crate::ErrorKind::InvalidValue("not a call of the API"),
+            0,
+        ))
     }
 }
 

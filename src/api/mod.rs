@@ -140,10 +140,18 @@ pub const MAX_HTTP_URI_LEN: usize = 65_534;
 
 /// The HTTP methods the API uses.
 ///
+/// Non-exhaustive: a later API version may use another method. `FromStr` reads the name exactly as
+/// [`as_str`](Self::as_str) writes it (HTTP methods are case-sensitive).
+///
 /// ```
-/// assert_eq!(mimc_codec::api::Method::Delete.as_str(), "DELETE");
+/// use mimc_codec::api::Method;
+/// assert_eq!(Method::Delete.as_str(), "DELETE");
+/// assert_eq!("PUT".parse::<Method>()?, Method::Put);
+/// assert!("put".parse::<Method>().is_err());
+/// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Method {
     /// `GET`
     Get,
@@ -164,6 +172,19 @@ impl Method {
             Method::Put => "PUT",
             Method::Delete => "DELETE",
         }
+    }
+}
+
+impl core::str::FromStr for Method {
+    type Err = crate::Error;
+    /// The method named `s`; any other text is
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) at byte 0.
+    fn from_str(s: &str) -> Result<Self> {
+        let kind = crate::ErrorKind::InvalidValue("not an HTTP method of the API");
+        [Method::Get, Method::Post, Method::Put, Method::Delete]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or(crate::Error::new(kind, 0))
     }
 }
 

@@ -259,6 +259,27 @@ fn eight_digits(chunk: [u8; 8]) -> Option<u64> {
     Some(d.wrapping_mul(10_000).wrapping_add(d >> 32) & 0xFFFF_FFFF)
 }
 
+/// Decimal digits, as the value of a string id: `"2882303761517669588".parse()` gives
+/// [`JsonU64::new`] of it (encoded as a JSON string, the default for values made in code). The digit
+/// rules are [`from_json`](JsonU64::from_json)'s (no sign, fraction, exponent or spaces, at most
+/// `u64::MAX`); an error is at the offending byte. For JSON text (`123` or `"123"`), use `from_json`.
+///
+/// ```
+/// use mimc_codec::json::JsonU64;
+/// let id: JsonU64 = "2882303761517669588".parse()?;
+/// assert_eq!(id, JsonU64::new(2882303761517669588));
+/// assert_eq!("12a".parse::<JsonU64>().unwrap_err().offset(), Some(2));
+/// assert!("".parse::<JsonU64>().is_err());
+/// assert!("18446744073709551616".parse::<JsonU64>().is_err());
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+impl core::str::FromStr for JsonU64 {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        parse_u64(s.as_bytes(), 0).map(JsonU64::new)
+    }
+}
+
 impl From<u64> for JsonU64 {
     fn from(v: u64) -> Self {
         JsonU64::new(v)

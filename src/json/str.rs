@@ -395,6 +395,10 @@ fn tail_text(kept: &[u8]) -> &str {
 
 /// A piece of unescaped text: see [`JsonStr::chunks`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(
+    clippy::exhaustive_enums,
+    reason = "a JSON string is runs of text and escaped characters, nothing else"
+)]
 pub enum Chunk<'a> {
     /// A run of text without escapes, borrowed from the input.
     Text(&'a str),

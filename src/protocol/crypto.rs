@@ -222,6 +222,10 @@ impl fmt::Debug for SecurityKey {
 
 /// What the BIND signature covers (PROTOCOL.md §5.2). `Debug` redacts the token and the key.
 #[derive(Clone, Copy)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "exactly what the BIND signature covers (PROTOCOL.md §5.2): a new field would be a new signature"
+)]
 pub struct BindParams<'a> {
     /// `XMMsgBind.method`, uppercased (ASCII) in the signed text: `"XIAOMI-PASS"`.
     pub method: &'a str,

@@ -32,6 +32,7 @@ const CRC: usize = 4;
 
 /// Which layout the bytes use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Transport {
     /// TCP, version 5: `C2FE 0005 bodyLen body adler32`, body RC4 with the body key.
     Tcp,
@@ -93,6 +94,10 @@ impl Default for FrameConfig {
 /// The keys a connection has: the body key once the CONN response arrived, the security key once the
 /// token is known. `Debug` redacts both.
 #[derive(Debug, Clone, Copy, Default)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "the protocol's two RC4 keys (PROTOCOL.md §5), built as a literal"
+)]
 pub struct Keys<'k> {
     /// RC4 key of every TCP body but CONN ([`Rc4Key::body_key`]).
     pub body: Option<&'k Rc4Key>,
@@ -114,6 +119,7 @@ pub struct Frame<'a> {
 
 /// What a frame holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum FrameBody<'a> {
     /// The 12-byte keep-alive (ping or pong).
     KeepAlive,
@@ -125,6 +131,7 @@ pub enum FrameBody<'a> {
 
 /// Whether a frame's payload is readable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PayloadState {
     /// It travelled in clear.
     Plain,

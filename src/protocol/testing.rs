@@ -74,11 +74,13 @@ use crate::{Error, ErrorKind, Result};
 
 /// A connection of a [`Server`] (the number [`Server::accept`] returned).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[allow(clippy::exhaustive_structs, reason = "an index and nothing more")]
 pub struct ConnId(pub usize);
 
 /// An account the server knows: what the token service would have handed the client. `Debug`
 /// redacts the token and security key.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Account {
     /// The app id.
     pub app_id: u64,

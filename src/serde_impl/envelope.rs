@@ -6,8 +6,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::{capture, de_error};
 use crate::envelope::{
-    Body, ContentKind, CustomBody, Envelope, FileKind, Kind, KindKey, PayloadKey, normal_content,
-    normal_file,
+    Body, ContentKind, CustomBody, Envelope, FileKind, Kind, normal_content, normal_file,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr};
@@ -151,24 +150,9 @@ impl Serialize for Envelope<'_> {
     }
 }
 
-fn kind_key_name(k: KindKey) -> Option<&'static str> {
-    match k {
-        KindKey::MsgType => Some("msgType"),
-        KindKey::Type => Some("type"),
-        KindKey::Absent => None,
-    }
-}
-
-fn payload_key_name(k: PayloadKey) -> &'static str {
-    match k {
-        PayloadKey::Payload => "payload",
-        PayloadKey::Content => "content",
-    }
-}
-
 fn json_shape<S: Serializer>(env: &Envelope<'_>, s: S) -> Result<S::Ok, S::Error> {
-    let kind_key = kind_key_name(env.kind_key());
-    let payload_key = payload_key_name(env.payload_key());
+    let kind_key = env.kind_key().name();
+    let payload_key = env.payload_key().name();
     let body = env.body();
     let has_payload = !matches!(body, Body::_Custom(CustomBody { payload: None, .. }));
     let len = 2
@@ -279,7 +263,11 @@ impl<'de: 'k, 'k> DeserializeSeed<'de> for EnvelopeSeed<'k> {
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Envelope<'k>, D::Error> {
         if d.is_human_readable() {
             capture(d, |text| {
-                Envelope::from_json_with(text.as_bytes(), self.biz_type, &DecodeOptions::new())
+                Envelope::from_json_with_kind_and_options(
+                    text.as_bytes(),
+                    self.biz_type,
+                    &DecodeOptions::new(),
+                )
             })
         } else {
             let wire = crate::wire::envelope::WireEnvelope::deserialize(d)?;

@@ -189,7 +189,7 @@ pub fn biz_of(env: &Envelope<'_>) -> Option<String> {
 
 /// Decodes envelope JSON the way `env` needs (with its kind from outside when its JSON has none).
 pub fn decode_like<'a>(json: &'a [u8], biz: Option<&'a str>) -> mimc_codec::Result<Envelope<'a>> {
-    Envelope::from_json_with(json, biz, &DecodeOptions::new())
+    Envelope::from_json_with_kind_and_options(json, biz, &DecodeOptions::new())
 }
 
 /// The same JSON with characters inside strings rewritten as `\uXXXX` escapes (surrogate pairs beyond the

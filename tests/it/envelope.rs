@@ -521,7 +521,7 @@ fn depth_cap_is_configurable() {
     );
     assert!(Envelope::from_json(doc.as_bytes()).is_ok());
     let strict = DecodeOptions::new().with_max_depth(10);
-    let e = Envelope::from_json_with(doc.as_bytes(), None, &strict).unwrap_err();
+    let e = Envelope::from_json_with(doc.as_bytes(), &strict).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::DepthLimitExceeded { limit: 10 });
     // depth 1 is the top-level object, so the 10th level is the 9th `[`.
     assert_eq!(e.offset(), Some(70 + 9));

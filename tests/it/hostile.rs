@@ -68,9 +68,7 @@ fn hundred_thousand_nested_arrays_in_a_custom_payload() {
         );
         // At the hard limit too, still without recursion or allocation.
         let opts = DecodeOptions::new().with_max_depth(usize::MAX);
-        let r = no_alloc(what, || {
-            Envelope::from_json_with(doc, None, &opts).map(|_| ())
-        });
+        let r = no_alloc(what, || Envelope::from_json_with(doc, &opts).map(|_| ()));
         expect_err(
             what,
             r,
@@ -329,7 +327,8 @@ fn decode_all(rel: &str, bytes: &[u8]) -> Vec<(&'static str, Result<(), Error>)>
         out.push(("document", read_document(bytes)));
     }
     if is_envelope(rel) {
-        let r = Envelope::from_json_with(bytes, biz_type(rel), &DecodeOptions::new());
+        let r =
+            Envelope::from_json_with_kind_and_options(bytes, biz_type(rel), &DecodeOptions::new());
         out.push(("envelope", r.map(|_| ())));
     }
     if is_callback(rel) {

@@ -208,6 +208,7 @@ fn check_vector_frame(
         }
         FrameBody::Packet(p) => p,
         FrameBody::Encrypted(_) => panic!("{name}: not decrypted"),
+        other => panic!("{name}: unexpected frame body {other:?}"),
     };
     assert_eq!(p.payload_type, PAYLOAD_TYPE_PROTOBUF);
     assert_header(name, &vf["header"], &p.header);
@@ -468,6 +469,7 @@ fn every_real_frame_passes_its_checksum_and_decrypts_with_its_flows_key() {
                 }
                 FrameBody::Packet(p) => p,
                 FrameBody::Encrypted(_) => panic!("not decrypted"),
+                other => panic!("unexpected frame body {other:?}"),
             };
             assert_eq!(p.header.cmd(), fr["cmd"].as_str().unwrap());
             assert_eq!(

@@ -755,7 +755,7 @@ fn values_over_the_default_limits_travel_compact_with_raised_limits_as_in_json()
     );
     let json = env.to_json_vec().unwrap();
     assert!(Envelope::from_json(&json).is_err());
-    assert_eq!(Envelope::from_json_with(&json, None, &deeper).unwrap(), env);
+    assert_eq!(Envelope::from_json_with(&json, &deeper).unwrap(), env);
 }
 
 // ---------------------------------------------------------------------------------------------------------
