@@ -32,13 +32,14 @@ fn check(data: &[u8], biz: Option<&str>, opts: &DecodeOptions) {
             exercise(&env);
             let out = env.to_json_vec().expect("encode");
             assert_eq!(out.len(), env.json_len());
-            let back = Envelope::from_json_with_kind_and_options(&out, biz, opts).unwrap_or_else(|e| {
-                panic!(
-                    "re-encoding does not decode: {e}\n in: {}\nout: {}",
-                    String::from_utf8_lossy(data),
-                    String::from_utf8_lossy(&out)
-                )
-            });
+            let back =
+                Envelope::from_json_with_kind_and_options(&out, biz, opts).unwrap_or_else(|e| {
+                    panic!(
+                        "re-encoding does not decode: {e}\n in: {}\nout: {}",
+                        String::from_utf8_lossy(data),
+                        String::from_utf8_lossy(&out)
+                    )
+                });
             assert_eq!(back, env, "decode(encode(x)) != x");
             assert_eq!(
                 back.to_json_vec().expect("encode"),

@@ -100,8 +100,12 @@ fn envelope_via_json(env: &Envelope<'_>) {
     let json = env.to_json_vec().expect("encode");
     let biz = env.kind().to_string();
     let biz = (env.kind_key() == KindKey::Absent).then_some(biz.as_str());
-    let back = Envelope::from_json_with_kind_and_options(&json, biz, &DecodeOptions::new().with_max_depth(1024))
-        .unwrap_or_else(|e| panic!("JSON of a compact value does not decode: {e}\n{env:?}"));
+    let back = Envelope::from_json_with_kind_and_options(
+        &json,
+        biz,
+        &DecodeOptions::new().with_max_depth(1024),
+    )
+    .unwrap_or_else(|e| panic!("JSON of a compact value does not decode: {e}\n{env:?}"));
     assert_eq!(&back, env, "compact and JSON forms disagree");
 }
 
@@ -122,8 +126,12 @@ fn generated_envelope(spec: EnvSpec) {
     };
     let a = roundtrip!(Envelope, &built);
     let text = p.render();
-    let decoded = Envelope::from_json_with_kind_and_options(text.as_bytes(), p.biz_type(), &DecodeOptions::new())
-        .unwrap_or_else(|e| panic!("generated text rejected: {e}\n{text}"));
+    let decoded = Envelope::from_json_with_kind_and_options(
+        text.as_bytes(),
+        p.biz_type(),
+        &DecodeOptions::new(),
+    )
+    .unwrap_or_else(|e| panic!("generated text rejected: {e}\n{text}"));
     let b = roundtrip!(Envelope, &decoded);
     assert_eq!(
         a, b,

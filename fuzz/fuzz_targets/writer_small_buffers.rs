@@ -23,9 +23,12 @@ fuzz_target!(|input: Input| match input {
         };
         let a = check_writer(&built);
         let text = p.render();
-        let decoded =
-            Envelope::from_json_with_kind_and_options(text.as_bytes(), p.biz_type(), &DecodeOptions::new())
-                .unwrap_or_else(|e| panic!("generated text rejected: {e}\n{text}"));
+        let decoded = Envelope::from_json_with_kind_and_options(
+            text.as_bytes(),
+            p.biz_type(),
+            &DecodeOptions::new(),
+        )
+        .unwrap_or_else(|e| panic!("generated text rejected: {e}\n{text}"));
         let b = check_writer(&decoded);
         assert_eq!(a, b, "built and decoded values encode differently");
     }
