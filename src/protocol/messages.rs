@@ -123,9 +123,9 @@ pb_messages! {
     /// use mimc_codec::protocol::ClientHeader;
     /// let h = ClientHeader::new().with(|m| { m.cmd = Some("CONN"); m.server = Some("xiaomi.com"); });
     /// let mut buf = [0u8; 32];
-    /// let n = h.encode(&mut buf)?;
-    /// assert_eq!(&buf[..n], b"\x1a\x0axiaomi.com\x2a\x04CONN");
-    /// let back = ClientHeader::decode(&buf[..n])?;
+    /// let bytes = h.encode(&mut buf)?;
+    /// assert_eq!(bytes, b"\x1a\x0axiaomi.com\x2a\x04CONN");
+    /// let back = ClientHeader::decode(bytes)?;
     /// assert_eq!(back.cmd(), "CONN");
     /// assert_eq!(back.chid(), 0); // absent: the default
     /// # Ok::<(), mimc_codec::Error>(())
@@ -181,8 +181,8 @@ pb_messages! {
     /// use mimc_codec::protocol::XmMsgConn;
     /// let conn = XmMsgConn::new().with(|m| { m.version = Some(106); m.udid = Some(""); m.sdk = Some(33); });
     /// let mut buf = [0u8; 16];
-    /// let n = conn.encode(&mut buf)?;
-    /// assert_eq!(XmMsgConn::decode(&buf[..n])?, conn);
+    /// let bytes = conn.encode(&mut buf)?;
+    /// assert_eq!(XmMsgConn::decode(bytes)?, conn);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     XmMsgConn = "XMMsgConn" {
@@ -360,8 +360,8 @@ pb_messages! {
     /// let packets = [MimcPacket::new().with(|m| { m.packet_id = Some("a"); })];
     /// let list = MimcPacketList::new().with(|m| { m.max_sequence = Some(43); m.packets = Repeated::from_slice(&packets); });
     /// let mut buf = [0u8; 16];
-    /// let n = list.encode(&mut buf)?;
-    /// let back = MimcPacketList::decode(&buf[..n])?;
+    /// let bytes = list.encode(&mut buf)?;
+    /// let back = MimcPacketList::decode(bytes)?;
     /// assert_eq!(back.packets.iter().next().unwrap()?.packet_id(), "a");
     /// assert_eq!(back, list);
     /// # Ok::<(), mimc_codec::Error>(())
@@ -506,7 +506,7 @@ pb_messages! {
     /// use mimc_codec::protocol::PullMessageRequest;
     /// let mut buf = [0u8; 8];
     /// // Required fields are written even when unset.
-    /// assert_eq!(PullMessageRequest::new().encode(&mut buf)?, 4);
+    /// assert_eq!(PullMessageRequest::new().encode(&mut buf)?.len(), 4);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     PullMessageRequest = "PullMessageRequest" {

@@ -57,9 +57,23 @@ pub fn vectors() -> Json {
 fn reencodes<'a, M: Message<'a> + std::fmt::Debug>(bytes: &'a [u8]) -> M {
     let m = M::decode(bytes).unwrap_or_else(|e| panic!("{}: {e}", M::NAME));
     assert_eq!(m.encoded_len(), bytes.len(), "{} {m:?}", M::NAME);
-    let mut out = vec![0u8; bytes.len()];
-    assert_eq!(m.encode(&mut out).unwrap(), bytes.len());
-    assert_eq!(out, bytes, "{} re-encodes byte-identically", M::NAME);
+    // Into a roomier buffer: exactly the message comes back (the front), nothing past it is written.
+    let mut out = vec![0xA5u8; bytes.len() + 3];
+    let filled = m.encode(&mut out).unwrap();
+    assert_eq!(filled.len(), bytes.len(), "{}", M::NAME);
+    assert_eq!(*filled, *bytes, "{} re-encodes byte-identically", M::NAME);
+    assert_eq!(
+        out[..bytes.len()],
+        *bytes,
+        "{}: the front of the buffer",
+        M::NAME
+    );
+    assert_eq!(
+        out[bytes.len()..],
+        [0xA5; 3],
+        "{}: nothing past it",
+        M::NAME
+    );
     m
 }
 
@@ -113,7 +127,7 @@ fn check_uc_packet(bytes: &[u8], seen: &mut Vec<&'static str>) {
 
 pub fn encode_vec<'a, M: Message<'a>>(m: &M) -> Vec<u8> {
     let mut out = vec![0u8; m.encoded_len()];
-    let n = m.encode(&mut out).unwrap();
+    let n = m.encode(&mut out).unwrap().len();
     assert_eq!(n, out.len());
     out
 }
@@ -287,12 +301,24 @@ fn check_vector_frame(
         let packet = p.mimc_packet().unwrap().unwrap();
         assert_eq!(packet.payload(), unhex(hex.as_str().unwrap()));
     }
-    // The whole frame re-encodes byte-identically from the decoded header and payload.
-    let mut out = vec![0u8; wire.len()];
+    // The whole frame re-encodes byte-identically from the decoded header and payload, into a
+    // roomier buffer: what comes back is exactly the frame, the front of the buffer, and the rest is
+    // untouched.
+    let mut out = vec![0xA5u8; wire.len() + 7];
     let payload = p.payload;
-    let n = encode_frame(&mut out, cfg, &p.header, &payload, keys).unwrap();
-    assert_eq!(n, encoded_len(cfg, &p.header, payload.len()));
-    assert_eq!(out, wire, "{name}: the frame re-encodes byte-identically");
+    let frame = encode_frame(&mut out, cfg, &p.header, &payload, keys).unwrap();
+    assert_eq!(frame.len(), wire.len(), "{name}");
+    assert_eq!(frame.len(), encoded_len(cfg, &p.header, payload.len()));
+    assert_eq!(
+        *frame, *wire,
+        "{name}: the frame re-encodes byte-identically"
+    );
+    assert_eq!(out[..wire.len()], *wire, "{name}: the front of the buffer");
+    assert_eq!(
+        out[wire.len()..],
+        [0xA5; 7],
+        "{name}: nothing written past the frame"
+    );
     seen
 }
 
@@ -563,7 +589,16 @@ fn the_stream_reader_asks_for_exactly_what_it_needs() {
     let mut buf = vec![0u8; 4096];
     let mut rest = stream.len();
     for want in &lens {
-        assert_eq!(read_frame(&mut r, &mut buf, &cfg).unwrap(), Some(*want));
+        let start = stream.len() - rest;
+        let frame = read_frame(&mut r, &mut buf, &cfg)
+            .unwrap()
+            .expect("a frame");
+        assert_eq!(frame.len(), *want);
+        assert_eq!(
+            &frame[..],
+            &stream[start..start + want],
+            "the frame, the front of `buf`"
+        );
         rest -= want;
         assert_eq!(r.0.len(), rest);
     }
@@ -931,6 +966,82 @@ fn encoding_needs_its_keys_and_room() {
     );
 }
 
+/// `encode_frame`, `Message::encode` and `Encode::encode` return the filled front of the caller's
+/// buffer: exactly the bytes written (the pinned ones), as long as `encoded_len` says, at the buffer's
+/// start, nothing written past them, and mutable (the frame can be decrypted in place).
+#[test]
+fn encoders_return_the_filled_front_of_the_buffer() {
+    let v = vectors();
+    let k = vector_keys(&v);
+    let keys = Keys {
+        body: Some(&k.body),
+        security: None,
+    };
+    // The pinned header-only PING, built in code.
+    let ping = ClientHeader::new().with(|h| {
+        h.chid = Some(9);
+        h.uuid = Some(1_000_000_000_000_001);
+        h.server = Some("xiaomi.com");
+        h.resource = Some("rust-res");
+        h.cmd = Some("PING");
+        h.id = Some("ping-3");
+        h.dir_flag = Some(MsgDirFlag::CsReq);
+        h.cipher = Some(0);
+    });
+    let wire = unhex(v["ping_header_only"]["frame_hex"].as_str().unwrap());
+    let mut out = [0xA5u8; 128];
+    let start = out.as_ptr();
+    let need = encoded_len(&FrameConfig::TCP, &ping, 0);
+    assert_eq!(need, wire.len());
+    let frame = encode_frame(&mut out, &FrameConfig::TCP, &ping, &NO_PAYLOAD, keys).unwrap();
+    assert_eq!((frame.as_ptr(), frame.len()), (start, wire.len()));
+    assert_eq!(*frame, *wire, "the pinned frame");
+    let back = decode_frame(frame, &FrameConfig::TCP, keys).unwrap();
+    let FrameBody::Packet(p) = back.body else {
+        panic!("a packet");
+    };
+    assert_eq!(p.header, ping);
+    assert!(
+        out[need..].iter().all(|&b| b == 0xA5),
+        "nothing past the frame"
+    );
+    let err = encode_frame(
+        &mut out[..need - 1],
+        &FrameConfig::TCP,
+        &ping,
+        &NO_PAYLOAD,
+        keys,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BufferTooSmall { needed: need });
+
+    // A message: its bytes, then the untouched rest; one byte short names the whole length.
+    let small = ClientHeader::new().with(|h| {
+        h.cmd = Some("PING");
+        h.id = Some("ping-1");
+    });
+    let expect = b"\x2a\x04PING\x3a\x06ping-1";
+    let mut buf = [0xA5u8; 64];
+    let header = small.encode(&mut buf).unwrap();
+    assert_eq!(header.len(), 14);
+    assert_eq!(header, expect);
+    assert_eq!(ClientHeader::decode(header).unwrap(), small);
+    assert_eq!(buf[14..], [0xA5; 50]);
+    let header = Encode::encode(&small, &mut buf).unwrap(); // the trait, as encode_frame calls it
+    assert_eq!((header.len(), &*header), (14, &expect[..]));
+    let err = small.encode(&mut buf[..13]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BufferTooSmall { needed: 14 });
+
+    // Raw bytes as a payload.
+    let raw: &[u8] = b"\x08\x01\x10\x02";
+    let mut buf = [0xA5u8; 6];
+    let got = Encode::encode(&raw, &mut buf).unwrap();
+    assert_eq!((got.len(), &*got), (4, raw));
+    assert_eq!(buf[4..], [0xA5; 2]);
+    let err = Encode::encode(&raw, &mut buf[..3]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BufferTooSmall { needed: 4 });
+}
+
 /// Frame → decrypt → MIMCPacket → COMPOUND → P2P → payload → Envelope, with no allocation.
 #[test]
 fn the_chain_from_tcp_bytes_to_the_envelope_allocates_nothing() {
@@ -979,7 +1090,9 @@ fn the_chain_from_tcp_bytes_to_the_envelope_allocates_nothing() {
     });
     let mut wire = vec![0u8; 512];
     let payload: &[u8] = &compound;
-    let n = encode_frame(&mut wire, &FrameConfig::TCP, &header, &payload, keys).unwrap();
+    let n = encode_frame(&mut wire, &FrameConfig::TCP, &header, &payload, keys)
+        .unwrap()
+        .len();
     wire.truncate(n);
     assert!(
         !wire.windows(5).any(|w| w == b"hello"),
