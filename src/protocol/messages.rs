@@ -15,6 +15,8 @@ pb_enum! {
     /// assert_eq!(MsgDirFlag::from_i32(4), MsgDirFlag::ScOneway);
     /// assert_eq!(MsgDirFlag::ScOneway.name(), Some("SC_ONEWAY"));
     /// assert_eq!(MsgDirFlag::from_i32(9), MsgDirFlag::Unknown(9));
+    /// assert_eq!("SC_ONEWAY".parse(), Ok(MsgDirFlag::ScOneway)); // FromStr: the .proto name
+    /// assert!("sc_oneway".parse::<MsgDirFlag>().is_err());
     /// ```
     MsgDirFlag = "MSG_DIR_FLAG" {
         /// Client to server, no answer expected.
@@ -38,6 +40,8 @@ pb_enum! {
     /// use mimc_codec::protocol::MimcMsgType;
     /// assert_eq!(MimcMsgType::from_i32(6), MimcMsgType::Compound);
     /// assert_eq!(MimcMsgType::default(), MimcMsgType::P2pMessage);
+    /// assert_eq!("COMPOUND".parse::<MimcMsgType>()?, MimcMsgType::Compound);
+    /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     MimcMsgType = "MIMC_MSG_TYPE" {
         /// [`MimcP2pMessage`].
@@ -332,6 +336,9 @@ pb_messages! {
     /// let p = MimcPacket::decode(b"\x0a\x05p2p-4\x20\x01")?;
     /// assert_eq!(p.packet_id(), "p2p-4");
     /// assert_eq!(p.msg_type(), MimcMsgType::P2pMessage);
+    /// // Every message is also `TryFrom<&[u8]>`, its `decode`.
+    /// let q: MimcPacket = b"\x0a\x05p2p-4\x20\x01".as_slice().try_into()?;
+    /// assert_eq!(q, p);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     MimcPacket = "MIMCPacket" {

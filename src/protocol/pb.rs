@@ -168,6 +168,12 @@ pub(crate) struct Writer<'b> {
     pos: usize,
 }
 
+/// The error of an enum's `FromStr` for a name the enum does not have.
+#[cold]
+pub(crate) fn not_an_enum_name() -> Error {
+    Error::without_offset(ErrorKind::InvalidValue("not a name of this protobuf enum"))
+}
+
 #[cfg(not(target_os = "none"))]
 /// A `BufferTooSmall` from the writer (which knows only what it was asked to add) with the message's
 /// whole length instead; other errors as they are.
@@ -695,6 +701,19 @@ macro_rules! pb_enum {
             }
         }
 
+        impl core::str::FromStr for $name {
+            type Err = $crate::Error;
+            /// The variant the .proto names `s` ([`name`](Self::name)'s inverse; case-sensitive).
+            /// A name the enum does not have is an `InvalidValue` error (an unknown value has no name:
+            /// use [`from_i32`](Self::from_i32)).
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                match s {
+                    $( $wire => Ok(Self::$variant), )*
+                    _ => Err($crate::protocol::pb::not_an_enum_name()),
+                }
+            }
+        }
+
         impl $crate::protocol::pb::Value<'_> for $name {
             const WIRE: u8 = $crate::protocol::pb::VARINT;
             #[allow(private_interfaces)]
@@ -875,6 +894,14 @@ macro_rules! pb_messages {
                 #[allow(unused_imports)]
                 use $crate::protocol::pb::Value;
                 $( $crate::protocol::pb::pb_visit!($kind f, $json, self.$field); )*
+            }
+        }
+
+        impl<'a> TryFrom<&'a [u8]> for $name<'a> {
+            type Error = $crate::Error;
+            /// [`decode`](Self::decode): the message these bytes encode.
+            fn try_from(buf: &'a [u8]) -> $crate::Result<Self> {
+                Self::decode(buf)
             }
         }
 

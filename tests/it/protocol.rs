@@ -1217,3 +1217,72 @@ fn a_large_compound_is_read_lazily() {
     });
     assert_eq!((allocs, n.unwrap()), (0, 10_000));
 }
+
+/// Each protobuf enum's `FromStr` is `name`'s inverse over every named value, and refuses a name it
+/// does not have (case-sensitive, no Rust variant names, no numbers) with an `InvalidValue`.
+#[test]
+fn enum_names_parse_back() {
+    macro_rules! check {
+        ($($ty:ident: $named:literal),+ $(,)?) => {$(
+            let mut named = 0;
+            for v in -2..64 {
+                let e = $ty::from_i32(v);
+                match e.name() {
+                    Some(n) => {
+                        assert_eq!(n.parse::<$ty>(), Ok(e), "{n}");
+                        assert_eq!(n.to_ascii_lowercase().parse::<$ty>().ok(), None, "{n}");
+                        named += 1;
+                    }
+                    None => assert_eq!(e, $ty::Unknown(v)),
+                }
+            }
+            assert_eq!(named, $named, stringify!($ty));
+            for bad in ["", "Unknown", "1", " CS_REQ", "COMPOUND ", "P2pMessage"] {
+                let err = bad.parse::<$ty>().unwrap_err();
+                assert_eq!(
+                    err.kind(),
+                    ErrorKind::InvalidValue("not a name of this protobuf enum"),
+                    "{bad:?}"
+                );
+                assert_eq!(err.offset(), None);
+            }
+        )+};
+    }
+    check!(MsgDirFlag: 6, MimcMsgType: 12, MimcPushStatus: 2, UcMsgType: 12);
+    assert_eq!("SC_ONEWAY".parse(), Ok(MsgDirFlag::ScOneway));
+    assert_eq!("UC_PACKET".parse(), Ok(MimcMsgType::UcPacket));
+    assert_eq!("MESSAGE_LIST".parse(), Ok(UcMsgType::MessageList));
+}
+
+/// `TryFrom<&[u8]>` of a message is its `decode`, for what decodes and for what does not.
+#[test]
+fn messages_try_from_bytes_is_decode() {
+    let v = vectors();
+    let hex = |k: &str, f: &str| unhex(v[k][f].as_str().unwrap());
+    let packet = hex("secmsg_p2p", "mimc_packet_hex");
+    let p = MimcPacket::try_from(packet.as_slice()).unwrap();
+    assert_eq!(p, MimcPacket::decode(&packet).unwrap());
+    assert_eq!(p.msg_type(), MimcMsgType::P2pMessage);
+    assert_eq!(encode_vec(&p), packet);
+    assert_eq!(p.payload(), hex("secmsg_p2p", "p2p_hex"));
+    let p2p: MimcP2pMessage = p.payload().try_into().unwrap();
+    assert_eq!(p2p, MimcP2pMessage::decode(p.payload()).unwrap());
+    assert_eq!(encode_vec(&p2p), p.payload());
+    for bad in [&b"\x0a\x05p2p"[..], b"\xff", b"\x0a\x80"] {
+        assert_eq!(
+            MimcPacket::try_from(bad).unwrap_err(),
+            MimcPacket::decode(bad).unwrap_err(),
+            "{bad:?}"
+        );
+    }
+}
+
+/// `SecurityKey: FromStr` is `from_base64`.
+#[test]
+fn security_key_from_str_is_from_base64() {
+    let sk: SecurityKey = "AAECAwQFBgcICQoLDA0ODw==".parse().unwrap();
+    assert_eq!(sk.expose(), (0u8..16).collect::<Vec<_>>());
+    let err = "not base64!".parse::<SecurityKey>().unwrap_err();
+    assert_eq!(err, SecurityKey::from_base64("not base64!").unwrap_err());
+    assert_eq!(err.kind(), ErrorKind::InvalidBase64);
+}
