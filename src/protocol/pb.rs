@@ -55,7 +55,22 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    /// A varint. Tags, lengths and most values are one byte: that case is inline, the rest is
+    /// [`varint_long`](Self::varint_long).
+    #[inline]
     pub(crate) fn varint(&mut self) -> Result<u64> {
+        if let Some(&b) = self.buf.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.varint_long()
+    }
+
+    /// A varint of two bytes or more (or a truncated one).
+    #[inline(never)]
+    fn varint_long(&mut self) -> Result<u64> {
         let start = self.pos;
         let mut v = 0u64;
         for i in 0..10 {

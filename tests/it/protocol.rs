@@ -1286,3 +1286,33 @@ fn security_key_from_str_is_from_base64() {
     assert_eq!(err, SecurityKey::from_base64("not base64!").unwrap_err());
     assert_eq!(err.kind(), ErrorKind::InvalidBase64);
 }
+
+/// Varints at the one-byte/two-byte boundary and beyond decode to their values (the one-byte case has
+/// its own path in the reader), wherever they sit: as the last byte, before another field, truncated.
+#[test]
+fn varints_around_the_one_byte_boundary() {
+    for v in [0u64, 1, 0x7f, 0x80, 0xff, 0x3fff, 0x4000, 1 << 35, u64::MAX] {
+        let m = XmMsgU::new().with(|m| {
+            m.start = Some(v);
+            m.end = Some(v);
+        });
+        let bytes = encode_vec(&m);
+        let back = XmMsgU::decode(&bytes).unwrap();
+        assert_eq!((back.start(), back.end()), (v, v), "{v:#x}");
+        if v >= 0x80 {
+            // Cut inside the last varint: a truncated varint at its first byte.
+            let cut = &bytes[..bytes.len() - 1];
+            let e = XmMsgU::decode(cut).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Protobuf("truncated varint"), "{v:#x}");
+            assert_eq!(e.offset(), Some(bytes.len() / 2 + 1), "{v:#x}");
+        }
+    }
+    // A one-byte value as the very last byte of the input, and a non-minimal two-byte zero.
+    assert_eq!(XmMsgU::decode(b"\x30\x7f").unwrap().maxlen(), 127);
+    assert_eq!(XmMsgU::decode(b"\x30\x80\x00").unwrap().maxlen(), 0);
+    let e = XmMsgU::decode(b"\x30").unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (ErrorKind::Protobuf("truncated varint"), Some(1))
+    );
+}
