@@ -252,7 +252,9 @@ fn secmsg(packet: &[u8], body: &Rc4Key, security: &SecurityKey) -> &'static [u8]
         security: Some(security),
     };
     let mut out = vec![0u8; packet.len() + 256];
-    let n = encode_frame(&mut out, &FrameConfig::TCP, &header, &packet, keys).expect("frame");
+    let n = encode_frame(&mut out, &FrameConfig::TCP, &header, &packet, keys)
+        .expect("frame")
+        .len();
     out.truncate(n);
     out.leak()
 }

@@ -246,9 +246,9 @@ pub(crate) fn run(args: &ConnectArgs) -> Result<(), ExitCode> {
                 logout_at = Some(Instant::now());
             }
         }
-        while let Some(n) = conn.poll_transmit(&mut out) {
+        while let Some(frame) = conn.poll_transmit(&mut out) {
             stream
-                .write_all(&out[..n])
+                .write_all(frame)
                 .map_err(|e| failed(&format!("write: {e}")))?;
         }
         while let Some(e) = conn.poll_event() {

@@ -66,10 +66,7 @@ fn server_frame(cmd: &str, id: &str, payload: &dyn Encode, body: Option<&Rc4Key>
         security: secmsg.then_some(&security),
     };
     match encode_frame(&mut out, &FrameConfig::TCP, &header, payload, keys) {
-        Ok(n) => {
-            out.truncate(n);
-            out
-        }
+        Ok(frame) => frame.to_vec(),
         Err(_) => Vec::new(),
     }
 }
@@ -172,9 +169,9 @@ fuzz_target!(|data: &[u8]| {
         }
         // Every frame the client sends is well formed.
         let mut sent = 0;
-        while let Some(n) = c.poll_transmit(&mut out) {
-            assert!(n <= TRANSMIT_CAPACITY);
-            let mut frame = out[..n].to_vec();
+        while let Some(sent_frame) = c.poll_transmit(&mut out) {
+            assert!(sent_frame.len() <= TRANSMIT_CAPACITY);
+            let mut frame = sent_frame.to_vec();
             let keys = Keys {
                 body: Some(&key),
                 security: Some(&security),

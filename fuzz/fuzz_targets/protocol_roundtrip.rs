@@ -65,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
         p.conv_index = i.conv_index;
     });
     let mut inner = vec![0u8; packet.encoded_len()];
-    assert_eq!(packet.encode(&mut inner).unwrap(), inner.len());
+    assert_eq!(packet.encode(&mut inner).unwrap().len(), inner.len());
     assert_eq!(MimcPacket::decode(&inner).unwrap(), packet);
     let mut h = vec![0u8; header.encoded_len()];
     header.encode(&mut h).unwrap();
@@ -85,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
     let mut out = vec![0u8; encoded_len(&cfg, &header, inner.len())];
     let payload: &[u8] = &inner;
     let n = match encode_frame(&mut out, &cfg, &header, &payload, keys) {
-        Ok(n) => n,
+        Ok(frame) => frame.len(),
         Err(e) => {
             // Only a header past 65535 bytes, an unknown cipher or an empty payload key can refuse.
             assert!(

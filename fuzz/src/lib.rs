@@ -99,7 +99,7 @@ macro_rules! fixed_point {
         let m = &$m;
         let n = m.encoded_len();
         let mut out = vec![0u8; n];
-        assert_eq!(m.encode(&mut out).expect("exact buffer"), n);
+        assert_eq!(m.encode(&mut out).expect("exact buffer").len(), n);
         if n > 0 {
             let mut short = vec![0u8; n - 1];
             assert!(m.encode(&mut short).is_err());

@@ -56,8 +56,8 @@ impl<'a> Delivery<'a> {
     /// let json = br#"{"version":0,"msgId":"m1","timestamp":"1","payload":"hi"}"#;
     /// let p2p = MimcP2pMessage::new().with(|m| { m.payload = Some(json); m.biz_type = Some("TEXT"); });
     /// let mut buf = [0u8; 128];
-    /// let n = p2p.encode(&mut buf)?;
-    /// let packet = MimcPacket::new().with(|m| { m.msg_type = Some(MimcMsgType::P2pMessage); m.payload = Some(&buf[..n]); });
+    /// let bytes = p2p.encode(&mut buf)?;
+    /// let packet = MimcPacket::new().with(|m| { m.msg_type = Some(MimcMsgType::P2pMessage); m.payload = Some(bytes); });
     /// let env = deliveries(&packet).next().unwrap()?.envelope()?;
     /// assert_eq!(env.kind(), Kind::Text);
     /// # Ok::<(), mimc_codec::Error>(())

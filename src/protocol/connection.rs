@@ -298,14 +298,13 @@ pub enum State {
 /// let mut conn = Connection::new(cfg)?;
 /// conn.connect(0);
 /// let mut out = [0u8; TRANSMIT_CAPACITY];
-/// let n = conn.poll_transmit(&mut out).expect("CONN");
-/// assert_eq!(&out[..4], b"\xc2\xfe\x00\x05");
+/// let frame = conn.poll_transmit(&mut out).expect("CONN");
+/// assert_eq!(&frame[..4], b"\xc2\xfe\x00\x05");
 /// assert_eq!(conn.state(), State::AwaitConn);
 /// assert_eq!(conn.poll_timeout(), Some(30_000));
 /// conn.handle_timeout(30_000);
 /// assert_eq!(conn.poll_event(), Some(Event::Error(mimc_codec::protocol::ConnError::ResponseTimeout)));
 /// assert_eq!(conn.state(), State::Closed);
-/// # let _ = n;
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 pub struct Connection<'c> {
@@ -815,9 +814,18 @@ impl<'c> Connection<'c> {
         }
     }
 
-    /// Writes the next frame to send into `out` and returns its length; `None` when nothing is
-    /// pending or `out` is too small (give it [`TRANSMIT_CAPACITY`] bytes; the frame stays queued).
-    pub fn poll_transmit(&mut self, out: &mut [u8]) -> Option<usize> {
+    /// Writes the next frame to send into `out` and returns it: the filled front of `out`, exactly the
+    /// frame's bytes (the crate's convention for writing into a caller's slice; quinn-proto's
+    /// `poll_transmit` returns its `Transmit` metadata instead, which a single TCP stream does not
+    /// need). `None` when nothing is pending or `out` is too small (give it [`TRANSMIT_CAPACITY`]
+    /// bytes; the frame stays queued).
+    pub fn poll_transmit<'b>(&mut self, out: &'b mut [u8]) -> Option<&'b mut [u8]> {
+        let n = self.transmit(out)?;
+        out.get_mut(..n)
+    }
+
+    /// [`poll_transmit`](Self::poll_transmit)'s work: the length of the frame written.
+    fn transmit(&mut self, out: &mut [u8]) -> Option<usize> {
         let n = if self.pending.conn {
             let n = self.encode_conn(out).ok()?;
             self.pending.conn = false;
@@ -1163,7 +1171,7 @@ impl<'c> Connection<'c> {
             &fresh
         };
         let mut buf = [0u8; TRANSMIT_CAPACITY];
-        let n = inner.encode(&mut buf)?;
+        let n = inner.encode(&mut buf)?.len();
         let uc = UcPacket::new().with(|m| {
             m.user = Some(self.me());
             m.msg_type = Some(kind);
@@ -1293,7 +1301,7 @@ impl<'c> Connection<'c> {
             m.udid = Some(self.config.udid);
             m.sdk = Some(33);
         });
-        encode_frame(out, &self.frame, &header, &conn, Keys::default())
+        encode_frame(out, &self.frame, &header, &conn, Keys::default()).map(|f| f.len())
     }
 
     fn encode_ubnd(&mut self, out: &mut [u8]) -> Result<usize> {
@@ -1303,7 +1311,7 @@ impl<'c> Connection<'c> {
             body: self.body_key.as_ref(),
             security: None,
         };
-        encode_frame(out, &self.frame, &header, &&b""[..], keys)
+        encode_frame(out, &self.frame, &header, &&b""[..], keys).map(|f| f.len())
     }
 
     fn encode_bind(&mut self, out: &mut [u8]) -> Result<usize> {
@@ -1332,7 +1340,7 @@ impl<'c> Connection<'c> {
             m.cloud_attrs = Some("");
             m.sig = Some(SecretStr::new(sig.as_str()));
         });
-        encode_frame(out, &self.frame, &header, &bind, self.keys())
+        encode_frame(out, &self.frame, &header, &bind, self.keys()).map(|f| f.len())
     }
 }
 
@@ -1362,14 +1370,14 @@ fn secmsg(
     inner: &dyn Encode,
 ) -> Result<usize> {
     let mut buf = [0u8; TRANSMIT_CAPACITY];
-    let n = inner.encode(&mut buf)?;
+    let n = inner.encode(&mut buf)?.len();
     let packet = MimcPacket::new().with(|m| {
         m.packet_id = Some(id);
         m.msg_type = Some(kind);
         m.payload = Some(&buf[..n]);
     });
     let header = header(config, "SECMSG", id).with(|m| m.cipher = Some(1));
-    encode_frame(out, frame, &header, &packet, keys)
+    encode_frame(out, frame, &header, &packet, keys).map(|f| f.len())
 }
 
 /// What a server packet means in `state`; a CONN response's challenge goes to `challenge`.

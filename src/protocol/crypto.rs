@@ -175,6 +175,8 @@ impl KeyBuf {
 /// assert_eq!(sk.expose().len(), 16);
 /// assert_eq!(format!("{sk:?}"), "SecurityKey(<redacted>)");
 /// assert!(SecurityKey::from_base64("not base64!").is_err());
+/// let parsed: SecurityKey = "AAECAwQFBgcICQoLDA0ODw==".parse()?; // FromStr, the same
+/// assert_eq!(parsed.expose(), sk.expose());
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 #[derive(Clone)]
@@ -211,6 +213,14 @@ impl SecurityKey {
     /// The decoded key bytes.
     pub fn expose(&self) -> &[u8] {
         &self.bytes[..self.len]
+    }
+}
+
+impl core::str::FromStr for SecurityKey {
+    type Err = Error;
+    /// [`from_base64`](SecurityKey::from_base64): `let sk: SecurityKey = text.parse()?`.
+    fn from_str(text: &str) -> Result<Self> {
+        SecurityKey::from_base64(text)
     }
 }
 

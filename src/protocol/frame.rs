@@ -398,29 +398,37 @@ pub fn encoded_len(cfg: &FrameConfig, header: &ClientHeader<'_>, payload_len: us
 
 /// Encodes a frame into `out`: head, header, `payload` (a message, or raw bytes; `&[]` for a
 /// header-only frame such as PING or UBND), the SECMSG payload RC4 (payload key of `header.id`), the
-/// body RC4 (TCP, every command but CONN) and the Adler-32. Returns the bytes written
-/// ([`encoded_len`]). Fails without a key the frame needs, on a body above `cfg.max_body` and on a
-/// short `out`.
+/// body RC4 (TCP, every command but CONN) and the Adler-32. Returns the filled front of `out`: exactly
+/// the frame's [`encoded_len`] bytes (the crate's convention for writing into a caller's slice;
+/// `.len()` when only the length matters). Nothing past them is touched.
+///
+/// # Errors
+///
+/// - `BufferTooSmall { needed }` when `out` is shorter than the frame (`needed` = [`encoded_len`]).
+/// - `InvalidValue` when a key the frame needs is missing or cannot be built (the body key for every
+///   TCP frame but CONN, the payload key of a SECMSG payload with cipher 1), on an unknown cipher and
+///   on a header over 65535 bytes.
+/// - `FrameTooLarge { limit }` on a body above `cfg.max_body`.
 ///
 /// ```
 /// use mimc_codec::protocol::*;
 /// let header = ClientHeader::new().with(|m| { m.chid = Some(9); m.cmd = Some("CONN"); m.id = Some("conn-1"); });
 /// let conn = XmMsgConn::new().with(|m| { m.version = Some(106); });
 /// let mut out = [0u8; 64];
-/// let n = encode_frame(&mut out, &FrameConfig::TCP, &header, &conn, Keys::default())?;
-/// assert_eq!(n, encoded_len(&FrameConfig::TCP, &header, conn.encoded_len()));
-/// let frame = decode_frame(&mut out[..n], &FrameConfig::TCP, Keys::default())?;
+/// let wire = encode_frame(&mut out, &FrameConfig::TCP, &header, &conn, Keys::default())?;
+/// assert_eq!(wire.len(), encoded_len(&FrameConfig::TCP, &header, conn.encoded_len()));
+/// let frame = decode_frame(wire, &FrameConfig::TCP, Keys::default())?;
 /// let FrameBody::Packet(p) = frame.body else { unreachable!() };
 /// assert_eq!(XmMsgConn::decode(p.payload)?, conn);
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
-pub fn encode_frame(
-    out: &mut [u8],
+pub fn encode_frame<'b>(
+    out: &'b mut [u8],
     cfg: &FrameConfig,
     header: &ClientHeader<'_>,
     payload: &dyn Encode,
     keys: Keys<'_>,
-) -> Result<usize> {
+) -> Result<&'b mut [u8]> {
     let hl = header.encoded_len();
     let pl = payload.encoded_len();
     let Ok(hl16) = u16::try_from(hl) else {
@@ -439,11 +447,9 @@ pub fn encode_frame(
         return Err(too_large_to_send(cfg));
     }
     let total = encoded_len(cfg, header, pl);
+    let cap = out.len();
     let Some(frame) = out.get_mut(..total) else {
-        return Err(Error::new(
-            ErrorKind::BufferTooSmall { needed: total },
-            out.len(),
-        ));
+        return Err(Error::new(ErrorKind::BufferTooSmall { needed: total }, cap));
     };
     frame[0..2].copy_from_slice(&MAGIC.to_be_bytes());
     frame[2..4].copy_from_slice(&cfg.version().to_be_bytes());
@@ -485,7 +491,7 @@ pub fn encode_frame(
     }
     let crc = adler2::adler32_slice(&frame[..total - CRC]);
     frame[total - CRC..].copy_from_slice(&crc.to_be_bytes());
-    Ok(total)
+    Ok(frame)
 }
 
 fn missing_key(why: &'static str) -> Error {
@@ -493,29 +499,36 @@ fn missing_key(why: &'static str) -> Error {
 }
 
 /// Reads exactly one frame from `reader` into `buf` (the head first, then exactly the rest: never a
-/// byte of the next frame) and returns its length; decode it with [`decode_frame`]. `Ok(None)` on a
-/// clean end of stream before a frame starts. Frame errors (magic, version, size) and a short `buf`
-/// come back as `InvalidData`; a stream ending inside a frame as `UnexpectedEof`.
+/// byte of the next frame) and returns the frame, the filled front of `buf` (exactly the
+/// [`frame_len`] bytes read; decode it in place with [`decode_frame`]). `Ok(None)` on a clean end of
+/// stream before a frame starts.
+///
+/// # Errors
+///
+/// Frame errors (magic, version, size) and a short `buf` come back as `InvalidData` wrapping the
+/// crate's [`Error`] (`BufferTooSmall { needed }`: the bytes the frame needs); a stream ending inside a
+/// frame as `UnexpectedEof`; the reader's own errors as they are.
 ///
 /// ```
 /// use mimc_codec::protocol::{FrameConfig, KEEP_ALIVE, read_frame};
 /// let mut stream: &[u8] = &[KEEP_ALIVE, KEEP_ALIVE].concat();
 /// let mut buf = [0u8; 64];
-/// assert_eq!(read_frame(&mut stream, &mut buf, &FrameConfig::TCP)?, Some(12));
+/// let frame = read_frame(&mut stream, &mut buf, &FrameConfig::TCP)?.expect("a frame");
+/// assert_eq!(frame, KEEP_ALIVE);
 /// assert_eq!(stream.len(), 12); // the second frame is still unread
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[cfg(feature = "std")]
-pub fn read_frame<R: std::io::Read + ?Sized>(
+pub fn read_frame<'b, R: std::io::Read + ?Sized>(
     reader: &mut R,
-    buf: &mut [u8],
+    buf: &'b mut [u8],
     cfg: &FrameConfig,
-) -> std::io::Result<Option<usize>> {
+) -> std::io::Result<Option<&'b mut [u8]>> {
     use std::io::{Error as IoError, ErrorKind as IoKind};
     let mut have = 0;
     loop {
         match frame_len(&buf[..have], cfg) {
-            Ok(n) => return Ok(Some(n)),
+            Ok(n) => return Ok(Some(buf.get_mut(..n).unwrap_or_default())),
             Err(e) => {
                 let ErrorKind::Incomplete { needed } = e.kind() else {
                     return Err(IoError::new(IoKind::InvalidData, e));

@@ -15,6 +15,8 @@ pb_enum! {
     /// assert_eq!(MsgDirFlag::from_i32(4), MsgDirFlag::ScOneway);
     /// assert_eq!(MsgDirFlag::ScOneway.name(), Some("SC_ONEWAY"));
     /// assert_eq!(MsgDirFlag::from_i32(9), MsgDirFlag::Unknown(9));
+    /// assert_eq!("SC_ONEWAY".parse(), Ok(MsgDirFlag::ScOneway)); // FromStr: the .proto name
+    /// assert!("sc_oneway".parse::<MsgDirFlag>().is_err());
     /// ```
     MsgDirFlag = "MSG_DIR_FLAG" {
         /// Client to server, no answer expected.
@@ -38,6 +40,8 @@ pb_enum! {
     /// use mimc_codec::protocol::MimcMsgType;
     /// assert_eq!(MimcMsgType::from_i32(6), MimcMsgType::Compound);
     /// assert_eq!(MimcMsgType::default(), MimcMsgType::P2pMessage);
+    /// assert_eq!("COMPOUND".parse::<MimcMsgType>()?, MimcMsgType::Compound);
+    /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     MimcMsgType = "MIMC_MSG_TYPE" {
         /// [`MimcP2pMessage`].
@@ -123,9 +127,9 @@ pb_messages! {
     /// use mimc_codec::protocol::ClientHeader;
     /// let h = ClientHeader::new().with(|m| { m.cmd = Some("CONN"); m.server = Some("xiaomi.com"); });
     /// let mut buf = [0u8; 32];
-    /// let n = h.encode(&mut buf)?;
-    /// assert_eq!(&buf[..n], b"\x1a\x0axiaomi.com\x2a\x04CONN");
-    /// let back = ClientHeader::decode(&buf[..n])?;
+    /// let bytes = h.encode(&mut buf)?;
+    /// assert_eq!(bytes, b"\x1a\x0axiaomi.com\x2a\x04CONN");
+    /// let back = ClientHeader::decode(bytes)?;
     /// assert_eq!(back.cmd(), "CONN");
     /// assert_eq!(back.chid(), 0); // absent: the default
     /// # Ok::<(), mimc_codec::Error>(())
@@ -181,8 +185,8 @@ pb_messages! {
     /// use mimc_codec::protocol::XmMsgConn;
     /// let conn = XmMsgConn::new().with(|m| { m.version = Some(106); m.udid = Some(""); m.sdk = Some(33); });
     /// let mut buf = [0u8; 16];
-    /// let n = conn.encode(&mut buf)?;
-    /// assert_eq!(XmMsgConn::decode(&buf[..n])?, conn);
+    /// let bytes = conn.encode(&mut buf)?;
+    /// assert_eq!(XmMsgConn::decode(bytes)?, conn);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     XmMsgConn = "XMMsgConn" {
@@ -332,6 +336,9 @@ pb_messages! {
     /// let p = MimcPacket::decode(b"\x0a\x05p2p-4\x20\x01")?;
     /// assert_eq!(p.packet_id(), "p2p-4");
     /// assert_eq!(p.msg_type(), MimcMsgType::P2pMessage);
+    /// // Every message is also `TryFrom<&[u8]>`, its `decode`.
+    /// let q: MimcPacket = b"\x0a\x05p2p-4\x20\x01".as_slice().try_into()?;
+    /// assert_eq!(q, p);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     MimcPacket = "MIMCPacket" {
@@ -360,8 +367,8 @@ pb_messages! {
     /// let packets = [MimcPacket::new().with(|m| { m.packet_id = Some("a"); })];
     /// let list = MimcPacketList::new().with(|m| { m.max_sequence = Some(43); m.packets = Repeated::from_slice(&packets); });
     /// let mut buf = [0u8; 16];
-    /// let n = list.encode(&mut buf)?;
-    /// let back = MimcPacketList::decode(&buf[..n])?;
+    /// let bytes = list.encode(&mut buf)?;
+    /// let back = MimcPacketList::decode(bytes)?;
     /// assert_eq!(back.packets.iter().next().unwrap()?.packet_id(), "a");
     /// assert_eq!(back, list);
     /// # Ok::<(), mimc_codec::Error>(())
@@ -506,7 +513,7 @@ pb_messages! {
     /// use mimc_codec::protocol::PullMessageRequest;
     /// let mut buf = [0u8; 8];
     /// // Required fields are written even when unset.
-    /// assert_eq!(PullMessageRequest::new().encode(&mut buf)?, 4);
+    /// assert_eq!(PullMessageRequest::new().encode(&mut buf)?.len(), 4);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
     PullMessageRequest = "PullMessageRequest" {

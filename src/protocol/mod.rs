@@ -29,13 +29,13 @@
 //! // A SECMSG frame carrying a P2P message, written and read back.
 //! let p2p = MimcP2pMessage::new().with(|m| { m.payload = Some(b"hello"); m.biz_type = Some("TEXT"); });
 //! let mut inner = [0u8; 64];
-//! let n = p2p.encode(&mut inner)?;
-//! let packet = MimcPacket::new().with(|m| { m.packet_id = Some("p2p-4"); m.msg_type = Some(MimcMsgType::P2pMessage); m.payload = Some(&inner[..n]); });
+//! let inner = p2p.encode(&mut inner)?; // the filled front of the buffer
+//! let packet = MimcPacket::new().with(|m| { m.packet_id = Some("p2p-4"); m.msg_type = Some(MimcMsgType::P2pMessage); m.payload = Some(inner); });
 //! let header = ClientHeader::new().with(|m| { m.chid = Some(9); m.cmd = Some("SECMSG"); m.id = Some("p2p-4"); m.cipher = Some(1); });
 //! let mut wire = [0u8; 128];
-//! let len = encode_frame(&mut wire, &FrameConfig::TCP, &header, &packet, keys)?;
+//! let wire = encode_frame(&mut wire, &FrameConfig::TCP, &header, &packet, keys)?;
 //!
-//! let frame = decode_frame(&mut wire[..len], &FrameConfig::TCP, keys)?;
+//! let frame = decode_frame(wire, &FrameConfig::TCP, keys)?;
 //! let FrameBody::Packet(p) = frame.body else { unreachable!() };
 //! assert_eq!(p.payload_state, PayloadState::Decrypted);
 //! let got = p.mimc_packet()?.unwrap();
@@ -86,9 +86,9 @@ pub use pb::{
 /// let key = Rc4Key::body_key("1234567890", "")?;
 /// let header = ClientHeader::new().with(|m| { m.cmd = Some("PING"); m.id = Some("ping-3"); });
 /// let mut out = [0u8; 64];
-/// let n = encode_frame(&mut out, &FrameConfig::TCP, &header, &NO_PAYLOAD,
-///                      Keys { body: Some(&key), ..Keys::default() })?;
-/// assert_eq!(n, encoded_len(&FrameConfig::TCP, &header, 0));
+/// let frame = encode_frame(&mut out, &FrameConfig::TCP, &header, &NO_PAYLOAD,
+///                          Keys { body: Some(&key), ..Keys::default() })?;
+/// assert_eq!(frame.len(), encoded_len(&FrameConfig::TCP, &header, 0));
 /// # Ok::<(), mimc_codec::Error>(())
 /// ```
 pub const NO_PAYLOAD: &[u8] = &[];

@@ -55,7 +55,22 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    /// A varint. Tags, lengths and most values are one byte: that case is inline, the rest is
+    /// [`varint_long`](Self::varint_long).
+    #[inline]
     pub(crate) fn varint(&mut self) -> Result<u64> {
+        if let Some(&b) = self.buf.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.varint_long()
+    }
+
+    /// A varint of two bytes or more (or a truncated one).
+    #[inline(never)]
+    fn varint_long(&mut self) -> Result<u64> {
         let start = self.pos;
         let mut v = 0u64;
         for i in 0..10 {
@@ -168,6 +183,12 @@ pub(crate) struct Writer<'b> {
     pos: usize,
 }
 
+/// The error of an enum's `FromStr` for a name the enum does not have.
+#[cold]
+pub(crate) fn not_an_enum_name() -> Error {
+    Error::without_offset(ErrorKind::InvalidValue("not a name of this protobuf enum"))
+}
+
 #[cfg(not(target_os = "none"))]
 /// A `BufferTooSmall` from the writer (which knows only what it was asked to add) with the message's
 /// whole length instead; other errors as they are.
@@ -187,8 +208,10 @@ impl<'b> Writer<'b> {
         Writer { buf, pos: 0 }
     }
 
-    pub(crate) const fn pos(&self) -> usize {
-        self.pos
+    /// The written front of the buffer.
+    pub(crate) fn into_filled(self) -> &'b mut [u8] {
+        // `pos` never passes the buffer's end (`put` checks), so this never falls back.
+        self.buf.get_mut(..self.pos).unwrap_or_default()
     }
 
     pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<()> {
@@ -395,8 +418,8 @@ impl<'a> Value<'a> for SecretStr<'a> {
 ///               UcGroup::new().with(|m| { m.app_id = Some(1); m.topic_id = Some(8); })];
 /// let ping = UcPing::new().with(|m| { m.group = Repeated::from_slice(&groups); });
 /// let mut buf = [0u8; 32];
-/// let n = ping.encode(&mut buf)?;
-/// let back = UcPing::decode(&buf[..n])?;
+/// let bytes = ping.encode(&mut buf)?;
+/// let back = UcPing::decode(bytes)?;
 /// let topics: Vec<u64> = back.group.iter().map(|g| g.map(|g| g.topic_id())).collect::<Result<_, _>>()?;
 /// assert_eq!(topics, [7, 8]);
 /// # Ok::<(), mimc_codec::Error>(())
@@ -613,8 +636,8 @@ impl<'a, T: Message<'a> + PartialEq> PartialEq for Repeated<'a, T> {
 /// ```
 /// use mimc_codec::protocol::{Message, XmMsgKick};
 /// fn roundtrip<'a, M: Message<'a> + PartialEq + core::fmt::Debug>(m: M, buf: &'a mut [u8]) {
-///     let n = m.encode(buf).unwrap();
-///     assert_eq!(M::decode(&buf[..n]).unwrap(), m);
+///     let bytes = m.encode(buf).unwrap();
+///     assert_eq!(M::decode(bytes).unwrap(), m);
 /// }
 /// roundtrip(XmMsgKick::new().with(|m| { m.reason = Some("single-resource-kick"); }), &mut [0u8; 64]);
 /// ```
@@ -625,8 +648,16 @@ pub trait Message<'a>: Value<'a> {
     fn decode(buf: &'a [u8]) -> Result<Self>;
     /// Bytes [`encode`](Message::encode) writes.
     fn encoded_len(&self) -> usize;
-    /// Writes the message into `out` in field-number order; returns the bytes written.
-    fn encode(&self, out: &mut [u8]) -> Result<usize>;
+    /// Writes the message into `out` in field-number order and returns the filled front of `out`:
+    /// exactly the [`encoded_len`](Message::encoded_len) bytes written (`.len()` when only the length
+    /// matters); nothing past them is touched.
+    ///
+    /// # Errors
+    ///
+    /// `BufferTooSmall { needed }` when `out` is shorter than
+    /// [`encoded_len`](Message::encoded_len), `needed` being that length (on bare-metal targets: at
+    /// least that many).
+    fn encode<'b>(&self, out: &'b mut [u8]) -> Result<&'b mut [u8]>;
 }
 
 /// Declares open protobuf enums: `Name = "PROTO_NAME" { #[default] Variant = 1 "WIRE_NAME", … }`
@@ -682,6 +713,19 @@ macro_rules! pb_enum {
         impl PartialEq<i32> for $name {
             fn eq(&self, other: &i32) -> bool {
                 self.to_i32() == *other
+            }
+        }
+
+        impl core::str::FromStr for $name {
+            type Err = $crate::Error;
+            /// The variant the .proto names `s` ([`name`](Self::name)'s inverse; case-sensitive).
+            /// A name the enum does not have is an `InvalidValue` error (an unknown value has no name:
+            /// use [`from_i32`](Self::from_i32)).
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                match s {
+                    $( $wire => Ok(Self::$variant), )*
+                    _ => Err($crate::protocol::pb::not_an_enum_name()),
+                }
             }
         }
 
@@ -784,13 +828,19 @@ macro_rules! pb_messages {
                 0 $( + $crate::protocol::pb::pb_len!($kind self.$field, $num, $ty $(, $default)?) )*
             }
 
-            /// Writes the message into `out` (fields in number order); returns the bytes written.
-            /// `BufferTooSmall` with the exact length needed ([`encoded_len`](Self::encoded_len)) when
-            /// `out` is shorter (on bare-metal targets, which put code size first: at least that many).
-            pub fn encode(&self, out: &mut [u8]) -> $crate::Result<usize> {
+            /// Writes the message into `out` (fields in number order) and returns the filled front of
+            /// `out`: exactly the [`encoded_len`](Self::encoded_len) bytes written (the crate's
+            /// convention for writing into a caller's slice; `.len()` when only the length matters).
+            ///
+            /// # Errors
+            ///
+            /// `BufferTooSmall { needed }` with the exact length needed
+            /// ([`encoded_len`](Self::encoded_len)) when `out` is shorter (on bare-metal targets,
+            /// which put code size first: at least that many).
+            pub fn encode<'b>(&self, out: &'b mut [u8]) -> $crate::Result<&'b mut [u8]> {
                 let mut w = $crate::protocol::pb::Writer::new(out);
                 match self.write_fields(&mut w) {
-                    Ok(()) => Ok(w.pos()),
+                    Ok(()) => Ok(w.into_filled()),
                     // Bare metal (size first): the writer's own count, at least what is needed.
                     #[cfg(target_os = "none")]
                     Err(e) => Err(e),
@@ -862,6 +912,14 @@ macro_rules! pb_messages {
             }
         }
 
+        impl<'a> TryFrom<&'a [u8]> for $name<'a> {
+            type Error = $crate::Error;
+            /// [`decode`](Self::decode): the message these bytes encode.
+            fn try_from(buf: &'a [u8]) -> $crate::Result<Self> {
+                Self::decode(buf)
+            }
+        }
+
         impl<'a> $crate::protocol::pb::Message<'a> for $name<'a> {
             const NAME: &'static str = $proto;
             fn decode(buf: &'a [u8]) -> $crate::Result<Self> {
@@ -870,7 +928,7 @@ macro_rules! pb_messages {
             fn encoded_len(&self) -> usize {
                 Self::encoded_len(self)
             }
-            fn encode(&self, out: &mut [u8]) -> $crate::Result<usize> {
+            fn encode<'b>(&self, out: &'b mut [u8]) -> $crate::Result<&'b mut [u8]> {
                 Self::encode(self, out)
             }
         }
@@ -1018,19 +1076,28 @@ pub(crate) use {
 /// let raw: &[u8] = b"\x0a\x00";
 /// assert_eq!(Encode::encoded_len(&raw), 2);
 /// assert_eq!(Encode::encoded_len(&XmMsgPing::new()), 0);
+/// let mut out = [0u8; 8];
+/// assert_eq!(Encode::encode(&raw, &mut out)?, b"\x0a\x00"); // the filled front of `out`
+/// # Ok::<(), mimc_codec::Error>(())
 /// ```
 pub trait Encode {
     /// Bytes [`encode`](Encode::encode) writes.
     fn encoded_len(&self) -> usize;
-    /// Writes into `out`; returns the bytes written.
-    fn encode(&self, out: &mut [u8]) -> Result<usize>;
+    /// Writes into `out` and returns the filled front of `out`: exactly the
+    /// [`encoded_len`](Encode::encoded_len) bytes written.
+    ///
+    /// # Errors
+    ///
+    /// `BufferTooSmall { needed }` when `out` is shorter than [`encoded_len`](Encode::encoded_len)
+    /// (`needed`; for a message on bare-metal targets: at least that many).
+    fn encode<'b>(&self, out: &'b mut [u8]) -> Result<&'b mut [u8]>;
 }
 
 impl<'a, M: Message<'a>> Encode for M {
     fn encoded_len(&self) -> usize {
         Message::encoded_len(self)
     }
-    fn encode(&self, out: &mut [u8]) -> Result<usize> {
+    fn encode<'b>(&self, out: &'b mut [u8]) -> Result<&'b mut [u8]> {
         Message::encode(self, out)
     }
 }
@@ -1039,10 +1106,10 @@ impl Encode for &[u8] {
     fn encoded_len(&self) -> usize {
         self.len()
     }
-    fn encode(&self, out: &mut [u8]) -> Result<usize> {
+    fn encode<'b>(&self, out: &'b mut [u8]) -> Result<&'b mut [u8]> {
         let mut w = Writer::new(out);
         w.put(self)?;
-        Ok(w.pos())
+        Ok(w.into_filled())
     }
 }
 

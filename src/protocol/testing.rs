@@ -30,8 +30,8 @@
 //! conn.connect(0);
 //! let mut buf = [0u8; TRANSMIT_CAPACITY];
 //! for _ in 0..4 {
-//!     while let Some(n) = conn.poll_transmit(&mut buf) {
-//!         server.handle_input(id, &buf[..n]);
+//!     while let Some(frame) = conn.poll_transmit(&mut buf) {
+//!         server.handle_input(id, frame);
 //!     }
 //!     while let Some(frame) = server.poll_transmit(id) {
 //!         conn.handle_input(&frame, 1);
@@ -303,7 +303,7 @@ impl Default for Server {
 fn encode_vec(m: &dyn Encode) -> Vec<u8> {
     let mut out = vec![0u8; m.encoded_len()];
     // The buffer has the encoded length: encoding cannot run short.
-    let n = m.encode(&mut out).unwrap_or(0);
+    let n = m.encode(&mut out).map_or(0, |b| b.len());
     out.truncate(n);
     out
 }
@@ -556,7 +556,7 @@ impl Server {
             m.host = Some("7f04");
         });
         let mut out = vec![0u8; encoded_len(&FrameConfig::TCP, &header, resp.encoded_len())];
-        let n = encode_frame(&mut out, &FrameConfig::TCP, &header, &resp, Keys::default())?;
+        let n = encode_frame(&mut out, &FrameConfig::TCP, &header, &resp, Keys::default())?.len();
         out.truncate(n);
         let key = Rc4Key::body_key(&challenge, udid)?;
         let s = &mut self.sessions[conn.0];
@@ -677,7 +677,7 @@ impl Server {
             },
         };
         let mut out = vec![0u8; encoded_len(&FrameConfig::TCP, &header, payload.encoded_len())];
-        let n = encode_frame(&mut out, &FrameConfig::TCP, &header, payload, keys)?;
+        let n = encode_frame(&mut out, &FrameConfig::TCP, &header, payload, keys)?.len();
         out.truncate(n);
         Ok(out)
     }

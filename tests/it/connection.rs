@@ -21,7 +21,7 @@ fn config() -> Config<'static> {
 /// The next frame the client sends.
 fn transmit(c: &mut Connection<'_>) -> Option<Vec<u8>> {
     let mut out = [0u8; TRANSMIT_CAPACITY];
-    c.poll_transmit(&mut out).map(|n| out[..n].to_vec())
+    c.poll_transmit(&mut out).map(|frame| frame.to_vec())
 }
 
 fn events(c: &mut Connection<'_>) -> Vec<Event> {
@@ -41,9 +41,9 @@ fn server_frame(cmd: &str, id: &str, payload: &dyn Encode, key: Option<&Rc4Key>)
         body: key,
         ..Keys::default()
     };
-    let n = encode_frame(&mut out, &FrameConfig::TCP, &header, payload, keys).unwrap();
-    out.truncate(n);
-    out
+    encode_frame(&mut out, &FrameConfig::TCP, &header, payload, keys)
+        .unwrap()
+        .to_vec()
 }
 
 fn conn_resp() -> Vec<u8> {
@@ -126,6 +126,58 @@ fn handshake_and_bind() {
         Some(20 + 15_000),
         "only the keep-alive is armed"
     );
+}
+
+/// `poll_transmit` returns the frame as the filled front of the caller's buffer: exactly the frame's
+/// bytes at the buffer's start, nothing written past them; too small a buffer gives `None` and keeps
+/// the frame queued.
+#[test]
+fn poll_transmit_returns_the_filled_front_of_the_buffer() {
+    let mut c = Connection::new(config()).unwrap();
+    c.connect(0);
+    let mut out = [0xA5u8; TRANSMIT_CAPACITY + 8];
+    assert_eq!(
+        c.poll_transmit(&mut out[..20]),
+        None,
+        "CONN does not fit in 20 bytes"
+    );
+    let start = out.as_ptr();
+    let conn = c.poll_transmit(&mut out).expect("CONN, still queued");
+    assert_eq!(conn.as_ptr(), start);
+    let n = conn.len();
+    // Exactly one whole frame: its length is what the frame's head says, and it re-encodes to itself.
+    assert_eq!(frame_len(conn, &FrameConfig::TCP).unwrap(), n);
+    let copy = conn.to_vec();
+    let f = decode_frame(conn, &FrameConfig::TCP, Keys::default()).unwrap();
+    let FrameBody::Packet(p) = f.body else {
+        panic!("CONN is a packet")
+    };
+    assert_eq!(f.len, n);
+    let mut again = vec![0u8; n];
+    let payload = p.payload;
+    let re = encode_frame(
+        &mut again,
+        &FrameConfig::TCP,
+        &p.header,
+        &payload,
+        Keys::default(),
+    )
+    .unwrap();
+    assert_eq!(*re, *copy);
+    assert!(
+        out[n..].iter().all(|&b| b == 0xA5),
+        "nothing past the frame"
+    );
+    assert_eq!(c.poll_transmit(&mut out), None);
+
+    // Bound, the keep-alive: the 12 pinned bytes.
+    let mut c = Connection::new(config()).unwrap();
+    bound(&mut c);
+    c.handle_timeout(20 + 15_000);
+    let mut out = [0xA5u8; 40];
+    let ping = c.poll_transmit(&mut out).expect("the keep-alive");
+    assert_eq!((ping.len(), &*ping), (12, &KEEP_ALIVE[..]));
+    assert_eq!(out[12..], [0xA5; 28]);
 }
 
 #[test]
@@ -311,9 +363,9 @@ fn server_secmsg(id: &str, packet: &MimcPacket<'_>, key: &Rc4Key) -> Vec<u8> {
         body: Some(key),
         security: Some(&sk),
     };
-    let n = encode_frame(&mut out, &FrameConfig::TCP, &header, packet, keys).unwrap();
-    out.truncate(n);
-    out
+    encode_frame(&mut out, &FrameConfig::TCP, &header, packet, keys)
+        .unwrap()
+        .to_vec()
 }
 
 #[test]
@@ -356,11 +408,11 @@ fn a_p2p_message_and_its_packet_ack() {
         m.code = Some(0);
     });
     let mut inner = [0u8; 128];
-    let n = ack.encode(&mut inner).unwrap();
+    let inner = ack.encode(&mut inner).unwrap();
     let reply = MimcPacket::new().with(|m| {
         m.packet_id = Some("srv-1");
         m.msg_type = Some(MimcMsgType::PacketAck);
-        m.payload = Some(&inner[..n]);
+        m.payload = Some(inner);
     });
     c.handle_input(&server_secmsg("srv-1", &reply, &key), 60);
     assert_eq!(
@@ -421,7 +473,7 @@ fn state_size_is_bounded() {
 
 fn encode_vec(m: &dyn Encode) -> Vec<u8> {
     let mut out = vec![0u8; m.encoded_len()];
-    let n = m.encode(&mut out).unwrap();
+    let n = m.encode(&mut out).unwrap().len();
     out.truncate(n);
     out
 }

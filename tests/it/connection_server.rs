@@ -102,8 +102,8 @@ impl Net {
         loop {
             let mut moved = false;
             for p in &mut self.peers {
-                while let Some(n) = p.conn.poll_transmit(&mut out) {
-                    self.server.handle_input(p.id, &out[..n]);
+                while let Some(frame) = p.conn.poll_transmit(&mut out) {
+                    self.server.handle_input(p.id, frame);
                     moved = true;
                 }
                 while let Some(f) = self.server.poll_transmit(p.id) {

@@ -101,8 +101,8 @@ impl Client {
 
     fn flush(&mut self) {
         let mut out = [0u8; TRANSMIT_CAPACITY];
-        while let Some(n) = self.conn.poll_transmit(&mut out) {
-            self.stream.write_all(&out[..n]).unwrap();
+        while let Some(frame) = self.conn.poll_transmit(&mut out) {
+            self.stream.write_all(frame).unwrap();
         }
     }
 

@@ -57,9 +57,23 @@ pub fn vectors() -> Json {
 fn reencodes<'a, M: Message<'a> + std::fmt::Debug>(bytes: &'a [u8]) -> M {
     let m = M::decode(bytes).unwrap_or_else(|e| panic!("{}: {e}", M::NAME));
     assert_eq!(m.encoded_len(), bytes.len(), "{} {m:?}", M::NAME);
-    let mut out = vec![0u8; bytes.len()];
-    assert_eq!(m.encode(&mut out).unwrap(), bytes.len());
-    assert_eq!(out, bytes, "{} re-encodes byte-identically", M::NAME);
+    // Into a roomier buffer: exactly the message comes back (the front), nothing past it is written.
+    let mut out = vec![0xA5u8; bytes.len() + 3];
+    let filled = m.encode(&mut out).unwrap();
+    assert_eq!(filled.len(), bytes.len(), "{}", M::NAME);
+    assert_eq!(*filled, *bytes, "{} re-encodes byte-identically", M::NAME);
+    assert_eq!(
+        out[..bytes.len()],
+        *bytes,
+        "{}: the front of the buffer",
+        M::NAME
+    );
+    assert_eq!(
+        out[bytes.len()..],
+        [0xA5; 3],
+        "{}: nothing past it",
+        M::NAME
+    );
     m
 }
 
@@ -113,7 +127,7 @@ fn check_uc_packet(bytes: &[u8], seen: &mut Vec<&'static str>) {
 
 pub fn encode_vec<'a, M: Message<'a>>(m: &M) -> Vec<u8> {
     let mut out = vec![0u8; m.encoded_len()];
-    let n = m.encode(&mut out).unwrap();
+    let n = m.encode(&mut out).unwrap().len();
     assert_eq!(n, out.len());
     out
 }
@@ -288,12 +302,24 @@ fn check_vector_frame(
         let packet = p.mimc_packet().unwrap().unwrap();
         assert_eq!(packet.payload(), unhex(hex.as_str().unwrap()));
     }
-    // The whole frame re-encodes byte-identically from the decoded header and payload.
-    let mut out = vec![0u8; wire.len()];
+    // The whole frame re-encodes byte-identically from the decoded header and payload, into a
+    // roomier buffer: what comes back is exactly the frame, the front of the buffer, and the rest is
+    // untouched.
+    let mut out = vec![0xA5u8; wire.len() + 7];
     let payload = p.payload;
-    let n = encode_frame(&mut out, cfg, &p.header, &payload, keys).unwrap();
-    assert_eq!(n, encoded_len(cfg, &p.header, payload.len()));
-    assert_eq!(out, wire, "{name}: the frame re-encodes byte-identically");
+    let frame = encode_frame(&mut out, cfg, &p.header, &payload, keys).unwrap();
+    assert_eq!(frame.len(), wire.len(), "{name}");
+    assert_eq!(frame.len(), encoded_len(cfg, &p.header, payload.len()));
+    assert_eq!(
+        *frame, *wire,
+        "{name}: the frame re-encodes byte-identically"
+    );
+    assert_eq!(out[..wire.len()], *wire, "{name}: the front of the buffer");
+    assert_eq!(
+        out[wire.len()..],
+        [0xA5; 7],
+        "{name}: nothing written past the frame"
+    );
     seen
 }
 
@@ -565,7 +591,16 @@ fn the_stream_reader_asks_for_exactly_what_it_needs() {
     let mut buf = vec![0u8; 4096];
     let mut rest = stream.len();
     for want in &lens {
-        assert_eq!(read_frame(&mut r, &mut buf, &cfg).unwrap(), Some(*want));
+        let start = stream.len() - rest;
+        let frame = read_frame(&mut r, &mut buf, &cfg)
+            .unwrap()
+            .expect("a frame");
+        assert_eq!(frame.len(), *want);
+        assert_eq!(
+            &frame[..],
+            &stream[start..start + want],
+            "the frame, the front of `buf`"
+        );
         rest -= want;
         assert_eq!(r.0.len(), rest);
     }
@@ -933,6 +968,82 @@ fn encoding_needs_its_keys_and_room() {
     );
 }
 
+/// `encode_frame`, `Message::encode` and `Encode::encode` return the filled front of the caller's
+/// buffer: exactly the bytes written (the pinned ones), as long as `encoded_len` says, at the buffer's
+/// start, nothing written past them, and mutable (the frame can be decrypted in place).
+#[test]
+fn encoders_return_the_filled_front_of_the_buffer() {
+    let v = vectors();
+    let k = vector_keys(&v);
+    let keys = Keys {
+        body: Some(&k.body),
+        security: None,
+    };
+    // The pinned header-only PING, built in code.
+    let ping = ClientHeader::new().with(|h| {
+        h.chid = Some(9);
+        h.uuid = Some(1_000_000_000_000_001);
+        h.server = Some("xiaomi.com");
+        h.resource = Some("rust-res");
+        h.cmd = Some("PING");
+        h.id = Some("ping-3");
+        h.dir_flag = Some(MsgDirFlag::CsReq);
+        h.cipher = Some(0);
+    });
+    let wire = unhex(v["ping_header_only"]["frame_hex"].as_str().unwrap());
+    let mut out = [0xA5u8; 128];
+    let start = out.as_ptr();
+    let need = encoded_len(&FrameConfig::TCP, &ping, 0);
+    assert_eq!(need, wire.len());
+    let frame = encode_frame(&mut out, &FrameConfig::TCP, &ping, &NO_PAYLOAD, keys).unwrap();
+    assert_eq!((frame.as_ptr(), frame.len()), (start, wire.len()));
+    assert_eq!(*frame, *wire, "the pinned frame");
+    let back = decode_frame(frame, &FrameConfig::TCP, keys).unwrap();
+    let FrameBody::Packet(p) = back.body else {
+        panic!("a packet");
+    };
+    assert_eq!(p.header, ping);
+    assert!(
+        out[need..].iter().all(|&b| b == 0xA5),
+        "nothing past the frame"
+    );
+    let err = encode_frame(
+        &mut out[..need - 1],
+        &FrameConfig::TCP,
+        &ping,
+        &NO_PAYLOAD,
+        keys,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BufferTooSmall { needed: need });
+
+    // A message: its bytes, then the untouched rest; one byte short names the whole length.
+    let small = ClientHeader::new().with(|h| {
+        h.cmd = Some("PING");
+        h.id = Some("ping-1");
+    });
+    let expect = b"\x2a\x04PING\x3a\x06ping-1";
+    let mut buf = [0xA5u8; 64];
+    let header = small.encode(&mut buf).unwrap();
+    assert_eq!(header.len(), 14);
+    assert_eq!(header, expect);
+    assert_eq!(ClientHeader::decode(header).unwrap(), small);
+    assert_eq!(buf[14..], [0xA5; 50]);
+    let header = Encode::encode(&small, &mut buf).unwrap(); // the trait, as encode_frame calls it
+    assert_eq!((header.len(), &*header), (14, &expect[..]));
+    let err = small.encode(&mut buf[..13]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BufferTooSmall { needed: 14 });
+
+    // Raw bytes as a payload.
+    let raw: &[u8] = b"\x08\x01\x10\x02";
+    let mut buf = [0xA5u8; 6];
+    let got = Encode::encode(&raw, &mut buf).unwrap();
+    assert_eq!((got.len(), &*got), (4, raw));
+    assert_eq!(buf[4..], [0xA5; 2]);
+    let err = Encode::encode(&raw, &mut buf[..3]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BufferTooSmall { needed: 4 });
+}
+
 /// Frame → decrypt → MIMCPacket → COMPOUND → P2P → payload → Envelope, with no allocation.
 #[test]
 fn the_chain_from_tcp_bytes_to_the_envelope_allocates_nothing() {
@@ -981,7 +1092,9 @@ fn the_chain_from_tcp_bytes_to_the_envelope_allocates_nothing() {
     });
     let mut wire = vec![0u8; 512];
     let payload: &[u8] = &compound;
-    let n = encode_frame(&mut wire, &FrameConfig::TCP, &header, &payload, keys).unwrap();
+    let n = encode_frame(&mut wire, &FrameConfig::TCP, &header, &payload, keys)
+        .unwrap()
+        .len();
     wire.truncate(n);
     assert!(
         !wire.windows(5).any(|w| w == b"hello"),
@@ -1105,4 +1218,103 @@ fn a_large_compound_is_read_lazily() {
             .sum::<Result<usize, _>>()
     });
     assert_eq!((allocs, n.unwrap()), (0, 10_000));
+}
+
+/// Each protobuf enum's `FromStr` is `name`'s inverse over every named value, and refuses a name it
+/// does not have (case-sensitive, no Rust variant names, no numbers) with an `InvalidValue`.
+#[test]
+fn enum_names_parse_back() {
+    macro_rules! check {
+        ($($ty:ident: $named:literal),+ $(,)?) => {$(
+            let mut named = 0;
+            for v in -2..64 {
+                let e = $ty::from_i32(v);
+                match e.name() {
+                    Some(n) => {
+                        assert_eq!(n.parse::<$ty>(), Ok(e), "{n}");
+                        assert_eq!(n.to_ascii_lowercase().parse::<$ty>().ok(), None, "{n}");
+                        named += 1;
+                    }
+                    None => assert_eq!(e, $ty::Unknown(v)),
+                }
+            }
+            assert_eq!(named, $named, stringify!($ty));
+            for bad in ["", "Unknown", "1", " CS_REQ", "COMPOUND ", "P2pMessage"] {
+                let err = bad.parse::<$ty>().unwrap_err();
+                assert_eq!(
+                    err.kind(),
+                    ErrorKind::InvalidValue("not a name of this protobuf enum"),
+                    "{bad:?}"
+                );
+                assert_eq!(err.offset(), None);
+            }
+        )+};
+    }
+    check!(MsgDirFlag: 6, MimcMsgType: 12, MimcPushStatus: 2, UcMsgType: 12);
+    assert_eq!("SC_ONEWAY".parse(), Ok(MsgDirFlag::ScOneway));
+    assert_eq!("UC_PACKET".parse(), Ok(MimcMsgType::UcPacket));
+    assert_eq!("MESSAGE_LIST".parse(), Ok(UcMsgType::MessageList));
+}
+
+/// `TryFrom<&[u8]>` of a message is its `decode`, for what decodes and for what does not.
+#[test]
+fn messages_try_from_bytes_is_decode() {
+    let v = vectors();
+    let hex = |k: &str, f: &str| unhex(v[k][f].as_str().unwrap());
+    let packet = hex("secmsg_p2p", "mimc_packet_hex");
+    let p = MimcPacket::try_from(packet.as_slice()).unwrap();
+    assert_eq!(p, MimcPacket::decode(&packet).unwrap());
+    assert_eq!(p.msg_type(), MimcMsgType::P2pMessage);
+    assert_eq!(encode_vec(&p), packet);
+    assert_eq!(p.payload(), hex("secmsg_p2p", "p2p_hex"));
+    let p2p: MimcP2pMessage = p.payload().try_into().unwrap();
+    assert_eq!(p2p, MimcP2pMessage::decode(p.payload()).unwrap());
+    assert_eq!(encode_vec(&p2p), p.payload());
+    for bad in [&b"\x0a\x05p2p"[..], b"\xff", b"\x0a\x80"] {
+        assert_eq!(
+            MimcPacket::try_from(bad).unwrap_err(),
+            MimcPacket::decode(bad).unwrap_err(),
+            "{bad:?}"
+        );
+    }
+}
+
+/// `SecurityKey: FromStr` is `from_base64`.
+#[test]
+fn security_key_from_str_is_from_base64() {
+    let sk: SecurityKey = "AAECAwQFBgcICQoLDA0ODw==".parse().unwrap();
+    assert_eq!(sk.expose(), (0u8..16).collect::<Vec<_>>());
+    let err = "not base64!".parse::<SecurityKey>().unwrap_err();
+    assert_eq!(err, SecurityKey::from_base64("not base64!").unwrap_err());
+    assert_eq!(err.kind(), ErrorKind::InvalidBase64);
+}
+
+/// Varints at the one-byte/two-byte boundary and beyond decode to their values (the one-byte case has
+/// its own path in the reader), wherever they sit: as the last byte, before another field, truncated.
+#[test]
+fn varints_around_the_one_byte_boundary() {
+    for v in [0u64, 1, 0x7f, 0x80, 0xff, 0x3fff, 0x4000, 1 << 35, u64::MAX] {
+        let m = XmMsgU::new().with(|m| {
+            m.start = Some(v);
+            m.end = Some(v);
+        });
+        let bytes = encode_vec(&m);
+        let back = XmMsgU::decode(&bytes).unwrap();
+        assert_eq!((back.start(), back.end()), (v, v), "{v:#x}");
+        if v >= 0x80 {
+            // Cut inside the last varint: a truncated varint at its first byte.
+            let cut = &bytes[..bytes.len() - 1];
+            let e = XmMsgU::decode(cut).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Protobuf("truncated varint"), "{v:#x}");
+            assert_eq!(e.offset(), Some(bytes.len() / 2 + 1), "{v:#x}");
+        }
+    }
+    // A one-byte value as the very last byte of the input, and a non-minimal two-byte zero.
+    assert_eq!(XmMsgU::decode(b"\x30\x7f").unwrap().maxlen(), 127);
+    assert_eq!(XmMsgU::decode(b"\x30\x80\x00").unwrap().maxlen(), 0);
+    let e = XmMsgU::decode(b"\x30").unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (ErrorKind::Protobuf("truncated varint"), Some(1))
+    );
 }

@@ -62,8 +62,8 @@ impl<'c> Client<'c> {
     /// Writes every frame the connection has queued.
     async fn flush(&mut self) -> Result<()> {
         let mut out = vec![0u8; TRANSMIT_CAPACITY];
-        while let Some(n) = self.conn.poll_transmit(&mut out) {
-            self.stream.write_all(&out[..n]).await?;
+        while let Some(frame) = self.conn.poll_transmit(&mut out) {
+            self.stream.write_all(frame).await?;
         }
         Ok(())
     }

@@ -224,11 +224,11 @@ fn envelope(c: &mut Checks, stack: &mut Stack) -> usize {
         m.biz_type = Some("TEXT");
     });
     let mut buf = [0u8; BUF];
-    let n = match p2p.encode(&mut inner).and_then(|len| {
+    let n = match p2p.encode(&mut inner).and_then(|bytes| {
         let packet = MimcPacket::new().with(|m| {
             m.packet_id = Some("env-1");
             m.msg_type = Some(MimcMsgType::P2pMessage);
-            m.payload = Some(&inner[..len]);
+            m.payload = Some(bytes);
         });
         let header = ClientHeader::new().with(|m| {
             m.chid = Some(9);
@@ -236,7 +236,7 @@ fn envelope(c: &mut Checks, stack: &mut Stack) -> usize {
             m.id = Some("env-1");
             m.cipher = Some(1);
         });
-        encode_frame(&mut buf, &FrameConfig::TCP, &header, &packet, keys)
+        encode_frame(&mut buf, &FrameConfig::TCP, &header, &packet, keys).map(|f| f.len())
     }) {
         Ok(n) => n,
         Err(e) => {

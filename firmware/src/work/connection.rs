@@ -67,9 +67,9 @@ impl Outcome {
     }
 
     fn transmit(&mut self, conn: &mut Connection<'_>, tx: &mut [u8], sent: &mut dyn FnMut(&[u8])) {
-        while let Some(n) = conn.poll_transmit(tx) {
+        while let Some(frame) = conn.poll_transmit(tx) {
             self.sent += 1;
-            sent(&tx[..n]);
+            sent(frame);
         }
     }
 }
