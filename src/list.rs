@@ -465,7 +465,8 @@ impl<T> fmt::Debug for ListIter<'_, T> {
 /// 500-member group costs nothing but the bytes it came in.
 ///
 /// ```
-/// use mimc_codec::{Accounts, RawJson};
+/// use mimc_codec::list::Accounts;
+/// use mimc_codec::RawJson;
 /// let json = RawJson::parse(r#"["user_lei","10","13800000042"]"#)?;
 /// let members = Accounts::from_json(&json)?;
 /// assert_eq!(members.len(), 3);

@@ -60,7 +60,7 @@
 //!   [`ReplyError::Decode`] for a malformed body, [`ReplyError::Api`] for a non-200 `code`. One `?`.
 //! - [`Response::from_json`] decodes the `{code, message, data}` wrapper only; `into_result()` splits it into
 //!   `Ok(data)` or `Err(ApiError)`; then `Reply::from_raw(data)`.
-//! - `data` is a [`RawJson`]: read it with the [`json`](crate::json) engine for anything
+//! - `data` is a [`RawJson`](crate::RawJson): read it with the [`json`](crate::json) engine for anything
 //!   not modelled here.
 //!
 //! ```
