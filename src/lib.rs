@@ -22,6 +22,7 @@ mod dialect;
 mod envelope;
 mod error;
 pub mod json;
+pub mod list;
 mod model;
 mod name;
 #[cfg(any(feature = "alloc", feature = "heapless"))]
@@ -34,11 +35,13 @@ mod serde_impl;
 #[cfg(feature = "serde")]
 pub mod wire;
 
-pub use callback::{Accounts, AccountsIter, Callback, CallbackKind, Message, P2pMsg, P2tMsg};
+pub use callback::{Callback, CallbackKind, Message, P2pMsg, P2tMsg};
 pub use dialect::BizTypes;
 pub use envelope::{Body, ContentKind, Envelope, FileKind, Kind, KindKey, PayloadKey};
 pub use error::{Error, ErrorKind, ErrorMessage, Result};
 pub use json::{DecodeOptions, JsonStr, JsonU64, RawJson, ToJson};
+/// The accounts list, also at [`list::Accounts`] (its canonical path).
+pub use list::{Accounts, AccountsIter};
 pub use payload::{Payload, write_base64};
 #[cfg(feature = "serde")]
 pub use serde_impl::envelope::EnvelopeSeed;

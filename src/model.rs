@@ -132,22 +132,6 @@ impl<'a> Member<'a> for Payload<'a> {
     serialize_self!();
 }
 
-impl<'a, T: crate::api::FromData<'a>> Member<'a> for crate::api::List<'a, T>
-where
-    crate::api::List<'a, T>: MemberSerialize,
-{
-    fn read(v: ValueReader<'_, 'a>, key: &'static str) -> Result<Self> {
-        Self::read_value(v, key)
-    }
-    fn placeholder() -> Self {
-        Self::empty()
-    }
-    fn write<S: Sink + ?Sized>(&self, o: &mut ObjectWriter<'_, S>, key: &str) -> Result<()> {
-        o.raw(key, &self.raw())
-    }
-    serialize_self!();
-}
-
 /// `Serialize` when feature `serde` is on, nothing otherwise: the bound the list member needs.
 #[cfg(feature = "serde")]
 pub(crate) trait MemberSerialize: serde::Serialize {}
@@ -473,7 +457,7 @@ macro_rules! model_fill {
                     v.object($ctx, |obj| {
                         $crate::model::model_members!(obj, k, v, $name, {
                             Some($lkey) => {
-                                let value = $crate::api::List::read_filling(v, $lkey, out, &mut filled)?;
+                                let value = $crate::list::List::read_filling(v, $lkey, out, &mut filled)?;
                                 $crate::json::set_once(&mut $lf, value, &k, $lkey)?;
                             }
                         }, $($field: $ty = $key),+)

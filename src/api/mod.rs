@@ -60,7 +60,7 @@
 //!   [`ReplyError::Decode`] for a malformed body, [`ReplyError::Api`] for a non-200 `code`. One `?`.
 //! - [`Response::from_json`] decodes the `{code, message, data}` wrapper only; `into_result()` splits it into
 //!   `Ok(data)` or `Err(ApiError)`; then `Reply::from_raw(data)`.
-//! - `data` is a [`RawJson`]: read it with the [`json`](crate::json) engine for anything
+//! - `data` is a [`RawJson`](crate::RawJson): read it with the [`json`](crate::json) engine for anything
 //!   not modelled here.
 //!
 //! ```
@@ -99,6 +99,8 @@ mod topic;
 
 use core::fmt;
 
+/// The lazily read list of the replies, also at [`crate::list::List`] (its canonical path).
+pub use crate::list::{List, ListIter};
 pub use auth::{Auth, Headers, Secret, check_header_value};
 pub use call::Call;
 pub use contact::{Contact, Contacts, ContactsRequest, LastMessage, UserType};
@@ -106,18 +108,16 @@ pub use history::{History, HistoryMessage, HistoryP2p, HistoryP2t, TimeWindow};
 pub use push::{
     PacketId, PacketIds, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
 };
-pub use reply::{
-    API_ERROR_MESSAGE_CAPACITY, ApiError, FromData, List, ListIter, ReplyError, Response, SUCCESS,
-};
+pub use reply::{API_ERROR_MESSAGE_CAPACITY, ApiError, FromData, ReplyError, Response, SUCCESS};
 pub use token::{TokenData, TokenRequest};
 pub use topic::{
     Member, TopicCreate, TopicData, TopicDismiss, TopicInfo, TopicJoin, TopicKick, TopicList,
     TopicMine, TopicQuery, TopicQuit, TopicUpdate, TopicUpdateBody, TopicUpdateOlder,
 };
 
-use crate::Accounts;
 use crate::error::Result;
-use crate::json::{JsonU64, RawJson, Sink, SliceSink, ToJson, write_escaped};
+use crate::json::{JsonU64, Sink, SliceSink, ToJson, write_escaped};
+use crate::list::Accounts;
 
 /// The API's base URL.
 pub const BASE_URL: &str = "https://mimc.chat.xiaomi.net";
@@ -450,167 +450,14 @@ fn body_object(body: &[u8]) -> Result<crate::json::ObjectIter<'_>> {
     crate::json::top_object(body, &crate::DecodeOptions::new())
 }
 
-/// A list of 64-bit ids (`topicIds` of [`PushP2tMore`]): built from a slice in code, or read from a JSON
-/// array of numbers and/or digit strings, validated once and then read lazily (no allocation, no cap).
-///
-/// Ids read from JSON keep the representation each came in (string or number) unless
-/// [`PushP2tMore::with_numeric_ids`] chose one for all.
-#[derive(Clone, Copy)]
-pub struct IdList<'a> {
-    inner: IdsInner<'a>,
-    /// `Some(quoted)` writes every id in that form; `None` keeps each id's own.
-    quoted: Option<bool>,
-}
+/// The old name of a list of 64-bit ids (the `topicIds` of [`PushP2tMore`]): now the one list type,
+/// [`List<JsonU64>`](List) ([`List::from_ids`] builds one in code).
+#[deprecated(note = "use `mimc_codec::list::List<'a, JsonU64>`")]
+pub type IdList<'a> = List<'a, JsonU64>;
 
-#[derive(Clone, Copy)]
-enum IdsInner<'a> {
-    Slice(&'a [u64]),
-    Json { array: RawJson<'a>, len: usize },
-}
-
-impl<'a> IdList<'a> {
-    const fn from_slice(ids: &'a [u64], quoted: bool) -> Self {
-        IdList {
-            inner: IdsInner::Slice(ids),
-            quoted: Some(quoted),
-        }
-    }
-
-    /// Reads a JSON array of ids: `WrongType("an array")` at the value, or the first bad id's error.
-    fn from_json(value: &RawJson<'a>, field: &'static str) -> Result<Self> {
-        let mut items = value.array().map_err(|e| e.in_field(field))?;
-        let mut len = 0usize;
-        while let Some(item) = items.next_element()? {
-            JsonU64::from_json(&item).map_err(|e| e.in_field(field))?;
-            len = len.saturating_add(1);
-        }
-        Ok(IdList {
-            inner: IdsInner::Json { array: *value, len },
-            quoted: None,
-        })
-    }
-
-    /// The number of ids.
-    pub const fn len(&self) -> usize {
-        match self.inner {
-            IdsInner::Slice(s) => s.len(),
-            IdsInner::Json { len, .. } => len,
-        }
-    }
-
-    /// No ids?
-    pub const fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The ids in order, each in the form it is written in.
-    pub fn iter(&self) -> IdIter<'a> {
-        let inner = match self.inner {
-            IdsInner::Slice(s) => IdIterInner::Slice(s.iter()),
-            IdsInner::Json { array, .. } => match array.array() {
-                Ok(items) => IdIterInner::Json(items),
-                Err(_) => IdIterInner::Slice([].iter()),
-            },
-        };
-        IdIter {
-            inner,
-            quoted: self.quoted,
-            remaining: self.len(),
-        }
-    }
-
-    /// Is `id` in the list?
-    pub fn contains(&self, id: u64) -> bool {
-        self.iter().any(|v| v.get() == id)
-    }
-
-    #[must_use]
-    const fn with_quoted(mut self, quoted: bool) -> Self {
-        self.quoted = Some(quoted);
-        self
-    }
-}
-
-impl PartialEq for IdList<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
-    }
-}
-impl Eq for IdList<'_> {}
-
-impl fmt::Debug for IdList<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl ToJson for IdList<'_> {
-    /// A JSON array of the ids.
-    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        sink.put(b"[")?;
-        for (i, id) in self.iter().enumerate() {
-            if i > 0 {
-                sink.put(b",")?;
-            }
-            crate::json::write_u64(sink, id)?;
-        }
-        sink.put(b"]")
-    }
-}
-
-impl<'a> IntoIterator for IdList<'a> {
-    type Item = JsonU64;
-    type IntoIter = IdIter<'a>;
-    fn into_iter(self) -> IdIter<'a> {
-        self.iter()
-    }
-}
-
-impl<'a> IntoIterator for &IdList<'a> {
-    type Item = JsonU64;
-    type IntoIter = IdIter<'a>;
-    fn into_iter(self) -> IdIter<'a> {
-        self.iter()
-    }
-}
-
-/// Iterator over an [`IdList`].
-#[derive(Debug, Clone)]
-pub struct IdIter<'a> {
-    inner: IdIterInner<'a>,
-    quoted: Option<bool>,
-    remaining: usize,
-}
-
-#[derive(Debug, Clone)]
-enum IdIterInner<'a> {
-    Slice(core::slice::Iter<'a, u64>),
-    Json(crate::json::ArrayIter<'a>),
-}
-
-impl Iterator for IdIter<'_> {
-    type Item = JsonU64;
-
-    fn next(&mut self) -> Option<JsonU64> {
-        let id = match &mut self.inner {
-            IdIterInner::Slice(it) => JsonU64::new(*it.next()?),
-            // Validated when the list was read: an error cannot happen; it ends the iteration.
-            IdIterInner::Json(items) => JsonU64::from_json(&items.next_element().ok()??).ok()?,
-        };
-        self.remaining = self.remaining.saturating_sub(1);
-        Some(match self.quoted {
-            Some(q) => id.with_quoted(q),
-            None => id,
-        })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
-    }
-}
-
-impl ExactSizeIterator for IdIter<'_> {}
-impl core::iter::FusedIterator for IdIter<'_> {}
+/// The old name of the iterator of a list of ids: now [`ListIter<JsonU64>`](ListIter).
+#[deprecated(note = "use `mimc_codec::list::ListIter<'a, JsonU64>`")]
+pub type IdIter<'a> = ListIter<'a, JsonU64>;
 
 /// Writes `s` percent-encoded for a query string: everything but unreserved characters is `%XX`.
 fn write_query_component<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<()> {

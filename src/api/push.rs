@@ -5,11 +5,9 @@ use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 use crate::model::model;
 
 use super::reply::{end_of, invalid, str_field, u64_field};
-use super::{
-    ApiRequest, Headers, IdList, List, Method, Secret, body_object, invalid_at, typed_reply,
-};
-use crate::Accounts;
+use super::{ApiRequest, Headers, Method, Secret, body_object, invalid_at, typed_reply};
 use crate::error::Error;
+use crate::list::{Accounts, List};
 use crate::payload::{Payload, write_base64};
 
 /// Who pushes: the app's credentials and the sending account, the part every push body starts with
@@ -177,7 +175,7 @@ enum Target<'a> {
     ToAccount(JsonStr<'a>),
     ToAccounts(Accounts<'a>),
     TopicId(JsonU64),
-    TopicIds(IdList<'a>),
+    TopicIds(List<'a, JsonU64>),
 }
 
 /// Reads a push body: the sender, the target under `target_key`, and the message. Keys in any order,
@@ -273,7 +271,7 @@ fn read_target<'a>(v: &RawJson<'a>, key: &'static str) -> Result<Target<'a>> {
             Target::ToAccounts(list)
         }
         "topicIds" => {
-            let list = IdList::from_json(v, key)?;
+            let list = List::<JsonU64>::from_raw(*v).map_err(|e| e.in_field(key))?;
             if list.is_empty() {
                 return Err(invalid_at("no groups to push to", key, v.offset()));
             }
@@ -565,7 +563,7 @@ push_call!(PushP2t, "push-p2t", b"/api/push/p2t/", PacketId);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PushP2tMore<'a> {
     sender: PushSender<'a>,
-    topic_ids: IdList<'a>,
+    topic_ids: List<'a, JsonU64>,
     msg: PushMessage<'a>,
 }
 
@@ -578,7 +576,7 @@ impl<'a> PushP2tMore<'a> {
         }
         Ok(PushP2tMore {
             sender,
-            topic_ids: IdList::from_slice(topic_ids, true),
+            topic_ids: List::from_ids(topic_ids),
             msg,
         })
     }
@@ -610,7 +608,7 @@ impl<'a> PushP2tMore<'a> {
     }
 
     /// `topicIds`.
-    pub const fn topic_ids(&self) -> IdList<'a> {
+    pub const fn topic_ids(&self) -> List<'a, JsonU64> {
         self.topic_ids
     }
 

@@ -1,7 +1,6 @@
-//! The `{code, message, data}` wrapper every reply comes in, its errors, and lazily read lists.
+//! The `{code, message, data}` wrapper every reply comes in, and its errors.
 
 use core::fmt;
-use core::marker::PhantomData;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{
@@ -291,7 +290,7 @@ impl core::error::Error for ReplyError {
     }
 }
 
-/// A type that the `data` of a reply decodes into. Implemented by every typed reply, by [`List`] of
+/// A type that the `data` of a reply decodes into. Implemented by every typed reply, by [`List`](crate::list::List) of
 /// them, by `Option<T>` (`null` → `None`), by `()` (data ignored), and by [`JsonStr`] and [`JsonU64`].
 ///
 /// The typed replies also have these two functions as inherent methods, so the trait need not be in scope.
@@ -301,7 +300,7 @@ pub trait FromData<'a>: Sized {
 
     /// Reads the value where it stands in the document, validating as it reads (the document's one
     /// pass). The default validates the value and hands it to [`from_raw`](Self::from_raw); the typed
-    /// replies and [`List`] read objects and arrays member by member instead.
+    /// replies and [`List`](crate::list::List) read objects and arrays member by member instead.
     fn read_value(value: ValueReader<'_, 'a>) -> Result<Self> {
         Self::from_raw(value.raw()?)
     }
@@ -313,6 +312,15 @@ pub trait FromData<'a>: Sized {
     /// the order of the document.
     fn from_json(body: &'a [u8]) -> Result<Self, ReplyError> {
         read_reply(body, Self::read_value)
+    }
+
+    /// The element a list of ids ([`List::from_ids`](crate::list::List::from_ids), [`List::with_quoted`](crate::list::List::with_quoted)) yields for `id`: only
+    /// [`JsonU64`] is one; for any other type (the default) `None`, which cannot be asked for, as only a
+    /// `List<JsonU64>` holds ids.
+    #[doc(hidden)]
+    fn from_id(id: JsonU64) -> Option<Self> {
+        let _ = id;
+        None
     }
 }
 
@@ -415,6 +423,10 @@ impl<'a> FromData<'a> for JsonU64 {
     fn from_raw(data: RawJson<'a>) -> Result<Self> {
         JsonU64::from_json(&data)
     }
+
+    fn from_id(id: JsonU64) -> Option<Self> {
+        Some(id)
+    }
 }
 
 /// Any `data` (usually `null`) is accepted and ignored.
@@ -440,295 +452,6 @@ impl<'a, T: FromData<'a>> FromData<'a> for Option<T> {
         } else {
             T::read_value(value).map(Some)
         }
-    }
-}
-
-/// A JSON array of `T`, validated, typed and counted element by element in the document's one pass, then
-/// read lazily: no allocation, no capacity limit. `len()` is known up front; [`iter`](Self::iter) decodes
-/// each element again as it goes, over text known to be valid (nothing is validated twice).
-///
-/// ```
-/// use mimc_codec::api::{List, FromData, Member};
-/// use mimc_codec::RawJson;
-/// let raw = RawJson::parse(r#"[{"uuid":"27331892437057537","account":"user_lei"},
-///                              {"uuid":27332097396178945,"account":"10"}]"#)?;
-/// let members = List::<Member>::from_raw(raw)?;
-/// assert_eq!(members.len(), 2);
-/// let accounts: Vec<_> = members.iter().map(|m| m.account().to_string()).collect();
-/// assert_eq!(accounts, ["user_lei", "10"]);
-/// # Ok::<(), mimc_codec::Error>(())
-/// ```
-pub struct List<'a, T> {
-    raw: RawJson<'a>,
-    len: usize,
-    _items: PhantomData<fn() -> T>,
-}
-
-impl<'a, T: FromData<'a>> List<'a, T> {
-    /// Reads `data` as a list (each element checked once).
-    pub fn from_raw(data: RawJson<'a>) -> Result<Self> {
-        let len = count::<T>(&mut data.array()?)?;
-        Ok(List {
-            raw: data,
-            len,
-            _items: PhantomData,
-        })
-    }
-
-    /// Reads the list where it stands in a document: each element validated, typed and counted as the
-    /// document is read; type errors name `field`.
-    pub(crate) fn read_value(value: ValueReader<'_, 'a>, field: &'static str) -> Result<Self> {
-        Self::read_filling(value, field, &mut [], &mut 0)
-    }
-
-    /// As [`read_value`](Self::read_value), also storing the first elements in `out` as they are read
-    /// (`*filled` counts them): the one-pass form of [`fill`](Self::fill).
-    pub(crate) fn read_filling(
-        value: ValueReader<'_, 'a>,
-        field: &'static str,
-        out: &mut [Option<T>],
-        filled: &mut usize,
-    ) -> Result<Self> {
-        let (len, raw) = value
-            .array(field, |items| {
-                let mut len = 0usize;
-                while let Some(item) = items.next_entry()? {
-                    let element = T::read_value(item)?;
-                    if let Some(slot) = out.get_mut(len) {
-                        *slot = Some(element);
-                        *filled = len + 1;
-                    }
-                    len += 1;
-                }
-                Ok(len)
-            })
-            .map_err(|e| e.in_typed_field(field))?;
-        Ok(List {
-            raw,
-            len,
-            _items: PhantomData,
-        })
-    }
-
-    /// Decodes a whole reply whose `data` is this list.
-    pub fn from_json(body: &'a [u8]) -> Result<Self, ReplyError> {
-        <Self as FromData<'a>>::from_json(body)
-    }
-
-    /// The elements, decoded one by one.
-    pub fn iter(&self) -> ListIter<'a, T> {
-        ListIter {
-            // `raw` was checked to be an array when the list was made.
-            items: self.raw.array().ok(),
-            left: self.len,
-            _items: PhantomData,
-        }
-    }
-
-    /// Decodes the elements in order into `out` (the httparse shape: storage from the caller), returning
-    /// how many were written; an `InvalidValue` (nothing written) when the list has more elements than
-    /// `out` holds ([`len`](Self::len) says how many).
-    ///
-    /// ```
-    /// use mimc_codec::api::{FromData, List, Member};
-    /// use mimc_codec::RawJson;
-    /// let raw = RawJson::parse(r#"[{"uuid":"1","account":"a"},{"uuid":2,"account":"b"}]"#)?;
-    /// let list = List::<Member>::from_raw(raw)?;
-    /// let mut out = [None; 4];
-    /// assert_eq!(list.fill(&mut out)?, 2);
-    /// assert_eq!(out[1].unwrap().account, "b");
-    /// assert!(list.fill(&mut [None; 1]).is_err());
-    /// # Ok::<(), mimc_codec::Error>(())
-    /// ```
-    pub fn fill(&self, out: &mut [Option<T>]) -> Result<usize> {
-        if self.len > out.len() {
-            return Err(Error::new(
-                ErrorKind::InvalidValue("more elements than the output slice holds"),
-                self.raw.offset(),
-            ));
-        }
-        let mut n = 0;
-        for (slot, item) in out.iter_mut().zip(self.iter()) {
-            *slot = Some(item);
-            n += 1;
-        }
-        Ok(n)
-    }
-
-    /// The first element.
-    pub fn first(&self) -> Option<T> {
-        self.iter().next()
-    }
-
-    /// The element at `index`: the elements before it are skipped by their boundaries, not decoded, but
-    /// the walk is from the start each time (the list holds no index, to stay allocation-free), so
-    /// reading every element by index is quadratic: iterate instead, or [`fill`](Self::fill) a slice.
-    pub fn get(&self, index: usize) -> Option<T> {
-        self.iter().nth(index)
-    }
-}
-
-impl<'a, T> List<'a, T> {
-    /// The list of no elements (`[]`).
-    pub(crate) fn empty() -> Self {
-        List {
-            raw: RawJson::from_parts("[]", 0, ValueKind::Array),
-            len: 0,
-            _items: PhantomData,
-        }
-    }
-
-    /// The number of elements.
-    pub const fn len(&self) -> usize {
-        self.len
-    }
-
-    /// No elements?
-    pub const fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The array's JSON text, as received.
-    pub const fn raw(&self) -> RawJson<'a> {
-        self.raw
-    }
-}
-
-/// Reads every element of `items` as a `T` (and drops it), counting them.
-fn count<'a, T: FromData<'a>>(items: &mut json::ArrayIter<'a>) -> Result<usize> {
-    let mut len = 0usize;
-    while let Some(item) = items.next_entry()? {
-        T::read_value(item)?;
-        len += 1;
-    }
-    Ok(len)
-}
-
-impl<'a, T: FromData<'a>> FromData<'a> for List<'a, T> {
-    fn from_raw(data: RawJson<'a>) -> Result<Self> {
-        List::from_raw(data)
-    }
-
-    fn read_value(mut value: ValueReader<'_, 'a>) -> Result<Self> {
-        // Not an array: the error `from_raw` gives (naming no field), as the two-step path does.
-        if !value.starts_with(b'[') {
-            return Self::from_raw(value.raw()?);
-        }
-        let (len, raw) = value.array("data", count::<T>)?;
-        Ok(List {
-            raw,
-            len,
-            _items: PhantomData,
-        })
-    }
-}
-
-impl<T> Clone for List<'_, T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for List<'_, T> {}
-
-impl<'a, T: FromData<'a> + PartialEq> PartialEq for List<'a, T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
-    }
-}
-impl<'a, T: FromData<'a> + Eq> Eq for List<'a, T> {}
-
-impl<'a, T: FromData<'a> + fmt::Debug> fmt::Debug for List<'a, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl<'a, T: FromData<'a>> IntoIterator for List<'a, T> {
-    type Item = T;
-    type IntoIter = ListIter<'a, T>;
-    fn into_iter(self) -> ListIter<'a, T> {
-        self.iter()
-    }
-}
-
-impl<'a, T: FromData<'a>> IntoIterator for &List<'a, T> {
-    type Item = T;
-    type IntoIter = ListIter<'a, T>;
-    fn into_iter(self) -> ListIter<'a, T> {
-        self.iter()
-    }
-}
-
-/// The iterator of a [`List`]: yields each element decoded, exactly `len()` of them.
-pub struct ListIter<'a, T> {
-    items: Option<json::ArrayIter<'a>>,
-    left: usize,
-    _items: PhantomData<fn() -> T>,
-}
-
-impl<'a, T: FromData<'a>> Iterator for ListIter<'a, T> {
-    type Item = T;
-
-    fn next(&mut self) -> Option<T> {
-        if self.left == 0 {
-            return None;
-        }
-        // Every element was decoded once already, so neither step can fail; if one did, the list ends.
-        let next = self
-            .items
-            .as_mut()
-            .and_then(|it| it.next_entry().ok().flatten())
-            .and_then(|value| T::read_value(value).ok());
-        if next.is_some() {
-            self.left -= 1;
-        } else {
-            self.left = 0;
-        }
-        next
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-
-    /// Skips `n` elements by their boundaries only (no typed decode of the skipped ones).
-    fn nth(&mut self, n: usize) -> Option<T> {
-        if n >= self.left {
-            self.left = 0;
-            return None;
-        }
-        for _ in 0..n {
-            if !matches!(
-                self.items.as_mut().map(json::ArrayIter::next_element),
-                Some(Ok(Some(_)))
-            ) {
-                self.left = 0;
-                return None;
-            }
-        }
-        self.left -= n;
-        self.next()
-    }
-}
-
-impl<'a, T: FromData<'a>> ExactSizeIterator for ListIter<'a, T> {}
-impl<'a, T: FromData<'a>> core::iter::FusedIterator for ListIter<'a, T> {}
-
-impl<T> Clone for ListIter<'_, T> {
-    fn clone(&self) -> Self {
-        ListIter {
-            items: self.items.clone(),
-            left: self.left,
-            _items: PhantomData,
-        }
-    }
-}
-
-impl<T> fmt::Debug for ListIter<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ListIter")
-            .field("left", &self.left)
-            .finish()
     }
 }
 

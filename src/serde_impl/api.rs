@@ -12,10 +12,12 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, EnumAccess, SeqAccess, VariantAccess, Visitor};
 use serde::ser::{Serialize, SerializeSeq, SerializeStruct, SerializeTuple, Serializer};
 
+use super::callback::JsonText;
 use super::{BorrowedStr, capture, de_error};
-use crate::api::{FromData, List, Response, UserType};
+use crate::api::{FromData, Response, UserType};
 use crate::error::Result;
-use crate::json::{JsonStr, RawJson};
+use crate::json::{JsonStr, RawJson, Sink, ToJson};
+use crate::list::List;
 use crate::name::CustomName;
 use crate::wire::{self, CompactMember, CompactModel};
 
@@ -77,13 +79,26 @@ impl<'de> CompactModel<'de> for Response<'de> {
 impl<'a, T: FromData<'a> + Serialize> Serialize for List<'a, T> {
     fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
         if !s.is_human_readable() {
-            return s.serialize_str(self.raw().as_str());
+            return match self.text() {
+                Some(raw) => s.serialize_str(raw.as_str()),
+                // Ids given in code or given one form: the array they write.
+                None => s.collect_str(&JsonText(&ListText(self))),
+            };
         }
         let mut seq = s.serialize_seq(Some(self.len()))?;
         for item in self {
             seq.serialize_element(&item)?;
         }
         seq.end()
+    }
+}
+
+/// A list's JSON text, written element by element when it has none as it stands.
+struct ListText<'r, 'a, T>(&'r List<'a, T>);
+
+impl<T> ToJson for ListText<'_, '_, T> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        self.0.write_text(sink)
     }
 }
 

@@ -11,9 +11,10 @@ use serde::de::{self, Deserialize, Deserializer, EnumAccess, VariantAccess, Visi
 use serde::ser::{Serialize, SerializeSeq, SerializeStruct, Serializer};
 
 use super::{BorrowedStr, NOT_BORROWED, capture, de_error};
-use crate::callback::{Accounts, Callback, CallbackKind};
+use crate::callback::{Callback, CallbackKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{DecodeOptions, JsonStr, RawJson, Sink, ToJson};
+use crate::list::Accounts;
 use crate::name::CustomName;
 use crate::payload::Payload;
 use crate::wire::envelope::offset_in;
@@ -104,7 +105,7 @@ impl<'de> Visitor<'de> for BorrowedBytes {
 // Accounts
 
 /// Writes a [`ToJson`] value through `Display` (for `collect_str`).
-struct JsonText<'r, T>(&'r T);
+pub(super) struct JsonText<'r, T>(pub(super) &'r T);
 
 impl<T: ToJson> fmt::Display for JsonText<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -194,10 +194,10 @@ compact_api!(
     TokenRequest,
 );
 
-impl<T> sealed::Sealed for crate::api::List<'_, T> {}
+impl<T> sealed::Sealed for crate::list::List<'_, T> {}
 
 /// Lists (`TopicList`, `Contacts`, ...): their JSON text.
-impl<'a, T: crate::api::FromData<'a> + Serialize> Compact<'a> for crate::api::List<'a, T> {
+impl<'a, T: crate::api::FromData<'a> + Serialize> Compact<'a> for crate::list::List<'a, T> {
     fn decode_compact<D: Deserializer<'a>>(
         d: D,
         input: Option<&'a [u8]>,
@@ -428,7 +428,7 @@ impl<'de> CompactMember<'de> for Payload<'de> {
 
 /// Lists travel as their JSON text (they stay lazily read JSON after decoding).
 impl<'de, T: crate::api::FromData<'de> + Serialize> CompactMember<'de>
-    for crate::api::List<'de, T>
+    for crate::list::List<'de, T>
 {
     fn put<S: SerializeTuple>(&self, t: &mut S) -> core::result::Result<(), S::Error> {
         t.serialize_element(self)

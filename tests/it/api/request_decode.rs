@@ -133,6 +133,15 @@ fn fixtures_decode_to_what_the_builders_make() {
     .with_numeric_ids(true);
     assert_eq!(req, built);
     assert!(req.topic_ids().contains(21_351_235_479_666_688));
+    // The decoded ids are the ones given in code, each in the form chosen; the old name still compiles.
+    #[allow(deprecated)]
+    let old: mimc_codec::api::IdList<'_> = built.topic_ids();
+    assert_eq!(
+        old,
+        mimc_codec::list::List::from_ids(&ids).with_quoted(false)
+    );
+    assert_eq!(req.topic_ids().get(1), Some(JsonU64::number(ids[1])));
+    assert!(req.topic_ids().raw().is_some() && built.topic_ids().raw().is_none());
     // Choosing a form for all ids re-encodes them in it.
     let strings = req.with_numeric_ids(false).to_json_string().unwrap();
     assert!(strings.contains(r#""topicIds":["21351198708203520","21351235479666688"]"#));
