@@ -553,7 +553,8 @@ mod postcard_io {
     }
 
     /// Encodes `value` into a fixed-capacity `heapless::Vec` (no allocator). `CapacityExceeded` when it
-    /// does not fit.
+    /// does not fit. The heapless type is in the signature on purpose, only with the `heapless` feature
+    /// (heapless 0.9); [`to_postcard_slice`] does the same with no dependency in its signature.
     #[cfg(feature = "heapless")]
     pub fn to_postcard_heapless<'a, T: Compact<'a>, const N: usize>(
         value: &T,
