@@ -1,15 +1,16 @@
 //! `--as request:<call>`: HTTP API request bodies.
 //!
-//! Each body is decoded with its request type's `from_json`, which applies the same rules as building one
-//! (no empty message, at most 500 members, a history window of at most 24 hours, ...). Some calls carry
-//! part of the request outside the body (`appId`/`topicId` in the path, authentication in the headers):
-//! the view shows only what the body carries and says what is elsewhere; `--json` is the canonical body.
+//! Each body is decoded with its request type's `from_json`, or, for the calls that carry part of the
+//! request outside the body (`appId`/`topicId` in the path, authentication in the headers), with their
+//! body type's (`TopicCreateBody`, ...), which holds only what the body holds; both apply the same rules
+//! as building one (no empty message, at most 500 members, a history window of at most 24 hours, ...).
+//! The view shows only what the body carries and says what is elsewhere; `--json` is the canonical body.
 
 use std::marker::PhantomData;
 
 use mimc_codec::api::{
-    Auth, Call, HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore,
-    PushSender, Secret, TimeWindow, TokenRequest, TopicCreate, TopicJoin, TopicUpdate,
+    Call, HistoryP2pBody, HistoryP2tBody, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore,
+    PushSender, Secret, TimeWindow, TokenRequest, TopicCreateBody, TopicJoinBody, TopicUpdateBody,
 };
 use mimc_codec::{Accounts, ToJson};
 
@@ -73,13 +74,6 @@ impl<B: Body> Model for RequestBody<B> {
             B::CALL
         )))
     }
-}
-
-/// Placeholders for what a body-only decode cannot know; never shown nor encoded (the body is the
-/// request's JSON, which never contains them).
-const UNKNOWN_ID: u64 = 0;
-fn unknown_auth() -> mimc_codec::Result<Auth<'static>> {
-    Auth::token("")
 }
 
 fn secret(s: Secret<'_>) -> Value {
@@ -226,84 +220,84 @@ impl Body for P2tMore {
 
 pub(crate) struct Create;
 impl Body for Create {
-    type Req<'a> = TopicCreate<'a>;
+    type Req<'a> = TopicCreateBody<'a>;
     const CALL: Call = Call::TopicCreate;
     const ELSEWHERE: Option<&'static str> =
         Some("appId (path); authentication, whose account becomes the owner (headers)");
-    fn decode(input: &[u8]) -> mimc_codec::Result<TopicCreate<'_>> {
-        TopicCreate::from_json(input, UNKNOWN_ID, unknown_auth()?)
+    fn decode(input: &[u8]) -> mimc_codec::Result<TopicCreateBody<'_>> {
+        TopicCreateBody::from_json(input)
     }
-    fn fields(r: &TopicCreate<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
-        n.field("topicName", view::string(&r.topic_name()));
-        n.field("accounts", accounts(&r.accounts()));
+    fn fields(r: &TopicCreateBody<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
+        n.field("topicName", view::string(&r.topic_name));
+        n.field("accounts", accounts(&r.accounts));
         Ok(())
     }
 }
 
 pub(crate) struct Join;
 impl Body for Join {
-    type Req<'a> = TopicJoin<'a>;
+    type Req<'a> = TopicJoinBody<'a>;
     const CALL: Call = Call::TopicJoin;
     const ELSEWHERE: Option<&'static str> = Some("appId, topicId (path); authentication (headers)");
-    fn decode(input: &[u8]) -> mimc_codec::Result<TopicJoin<'_>> {
-        TopicJoin::from_json(input, UNKNOWN_ID, UNKNOWN_ID, unknown_auth()?)
+    fn decode(input: &[u8]) -> mimc_codec::Result<TopicJoinBody<'_>> {
+        TopicJoinBody::from_json(input)
     }
-    fn fields(r: &TopicJoin<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
-        n.field("accounts", accounts(&r.accounts()));
+    fn fields(r: &TopicJoinBody<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
+        n.field("accounts", accounts(&r.accounts));
         Ok(())
     }
 }
 
 pub(crate) struct Update;
 impl Body for Update {
-    type Req<'a> = TopicUpdate<'a>;
+    type Req<'a> = TopicUpdateBody<'a>;
     const CALL: Call = Call::TopicUpdate;
     const ELSEWHERE: Option<&'static str> =
         Some("appId, topicId (path); the owner's authentication (headers)");
-    fn decode(input: &[u8]) -> mimc_codec::Result<TopicUpdate<'_>> {
-        TopicUpdate::from_json(input, UNKNOWN_ID, UNKNOWN_ID, unknown_auth()?)
+    fn decode(input: &[u8]) -> mimc_codec::Result<TopicUpdateBody<'_>> {
+        TopicUpdateBody::from_json(input)
     }
-    fn fields(r: &TopicUpdate<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
+    fn fields(r: &TopicUpdateBody<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
         let unchanged = || Value::noted("-", "unchanged (not sent)");
         let opt =
             |v: Option<mimc_codec::JsonStr<'_>>| v.map_or_else(unchanged, |s| view::string(&s));
-        n.field("ownerAccount", opt(r.owner_account()));
-        n.field("topicName", opt(r.topic_name()));
-        n.field("bulletin", opt(r.bulletin()));
+        n.field("ownerAccount", opt(r.owner_account));
+        n.field("topicName", opt(r.topic_name));
+        n.field("bulletin", opt(r.bulletin));
         Ok(())
     }
 }
 
 pub(crate) struct HistP2p;
 impl Body for HistP2p {
-    type Req<'a> = HistoryP2p<'a>;
+    type Req<'a> = HistoryP2pBody<'a>;
     const CALL: Call = Call::HistoryP2p;
     const ELSEWHERE: Option<&'static str> = Some("authentication (token header)");
-    fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2p<'_>> {
-        HistoryP2p::from_json(input, unknown_auth()?)
+    fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2pBody<'_>> {
+        HistoryP2pBody::from_json(input)
     }
-    fn fields(r: &HistoryP2p<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
-        n.field("appId", view::id(r.app_id()));
-        n.field("toAccount", view::string(&r.to_account()));
-        n.field("fromAccount", view::string(&r.from_account()));
-        window(n, r.window());
+    fn fields(r: &HistoryP2pBody<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
+        n.field("appId", view::id(r.app_id));
+        n.field("toAccount", view::string(&r.to_account));
+        n.field("fromAccount", view::string(&r.from_account));
+        window(n, r.window);
         Ok(())
     }
 }
 
 pub(crate) struct HistP2t;
 impl Body for HistP2t {
-    type Req<'a> = HistoryP2t<'a>;
+    type Req<'a> = HistoryP2tBody<'a>;
     const CALL: Call = Call::HistoryP2t;
     const ELSEWHERE: Option<&'static str> = Some("authentication (token header)");
-    fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2t<'_>> {
-        HistoryP2t::from_json(input, unknown_auth()?)
+    fn decode(input: &[u8]) -> mimc_codec::Result<HistoryP2tBody<'_>> {
+        HistoryP2tBody::from_json(input)
     }
-    fn fields(r: &HistoryP2t<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
-        n.field("appId", view::id(r.app_id()));
-        n.field("account", view::string(&r.account()));
-        n.field("topicId", view::id(r.topic_id()));
-        window(n, r.window());
+    fn fields(r: &HistoryP2tBody<'_>, n: &mut Node, _: &Ctx<'_>) -> Result<(), Failure> {
+        n.field("appId", view::id(r.app_id));
+        n.field("account", view::string(&r.account));
+        n.field("topicId", view::id(r.topic_id));
+        window(n, r.window);
         Ok(())
     }
 }

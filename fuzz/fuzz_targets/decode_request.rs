@@ -8,8 +8,9 @@
 use libfuzzer_sys::fuzz_target;
 use mimc_codec::ToJson;
 use mimc_codec::api::{
-    Auth, Call, HistoryP2p, HistoryP2t, PushP2p, PushP2pMore, PushP2t, PushP2tMore, TokenRequest,
-    TopicCreate, TopicJoin, TopicUpdate,
+    Auth, Call, HistoryP2p, HistoryP2pBody, HistoryP2t, HistoryP2tBody, PushP2p, PushP2pMore,
+    PushP2t, PushP2tMore, TokenRequest, TopicCreate, TopicCreateBody, TopicJoin, TopicJoinBody,
+    TopicUpdate, TopicUpdateBody,
 };
 use mimc_fuzz::{check_error, nesting_depth};
 
@@ -71,22 +72,17 @@ fuzz_target!(|data: &[u8]| {
         Call::PushP2pMore => check!(body, |b| PushP2pMore::from_json(b)),
         Call::PushP2t => check!(body, |b| PushP2t::from_json(b)),
         Call::PushP2tMore => check!(body, |b| PushP2tMore::from_json(b)),
-        Call::TopicCreate => check!(body, |b| TopicCreate::from_json(b, APP_ID, auth())),
-        Call::TopicJoin => check!(body, |b| TopicJoin::from_json(b, APP_ID, TOPIC_ID, auth())),
-        Call::TopicUpdate => check!(body, |b| TopicUpdate::from_json(
-            b,
-            APP_ID,
-            TOPIC_ID,
-            auth()
-        )),
-        Call::HistoryP2p => check!(body, |b| HistoryP2p::from_json(
-            b,
-            Auth::token("cUyhSzbq").unwrap()
-        )),
-        Call::HistoryP2t => check!(body, |b| HistoryP2t::from_json(
-            b,
-            Auth::token("cUyhSzbq").unwrap()
-        )),
+        // The body alone, then the request built from it (which writes the same body).
+        Call::TopicCreate => check!(body, |b| TopicCreateBody::from_json(b)
+            .and_then(|b| TopicCreate::from_body(APP_ID, auth(), b))),
+        Call::TopicJoin => check!(body, |b| TopicJoinBody::from_json(b)
+            .and_then(|b| TopicJoin::from_body(APP_ID, TOPIC_ID, auth(), b))),
+        Call::TopicUpdate => check!(body, |b| TopicUpdateBody::from_json(b)
+            .map(|b| TopicUpdate::from_body(APP_ID, TOPIC_ID, auth(), b))),
+        Call::HistoryP2p => check!(body, |b| HistoryP2pBody::from_json(b)
+            .map(|b| HistoryP2p::from_body(Auth::token("cUyhSzbq").unwrap(), b))),
+        Call::HistoryP2t => check!(body, |b| HistoryP2tBody::from_json(b)
+            .map(|b| HistoryP2t::from_body(Auth::token("cUyhSzbq").unwrap(), b))),
         other => panic!("{other} has no body"),
     }
 });

@@ -1,13 +1,12 @@
 //! Message history: one-to-one and group.
 
 use crate::error::Result;
-use crate::json::{self, JsonStr, JsonU64, ObjectWriter, Sink, ToJson};
+use crate::json::{self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, Sink, ToJson};
 use crate::model::model;
 
 use super::reply::{invalid, str_field, u64_field};
-use super::{
-    ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, body_object, typed_reply,
-};
+use super::topic::body_decoders;
+use super::{ApiRequest, Auth, Headers, List, MAX_HISTORY_WINDOW_MS, Method, typed_reply};
 use crate::error::Error;
 use crate::payload::Payload;
 
@@ -90,10 +89,11 @@ enum Second<'a> {
 /// `utcFromTime`, `utcToTime`; the window rules apply, with the error at `utcToTime`'s value.
 fn read_history<'a>(
     body: &'a [u8],
+    opts: &DecodeOptions,
     first: &'static str,
     second: &'static str,
 ) -> Result<HistoryFields<'a>> {
-    let mut obj = body_object(body)?;
+    let mut obj = json::top_object(body, opts)?;
     let (mut app_id, mut a, mut b, mut from, mut to) = (None, None, None, None, None);
     let keys = ["appId", first, second, "utcFromTime", "utcToTime"];
     let end = obj.read_known(&keys, |i, v| {
@@ -122,17 +122,107 @@ fn read_history<'a>(
     })
 }
 
+impl HistoryFields<'_> {
+    /// Writes the body in the manual's order, `first` and `second` named by the keys given.
+    fn write<S: Sink + ?Sized>(
+        &self,
+        sink: &mut S,
+        first: &'static str,
+        second: &'static str,
+    ) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.u64("appId", self.app_id)?;
+        o.str(first, &self.first)?;
+        match self.second {
+            Second::Account(a) => o.str(second, &a)?,
+            Second::Topic(t) => o.u64(second, t)?,
+        }
+        o.u64("utcFromTime", self.window.from)?;
+        o.u64("utcToTime", self.window.to)?;
+        o.end()
+    }
+}
+
 /// Reads one-to-one history (call `history-p2p`): `POST /api/msg/p2p/query/` with
 /// `{appId, toAccount, fromAccount, utcFromTime, utcToTime}`.
 ///
 /// The manual shows token authentication for the history calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryP2p<'a> {
-    app_id: JsonU64,
     auth: Auth<'a>,
-    to_account: JsonStr<'a>,
-    from_account: JsonStr<'a>,
-    window: TimeWindow,
+    body: HistoryP2pBody<'a>,
+}
+
+/// The body of a one-to-one history query (`history-p2p`):
+/// `{appId, toAccount, fromAccount, utcFromTime, utcToTime}`. It holds the whole request but its
+/// authentication (the `token` header); [`HistoryP2p::from_body`] adds that.
+///
+/// ```
+/// use mimc_codec::api::{Auth, HistoryP2p, HistoryP2pBody};
+/// use mimc_codec::ToJson;
+/// let json = br#"{"appId":"2882303761517669588","toAccount":"10","fromAccount":"user_lei","utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#;
+/// let body = HistoryP2pBody::from_json(json)?;
+/// assert_eq!((body.from_account, body.to_account), ("user_lei".into(), "10".into()));
+/// let req = HistoryP2p::from_body(Auth::token("cUyhSzbq")?, body);
+/// let mut buf = [0u8; 160];
+/// assert_eq!(req.to_json_slice(&mut buf)?, json);
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HistoryP2pBody<'a> {
+    /// `appId`.
+    pub app_id: JsonU64,
+    /// `toAccount`.
+    pub to_account: JsonStr<'a>,
+    /// `fromAccount`.
+    pub from_account: JsonStr<'a>,
+    /// `utcFromTime` and `utcToTime`.
+    pub window: TimeWindow,
+}
+
+body_decoders! {
+    HistoryP2pBody,
+    |body, opts| {
+        let f = read_history(body, opts, "toAccount", "fromAccount")?;
+        let Second::Account(from_account) = f.second else {
+            return Err(invalid("not an account", "fromAccount"));
+        };
+        Ok(HistoryP2pBody {
+            app_id: f.app_id,
+            to_account: f.first,
+            from_account,
+            window: f.window,
+        })
+    },
+    r#"{"appId":"2882303761517669588","toAccount":"10","fromAccount":"user_lei","utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#,
+    /// Decodes the body (`{appId, toAccount, fromAccount, utcFromTime, utcToTime}`). Keys may come in
+    /// any order, unknown keys are ignored, ids and times may be numbers or strings (kept as they
+    /// came); a window that does not increase or is longer than 24 hours is an error at `utcToTime`'s
+    /// value.
+    ///
+    /// ```
+    /// use mimc_codec::api::HistoryP2pBody;
+    /// let body = br#"{"appId":"2882303761517669588","toAccount":"10","fromAccount":"user_lei",
+    ///     "utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#;
+    /// assert_eq!(HistoryP2pBody::from_json(body)?.window.len_ms(), 24 * 3600 * 1000);
+    /// let long = br#"{"appId":1,"toAccount":"a","fromAccount":"b","utcFromTime":0,"utcToTime":86400001}"#;
+    /// let err = HistoryP2pBody::from_json(long).unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), (Some("utcToTime"), Some(73)));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+}
+
+impl ToJson for HistoryP2pBody<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        HistoryFields {
+            app_id: self.app_id,
+            first: self.to_account,
+            second: Second::Account(self.from_account),
+            window: self.window,
+        }
+        .write(sink, "toAccount", "fromAccount")
+    }
 }
 
 impl<'a> HistoryP2p<'a> {
@@ -146,72 +236,67 @@ impl<'a> HistoryP2p<'a> {
         to_account: impl Into<JsonStr<'a>>,
         window: TimeWindow,
     ) -> Self {
-        HistoryP2p {
+        let body = HistoryP2pBody {
             app_id: app_id.into(),
-            auth,
             to_account: to_account.into(),
             from_account: from_account.into(),
             window,
-        }
+        };
+        Self::from_body(auth, body)
     }
 
-    /// Decodes a request body (`{appId, toAccount, fromAccount, utcFromTime, utcToTime}`); `auth`
-    /// comes from the headers. Keys may come in any order, unknown keys are ignored, ids and times may
-    /// be numbers or strings (kept as they came); a window that does not increase or is longer than 24
-    /// hours is an error at `utcToTime`'s value.
+    /// The request from its decoded body and `auth` (from the headers), the one thing the body does
+    /// not hold.
     ///
     /// ```
-    /// use mimc_codec::api::{Auth, HistoryP2p};
-    /// let body = br#"{"appId":"2882303761517669588","toAccount":"10","fromAccount":"user_lei",
-    ///     "utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#;
-    /// let req = HistoryP2p::from_json(body, Auth::token("t")?)?;
+    /// use mimc_codec::api::{Auth, HistoryP2p, HistoryP2pBody};
+    /// let body = HistoryP2pBody::from_json(br#"{"appId":"2882303761517669588","toAccount":"10",
+    ///     "fromAccount":"user_lei","utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#)?;
+    /// let req = HistoryP2p::from_body(Auth::token("cUyhSzbq")?, body);
     /// assert_eq!(req.window().len_ms(), 24 * 3600 * 1000);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
-    pub fn from_json(body: &'a [u8], auth: Auth<'a>) -> Result<Self> {
-        let f = read_history(body, "toAccount", "fromAccount")?;
-        let Second::Account(from_account) = f.second else {
-            return Err(invalid("not an account", "fromAccount"));
-        };
-        Ok(HistoryP2p {
-            app_id: f.app_id,
-            auth,
-            to_account: f.first,
-            from_account,
-            window: f.window,
-        })
+    pub const fn from_body(auth: Auth<'a>, body: HistoryP2pBody<'a>) -> Self {
+        HistoryP2p { auth, body }
+    }
+
+    /// The body the request sends.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, HistoryP2p, TimeWindow};
+    /// let window = TimeWindow::day_until(1598054400000u64)?;
+    /// let req = HistoryP2p::new(2882303761517669588u64, Auth::token("t")?, "user_lei", "10", window);
+    /// assert_eq!(req.body().to_account, "10");
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub const fn body(&self) -> HistoryP2pBody<'a> {
+        self.body
     }
 
     /// `appId`.
     pub const fn app_id(&self) -> JsonU64 {
-        self.app_id
+        self.body.app_id
     }
 
     /// `toAccount`.
     pub const fn to_account(&self) -> JsonStr<'a> {
-        self.to_account
+        self.body.to_account
     }
 
     /// `fromAccount`.
     pub const fn from_account(&self) -> JsonStr<'a> {
-        self.from_account
+        self.body.from_account
     }
 
     /// `utcFromTime` and `utcToTime`.
     pub const fn window(&self) -> TimeWindow {
-        self.window
+        self.body.window
     }
 }
 
 impl ToJson for HistoryP2p<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        let mut o = ObjectWriter::begin(sink)?;
-        o.u64("appId", self.app_id)?;
-        o.str("toAccount", &self.to_account)?;
-        o.str("fromAccount", &self.from_account)?;
-        o.u64("utcFromTime", self.window.from)?;
-        o.u64("utcToTime", self.window.to)?;
-        o.end()
+        self.body.write_json(sink)
     }
 }
 
@@ -236,11 +321,75 @@ impl ApiRequest for HistoryP2p<'_> {
 /// `{appId, account, topicId, utcFromTime, utcToTime}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryP2t<'a> {
-    app_id: JsonU64,
     auth: Auth<'a>,
-    account: JsonStr<'a>,
-    topic_id: JsonU64,
-    window: TimeWindow,
+    body: HistoryP2tBody<'a>,
+}
+
+/// The body of a group history query (`history-p2t`): `{appId, account, topicId, utcFromTime,
+/// utcToTime}`. It holds the whole request but its authentication (the `token` header);
+/// [`HistoryP2t::from_body`] adds that.
+///
+/// ```
+/// use mimc_codec::api::{Auth, HistoryP2t, HistoryP2tBody};
+/// use mimc_codec::ToJson;
+/// let json = br#"{"appId":"2882303761517669588","account":"user_lei","topicId":"30094929200414721","utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#;
+/// let body = HistoryP2tBody::from_json(json)?;
+/// assert_eq!(body.topic_id.get(), 30094929200414721);
+/// let req = HistoryP2t::from_body(Auth::token("cUyhSzbq")?, body);
+/// let mut buf = [0u8; 160];
+/// assert_eq!(req.to_json_slice(&mut buf)?, json);
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HistoryP2tBody<'a> {
+    /// `appId`.
+    pub app_id: JsonU64,
+    /// `account`: who asks.
+    pub account: JsonStr<'a>,
+    /// `topicId`.
+    pub topic_id: JsonU64,
+    /// `utcFromTime` and `utcToTime`.
+    pub window: TimeWindow,
+}
+
+body_decoders! {
+    HistoryP2tBody,
+    |body, opts| {
+        let f = read_history(body, opts, "account", "topicId")?;
+        let Second::Topic(topic_id) = f.second else {
+            return Err(invalid("not a group id", "topicId"));
+        };
+        Ok(HistoryP2tBody {
+            app_id: f.app_id,
+            account: f.first,
+            topic_id,
+            window: f.window,
+        })
+    },
+    r#"{"appId":"2882303761517669588","account":"user_lei","topicId":"30094929200414721","utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#,
+    /// Decodes the body (`{appId, account, topicId, utcFromTime, utcToTime}`), as
+    /// [`HistoryP2pBody::from_json`].
+    ///
+    /// ```
+    /// use mimc_codec::api::HistoryP2tBody;
+    /// let body = br#"{"appId":1,"account":"a","topicId":"2","utcToTime":"5","utcFromTime":"5"}"#;
+    /// let err = HistoryP2tBody::from_json(body).unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), (Some("utcToTime"), Some(51)));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+}
+
+impl ToJson for HistoryP2tBody<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        HistoryFields {
+            app_id: self.app_id,
+            first: self.account,
+            second: Second::Topic(self.topic_id),
+            window: self.window,
+        }
+        .write(sink, "account", "topicId")
+    }
 }
 
 impl<'a> HistoryP2t<'a> {
@@ -252,61 +401,68 @@ impl<'a> HistoryP2t<'a> {
         topic_id: impl Into<JsonU64>,
         window: TimeWindow,
     ) -> Self {
-        HistoryP2t {
+        let body = HistoryP2tBody {
             app_id: app_id.into(),
-            auth,
             account: account.into(),
             topic_id: topic_id.into(),
             window,
-        }
+        };
+        Self::from_body(auth, body)
     }
 
-    /// Decodes a request body (`{appId, account, topicId, utcFromTime, utcToTime}`), as
-    /// [`HistoryP2p::from_json`]; `auth` comes from the headers.
-    pub fn from_json(body: &'a [u8], auth: Auth<'a>) -> Result<Self> {
-        let f = read_history(body, "account", "topicId")?;
-        let Second::Topic(topic_id) = f.second else {
-            return Err(invalid("not a group id", "topicId"));
-        };
-        Ok(HistoryP2t {
-            app_id: f.app_id,
-            auth,
-            account: f.first,
-            topic_id,
-            window: f.window,
-        })
+    /// The request from its decoded body and `auth` (from the headers), the one thing the body does
+    /// not hold.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, HistoryP2t, HistoryP2tBody};
+    /// let body = HistoryP2tBody::from_json(br#"{"appId":"2882303761517669588","account":"user_lei",
+    ///     "topicId":"30094929200414721","utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#)?;
+    /// let req = HistoryP2t::from_body(Auth::token("cUyhSzbq")?, body);
+    /// assert_eq!(req.account(), "user_lei");
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub const fn from_body(auth: Auth<'a>, body: HistoryP2tBody<'a>) -> Self {
+        HistoryP2t { auth, body }
+    }
+
+    /// The body the request sends.
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, HistoryP2t, TimeWindow};
+    /// let window = TimeWindow::day_until(1598054400000u64)?;
+    /// let req = HistoryP2t::new(2882303761517669588u64, Auth::token("t")?, "user_lei",
+    ///     30094929200414721u64, window);
+    /// assert_eq!(req.body().topic_id.get(), 30094929200414721);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub const fn body(&self) -> HistoryP2tBody<'a> {
+        self.body
     }
 
     /// `appId`.
     pub const fn app_id(&self) -> JsonU64 {
-        self.app_id
+        self.body.app_id
     }
 
     /// `account`: who asks.
     pub const fn account(&self) -> JsonStr<'a> {
-        self.account
+        self.body.account
     }
 
     /// `topicId`.
     pub const fn topic_id(&self) -> JsonU64 {
-        self.topic_id
+        self.body.topic_id
     }
 
     /// `utcFromTime` and `utcToTime`.
     pub const fn window(&self) -> TimeWindow {
-        self.window
+        self.body.window
     }
 }
 
 impl ToJson for HistoryP2t<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        let mut o = ObjectWriter::begin(sink)?;
-        o.u64("appId", self.app_id)?;
-        o.str("account", &self.account)?;
-        o.u64("topicId", self.topic_id)?;
-        o.u64("utcFromTime", self.window.from)?;
-        o.u64("utcToTime", self.window.to)?;
-        o.end()
+        self.body.write_json(sink)
     }
 }
 

@@ -104,15 +104,18 @@ pub use crate::list::{List, ListIter};
 pub use auth::{Auth, Headers, Secret, check_header_value};
 pub use call::Call;
 pub use contact::{Contact, Contacts, ContactsRequest, LastMessage, UserType};
-pub use history::{History, HistoryMessage, HistoryP2p, HistoryP2t, TimeWindow};
+pub use history::{
+    History, HistoryMessage, HistoryP2p, HistoryP2pBody, HistoryP2t, HistoryP2tBody, TimeWindow,
+};
 pub use push::{
     PacketId, PacketIds, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
 };
 pub use reply::{API_ERROR_MESSAGE_CAPACITY, ApiError, FromData, ReplyError, Response, SUCCESS};
 pub use token::{TokenData, TokenRequest};
 pub use topic::{
-    Member, TopicCreate, TopicData, TopicDismiss, TopicInfo, TopicJoin, TopicKick, TopicList,
-    TopicMine, TopicQuery, TopicQuit, TopicUpdate, TopicUpdateBody, TopicUpdateOlder,
+    Member, TopicCreate, TopicCreateBody, TopicData, TopicDismiss, TopicInfo, TopicJoin,
+    TopicJoinBody, TopicKick, TopicList, TopicMine, TopicQuery, TopicQuit, TopicUpdate,
+    TopicUpdateBody, TopicUpdateOlder,
 };
 
 use crate::error::Result;
@@ -403,22 +406,6 @@ mod http_glue {
 fn write_id<S: Sink + ?Sized>(sink: &mut S, id: JsonU64) -> Result<()> {
     let mut buf = [0u8; 20];
     sink.put(id.digits(&mut buf).as_bytes())
-}
-
-/// Checks a list of accounts that will travel comma-joined: none empty, none with a comma.
-fn check_accounts(accounts: &[&str], field: &'static str) -> Result<()> {
-    for a in accounts {
-        if a.is_empty() {
-            return Err(reply::invalid("an account is empty", field));
-        }
-        if a.contains(',') {
-            return Err(reply::invalid(
-                "an account contains a comma (accounts travel comma-joined)",
-                field,
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Writes accounts as one JSON string, comma-joined: the text they were read from (canonically

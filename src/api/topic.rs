@@ -1,13 +1,13 @@
 //! Normal groups ("topics"): create, query, list mine, invite, leave, kick, update, dismiss.
 
 use crate::error::Result;
-use crate::json::{self, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
+use crate::json::{self, DecodeOptions, JsonStr, JsonU64, ObjectWriter, RawJson, Sink, ToJson};
 use crate::model::model;
 
 use super::reply::{invalid, str_field};
 use super::{
-    ApiRequest, Auth, Headers, List, MAX_TOPIC_MEMBERS, Method, body_object, check_accounts,
-    invalid_at, typed_reply, write_id, write_joined, write_query_component,
+    ApiRequest, Auth, Headers, List, MAX_TOPIC_MEMBERS, Method, invalid_at, typed_reply, write_id,
+    write_joined, write_query_component,
 };
 use crate::Accounts;
 
@@ -26,50 +26,66 @@ fn write_topic_path<S: Sink + ?Sized>(
     Ok(())
 }
 
-/// Checks the accounts of a create/invite/kick: no comma, none empty, at most 500; at least one unless
-/// `allow_empty`.
-fn check_members(accounts: &[&str], allow_empty: bool) -> Result<()> {
-    check_accounts(accounts, "accounts")?;
+/// The first rule of a create/invite/kick member list that `accounts` breaks: why, and the account at
+/// fault (`None`: the list as a whole). None empty, none with a comma (they travel comma-joined), at
+/// most [`MAX_TOPIC_MEMBERS`], at least one unless `allow_empty`.
+fn broken_member_rule<'a>(
+    accounts: &Accounts<'a>,
+    allow_empty: bool,
+) -> Option<(&'static str, Option<JsonStr<'a>>)> {
+    for a in accounts {
+        if a.is_empty() {
+            return Some(("an account is empty", Some(a)));
+        }
+        if a.chars().any(|c| c == ',') {
+            return Some((
+                "an account contains a comma (accounts travel comma-joined)",
+                Some(a),
+            ));
+        }
+    }
     if accounts.len() > MAX_TOPIC_MEMBERS {
-        return Err(invalid(
+        return Some((
             "more than 500 accounts (a normal group holds at most 500 members)",
-            "accounts",
+            None,
         ));
     }
     if accounts.is_empty() && !allow_empty {
-        return Err(invalid("no accounts given", "accounts"));
+        return Some(("no accounts given", None));
     }
-    Ok(())
+    None
 }
 
-/// Reads the comma-joined `accounts` of a create/invite body with the build rules: none empty, at most
-/// 500, at least one unless `allow_empty`; errors at the empty account, or at the value.
+/// Checks the accounts of a create/invite/kick built in code (see [`broken_member_rule`]).
+fn check_members(accounts: &Accounts<'_>, allow_empty: bool) -> Result<()> {
+    match broken_member_rule(accounts, allow_empty) {
+        Some((why, _)) => Err(invalid(why, "accounts")),
+        None => Ok(()),
+    }
+}
+
+/// Reads the comma-joined `accounts` of a create/invite body with the build rules; errors at the
+/// account at fault, or at the value.
 fn read_members<'a>(v: &RawJson<'a>, allow_empty: bool) -> Result<Accounts<'a>> {
     let accounts = Accounts::from_joined_json(v).map_err(|e| e.in_field("accounts"))?;
-    if let Some(empty) = accounts.iter().find(JsonStr::is_empty) {
-        return Err(invalid_at(
-            "an account is empty",
+    match broken_member_rule(&accounts, allow_empty) {
+        Some((why, at)) => Err(invalid_at(
+            why,
             "accounts",
-            empty.offset(),
-        ));
+            at.map_or(v.offset(), |a| a.offset()),
+        )),
+        None => Ok(accounts),
     }
-    if accounts.len() > MAX_TOPIC_MEMBERS {
-        return Err(invalid_at(
-            "more than 500 accounts (a normal group holds at most 500 members)",
-            "accounts",
-            v.offset(),
-        ));
-    }
-    if accounts.is_empty() && !allow_empty {
-        return Err(invalid_at("no accounts given", "accounts", v.offset()));
-    }
-    Ok(accounts)
 }
 
 /// Reads a create/invite body: `accounts`, and `topicName` when `name` (any order, unknown keys
 /// ignored, known keys once).
-fn read_members_body(body: &[u8], name: bool) -> Result<(Option<JsonStr<'_>>, Accounts<'_>)> {
-    let mut obj = body_object(body)?;
+fn read_members_body<'a>(
+    body: &'a [u8],
+    opts: &DecodeOptions,
+    name: bool,
+) -> Result<(Option<JsonStr<'a>>, Accounts<'a>)> {
+    let mut obj = json::top_object(body, opts)?;
     let (mut topic_name, mut accounts) = (None, None);
     // Without a name, `topicName` is not a key of the body: only `accounts` is looked for.
     let keys: &[&str] = if name {
@@ -89,6 +105,39 @@ fn read_members_body(body: &[u8], name: bool) -> Result<(Option<JsonStr<'_>>, Ac
     }
     Ok((topic_name, json::required(accounts, "accounts", end)?))
 }
+
+/// `from_json` and `from_json_with` of a request body type: `$read(body, opts)` decodes it, `$doc`
+/// documents `from_json`, `$sample` is a valid body for `from_json_with`'s example.
+macro_rules! body_decoders {
+    ($ty:ident, $read:expr, $sample:literal, $(#[$doc:meta])*) => {
+        impl<'a> $ty<'a> {
+            $(#[$doc])*
+            pub fn from_json(body: &'a [u8]) -> Result<Self> {
+                Self::from_json_with(body, &DecodeOptions::new())
+            }
+
+            /// [`from_json`](Self::from_json) with explicit limits, as every model's `from_json_with`
+            /// takes them: the nesting depth bounds the unknown values skipped on the way.
+            ///
+            /// ```
+            #[doc = concat!("use mimc_codec::api::", stringify!($ty), ";")]
+            /// use mimc_codec::{DecodeOptions, ErrorKind};
+            #[doc = concat!("let body = r#\"", $sample, "\"#.as_bytes();")]
+            /// // The same body with an unknown key holding nested arrays first.
+            /// let deep = [&br#"{"note":[[1]],"#[..], &body[1..]].concat();
+            #[doc = concat!("assert!(", stringify!($ty), "::from_json_with(&deep, &DecodeOptions::new()).is_ok());")]
+            /// let flat = DecodeOptions::new().with_max_depth(2);
+            #[doc = concat!("let err = ", stringify!($ty), "::from_json_with(&deep, &flat).unwrap_err();")]
+            /// assert_eq!(err.kind(), ErrorKind::DepthLimitExceeded { limit: 2 });
+            /// # Ok::<(), mimc_codec::Error>(())
+            /// ```
+            pub fn from_json_with(body: &'a [u8], opts: &DecodeOptions) -> Result<Self> {
+                $read(body, opts)
+            }
+        }
+    };
+}
+pub(super) use body_decoders;
 
 /// A topic call without a body: its fields and `ApiRequest` impl.
 macro_rules! bodiless_topic_call {
@@ -176,8 +225,65 @@ macro_rules! bodiless_topic_call {
 pub struct TopicCreate<'a> {
     app_id: JsonU64,
     auth: Auth<'a>,
-    topic_name: JsonStr<'a>,
-    accounts: Accounts<'a>,
+    body: TopicCreateBody<'a>,
+}
+
+/// The body of a group creation (`topic-create`): `{topicName, accounts: "a,b,c"}`, the members
+/// comma-joined in one string. It holds all the body holds and nothing else: `appId` travels in the
+/// path, authentication (whose account becomes the owner) in the headers; [`TopicCreate::from_body`]
+/// adds them.
+///
+/// ```
+/// use mimc_codec::api::{Auth, TopicCreate, TopicCreateBody};
+/// use mimc_codec::ToJson;
+/// let json = r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#;
+/// let body = TopicCreateBody::from_json(json.as_bytes())?;
+/// assert_eq!(body.topic_name, "小米即时消息云开发群");
+/// assert_eq!(body.accounts.len(), 3);
+/// let req = TopicCreate::from_body(2882303761517669588u64, Auth::token("cUyhSzbq")?, body)?;
+/// assert_eq!(req.body(), body);
+/// let mut buf = [0u8; 128];
+/// assert_eq!(req.to_json_slice(&mut buf)?, json.as_bytes());
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TopicCreateBody<'a> {
+    /// `topicName`.
+    pub topic_name: JsonStr<'a>,
+    /// `accounts`: the members to add, in order (the owner need not be listed).
+    pub accounts: Accounts<'a>,
+}
+
+body_decoders! {
+    TopicCreateBody,
+    |body, opts| {
+        let (topic_name, accounts) = read_members_body(body, opts, true)?;
+        Ok(TopicCreateBody { topic_name: topic_name.unwrap_or_default(), accounts })
+    },
+    r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#,
+    /// Decodes the body (`{topicName, accounts: "a,b,c"}`). Keys may come in any order, unknown keys
+    /// are ignored; the build rules of [`TopicCreate::new`] apply, with the error at the offending
+    /// value (an empty account, or `accounts` when there are more than [`MAX_TOPIC_MEMBERS`]). A comma
+    /// always separates accounts here, written as is or escaped.
+    ///
+    /// ```
+    /// use mimc_codec::api::TopicCreateBody;
+    /// let body = r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#;
+    /// assert_eq!(TopicCreateBody::from_json(body.as_bytes())?.accounts.len(), 3);
+    /// let err = TopicCreateBody::from_json(br#"{"topicName":"g","accounts":"a,,b"}"#).unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), (Some("accounts"), Some(31)));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+}
+
+impl ToJson for TopicCreateBody<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.str("topicName", &self.topic_name)?;
+        o.with("accounts", |s| write_joined(s, &self.accounts))?;
+        o.end()
+    }
 }
 
 impl<'a> TopicCreate<'a> {
@@ -188,57 +294,63 @@ impl<'a> TopicCreate<'a> {
         topic_name: impl Into<JsonStr<'a>>,
         accounts: &'a [&'a str],
     ) -> Result<Self> {
-        check_members(accounts, true)?;
+        let body = TopicCreateBody {
+            topic_name: topic_name.into(),
+            accounts: Accounts::from_slice(accounts),
+        };
+        Self::from_body(app_id, auth, body)
+    }
+
+    /// The request from its decoded body and what travels outside it: `app_id` (from the path) and
+    /// `auth` (from the headers). Fails like [`new`](Self::new) when the body's accounts break a rule
+    /// (a body from [`TopicCreateBody::from_json`] never does).
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicCreate, TopicCreateBody};
+    /// let body = TopicCreateBody::from_json(br#"{"topicName":"MIMC","accounts":"user_wen"}"#)?;
+    /// let req = TopicCreate::from_body(2882303761517669588u64, Auth::token("cUyhSzbq")?, body)?;
+    /// assert_eq!(req.topic_name(), "MIMC");
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_body(
+        app_id: impl Into<JsonU64>,
+        auth: Auth<'a>,
+        body: TopicCreateBody<'a>,
+    ) -> Result<Self> {
+        check_members(&body.accounts, true)?;
         Ok(TopicCreate {
             app_id: app_id.into(),
             auth,
-            topic_name: topic_name.into(),
-            accounts: Accounts::from_slice(accounts),
+            body,
         })
     }
 
-    /// Decodes a request body (`{topicName, accounts: "a,b,c"}`); `app_id` (from the path) and `auth`
-    /// (from the headers) are not in it. Keys may come in any order, unknown keys are ignored; the
-    /// build rules apply, with the error at the offending value (an empty account, or `accounts` when
-    /// there are more than [`MAX_TOPIC_MEMBERS`]). A comma always separates accounts here.
+    /// The body the request sends (`{topicName, accounts}`).
     ///
     /// ```
     /// use mimc_codec::api::{Auth, TopicCreate};
-    /// let body = r#"{"topicName":"小米即时消息云开发群","accounts":"10,user_jun,user_bin"}"#;
-    /// let req = TopicCreate::from_json(body.as_bytes(), 2882303761517669588u64, Auth::token("t")?)?;
-    /// assert_eq!(req.accounts().len(), 3);
-    /// let err = TopicCreate::from_json(br#"{"topicName":"g","accounts":"a,,b"}"#, 1u64, Auth::token("t")?)
-    ///     .unwrap_err();
-    /// assert_eq!(err.offset(), Some(31));
+    /// let req = TopicCreate::new(2882303761517669588u64, Auth::token("cUyhSzbq")?, "MIMC", &["10"])?;
+    /// assert_eq!(req.body().topic_name, "MIMC");
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
-    pub fn from_json(body: &'a [u8], app_id: impl Into<JsonU64>, auth: Auth<'a>) -> Result<Self> {
-        let (topic_name, accounts) = read_members_body(body, true)?;
-        Ok(TopicCreate {
-            app_id: app_id.into(),
-            auth,
-            topic_name: topic_name.unwrap_or_default(),
-            accounts,
-        })
+    pub const fn body(&self) -> TopicCreateBody<'a> {
+        self.body
     }
 
     /// `topicName`.
     pub const fn topic_name(&self) -> JsonStr<'a> {
-        self.topic_name
+        self.body.topic_name
     }
 
     /// `accounts`: the members to add, in order.
     pub const fn accounts(&self) -> Accounts<'a> {
-        self.accounts
+        self.body.accounts
     }
 }
 
 impl ToJson for TopicCreate<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        let mut o = ObjectWriter::begin(sink)?;
-        o.str("topicName", &self.topic_name)?;
-        o.with("accounts", |s| write_joined(s, &self.accounts))?;
-        o.end()
+        self.body.write_json(sink)
     }
 }
 
@@ -294,7 +406,54 @@ pub struct TopicJoin<'a> {
     app_id: JsonU64,
     topic_id: JsonU64,
     auth: Auth<'a>,
-    accounts: Accounts<'a>,
+    body: TopicJoinBody<'a>,
+}
+
+/// The body of an invitation (`topic-join`): `{accounts: "d,e"}`, comma-joined. `appId` and `topicId`
+/// travel in the path, authentication in the headers; [`TopicJoin::from_body`] adds them.
+///
+/// ```
+/// use mimc_codec::api::{Auth, TopicJoin, TopicJoinBody};
+/// use mimc_codec::{Accounts, ToJson};
+/// let body = TopicJoinBody::from_json(br#"{"accounts":"user_wen,user_hua"}"#)?;
+/// assert_eq!(body.accounts, Accounts::from_slice(&["user_wen", "user_hua"]));
+/// let req = TopicJoin::from_body(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?, body)?;
+/// let mut buf = [0u8; 64];
+/// assert_eq!(req.to_json_slice(&mut buf)?, br#"{"accounts":"user_wen,user_hua"}"#);
+/// # Ok::<(), mimc_codec::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TopicJoinBody<'a> {
+    /// `accounts`: the accounts to invite, in order.
+    pub accounts: Accounts<'a>,
+}
+
+body_decoders! {
+    TopicJoinBody,
+    |body, opts| {
+        let (_, accounts) = read_members_body(body, opts, false)?;
+        Ok(TopicJoinBody { accounts })
+    },
+    r#"{"accounts":"user_wen,user_hua"}"#,
+    /// Decodes the body (`{accounts: "d,e"}`), as [`TopicCreateBody::from_json`]; at least one account
+    /// is required.
+    ///
+    /// ```
+    /// use mimc_codec::api::TopicJoinBody;
+    /// assert_eq!(TopicJoinBody::from_json(br#"{"accounts":"user_wen,user_hua"}"#)?.accounts.len(), 2);
+    /// let err = TopicJoinBody::from_json(br#"{"accounts":""}"#).unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), (Some("accounts"), Some(12)));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+}
+
+impl ToJson for TopicJoinBody<'_> {
+    fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
+        let mut o = ObjectWriter::begin(sink)?;
+        o.with("accounts", |s| write_joined(s, &self.accounts))?;
+        o.end()
+    }
 }
 
 impl<'a> TopicJoin<'a> {
@@ -305,43 +464,59 @@ impl<'a> TopicJoin<'a> {
         auth: Auth<'a>,
         accounts: &'a [&'a str],
     ) -> Result<Self> {
-        check_members(accounts, false)?;
-        Ok(TopicJoin {
-            app_id: app_id.into(),
-            topic_id: topic_id.into(),
-            auth,
+        let body = TopicJoinBody {
             accounts: Accounts::from_slice(accounts),
-        })
+        };
+        Self::from_body(app_id, topic_id, auth, body)
     }
 
-    /// Decodes a request body (`{accounts: "d,e"}`), as [`TopicCreate::from_json`]; `app_id` and
-    /// `topic_id` come from the path, `auth` from the headers. At least one account is required.
-    pub fn from_json(
-        body: &'a [u8],
+    /// The request from its decoded body and what travels outside it: `app_id` and `topic_id` (from
+    /// the path) and `auth` (from the headers). Fails like [`new`](Self::new) when the body's accounts
+    /// break a rule (a body from [`TopicJoinBody::from_json`] never does).
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicJoin, TopicJoinBody};
+    /// let body = TopicJoinBody::from_json(br#"{"accounts":"user_wen"}"#)?;
+    /// let req = TopicJoin::from_body(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?, body)?;
+    /// assert_eq!(req.body(), body);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub fn from_body(
         app_id: impl Into<JsonU64>,
         topic_id: impl Into<JsonU64>,
         auth: Auth<'a>,
+        body: TopicJoinBody<'a>,
     ) -> Result<Self> {
-        let (_, accounts) = read_members_body(body, false)?;
+        check_members(&body.accounts, false)?;
         Ok(TopicJoin {
             app_id: app_id.into(),
             topic_id: topic_id.into(),
             auth,
-            accounts,
+            body,
         })
+    }
+
+    /// The body the request sends (`{accounts}`).
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicJoin};
+    /// let req = TopicJoin::new(1u64, 2u64, Auth::token("t")?, &["user_wen"])?;
+    /// assert!(req.body().accounts.contains("user_wen"));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub const fn body(&self) -> TopicJoinBody<'a> {
+        self.body
     }
 
     /// `accounts`: the accounts to invite, in order.
     pub const fn accounts(&self) -> Accounts<'a> {
-        self.accounts
+        self.body.accounts
     }
 }
 
 impl ToJson for TopicJoin<'_> {
     fn write_json<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<()> {
-        let mut o = ObjectWriter::begin(sink)?;
-        o.with("accounts", |s| write_joined(s, &self.accounts))?;
-        o.end()
+        self.body.write_json(sink)
     }
 }
 
@@ -394,7 +569,7 @@ impl<'a> TopicKick<'a> {
         auth: Auth<'a>,
         accounts: &'a [&'a str],
     ) -> Result<Self> {
-        check_members(accounts, false)?;
+        check_members(&Accounts::from_slice(accounts), false)?;
         Ok(TopicKick {
             app_id: app_id.into(),
             topic_id: topic_id.into(),
@@ -502,6 +677,39 @@ model! {
     }
 }
 
+body_decoders! {
+    TopicUpdateBody,
+    |body, opts| Self::read_members(&mut json::top_object(body, opts)?),
+    r#"{"ownerAccount":"user_wen","bulletin":"欢迎加入！"}"#,
+    /// Decodes the body (`{ownerAccount?, topicName?, bulletin?}`, each optional). Keys may come in any
+    /// order; unknown keys (the older manual's `topicId` and `ownerUuid` among them: read those with
+    /// [`TopicUpdateOlder::from_json`]) are ignored.
+    ///
+    /// ```
+    /// use mimc_codec::api::TopicUpdateBody;
+    /// let body = TopicUpdateBody::from_json(r#"{"bulletin":"欢迎加入！"}"#.as_bytes())?;
+    /// assert_eq!(body.bulletin.unwrap(), "欢迎加入！");
+    /// assert_eq!(body.topic_name, None);
+    /// let err = TopicUpdateBody::from_json(br#"{"bulletin":1}"#).unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), (Some("bulletin"), Some(12)));
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+}
+
+body_decoders! {
+    TopicUpdateOlder,
+    |body, opts| Self::read_members(&mut json::top_object(body, opts)?),
+    r#"{"topicId":30094929200414721,"ownerUuid":27332097396178945,"topicName":"MIMC","bulletin":"hi"}"#,
+    /// Decodes the body (keys in any order, unknown keys ignored, ids as numbers or strings).
+    ///
+    /// ```
+    /// use mimc_codec::api::TopicUpdateOlder;
+    /// let older = TopicUpdateOlder::from_json(br#"{"topicId":"30094929200414721","bulletin":"hi"}"#)?;
+    /// assert_eq!(older.topic_id.get(), 30094929200414721);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+}
+
 impl<'a> TopicUpdateOlder<'a> {
     /// An older-style update of the group `topic_id` that changes nothing yet.
     pub fn new(topic_id: impl Into<JsonU64>) -> Self {
@@ -511,11 +719,6 @@ impl<'a> TopicUpdateOlder<'a> {
             topic_name: None,
             bulletin: None,
         }
-    }
-
-    /// Decodes the body (keys in any order, unknown keys ignored, ids as numbers or strings).
-    pub fn from_json(body: &'a [u8]) -> Result<Self> {
-        Self::read_members(&mut body_object(body)?)
     }
 
     /// Sets `ownerUuid`.
@@ -597,27 +800,41 @@ impl<'a> TopicUpdate<'a> {
         self
     }
 
-    /// Decodes a request body (`{ownerAccount?, topicName?, bulletin?}`, each optional); `app_id` and
-    /// `topic_id` come from the path, `auth` from the headers. Keys may come in any order; unknown keys
-    /// (the older manual's `topicId` and `ownerUuid` among them: read those with
-    /// [`TopicUpdateOlder::from_json`]) are ignored.
+    /// The request from its decoded body and what travels outside it: `app_id` and `topic_id` (from
+    /// the path) and `auth` (from the headers).
     ///
     /// ```
-    /// use mimc_codec::api::{Auth, TopicUpdate};
-    /// let req = TopicUpdate::from_json(br#"{"bulletin":"hi"}"#, 1u64, 2u64, Auth::token("t")?)?;
+    /// use mimc_codec::api::{Auth, TopicUpdate, TopicUpdateBody};
+    /// let body = TopicUpdateBody::from_json(br#"{"bulletin":"hi"}"#)?;
+    /// let req = TopicUpdate::from_body(2882303761517669588u64, 30094929200414721u64, Auth::token("t")?, body);
     /// assert_eq!(req.bulletin().unwrap(), "hi");
     /// assert_eq!(req.topic_name(), None);
     /// # Ok::<(), mimc_codec::Error>(())
     /// ```
-    pub fn from_json(
-        body: &'a [u8],
+    pub fn from_body(
         app_id: impl Into<JsonU64>,
         topic_id: impl Into<JsonU64>,
         auth: Auth<'a>,
-    ) -> Result<Self> {
-        let mut req = TopicUpdate::new(app_id, topic_id, auth);
-        req.body = TopicUpdateBody::read_members(&mut body_object(body)?)?;
-        Ok(req)
+        body: TopicUpdateBody<'a>,
+    ) -> Self {
+        TopicUpdate {
+            body,
+            ..TopicUpdate::new(app_id, topic_id, auth)
+        }
+    }
+
+    /// The current manual's body (`{ownerAccount?, topicName?, bulletin?}`): what the request sends,
+    /// unless [`with_older_body`](Self::with_older_body) chose the older one ([`older_body`](Self::older_body)).
+    ///
+    /// ```
+    /// use mimc_codec::api::{Auth, TopicUpdate};
+    /// let req = TopicUpdate::new(1u64, 2u64, Auth::token("t")?).with_topic_name("MIMC");
+    /// assert_eq!(req.body().topic_name.unwrap(), "MIMC");
+    /// assert_eq!(req.body().bulletin, None);
+    /// # Ok::<(), mimc_codec::Error>(())
+    /// ```
+    pub const fn body(&self) -> TopicUpdateBody<'a> {
+        self.body
     }
 
     /// `ownerAccount`: the new owner, when changed.

@@ -239,4 +239,8 @@ request_ser!(
     HistoryP2p,
     HistoryP2t,
     ContactsRequest,
+    TopicCreateBody,
+    TopicJoinBody,
+    HistoryP2pBody,
+    HistoryP2tBody,
 );

@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use mimc_codec::api::{
-    Auth, Contacts, FromData, History, HistoryP2p, HistoryP2t, PacketId, PacketIds, PushP2p,
-    PushP2pMore, PushP2t, PushP2tMore, ReplyError, Response, TokenData, TokenRequest, TopicCreate,
-    TopicData, TopicJoin, TopicList, TopicUpdate,
+    Auth, Contacts, FromData, History, HistoryP2p, HistoryP2pBody, HistoryP2t, HistoryP2tBody,
+    PacketId, PacketIds, PushP2p, PushP2pMore, PushP2t, PushP2tMore, ReplyError, Response,
+    TokenData, TokenRequest, TopicCreate, TopicCreateBody, TopicData, TopicJoin, TopicJoinBody,
+    TopicList, TopicUpdate, TopicUpdateBody,
 };
 use mimc_codec::json::{self, RawJson};
 use mimc_codec::{
@@ -382,11 +383,21 @@ fn decode_request(rel: &str, bytes: &[u8]) -> Option<Result<(), Error>> {
         "push-p2p-more" => PushP2pMore::from_json(bytes).map(|_| ()),
         "push-p2t" => PushP2t::from_json(bytes).map(|_| ()),
         "push-p2t-more" => PushP2tMore::from_json(bytes).map(|_| ()),
-        "topic-create" => TopicCreate::from_json(bytes, APP_ID, auth()).map(|_| ()),
-        "topic-join" => TopicJoin::from_json(bytes, APP_ID, TOPIC_ID, auth()).map(|_| ()),
-        "topic-update" => TopicUpdate::from_json(bytes, APP_ID, TOPIC_ID, auth()).map(|_| ()),
-        "history-p2p" => HistoryP2p::from_json(bytes, auth()).map(|_| ()),
-        "history-p2t" => HistoryP2t::from_json(bytes, auth()).map(|_| ()),
+        "topic-create" => TopicCreateBody::from_json(bytes)
+            .and_then(|b| TopicCreate::from_body(APP_ID, auth(), b))
+            .map(|_| ()),
+        "topic-join" => TopicJoinBody::from_json(bytes)
+            .and_then(|b| TopicJoin::from_body(APP_ID, TOPIC_ID, auth(), b))
+            .map(|_| ()),
+        "topic-update" => TopicUpdateBody::from_json(bytes)
+            .map(|b| TopicUpdate::from_body(APP_ID, TOPIC_ID, auth(), b))
+            .map(|_| ()),
+        "history-p2p" => HistoryP2pBody::from_json(bytes)
+            .map(|b| HistoryP2p::from_body(auth(), b))
+            .map(|_| ()),
+        "history-p2t" => HistoryP2tBody::from_json(bytes)
+            .map(|b| HistoryP2t::from_body(auth(), b))
+            .map(|_| ()),
         _ => return None,
     })
 }
@@ -667,9 +678,25 @@ fn headers_of_every_auth_builder(
             1u64, auth, "a", 2u64, window,
         )),
         h(&ContactsRequest::new(1u64, auth)),
-        h(&TopicCreate::from_json(br#"{"topicName":"g","accounts":"a"}"#, 1u64, auth).unwrap()),
-        h(&TopicJoin::from_json(br#"{"accounts":"a"}"#, 1u64, 2u64, auth).unwrap()),
-        h(&TopicUpdate::from_json(br#"{"bulletin":"b"}"#, 1u64, 2u64, auth).unwrap()),
+        h(&TopicCreate::from_body(
+            1u64,
+            auth,
+            TopicCreateBody::from_json(br#"{"topicName":"g","accounts":"a"}"#).unwrap(),
+        )
+        .unwrap()),
+        h(&TopicJoin::from_body(
+            1u64,
+            2u64,
+            auth,
+            TopicJoinBody::from_json(br#"{"accounts":"a"}"#).unwrap(),
+        )
+        .unwrap()),
+        h(&TopicUpdate::from_body(
+            1u64,
+            2u64,
+            auth,
+            TopicUpdateBody::from_json(br#"{"bulletin":"b"}"#).unwrap(),
+        )),
     ]
 }
 

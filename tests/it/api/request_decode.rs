@@ -3,8 +3,9 @@
 #![cfg_attr(not(feature = "alloc"), allow(unused_imports, dead_code))] // the tests that need alloc are gated
 
 use mimc_codec::api::{
-    HistoryP2p, HistoryP2t, PushMessage, PushP2p, PushP2pMore, PushP2t, PushP2tMore, PushSender,
-    TimeWindow, TokenRequest, TopicCreate, TopicJoin, TopicUpdate, TopicUpdateOlder,
+    HistoryP2p, HistoryP2pBody, HistoryP2t, HistoryP2tBody, PushMessage, PushP2p, PushP2pMore,
+    PushP2t, PushP2tMore, PushSender, TimeWindow, TokenRequest, TopicCreate, TopicCreateBody,
+    TopicJoin, TopicJoinBody, TopicUpdate, TopicUpdateBody, TopicUpdateOlder,
 };
 use mimc_codec::{Accounts, ErrorKind, JsonU64, ToJson};
 use proptest::prelude::*;
@@ -44,35 +45,36 @@ fn every_request_fixture_re_encodes_to_its_bytes() {
     roundtrips("push-p2t-more.request.json", |b| {
         PushP2tMore::from_json(b).unwrap().to_json_vec().unwrap()
     });
+    // The body alone, and the request made from it, write the fixture's bytes.
     roundtrips("topic-create.request.json", |b| {
-        TopicCreate::from_json(b, APP_ID, token_auth())
-            .unwrap()
-            .to_json_vec()
-            .unwrap()
+        let body = TopicCreateBody::from_json(b).unwrap();
+        let req = TopicCreate::from_body(APP_ID, token_auth(), body).unwrap();
+        assert_eq!(req.to_json_vec().unwrap(), body.to_json_vec().unwrap());
+        req.to_json_vec().unwrap()
     });
     roundtrips("topic-join.request.json", |b| {
-        TopicJoin::from_json(b, APP_ID, TOPIC_ID, token_auth())
-            .unwrap()
-            .to_json_vec()
-            .unwrap()
+        let body = TopicJoinBody::from_json(b).unwrap();
+        let req = TopicJoin::from_body(APP_ID, TOPIC_ID, token_auth(), body).unwrap();
+        assert_eq!(req.to_json_vec().unwrap(), body.to_json_vec().unwrap());
+        req.to_json_vec().unwrap()
     });
     roundtrips("topic-update.request.json", |b| {
-        TopicUpdate::from_json(b, APP_ID, TOPIC_ID, token_auth())
-            .unwrap()
-            .to_json_vec()
-            .unwrap()
+        let body = TopicUpdateBody::from_json(b).unwrap();
+        let req = TopicUpdate::from_body(APP_ID, TOPIC_ID, token_auth(), body);
+        assert_eq!(req.to_json_vec().unwrap(), body.to_json_vec().unwrap());
+        req.to_json_vec().unwrap()
     });
     roundtrips("history-p2p.request.json", |b| {
-        HistoryP2p::from_json(b, token_auth())
-            .unwrap()
-            .to_json_vec()
-            .unwrap()
+        let body = HistoryP2pBody::from_json(b).unwrap();
+        let req = HistoryP2p::from_body(token_auth(), body);
+        assert_eq!(req.to_json_vec().unwrap(), body.to_json_vec().unwrap());
+        req.to_json_vec().unwrap()
     });
     roundtrips("history-p2t.request.json", |b| {
-        HistoryP2t::from_json(b, token_auth())
-            .unwrap()
-            .to_json_vec()
-            .unwrap()
+        let body = HistoryP2tBody::from_json(b).unwrap();
+        let req = HistoryP2t::from_body(token_auth(), body);
+        assert_eq!(req.to_json_vec().unwrap(), body.to_json_vec().unwrap());
+        req.to_json_vec().unwrap()
     });
 }
 
@@ -160,7 +162,12 @@ fn fixtures_decode_to_what_the_builders_make() {
     assert_eq!(req, built);
 
     let body = api_fixture("topic-create.request.json");
-    let req = TopicCreate::from_json(&body, APP_ID, token_auth()).unwrap();
+    let req = TopicCreate::from_body(
+        APP_ID,
+        token_auth(),
+        TopicCreateBody::from_json(&body).unwrap(),
+    )
+    .unwrap();
     let built = TopicCreate::new(
         APP_ID,
         token_auth(),
@@ -178,7 +185,7 @@ fn fixtures_decode_to_what_the_builders_make() {
     );
 
     let body = api_fixture("history-p2t.request.json");
-    let req = HistoryP2t::from_json(&body, token_auth()).unwrap();
+    let req = HistoryP2t::from_body(token_auth(), HistoryP2tBody::from_json(&body).unwrap());
     assert_eq!(req.topic_id(), JsonU64::number(TOPIC_ID));
     assert_eq!(req.window().len_ms(), 86_400_000);
 }
@@ -196,11 +203,8 @@ fn real_clients_variations_are_accepted() {
         r#"{"appId":1,"appKey":"k","appSecret":"s","fromAccount":"a","fromResource":"r","toAccount":"10","msg":"hi","msgType":""}"#
     );
     // The older manual's update body: topicId and ownerUuid are not part of the current call.
-    let req = TopicUpdate::from_json(
+    let req = TopicUpdateBody::from_json(
         br#"{"topicId":"1","ownerUuid":2,"topicName":"n","bulletin":"b"}"#,
-        APP_ID,
-        TOPIC_ID,
-        token_auth(),
     )
     .unwrap();
     assert_eq!(
@@ -208,22 +212,15 @@ fn real_clients_variations_are_accepted() {
         r#"{"topicName":"n","bulletin":"b"}"#
     );
     // Escaped accounts and an escaped comma (the server splits the unescaped text).
-    let req = TopicJoin::from_json(
-        br#"{"accounts":"\u5f20\u4e09\u002cuser_wen"}"#,
-        APP_ID,
-        TOPIC_ID,
-        token_auth(),
-    )
-    .unwrap();
-    assert_eq!(req.accounts(), Accounts::from_slice(&["张三", "user_wen"]));
+    let req = TopicJoinBody::from_json(br#"{"accounts":"\u5f20\u4e09\u002cuser_wen"}"#).unwrap();
+    assert_eq!(req.accounts, Accounts::from_slice(&["张三", "user_wen"]));
     assert_eq!(
         req.to_json_string().unwrap(),
         r#"{"accounts":"张三,user_wen"}"#
     );
     // An empty member list is fine for create.
-    let req =
-        TopicCreate::from_json(br#"{"accounts":"","topicName":"g"}"#, 1u64, token_auth()).unwrap();
-    assert!(req.accounts().is_empty());
+    let req = TopicCreateBody::from_json(br#"{"accounts":"","topicName":"g"}"#).unwrap();
+    assert!(req.accounts.is_empty());
 }
 
 /// `(kind, field, offset)` of a decode error.
@@ -234,43 +231,42 @@ fn err<T: std::fmt::Debug>(r: mimc_codec::Result<T>) -> (ErrorKind, Option<&'sta
 
 #[test]
 fn rules_and_errors_point_at_the_value() {
-    let auth = token_auth();
     // Empty account inside the joined string: at that account.
     let body = br#"{"topicName":"g","accounts":"a,,b"}"#;
-    let (kind, field, at) = err(TopicCreate::from_json(body, 1u64, auth));
+    let (kind, field, at) = err(TopicCreateBody::from_json(body));
     assert!(matches!(kind, ErrorKind::InvalidValue(_)));
     assert_eq!((field, at), (Some("accounts"), 31));
     // Trailing comma: the empty last account.
     let body = br#"{"accounts":"a,"}"#;
-    assert_eq!(err(TopicJoin::from_json(body, 1u64, 2u64, auth)).2, 15);
+    assert_eq!(err(TopicJoinBody::from_json(body)).2, 15);
     // Invite with nobody.
     let body = br#"{"accounts":""}"#;
-    let (kind, _, at) = err(TopicJoin::from_json(body, 1u64, 2u64, auth));
+    let (kind, _, at) = err(TopicJoinBody::from_json(body));
     assert!(matches!(kind, ErrorKind::InvalidValue(_)));
     assert_eq!(at, 12);
     // 501 members: at the value.
     let many = vec!["u"; 501].join(",");
     let body = format!(r#"{{"topicName":"g","accounts":"{many}"}}"#);
-    let (kind, field, at) = err(TopicCreate::from_json(body.as_bytes(), 1u64, auth));
+    let (kind, field, at) = err(TopicCreateBody::from_json(body.as_bytes()));
     assert!(matches!(kind, ErrorKind::InvalidValue(m) if m.contains("500")));
     assert_eq!((field, at), (Some("accounts"), 28));
     let ok = vec!["u"; 500].join(",");
     let body = format!(r#"{{"topicName":"g","accounts":"{ok}"}}"#);
     assert_eq!(
-        TopicCreate::from_json(body.as_bytes(), 1u64, auth)
+        TopicCreateBody::from_json(body.as_bytes())
             .unwrap()
-            .accounts()
+            .accounts
             .len(),
         500
     );
     // History window: over 24 h, and not increasing, at utcToTime's value.
     let body =
         br#"{"appId":1,"toAccount":"a","fromAccount":"b","utcFromTime":0,"utcToTime":86400001}"#;
-    let (kind, field, at) = err(HistoryP2p::from_json(body, auth));
+    let (kind, field, at) = err(HistoryP2pBody::from_json(body));
     assert!(matches!(kind, ErrorKind::InvalidValue(_)));
     assert_eq!((field, at), (Some("utcToTime"), 73));
     let body = br#"{"appId":1,"account":"a","topicId":"2","utcToTime":"5","utcFromTime":"5"}"#;
-    let (_, field, at) = err(HistoryP2t::from_json(body, auth));
+    let (_, field, at) = err(HistoryP2tBody::from_json(body));
     assert_eq!((field, at), (Some("utcToTime"), 51));
     // Empty message, at msg's value.
     let body = br#"{"appId":1,"appKey":"k","appSecret":"s","fromAccount":"a","fromResource":"r","toAccount":"b","msg":"","msgType":""}"#;
@@ -318,7 +314,12 @@ fn decoding_allocates_nothing() {
     let more = api_fixture("push-p2p-more.request.json");
     let ids = api_fixture("push-p2t-more.request.json");
     let (n, total) = alloc_count::count(|| {
-        let c = TopicCreate::from_json(&create, APP_ID, token_auth()).unwrap();
+        let c = TopicCreate::from_body(
+            APP_ID,
+            token_auth(),
+            TopicCreateBody::from_json(&create).unwrap(),
+        )
+        .unwrap();
         let m = PushP2pMore::from_json(&more).unwrap();
         let t = PushP2tMore::from_json(&ids).unwrap();
         c.accounts().iter().count() + m.to_accounts().iter().count() + t.topic_ids().iter().count()
@@ -378,28 +379,37 @@ proptest! {
 
         let req = TopicCreate::new(app_id, auth, name.as_str(), &refs).unwrap();
         let body = req.to_json_vec().unwrap();
-        let back = TopicCreate::from_json(&body, app_id, auth).unwrap();
+        let back =
+            TopicCreate::from_body(app_id, auth, TopicCreateBody::from_json(&body).unwrap()).unwrap();
         prop_assert_eq!(back, req);
         prop_assert_eq!(back.to_json_vec().unwrap(), body);
 
         let req = TopicJoin::new(app_id, TOPIC_ID, auth, &refs).unwrap();
         let body = req.to_json_vec().unwrap();
-        prop_assert_eq!(TopicJoin::from_json(&body, app_id, TOPIC_ID, auth).unwrap(), req);
+        let back = TopicJoinBody::from_json(&body).unwrap();
+        prop_assert_eq!(back, req.body());
+        prop_assert_eq!(TopicJoin::from_body(app_id, TOPIC_ID, auth, back).unwrap(), req);
 
         let mut req = TopicUpdate::new(app_id, TOPIC_ID, auth).with_bulletin(msg.as_str());
         if numeric {
             req = req.with_topic_name(name.as_str()).with_owner_account(refs[0]);
         }
         let body = req.to_json_vec().unwrap();
-        prop_assert_eq!(TopicUpdate::from_json(&body, app_id, TOPIC_ID, auth).unwrap(), req);
+        let back = TopicUpdateBody::from_json(&body).unwrap();
+        prop_assert_eq!(back, req.body());
+        prop_assert_eq!(TopicUpdate::from_body(app_id, TOPIC_ID, auth, back), req);
 
         let window = TimeWindow::new(JsonU64::new(from).with_quoted(numeric), from + len).unwrap();
         let req = HistoryP2p::new(app_id, auth, name.as_str(), refs[0], window);
         let body = req.to_json_vec().unwrap();
-        prop_assert_eq!(HistoryP2p::from_json(&body, auth).unwrap(), req);
+        let back = HistoryP2pBody::from_json(&body).unwrap();
+        prop_assert_eq!(back, req.body());
+        prop_assert_eq!(HistoryP2p::from_body(auth, back), req);
         let req = HistoryP2t::new(app_id, auth, name.as_str(), app_id, window);
         let body = req.to_json_vec().unwrap();
-        prop_assert_eq!(HistoryP2t::from_json(&body, auth).unwrap(), req);
+        let back = HistoryP2tBody::from_json(&body).unwrap();
+        prop_assert_eq!(back, req.body());
+        prop_assert_eq!(HistoryP2t::from_body(auth, back), req);
     }
 }
 
@@ -441,4 +451,126 @@ fn the_older_topic_update_body_is_read_built_and_sent() {
         assert_eq!(back, older);
         crate::wire::check_pinned("api/topic-update-older.request", &bytes);
     }
+}
+
+/// The body types alone: unknown keys skipped, a round trip body → JSON → body, the request made from a
+/// body writes what the builder writes, the rules hold for a body changed by hand, and the depth limit.
+#[cfg(feature = "alloc")]
+#[test]
+fn body_types_decode_alone_and_make_their_requests() {
+    let auth = token_auth();
+    let window = TimeWindow::new(1_597_968_000_000u64, 1_598_054_400_000u64).unwrap();
+    // Each: a body with an unknown key first (skipped), the request from it, the same request built.
+    let create = TopicCreateBody::from_json(
+        br#"{"extra":{"x":[1,"2"]},"topicName":"MIMC","accounts":"10,user_jun"}"#,
+    )
+    .unwrap();
+    let built = TopicCreate::new(APP_ID, auth, "MIMC", &["10", "user_jun"]).unwrap();
+    assert_eq!(TopicCreate::from_body(APP_ID, auth, create).unwrap(), built);
+    assert_eq!(built.body(), create);
+    let json = create.to_json_vec().unwrap();
+    assert_eq!(json, br#"{"topicName":"MIMC","accounts":"10,user_jun"}"#);
+    assert_eq!(TopicCreateBody::from_json(&json).unwrap(), create);
+    assert_eq!(built.to_json_vec().unwrap(), json);
+
+    let join =
+        TopicJoinBody::from_json(br#"{"topicName":"ignored","accounts":"user_wen"}"#).unwrap();
+    let built = TopicJoin::new(APP_ID, TOPIC_ID, auth, &["user_wen"]).unwrap();
+    assert_eq!(
+        TopicJoin::from_body(APP_ID, TOPIC_ID, auth, join).unwrap(),
+        built
+    );
+    let json = join.to_json_vec().unwrap();
+    assert_eq!(json, br#"{"accounts":"user_wen"}"#);
+    assert_eq!(TopicJoinBody::from_json(&json).unwrap(), join);
+    assert_eq!(built.to_json_vec().unwrap(), json);
+
+    let update =
+        TopicUpdateBody::from_json(br#"{"topicId":1,"bulletin":"hi","ownerAccount":"a"}"#).unwrap();
+    let built = TopicUpdate::new(APP_ID, TOPIC_ID, auth)
+        .with_owner_account("a")
+        .with_bulletin("hi");
+    assert_eq!(
+        TopicUpdate::from_body(APP_ID, TOPIC_ID, auth, update),
+        built
+    );
+    let json = update.to_json_vec().unwrap();
+    assert_eq!(json, br#"{"ownerAccount":"a","bulletin":"hi"}"#);
+    assert_eq!(TopicUpdateBody::from_json(&json).unwrap(), update);
+    assert_eq!(built.to_json_vec().unwrap(), json);
+
+    let p2p = HistoryP2pBody::from_json(
+        br#"{"row":5,"appId":2882303761517669588,"toAccount":"10","fromAccount":"user_lei",
+            "utcFromTime":1597968000000,"utcToTime":1598054400000}"#,
+    )
+    .unwrap();
+    let w = TimeWindow::new(
+        JsonU64::number(1_597_968_000_000),
+        JsonU64::number(1_598_054_400_000),
+    )
+    .unwrap();
+    let built = HistoryP2p::new(JsonU64::number(APP_ID), auth, "user_lei", "10", w);
+    assert_eq!(HistoryP2p::from_body(auth, p2p), built);
+    let json = p2p.to_json_vec().unwrap();
+    assert_eq!(
+        json,
+        br#"{"appId":2882303761517669588,"toAccount":"10","fromAccount":"user_lei","utcFromTime":1597968000000,"utcToTime":1598054400000}"#
+    );
+    assert_eq!(HistoryP2pBody::from_json(&json).unwrap(), p2p);
+    assert_eq!(built.to_json_vec().unwrap(), json);
+
+    let p2t = HistoryP2tBody::from_json(
+        br#"{"utcToTime":"1598054400000","utcFromTime":"1597968000000","topicId":"30094929200414721",
+            "account":"user_lei","appId":"2882303761517669588","fromAccount":"x"}"#,
+    )
+    .unwrap();
+    let built = HistoryP2t::new(APP_ID, auth, "user_lei", TOPIC_ID, window);
+    assert_eq!(HistoryP2t::from_body(auth, p2t), built);
+    let json = p2t.to_json_vec().unwrap();
+    assert_eq!(
+        json,
+        br#"{"appId":"2882303761517669588","account":"user_lei","topicId":"30094929200414721","utcFromTime":"1597968000000","utcToTime":"1598054400000"}"#
+    );
+    assert_eq!(HistoryP2tBody::from_json(&json).unwrap(), p2t);
+    assert_eq!(built.to_json_vec().unwrap(), json);
+
+    // A body changed by hand still meets the build rules when it becomes a request.
+    let mut bad = join;
+    bad.accounts = mimc_codec::Accounts::from_slice(&[]);
+    let e = TopicJoin::from_body(APP_ID, TOPIC_ID, auth, bad).unwrap_err();
+    assert_eq!((e.field(), e.offset()), (Some("accounts"), None));
+    let mut bad = create;
+    bad.accounts = mimc_codec::Accounts::from_slice(&["a,b"]);
+    let e = TopicCreate::from_body(APP_ID, auth, bad).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid value: an account contains a comma (accounts travel comma-joined) in `accounts`"
+    );
+
+    // Errors in the body alone: the same kinds, fields and offsets the requests gave.
+    let e = TopicCreateBody::from_json(br#"{"accounts":"a"}"#).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field(), e.offset()),
+        (ErrorKind::MissingField, Some("topicName"), Some(15))
+    );
+    let e = TopicJoinBody::from_json(br#"{"accounts":"a","accounts":"b"}"#).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::DuplicateKey, Some(16)));
+    let e =
+        HistoryP2pBody::from_json(br#"{"appId":1,"toAccount":"a","fromAccount":2}"#).unwrap_err();
+    assert_eq!((e.field(), e.offset()), (Some("fromAccount"), Some(41)));
+
+    // `from_json_with`: the depth limit reaches the unknown values skipped.
+    let deep = br#"{"x":[[[1]]],"accounts":"a"}"#;
+    let flat = mimc_codec::DecodeOptions::new().with_max_depth(3);
+    assert_eq!(
+        TopicJoinBody::from_json_with(deep, &flat)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::DepthLimitExceeded { limit: 3 }
+    );
+    let roomy = mimc_codec::DecodeOptions::new().with_max_depth(4);
+    assert_eq!(
+        TopicJoinBody::from_json_with(deep, &roomy).unwrap(),
+        TopicJoinBody::from_json(deep).unwrap()
+    );
 }
